@@ -1,0 +1,28 @@
+#pragma once
+// Model files: one file holding a model's architecture (ModelSpec), its weights and free-form
+// metadata (e.g. the data set it was trained on), with a checksum so that a truncated or
+// corrupted file is refused rather than half-loaded.
+
+#include <gnnx/gnn/models.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+namespace gnnx::gnn {
+
+struct ModelFile {
+  std::shared_ptr<GnnModel> model;
+  std::map<std::string, std::string> metadata;  ///< e.g. {"dataset": "ba-shapes"}
+};
+
+/// Writes atomically (temporary file + rename): either the complete file exists or none.
+/// Throws Error when the path cannot be written.
+void save_model(const std::string& path, const GnnModel& model,
+                const std::map<std::string, std::string>& metadata = {});
+
+/// Throws InputError naming the file and the problem when it cannot be read, is not a gnnx
+/// model file, is truncated or fails its checksum. Weights load bit-identically.
+ModelFile load_model(const std::string& path);
+
+}  // namespace gnnx::gnn
