@@ -1,3 +1,4 @@
+#include <gnnx/gnn/error.h>
 #include <gnnx/gnn/gcn_adjacency.h>
 
 #include "autograd/spmm_function.h"
@@ -19,6 +20,20 @@ GcnAdjacency::GcnAdjacency(const Graph& graph) : num_nodes_(graph.num_nodes()) {
   const auto inv_sqrt = deg.pow(-0.5);
   edge_norm_ = inv_sqrt.index_select(0, src_) * inv_sqrt.index_select(0, dst_);
   self_norm_ = deg.reciprocal();
+}
+
+GcnAdjacency GcnAdjacency::with_normalisation(torch::Tensor edge_norm,
+                                              torch::Tensor self_norm) const {
+  if (edge_norm.dim() != 1 || edge_norm.size(0) != num_edges() || self_norm.dim() != 1 ||
+      self_norm.size(0) != num_nodes_) {
+    throw InputError("GcnAdjacency::with_normalisation: expected [" +
+                     std::to_string(num_edges()) + "] and [" + std::to_string(num_nodes_) +
+                     "] coefficients");
+  }
+  GcnAdjacency out = *this;
+  out.edge_norm_ = edge_norm.to(torch::kDouble).contiguous();
+  out.self_norm_ = self_norm.to(torch::kDouble).contiguous();
+  return out;
 }
 
 torch::Tensor csr_spmm(const GcnAdjacency& adj, const torch::Tensor& values,

@@ -6,7 +6,8 @@
 // Every graph is undirected: edge_index holds both directions of each edge, sorted by
 // (source, target), with no self-loops and no duplicates. The generators follow the reference
 // code (gnn-model-explainer's gengraph.py / synthetic_structsim.py / featgen.py); where they
-// differ from it, datasets/src/node_benchmarks.cpp and ba_2motifs.cpp say how and why.
+// differ from it, datasets/src/ba_shapes.cpp, tree_motifs.cpp and ba_2motifs.cpp say how and
+// why.
 
 #include <gnnx/gnn/graph.h>
 #include <gnnx/gnn/models.h>
@@ -22,7 +23,7 @@ namespace gnnx::datasets {
 struct Dataset {
   std::string name;
   gnn::Task task = gnn::Task::kNodeClassification;
-  std::vector<gnn::Graph> graphs;       ///< node task: exactly one graph (labels per node)
+  std::vector<gnn::Graph> graphs;  ///< node task: exactly one graph (labels per node)
   int64_t num_classes = 0;
   std::vector<std::string> class_names;
   /// Ground truth per graph: [N] bool node mask and [E] bool edge mask of the motifs.
@@ -36,17 +37,23 @@ struct Dataset {
 /// One line of the catalogue of synthetic data sets (plain data, for listings such as
 /// `gnnx datasets`).
 struct DatasetInfo {
-  std::string name;                                  ///< what make_synthetic() accepts
+  std::string name;  ///< what make_synthetic() accepts
   gnn::Task task = gnn::Task::kNodeClassification;
-  int64_t num_graphs = 1;                            ///< 1 for a node-classification set
-  int64_t num_nodes = 0;                             ///< nodes per graph
-  int64_t num_features = 0;                          ///< node feature width
+  int64_t num_graphs = 1;    ///< 1 for a node-classification set
+  int64_t num_nodes = 0;     ///< nodes per graph
+  int64_t num_features = 0;  ///< node feature width
   int64_t num_classes = 0;
-  std::string description;                           ///< base graph and motifs, one phrase
-  std::string source;                                ///< the paper that introduced it
+  std::string description;  ///< base graph and motifs, one phrase
+  std::string source;       ///< the paper that introduced it
 };
 
-/// "ba-shapes", "ba-community", "tree-cycles", "tree-grid", "ba-2motifs".
+/// "ba-shapes", "ba-community", "tree-cycles", "tree-grid", "ba-2motifs". Their classes:
+///   ba-shapes     0 base, 1 house middle (the two nodes under the roof), 2 house bottom,
+///                 3 house top (roof); eval targets 400:700:5 (node 0 of houses 20-79)
+///   ba-community  0-3 as ba-shapes for nodes 0-699, 4-7 for nodes 700-1399; eval targets
+///                 400:700:5 then 1100:1400:5
+///   tree-cycles   0 tree, 1 cycle; tree-grid 0 tree, 1 grid; eval targets: every motif node
+///   ba-2motifs    graph label 0 house, 1 five-cycle; eval targets: every graph
 std::vector<std::string> synthetic_names();
 
 /// One entry per name of synthetic_names(), in the same order.

@@ -41,6 +41,12 @@ class GcnAdjacency {
   /// [N] float64: 1 / deg, the self-loop coefficient.
   const torch::Tensor& self_norm() const { return self_norm_; }
 
+  /// The same structure with another normalisation ([E] and [N], float64). A computation
+  /// subgraph keeps its parent graph's coefficients (parent.edge_norm()[edge_id],
+  /// parent.self_norm()[node_id]) so that its targets' outputs equal those on the full graph:
+  /// renormalising would shrink the degrees of the boundary nodes. Throws InputError on shape.
+  GcnAdjacency with_normalisation(torch::Tensor edge_norm, torch::Tensor self_norm) const;
+
  private:
   int64_t num_nodes_ = 0;
   torch::Tensor src_, dst_;

@@ -21,8 +21,11 @@ struct ModelFile {
 void save_model(const std::string& path, const GnnModel& model,
                 const std::map<std::string, std::string>& metadata = {});
 
-/// Throws InputError naming the file and the problem when it cannot be read, is not a gnnx
-/// model file, is truncated or fails its checksum. Weights load bit-identically.
+/// Throws InputError("model file '<path>': <problem>") when it cannot be read, is not a gnnx
+/// model file, is truncated, fails its checksum, or its tensors do not match the model its spec
+/// describes. Weights load bit-identically (float64 models stay float64); the model comes back
+/// in eval mode, and loading leaves torch's CPU random stream as it was.
+/// The format (magic, version, JSON header, raw tensors, CRC-32) is described in model_file.cpp.
 ModelFile load_model(const std::string& path);
 
 }  // namespace gnnx::gnn

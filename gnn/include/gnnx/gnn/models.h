@@ -39,7 +39,8 @@ struct ModelSpec {
   bool concat = true;         ///< node classifier: head reads all layers' outputs concatenated
   Readout readout = Readout::kMean;  ///< graph classifier only
   int64_t mlp_hidden = 0;     ///< graph classifier head: 0 = one linear layer
-  /// Throws InputError naming the first invalid field.
+  /// Throws InputError naming the first invalid field (widths and layers >= 1, dropout in
+  /// [0, 1), mlp_hidden >= 0).
   void validate() const;
 };
 
@@ -100,7 +101,10 @@ class GraphClassifier : public GnnModel {
 /// Builds the model the spec describes, freshly initialised from torch's current RNG.
 std::shared_ptr<GnnModel> make_model(const ModelSpec& spec);
 
-/// Pools node rows [N, D] per graph: out [num_graphs, D]. max over an empty graph gives 0.
+/// Pools node rows [N, D] per graph: out [num_graphs, D]. batch [N] int64 in [0, num_graphs),
+/// any order. max over an empty graph gives 0; ties share the max gradient evenly.
+/// Deterministic (no floating-point atomics) and differentiable in h. Throws c10::Error on bad
+/// shapes or graph ids.
 torch::Tensor readout(const torch::Tensor& h, const torch::Tensor& batch, int64_t num_graphs,
                       Readout kind);
 

@@ -15,9 +15,12 @@ struct Split {
   torch::Tensor train, val, test;
 };
 
-/// Splits items by label so that every class keeps the same proportions in each part.
-/// Deterministic in `seed`. Fractions must be positive and sum to at most 1 (the test part
-/// gets the rest). Throws InputError otherwise.
+/// Splits items by label so that every class keeps the same proportions in each part: per class
+/// (in label order) a seeded Fisher-Yates shuffle, then round(fraction * n) items to train and to
+/// validation, the rest to test; a class with any sample keeps at least one in train.
+/// Deterministic in `seed` (std::mt19937_64, same on every standard library).
+/// labels: [n] integer. train_fraction in (0, 1], val_fraction in [0, 1), their sum <= 1.
+/// Throws InputError otherwise.
 Split stratified_split(const torch::Tensor& labels, double train_fraction, double val_fraction,
                        uint64_t seed);
 
@@ -35,24 +38,33 @@ struct TrainOptions {
   EpochCallback on_epoch;   ///< optional progress report
 };
 
+/// Accuracies are those of the restored best-epoch weights, in eval mode (0 for an empty part).
 struct TrainResult {
   double train_accuracy = 0, val_accuracy = 0, test_accuracy = 0;
-  double final_loss = 0;
-  int64_t best_epoch = 0;
+  double final_loss = 0;   ///< mean training loss of the last epoch
+  int64_t best_epoch = 0;  ///< 1-based epoch whose weights were kept
   double seconds = 0;
   Split split;
 };
 
-/// Trains a node classifier on `graph` (node labels y). Throws InputError when the graph has no
-/// node labels or the model's task/shape does not match.
+/// Trains a node classifier on `graph` (node labels y), full batch: each epoch one Adam step on
+/// the cross-entropy of the train nodes, then an eval pass. The weights of the epoch with the
+/// best validation accuracy (ties: lower validation loss; no validation nodes: the train nodes)
+/// are restored at the end, and the model is left in eval mode. Seeds torch with options.seed
+/// (dropout), so equal seeds and equal initial weights give identical results.
+/// Throws InputError when the graph has no node labels, a label is out of range, the options
+/// are invalid or the model's task / feature width does not match.
 TrainResult train_node_classifier(GnnModel& model, const Graph& graph,
                                   const TrainOptions& options);
 
-/// Trains a graph classifier on `graphs` (each with one graph label in y).
+/// Trains a graph classifier on `graphs` (each with one graph label in y): mini-batches of
+/// options.batch_size graphs, reshuffled every epoch from the seed; model selection as above.
+/// Throws InputError as train_node_classifier, and for an empty list or a graph without a label.
 TrainResult train_graph_classifier(GnnModel& model, const std::vector<Graph>& graphs,
                                    const TrainOptions& options);
 
-/// Fraction of rows whose arg-max logit equals the label.
+/// Fraction of rows whose arg-max logit equals the label; 0 for no rows. logits [N, C],
+/// labels [N] integer; throws c10::Error on a shape mismatch.
 double accuracy(const torch::Tensor& logits, const torch::Tensor& labels);
 
 }  // namespace gnnx::gnn

@@ -1,0 +1,33 @@
+#pragma once
+// Explanation: what every explainer returns, for one target (a node, or a whole graph).
+// Importances are given over the target's computation subgraph and named by the ORIGINAL
+// graph's node and edge ids, so metrics, renderers and writers need nothing else.
+
+#include <gnnx/gnn/models.h>
+
+#include <map>
+#include <string>
+
+namespace gnnx::explainers {
+
+struct Explanation {
+  std::string method;                ///< registry name, e.g. "gnnexplainer"
+  gnn::Task task = gnn::Task::kNodeClassification;
+  int64_t target = -1;               ///< node id (node task) or graph index (graph task)
+  int64_t predicted_class = -1;      ///< arg-max of the model's logits for the target
+  int64_t explained_class = -1;      ///< class whose evidence the masks show
+  double probability = 0;            ///< model probability of explained_class
+  torch::Tensor node_ids;            ///< [n] int64 original node ids (computation subgraph)
+  torch::Tensor node_mask;           ///< [n] float importances, or undefined
+  torch::Tensor edge_ids;            ///< [m] int64 original edge ids (computation subgraph)
+  torch::Tensor edge_mask;           ///< [m] float importances, or undefined
+  torch::Tensor feature_mask;        ///< [F] float importances, or undefined
+  std::map<std::string, std::string> options;  ///< the method's hyperparameters as used
+
+  /// Edge importances scattered into a [num_edges] vector (0 outside the subgraph).
+  torch::Tensor dense_edge_mask(int64_t num_edges) const;
+  /// Node importances scattered into a [num_nodes] vector (0 outside the subgraph).
+  torch::Tensor dense_node_mask(int64_t num_nodes) const;
+};
+
+}  // namespace gnnx::explainers

@@ -1,0 +1,231 @@
+#include <gnnx/explainers/gnnexplainer.h>
+#include <gnnx/explainers/target_batch.h>
+#include <gnnx/gnn/error.h>
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/autograd.h>
+#include <torch/optim/adam.h>
+
+#include <cmath>
+#include <string>
+#include <unordered_map>
+
+namespace gnnx::explainers {
+namespace {
+
+constexpr double kEps = 1e-15;  // inside the logs of the entropy term, as the original code
+
+torch::Tensor binary_entropy(const torch::Tensor& p) {
+  return -p * torch::log(p + kEps) - (1 - p) * torch::log(1 - p + kEps);
+}
+
+// Index of the reverse edge (v -> u) of every edge (u -> v) in the union, itself when absent.
+torch::Tensor reverse_edge_index(const gnn::Graph& graph) {
+  const auto ei = graph.edge_index().contiguous();
+  const int64_t n = graph.num_nodes(), e = graph.num_edges();
+  const int64_t* src = ei.data_ptr<int64_t>();
+  const int64_t* dst = src + e;
+  std::unordered_map<int64_t, int64_t> index;
+  index.reserve(e * 2);
+  for (int64_t k = 0; k < e; ++k) index.emplace(src[k] * n + dst[k], k);
+  auto rev = torch::empty({e}, torch::kLong);
+  int64_t* r = rev.data_ptr<int64_t>();
+  for (int64_t k = 0; k < e; ++k) {
+    auto it = index.find(dst[k] * n + src[k]);
+    r[k] = it == index.end() ? k : it->second;
+  }
+  return rev;
+}
+
+// Initial mask logits of one part: N(1, gain_relu · sqrt(2 / (2n))) as the original code, from
+// a generator seeded by (seed, target) so a target gets the same start in any batch.
+torch::Tensor initial_logits(int64_t num_edges, int64_t num_nodes, uint64_t seed,
+                             int64_t target) {
+  auto gen = at::detail::createCPUGenerator(seed * 1000003ULL + static_cast<uint64_t>(target));
+  const double std = std::sqrt(2.0) * std::sqrt(2.0 / (2.0 * std::max<int64_t>(num_nodes, 1)));
+  return at::randn({num_edges}, gen, torch::kFloat) * std + 1.0;
+}
+
+void require_task(const gnn::GnnModel& model, gnn::Task task, const char* what) {
+  if (model.spec().task != task) {
+    throw InputError(std::string("gnnexplainer: ") + what + " needs a " + gnn::to_string(task) +
+                     "-classification model, got a " + gnn::to_string(model.spec().task) +
+                     "-classification model");
+  }
+}
+
+// Restores the model's train/eval mode on scope exit.
+class EvalGuard {
+ public:
+  explicit EvalGuard(gnn::GnnModel& model) : model_(model), was_training_(model.is_training()) {
+    model_.eval();
+  }
+  ~EvalGuard() { model_.train(was_training_); }
+
+ private:
+  gnn::GnnModel& model_;
+  bool was_training_;
+};
+
+}  // namespace
+
+GNNExplainerOptions GNNExplainerOptions::from(const MethodOptions& o) {
+  GNNExplainerOptions out;
+  if (o.epochs > 0) out.epochs(o.epochs);
+  if (o.lr > 0) out.lr(o.lr);
+  out.feature_mask(o.feature_mask).symmetric_edges(o.symmetric_edges).mode(o.mode);
+  out.batch_size(o.batch_size).seed(o.seed);
+  return out;
+}
+
+GNNExplainer::GNNExplainer(GNNExplainerOptions options) : options_(options) {
+  if (options_.epochs() < 1 || !(options_.lr() > 0) || options_.batch_size() < 0) {
+    throw InputError("gnnexplainer: epochs must be >= 1, lr > 0 and batch size >= 0");
+  }
+}
+
+std::vector<Explanation> GNNExplainer::explain_nodes(gnn::GnnModel& model,
+                                                     const gnn::Graph& graph,
+                                                     const torch::Tensor& nodes) {
+  require_task(model, gnn::Task::kNodeClassification, "explaining nodes");
+  const auto targets = checked_ids(nodes, graph.num_nodes(), "gnnexplainer: node");
+  std::vector<int64_t> labels(targets.size(), -1);
+  if (options_.mode() == ExplainMode::kPhenomenon) {
+    if (!graph.y().defined() || graph.y().numel() != graph.num_nodes()) {
+      throw InputError("gnnexplainer: phenomenon mode needs node labels");
+    }
+    for (size_t i = 0; i < targets.size(); ++i) labels[i] = graph.y()[targets[i]].item<int64_t>();
+  }
+  const gnn::GcnAdjacency adj(graph);
+  const size_t chunk = options_.batch_size() > 0 ? options_.batch_size() : targets.size();
+  std::vector<Explanation> out;
+  for (size_t begin = 0; begin < targets.size(); begin += chunk) {
+    const size_t end = std::min(targets.size(), begin + chunk);
+    const std::vector<int64_t> part(targets.begin() + begin, targets.begin() + end);
+    const TargetBatch batch = make_node_batch(graph, adj, part, model.spec().num_layers);
+    auto explanations = explain_batch(
+        model, batch, std::vector<int64_t>(labels.begin() + begin, labels.begin() + end));
+    for (auto& e : explanations) out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::vector<Explanation> GNNExplainer::explain_graphs(gnn::GnnModel& model,
+                                                      const std::vector<gnn::Graph>& graphs) {
+  require_task(model, gnn::Task::kGraphClassification, "explaining graphs");
+  std::vector<int64_t> labels(graphs.size(), -1);
+  if (options_.mode() == ExplainMode::kPhenomenon) {
+    for (size_t i = 0; i < graphs.size(); ++i) {
+      if (!graphs[i].y().defined() || graphs[i].y().numel() != 1) {
+        throw InputError("gnnexplainer: phenomenon mode needs a label on graph " +
+                         std::to_string(i));
+      }
+      labels[i] = graphs[i].y().item<int64_t>();
+    }
+  }
+  const size_t chunk = options_.batch_size() > 0 ? options_.batch_size() : graphs.size();
+  std::vector<Explanation> out;
+  for (size_t begin = 0; begin < graphs.size(); begin += chunk) {
+    const size_t end = std::min(graphs.size(), begin + chunk);
+    std::vector<int64_t> indices;
+    for (size_t i = begin; i < end; ++i) indices.push_back(static_cast<int64_t>(i));
+    const TargetBatch batch = make_graph_batch(graphs, indices);
+    auto explanations = explain_batch(
+        model, batch, std::vector<int64_t>(labels.begin() + begin, labels.begin() + end));
+    for (auto& e : explanations) out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::vector<Explanation> GNNExplainer::explain_batch(gnn::GnnModel& model,
+                                                     const TargetBatch& batch,
+                                                     const std::vector<int64_t>& labels) {
+  EvalGuard eval(model);
+  const int64_t parts = batch.num_parts();
+  if (parts == 0) return {};
+  const auto& x = batch.graph.x();
+
+  torch::Tensor logits0;
+  {
+    torch::NoGradGuard no_grad;
+    logits0 = target_logits(model, batch, x);
+  }
+  std::vector<int64_t> explained(parts);
+  for (int64_t t = 0; t < parts; ++t) {
+    explained[t] = labels[t] >= 0 ? labels[t] : logits0[t].argmax().item<int64_t>();
+  }
+  const auto explained_t = torch::tensor(explained, torch::kLong).unsqueeze(1);
+
+  // Parameters: one logit per union edge, optionally one feature-mask row per part.
+  std::vector<torch::Tensor> inits;
+  for (int64_t t = 0; t < parts; ++t) {
+    const int64_t e = (batch.edge_offset[t + 1] - batch.edge_offset[t]).item<int64_t>();
+    const int64_t n = (batch.node_offset[t + 1] - batch.node_offset[t]).item<int64_t>();
+    inits.push_back(initial_logits(e, n, options_.seed(), batch.targets[t]));
+  }
+  auto edge_logits = torch::cat(inits).requires_grad_();
+  std::vector<torch::Tensor> params{edge_logits};
+  torch::Tensor feat_logits;
+  if (options_.feature_mask()) {
+    feat_logits = torch::full({parts, x.size(1)}, 0.1).requires_grad_();
+    params.push_back(feat_logits);
+  }
+  const auto reverse = options_.symmetric_edges() ? reverse_edge_index(batch.graph) : torch::Tensor();
+  // Per-part mean of the entropy as a weighted sum: weight 1 / (edges of the part).
+  const auto edge_counts = (batch.edge_offset.slice(0, 1) - batch.edge_offset.slice(0, 0, -1))
+                               .clamp_min(1).to(torch::kFloat);
+  const auto mean_weight = edge_counts.reciprocal().index_select(0, batch.edge_part);
+
+  auto mask_of = [&](const torch::Tensor& logits) {
+    return options_.symmetric_edges() ? torch::sigmoid((logits + logits.index_select(0, reverse)) / 2)
+                                      : torch::sigmoid(logits);
+  };
+
+  torch::optim::Adam optimizer(params, torch::optim::AdamOptions(options_.lr()));
+  for (int64_t epoch = 0; epoch < options_.epochs(); ++epoch) {
+    optimizer.zero_grad();
+    const auto mask = mask_of(edge_logits);
+    torch::Tensor h = x;
+    torch::Tensor feat_mask;
+    if (feat_logits.defined()) {
+      feat_mask = torch::sigmoid(feat_logits);
+      h = x * feat_mask.index_select(0, batch.part);
+    }
+    const auto logits = target_logits(model, batch, h, mask);
+    auto loss = -torch::log_softmax(logits, 1).gather(1, explained_t).sum();
+    loss = loss + options_.edge_size() * mask.sum();
+    loss = loss + options_.edge_ent() * (binary_entropy(mask) * mean_weight).sum();
+    if (feat_mask.defined()) {
+      loss = loss + options_.feat_size() * feat_mask.mean(1).sum();
+      loss = loss + options_.feat_ent() * binary_entropy(feat_mask).mean(1).sum();
+    }
+    loss.backward();
+    optimizer.step();
+  }
+
+  torch::NoGradGuard no_grad;
+  const auto edge_mask = mask_of(edge_logits);
+  // Node importance: the largest mask among the node's incident edges in its part.
+  const auto& ei = batch.graph.edge_index();
+  auto node_mask = torch::zeros({batch.graph.num_nodes()});
+  if (edge_mask.numel() > 0) {
+    node_mask = node_mask.scatter_reduce(0, ei[0], edge_mask, "amax", /*include_self=*/true)
+                    .scatter_reduce(0, ei[1], edge_mask, "amax", /*include_self=*/true);
+  }
+  auto explanations = split_explanations(batch, name(), logits0, explained, edge_mask, node_mask);
+  for (int64_t t = 0; t < parts; ++t) {
+    auto& e = explanations[t];
+    if (feat_logits.defined()) e.feature_mask = torch::sigmoid(feat_logits[t]).clone();
+    e.options = {{"epochs", std::to_string(options_.epochs())},
+                 {"lr", c10::str(options_.lr())},
+                 {"edge_size", c10::str(options_.edge_size())},
+                 {"edge_ent", c10::str(options_.edge_ent())},
+                 {"feature_mask", options_.feature_mask() ? "true" : "false"},
+                 {"symmetric_edges", options_.symmetric_edges() ? "true" : "false"},
+                 {"mode", options_.mode() == ExplainMode::kModel ? "model" : "phenomenon"},
+                 {"seed", std::to_string(options_.seed())}};
+  }
+  return explanations;
+}
+
+}  // namespace gnnx::explainers

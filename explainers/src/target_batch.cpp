@@ -1,0 +1,125 @@
+#include <gnnx/explainers/target_batch.h>
+#include <gnnx/gnn/error.h>
+#include <gnnx/gnn/subgraph.h>
+
+#include <string>
+
+namespace gnnx::explainers {
+namespace {
+
+torch::Tensor part_vector(const torch::Tensor& offsets) {
+  const int64_t parts = offsets.size(0) - 1;
+  const auto counts = offsets.slice(0, 1) - offsets.slice(0, 0, parts);
+  return torch::repeat_interleave(torch::arange(parts, torch::kLong), counts);
+}
+
+}  // namespace
+
+std::vector<int64_t> checked_ids(const torch::Tensor& ids, int64_t limit, const char* what) {
+  const auto flat = ids.to(torch::kLong).reshape({-1}).contiguous();
+  std::vector<int64_t> out(flat.data_ptr<int64_t>(), flat.data_ptr<int64_t>() + flat.numel());
+  for (int64_t id : out) {
+    if (id < 0 || id >= limit) {
+      throw InputError(std::string(what) + " " + std::to_string(id) + " is out of range [0, " +
+                       std::to_string(limit) + ")");
+    }
+  }
+  return out;
+}
+
+TargetBatch make_node_batch(const gnn::Graph& graph, const gnn::GcnAdjacency& adj,
+                            const std::vector<int64_t>& targets, int64_t num_hops) {
+  std::vector<gnn::Graph> parts;
+  std::vector<torch::Tensor> node_ids, edge_ids, positions;
+  for (int64_t t : targets) {
+    const auto sub = gnn::k_hop_subgraph(graph, torch::tensor({t}, torch::kLong), num_hops);
+    parts.push_back(sub.graph);
+    node_ids.push_back(sub.node_id);
+    edge_ids.push_back(sub.edge_id);
+    positions.push_back(sub.target);
+  }
+  const gnn::Batch union_graph = gnn::make_batch(parts);
+  TargetBatch out;
+  out.task = gnn::Task::kNodeClassification;
+  out.graph = union_graph.graph;
+  out.targets = targets;
+  out.node_offset = union_graph.node_offset;
+  out.edge_offset = union_graph.edge_offset;
+  out.part = union_graph.batch;
+  out.edge_part = part_vector(union_graph.edge_offset);
+  out.node_id = node_ids.empty() ? torch::zeros({0}, torch::kLong) : torch::cat(node_ids);
+  out.edge_id = edge_ids.empty() ? torch::zeros({0}, torch::kLong) : torch::cat(edge_ids);
+  out.target_pos = positions.empty()
+                       ? torch::zeros({0}, torch::kLong)
+                       : torch::cat(positions) + union_graph.node_offset.slice(0, 0, -1);
+  out.adj = gnn::GcnAdjacency(out.graph).with_normalisation(
+      adj.edge_norm().index_select(0, out.edge_id), adj.self_norm().index_select(0, out.node_id));
+  return out;
+}
+
+TargetBatch make_graph_batch(const std::vector<gnn::Graph>& graphs,
+                             const std::vector<int64_t>& indices) {
+  std::vector<gnn::Graph> parts;
+  std::vector<torch::Tensor> node_ids, edge_ids;
+  for (int64_t i : indices) {
+    if (i < 0 || i >= static_cast<int64_t>(graphs.size())) {
+      throw InputError("graph index " + std::to_string(i) + " is out of range [0, " +
+                       std::to_string(graphs.size()) + ")");
+    }
+    parts.push_back(graphs[i]);
+    node_ids.push_back(torch::arange(graphs[i].num_nodes(), torch::kLong));
+    edge_ids.push_back(torch::arange(graphs[i].num_edges(), torch::kLong));
+  }
+  const gnn::Batch union_graph = gnn::make_batch(parts);
+  TargetBatch out;
+  out.task = gnn::Task::kGraphClassification;
+  out.graph = union_graph.graph;
+  out.adj = gnn::GcnAdjacency(out.graph);
+  out.targets = indices;
+  out.node_offset = union_graph.node_offset;
+  out.edge_offset = union_graph.edge_offset;
+  out.part = union_graph.batch;
+  out.edge_part = part_vector(union_graph.edge_offset);
+  out.node_id = node_ids.empty() ? torch::zeros({0}, torch::kLong) : torch::cat(node_ids);
+  out.edge_id = edge_ids.empty() ? torch::zeros({0}, torch::kLong) : torch::cat(edge_ids);
+  return out;
+}
+
+torch::Tensor target_logits(gnn::GnnModel& model, const TargetBatch& batch,
+                            const torch::Tensor& x, const torch::Tensor& edge_weight) {
+  if (batch.task == gnn::Task::kNodeClassification) {
+    return model.logits(x, batch.adj, edge_weight).index_select(0, batch.target_pos);
+  }
+  return model.logits(x, batch.adj, edge_weight, batch.part, batch.num_parts());
+}
+
+std::vector<Explanation> split_explanations(const TargetBatch& batch, const std::string& method,
+                                            const torch::Tensor& logits,
+                                            const std::vector<int64_t>& explained_class,
+                                            const torch::Tensor& edge_scores,
+                                            const torch::Tensor& node_scores) {
+  const auto probs = torch::softmax(logits.detach().to(torch::kDouble), 1);
+  const auto predicted = probs.argmax(1);
+  std::vector<Explanation> out;
+  for (int64_t t = 0; t < batch.num_parts(); ++t) {
+    Explanation e;
+    e.method = method;
+    e.task = batch.task;
+    e.target = batch.targets[t];
+    e.predicted_class = predicted[t].item<int64_t>();
+    e.explained_class = explained_class[t];
+    e.probability = probs[t][e.explained_class].item<double>();
+    const int64_t n0 = batch.node_offset[t].item<int64_t>();
+    const int64_t n1 = batch.node_offset[t + 1].item<int64_t>();
+    const int64_t e0 = batch.edge_offset[t].item<int64_t>();
+    const int64_t e1 = batch.edge_offset[t + 1].item<int64_t>();
+    e.node_ids = batch.node_id.slice(0, n0, n1).clone();
+    e.edge_ids = batch.edge_id.slice(0, e0, e1).clone();
+    if (node_scores.defined()) e.node_mask = node_scores.detach().slice(0, n0, n1).to(torch::kFloat).clone();
+    if (edge_scores.defined()) e.edge_mask = edge_scores.detach().slice(0, e0, e1).to(torch::kFloat).clone();
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace gnnx::explainers

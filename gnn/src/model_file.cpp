@@ -1,0 +1,457 @@
+// The gnnx model file format (version 1). All integers little-endian:
+//
+//   offset 0        9 bytes   magic "GNNXMODEL"
+//   offset 9        uint32    format version (1)
+//   offset 13       uint64    H, length of the header
+//   offset 21       H bytes   header: UTF-8 JSON
+//                               {"spec": {task, in_features, num_classes, hidden, num_layers,
+//                                         dropout, concat, readout, mlp_hidden},
+//                                "metadata": {string: string},
+//                                "byte_order": "little",
+//                                "data_size": D,
+//                                "tensors": [{name, dtype, shape, offset, nbytes}, ...]}
+//   offset 21+H     D bytes   tensor data, each tensor's raw contiguous bytes at `offset`
+//                             (relative to the start of the data block)
+//   offset 21+H+D   uint32    CRC-32 (IEEE 802.3) of every byte before it
+//
+// A self-describing JSON header rather than torch::save keeps files readable without LibTorch
+// (and across LibTorch versions), and lets load_model rebuild the architecture before it touches
+// any weight. The whole file is read into memory: model files are small.
+
+#include <gnnx/gnn/error.h>
+#include <gnnx/gnn/model_file.h>
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/types.h>
+#include <torch/utils.h>
+
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <mutex>
+#include <optional>
+#include <set>
+
+namespace gnnx::gnn {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr char kMagic[] = "GNNXMODEL";
+constexpr size_t kMagicSize = sizeof(kMagic) - 1;
+constexpr uint32_t kFormatVersion = 1;
+constexpr size_t kPreambleSize = kMagicSize + 4 + 8;  // magic, version, header length
+constexpr size_t kChecksumSize = 4;
+
+// --- bytes ---------------------------------------------------------------------------------
+
+constexpr std::array<uint32_t, 256> make_crc_table() {
+  std::array<uint32_t, 256> table{};
+  for (uint32_t i = 0; i < 256; ++i) {
+    uint32_t c = i;
+    for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    table[i] = c;
+  }
+  return table;
+}
+constexpr std::array<uint32_t, 256> kCrcTable = make_crc_table();
+
+/// CRC-32 as zlib's crc32(): crc32("123456789") = 0xCBF43926.
+uint32_t crc32(const char* data, size_t size) {
+  uint32_t crc = 0xFFFFFFFFu;
+  for (size_t i = 0; i < size; ++i) {
+    crc = kCrcTable[(crc ^ static_cast<unsigned char>(data[i])) & 0xFFu] ^ (crc >> 8);
+  }
+  return ~crc;
+}
+
+void append_le(std::string& out, uint64_t value, int bytes) {
+  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFFu));
+}
+
+uint64_t read_le(const std::string& in, size_t offset, int bytes) {
+  uint64_t value = 0;
+  for (int i = 0; i < bytes; ++i) {
+    value |= static_cast<uint64_t>(static_cast<unsigned char>(in[offset + i])) << (8 * i);
+  }
+  return value;
+}
+
+/// Tensor bytes are written in host order; the format says little-endian.
+bool host_is_little_endian() {
+  const uint16_t probe = 1;
+  unsigned char first = 0;
+  std::memcpy(&first, &probe, 1);
+  return first == 1;
+}
+
+// --- dtypes --------------------------------------------------------------------------------
+
+const std::array<std::pair<torch::ScalarType, const char*>, 8> kDtypeNames = {{
+    {torch::kFloat, "float32"},
+    {torch::kDouble, "float64"},
+    {torch::kHalf, "float16"},
+    {torch::kBFloat16, "bfloat16"},
+    {torch::kLong, "int64"},
+    {torch::kInt, "int32"},
+    {torch::kByte, "uint8"},
+    {torch::kBool, "bool"},
+}};
+
+const char* dtype_name(torch::ScalarType type) {
+  for (const auto& [t, name] : kDtypeNames) {
+    if (t == type) return name;
+  }
+  throw Error(c10::str("save_model: tensors of dtype ", type, " cannot be stored"));
+}
+
+/// nullopt for an unknown name.
+std::optional<torch::ScalarType> parse_dtype(const std::string& name) {
+  for (const auto& [t, n] : kDtypeNames) {
+    if (name == n) return t;
+  }
+  return std::nullopt;
+}
+
+// --- spec <-> JSON -------------------------------------------------------------------------
+
+json spec_to_json(const ModelSpec& spec) {
+  return json{{"task", to_string(spec.task)},     {"in_features", spec.in_features},
+              {"num_classes", spec.num_classes},  {"hidden", spec.hidden},
+              {"num_layers", spec.num_layers},    {"dropout", spec.dropout},
+              {"concat", spec.concat},            {"readout", to_string(spec.readout)},
+              {"mlp_hidden", spec.mlp_hidden}};
+}
+
+/// Throws json exceptions (turned into InputError by the caller) or InputError.
+ModelSpec spec_from_json(const json& j) {
+  ModelSpec spec;
+  spec.task = parse_task(j.at("task").get<std::string>());
+  spec.in_features = j.at("in_features").get<int64_t>();
+  spec.num_classes = j.at("num_classes").get<int64_t>();
+  spec.hidden = j.at("hidden").get<int64_t>();
+  spec.num_layers = j.at("num_layers").get<int64_t>();
+  spec.dropout = j.at("dropout").get<double>();
+  spec.concat = j.at("concat").get<bool>();
+  spec.readout = parse_readout(j.at("readout").get<std::string>());
+  spec.mlp_hidden = j.at("mlp_hidden").get<int64_t>();
+  spec.validate();
+  return spec;
+}
+
+/// One tensor of the file, as its header entry describes it.
+struct TensorEntry {
+  std::string name;
+  torch::ScalarType dtype = torch::kFloat;
+  std::vector<int64_t> shape;
+  uint64_t offset = 0;
+  uint64_t nbytes = 0;
+};
+
+/// The problem text of InputErrors raised while reading; load_model prefixes the file name.
+struct FormatError {
+  std::string problem;
+};
+
+[[noreturn]] void fail(std::string problem) { throw FormatError{std::move(problem)}; }
+
+std::string shape_string(c10::ArrayRef<int64_t> shape) { return c10::str(shape); }
+
+/// Multiplies without overflow; false when the product exceeds `limit`.
+bool checked_mul(uint64_t a, uint64_t b, uint64_t limit, uint64_t* out) {
+  if (a != 0 && b > limit / a) return false;
+  *out = a * b;
+  return *out <= limit;
+}
+
+std::vector<TensorEntry> parse_entries(const json& list, uint64_t data_size) {
+  if (!list.is_array()) fail("header field 'tensors' is not a list");
+  std::vector<TensorEntry> entries;
+  std::set<std::string> seen;
+  for (const json& item : list) {
+    TensorEntry e;
+    e.name = item.at("name").get<std::string>();
+    if (!seen.insert(e.name).second) fail("tensor '" + e.name + "' is stored twice");
+    const auto dtype = parse_dtype(item.at("dtype").get<std::string>());
+    if (!dtype) fail("tensor '" + e.name + "' has unknown dtype '" +
+                     item.at("dtype").get<std::string>() + "'");
+    e.dtype = *dtype;
+    e.shape = item.at("shape").get<std::vector<int64_t>>();
+    e.offset = item.at("offset").get<uint64_t>();
+    e.nbytes = item.at("nbytes").get<uint64_t>();
+    uint64_t expected = c10::elementSize(e.dtype);
+    for (int64_t d : e.shape) {
+      if (d < 0 || !checked_mul(expected, static_cast<uint64_t>(d), data_size, &expected)) {
+        fail("tensor '" + e.name + "' has shape " + shape_string(e.shape) +
+             ", larger than the file's data");
+      }
+    }
+    if (expected != e.nbytes) {
+      fail(c10::str("tensor '", e.name, "' declares ", e.nbytes, " bytes, its shape needs ",
+                    expected));
+    }
+    if (e.offset > data_size || e.nbytes > data_size - e.offset) {
+      fail(c10::str("tensor '", e.name, "' lies outside the data block (offset ", e.offset,
+                    ", ", e.nbytes, " bytes, data block ", data_size, " bytes)"));
+    }
+    entries.push_back(std::move(e));
+  }
+  return entries;
+}
+
+/// A crafted header could ask for a model of terabytes before any shape is compared; every
+/// weight matrix of a gnnx model pairs two of these widths, so each such product must fit in
+/// the elements the file actually stores.
+void check_spec_fits(const ModelSpec& spec, const std::vector<TensorEntry>& entries) {
+  uint64_t stored = 0;
+  for (const auto& e : entries) {
+    uint64_t n = 1;
+    for (int64_t d : e.shape) n *= static_cast<uint64_t>(d);  // bounded by parse_entries
+    stored += n;
+  }
+  const uint64_t widths[] = {static_cast<uint64_t>(spec.in_features),
+                             static_cast<uint64_t>(spec.hidden),
+                             static_cast<uint64_t>(spec.num_classes),
+                             static_cast<uint64_t>(std::max<int64_t>(spec.mlp_hidden, 1))};
+  uint64_t product = 0;
+  for (uint64_t w : widths) {
+    if (!checked_mul(w, static_cast<uint64_t>(spec.hidden), stored, &product) ||
+        static_cast<uint64_t>(spec.num_layers) > entries.size()) {
+      fail("the model spec does not match the stored tensors");
+    }
+  }
+}
+
+/// Everything of the file except the weights, checked.
+struct Parsed {
+  ModelSpec spec;
+  std::map<std::string, std::string> metadata;
+  std::vector<TensorEntry> entries;
+  size_t data_begin = 0;
+};
+
+Parsed parse_file(const std::string& bytes) {
+  if (bytes.empty()) fail("empty file");
+  const size_t prefix = std::min(bytes.size(), kMagicSize);
+  if (bytes.compare(0, prefix, kMagic, prefix) != 0) {
+    fail("not a gnnx model file (no GNNXMODEL signature)");
+  }
+  if (bytes.size() < kPreambleSize + kChecksumSize) {
+    fail(c10::str("truncated (", bytes.size(), " bytes)"));
+  }
+  const auto version = static_cast<uint32_t>(read_le(bytes, kMagicSize, 4));
+  if (version != kFormatVersion) {
+    fail(c10::str("unsupported format version ", version, " (this build reads version ",
+                  kFormatVersion, "; the file is newer or corrupt)"));
+  }
+  const uint64_t header_size = read_le(bytes, kMagicSize + 4, 8);
+  if (header_size > bytes.size() - kPreambleSize - kChecksumSize) {
+    fail(c10::str("truncated (header of ", header_size, " bytes, file of ", bytes.size(),
+                  " bytes)"));
+  }
+  const size_t data_begin = kPreambleSize + header_size;
+  const bool checksum_ok =
+      crc32(bytes.data(), bytes.size() - kChecksumSize) ==
+      static_cast<uint32_t>(read_le(bytes, bytes.size() - kChecksumSize, 4));
+
+  json header;
+  try {
+    header = json::parse(bytes.begin() + kPreambleSize, bytes.begin() + data_begin);
+  } catch (const json::exception& e) {
+    if (!checksum_ok) fail("corrupt (checksum mismatch)");
+    fail(std::string("malformed header: ") + e.what());
+  }
+
+  Parsed parsed;
+  parsed.data_begin = data_begin;
+  uint64_t data_size = 0;
+  try {
+    if (!header.is_object()) fail("malformed header: not a JSON object");
+    data_size = header.at("data_size").get<uint64_t>();
+    const uint64_t available = bytes.size() - data_begin - kChecksumSize;
+    if (data_size > available) {
+      fail(c10::str("truncated (", bytes.size(), " bytes, the header describes ",
+                    data_begin + data_size + kChecksumSize, ")"));
+    }
+    if (data_size < available) {
+      fail(c10::str(available - data_size, " unexpected bytes after the data"));
+    }
+    if (!checksum_ok) fail("corrupt (checksum mismatch)");
+    const std::string byte_order = header.at("byte_order").get<std::string>();
+    if (byte_order != "little") fail("unsupported byte order '" + byte_order + "'");
+    parsed.entries = parse_entries(header.at("tensors"), data_size);
+    parsed.metadata = header.at("metadata").get<std::map<std::string, std::string>>();
+    parsed.spec = spec_from_json(header.at("spec"));
+  } catch (const json::exception& e) {
+    if (!checksum_ok) fail("corrupt (checksum mismatch)");
+    fail(std::string("malformed header: ") + e.what());
+  } catch (const InputError& e) {  // from parse_task / parse_readout / validate
+    if (!checksum_ok) fail("corrupt (checksum mismatch)");
+    fail(e.what());
+  }
+  check_spec_fits(parsed.spec, parsed.entries);
+  return parsed;
+}
+
+/// Copies the stored weights into a freshly built model; every tensor of the model must be
+/// stored with its shape, and nothing else may be.
+void fill_model(GnnModel& model, const Parsed& parsed, const std::string& bytes) {
+  std::map<std::string, const TensorEntry*> by_name;
+  for (const auto& e : parsed.entries) by_name[e.name] = &e;
+
+  // A model trained (and saved) in float64 comes back in float64.
+  const auto first_param = by_name.find("conv0.weight");
+  if (first_param != by_name.end() && at::isFloatingType(first_param->second->dtype) &&
+      first_param->second->dtype != torch::kFloat) {
+    model.to(first_param->second->dtype);
+  }
+
+  std::set<std::string> used;
+  auto fill = [&](const std::string& name, torch::Tensor& tensor) {
+    const auto it = by_name.find(name);
+    if (it == by_name.end()) fail("missing tensor '" + name + "'");
+    const TensorEntry& e = *it->second;
+    if (e.dtype != tensor.scalar_type()) {
+      fail(c10::str("tensor '", name, "' has dtype ", dtype_name(e.dtype), ", the model uses ",
+                    dtype_name(tensor.scalar_type())));
+    }
+    if (tensor.sizes() != c10::IntArrayRef(e.shape)) {
+      fail("tensor '" + name + "' has shape " + shape_string(e.shape) +
+           ", the model expects " + shape_string(tensor.sizes()));
+    }
+    TORCH_INTERNAL_ASSERT(tensor.is_contiguous() && tensor.device().is_cpu());
+    // memcpy rather than from_blob: the bytes in the file carry no alignment guarantee.
+    std::memcpy(tensor.data_ptr(), bytes.data() + parsed.data_begin + e.offset, e.nbytes);
+    used.insert(name);
+  };
+  torch::NoGradGuard no_grad;
+  for (auto& item : model.named_parameters()) fill(item.key(), item.value());
+  for (auto& item : model.named_buffers()) fill(item.key(), item.value());
+  for (const auto& e : parsed.entries) {
+    if (!used.count(e.name)) fail("unexpected tensor '" + e.name + "' (not part of the model)");
+  }
+}
+
+std::string read_all(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) fail("is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(std::string("cannot open (") + std::strerror(errno) + ")");
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) fail("read error");
+  return bytes;
+}
+
+/// The rebuilt model draws its initial weights from torch's generator before they are
+/// overwritten; restoring the generator keeps load_model from perturbing seeded runs.
+class CpuRngStateGuard {
+ public:
+  CpuRngStateGuard() : generator_(at::detail::getDefaultCPUGenerator()) {
+    std::lock_guard<std::mutex> lock(generator_.mutex());
+    state_ = generator_.get_state();
+  }
+  ~CpuRngStateGuard() {
+    std::lock_guard<std::mutex> lock(generator_.mutex());
+    generator_.set_state(state_);
+  }
+  CpuRngStateGuard(const CpuRngStateGuard&) = delete;
+  CpuRngStateGuard& operator=(const CpuRngStateGuard&) = delete;
+
+ private:
+  at::Generator generator_;
+  torch::Tensor state_;
+};
+
+}  // namespace
+
+void save_model(const std::string& path, const GnnModel& model,
+                const std::map<std::string, std::string>& metadata) {
+  if (!host_is_little_endian()) throw Error("save_model: big-endian hosts are not supported");
+
+  std::vector<std::pair<std::string, torch::Tensor>> tensors;
+  for (const auto& item : model.named_parameters()) {
+    tensors.emplace_back(item.key(), item.value().detach().to(torch::kCPU).contiguous());
+  }
+  for (const auto& item : model.named_buffers()) {
+    tensors.emplace_back(item.key(), item.value().detach().to(torch::kCPU).contiguous());
+  }
+
+  json entries = json::array();
+  uint64_t data_size = 0;
+  for (const auto& [name, t] : tensors) {
+    const uint64_t nbytes = t.numel() * t.element_size();
+    entries.push_back({{"name", name},
+                       {"dtype", dtype_name(t.scalar_type())},
+                       {"shape", t.sizes().vec()},
+                       {"offset", data_size},
+                       {"nbytes", nbytes}});
+    data_size += nbytes;
+  }
+  const json header = {{"spec", spec_to_json(model.spec())},
+                       {"metadata", metadata},
+                       {"byte_order", "little"},
+                       {"data_size", data_size},
+                       {"tensors", entries}};
+  const std::string header_text = header.dump();
+
+  std::string bytes(kMagic, kMagicSize);
+  append_le(bytes, kFormatVersion, 4);
+  append_le(bytes, header_text.size(), 8);
+  bytes += header_text;
+  bytes.reserve(bytes.size() + data_size + kChecksumSize);
+  for (const auto& item : tensors) {
+    bytes.append(static_cast<const char*>(item.second.data_ptr()),
+                 item.second.numel() * item.second.element_size());
+  }
+  append_le(bytes, crc32(bytes.data(), bytes.size()), 4);
+
+  // Write next to the target, then rename: readers see the old file or the complete new one.
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  auto fail_write = [&](const std::string& what) {
+    const int err = errno;
+    std::remove(tmp.c_str());
+    throw Error("cannot write model file '" + path + "': " + what +
+                (err ? std::string(" (") + std::strerror(err) + ")" : std::string()));
+  };
+  errno = 0;
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) fail_write("cannot create '" + tmp + "'");
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) fail_write("write failed");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) fail_write("rename failed");
+}
+
+ModelFile load_model(const std::string& path) {
+  try {
+    if (!host_is_little_endian()) fail("big-endian hosts are not supported");
+    const std::string bytes = read_all(path);
+    const Parsed parsed = parse_file(bytes);
+    ModelFile file;
+    try {
+      CpuRngStateGuard rng_guard;
+      file.model = make_model(parsed.spec);
+    } catch (const c10::Error& e) {  // e.g. out of memory for an absurd spec
+      fail(std::string("cannot build the model: ") + e.what_without_backtrace());
+    }
+    fill_model(*file.model, parsed, bytes);
+    file.model->eval();
+    file.metadata = parsed.metadata;
+    return file;
+  } catch (const FormatError& e) {
+    throw InputError("model file '" + path + "': " + e.problem);
+  }
+}
+
+}  // namespace gnnx::gnn

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The main job end to end on a fresh Debian bookworm machine: install the packages, build the
+# gnnx command line, list the data sets, train a GCN on BA-Shapes and report its accuracy.
+# Environment: GNNX_BUILD_DIR (default build), GNNX_DEMO_DIR (outputs; default demo-out).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/install-deps.sh
+build_dir="${GNNX_BUILD_DIR:-build}"
+out_dir="${GNNX_DEMO_DIR:-demo-out}"
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake --build "$build_dir" -j"$(nproc)" --target gnnx
+gnnx="$build_dir/tools/gnnx"
+mkdir -p "$out_dir"
+
+echo "== gnnx datasets"
+"$gnnx" datasets
+
+echo "== gnnx train --dataset ba-shapes --seed 0 --out $out_dir/ba-shapes.gnnx"
+"$gnnx" train --dataset ba-shapes --seed 0 --out "$out_dir/ba-shapes.gnnx"
+
+echo "== done: model in $out_dir/ba-shapes.gnnx"

@@ -1,0 +1,39 @@
+#pragma once
+// A one-line progress bar on stderr. It draws only when stderr is a terminal and the user did
+// not ask for --quiet, so that piped output and logs stay clean; stdout is never touched.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace gnnx::tools {
+
+class ProgressBar {
+ public:
+  /// label: what is progressing ("train"); total: number of steps (> 0);
+  /// enabled: false to never draw (e.g. --quiet). Drawing also needs stderr to be a TTY.
+  ProgressBar(std::string label, int64_t total, bool enabled);
+  ~ProgressBar();
+  ProgressBar(const ProgressBar&) = delete;
+  ProgressBar& operator=(const ProgressBar&) = delete;
+
+  /// Reports `done` of `total` steps with a short status text ("loss 0.31 val 0.95").
+  /// Redraws at most every 100 ms, and always for the last step.
+  void update(int64_t done, const std::string& status = "");
+  /// Ends the line. Called by the destructor if not before.
+  void finish();
+
+  /// Whether the bar draws at all.
+  bool active() const { return active_; }
+
+ private:
+  void draw(int64_t done, const std::string& status);
+
+  std::string label_;
+  int64_t total_;
+  bool active_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point last_draw_;
+};
+
+}  // namespace gnnx::tools

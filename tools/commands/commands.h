@@ -1,0 +1,20 @@
+#pragma once
+// The subcommands of `gnnx`, one file each. Each add_*_command registers its subcommand, its
+// flags and the callback that runs it; main parses, applies the global options, and maps the
+// exceptions a callback throws to exit codes (cli/exit_codes.h).
+
+#include "cli/global_options.h"
+
+namespace CLI {
+class App;
+}
+
+namespace gnnx::tools {
+
+/// `gnnx datasets [--json]`: the synthetic data sets and their sizes.
+void add_datasets_command(CLI::App& app, const GlobalOptions& globals);
+
+/// `gnnx train --dataset NAME --out FILE ...`: trains a GCN on a data set, saves a model file.
+void add_train_command(CLI::App& app, const GlobalOptions& globals);
+
+}  // namespace gnnx::tools

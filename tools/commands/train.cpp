@@ -1,0 +1,228 @@
+// `gnnx train`: builds a synthetic data set, trains a GCN classifier on it (node task ->
+// NodeClassifier, graph task -> GraphClassifier) and saves a model file whose metadata records
+// how it was made, so that later commands can rebuild the same data set.
+
+#include "cli/progress.h"
+#include "cli/train_defaults.h"
+#include "cli/validators.h"
+#include "commands/commands.h"
+
+#include <gnnx/datasets/synthetic.h>
+#include <gnnx/gnn/error.h>
+#include <gnnx/gnn/model_file.h>
+#include <gnnx/gnn/models.h>
+#include <gnnx/gnn/training.h>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <torch/utils.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+
+namespace gnnx::tools {
+namespace {
+
+struct TrainArgs {
+  std::string dataset;
+  uint64_t seed = 0;
+  std::string out;
+  bool json = false;
+  // Overrides of the data set's defaults (cli/train_defaults.h); used when the flag is given.
+  int64_t epochs = 0;
+  double lr = 0;
+  double weight_decay = 0;
+  int64_t hidden = 0;
+  int64_t layers = 0;
+  double dropout = 0;
+  std::string readout;
+  int64_t batch_size = 0;
+  // The flags, to ask whether each was given.
+  CLI::Option* epochs_opt = nullptr;
+  CLI::Option* lr_opt = nullptr;
+  CLI::Option* weight_decay_opt = nullptr;
+  CLI::Option* hidden_opt = nullptr;
+  CLI::Option* layers_opt = nullptr;
+  CLI::Option* dropout_opt = nullptr;
+  CLI::Option* readout_opt = nullptr;
+  CLI::Option* batch_size_opt = nullptr;
+};
+
+// Fails before training, rather than after it, when the model could not be saved.
+void check_output_path(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path p(path);
+  fs::path dir = p.parent_path();
+  if (dir.empty()) dir = ".";
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    throw InputError("cannot write the model to '" + path + "': directory '" + dir.string() +
+                     "' does not exist");
+  }
+  if (fs::is_directory(p, ec)) {
+    throw InputError("cannot write the model to '" + path + "': it is a directory");
+  }
+  if (::access(dir.c_str(), W_OK) != 0) {
+    throw InputError("cannot write the model to '" + path + "': directory '" + dir.string() +
+                     "' is not writable");
+  }
+}
+
+std::string format_double(double v) {
+  std::ostringstream s;
+  s.precision(17);
+  s << v;
+  return s.str();
+}
+
+void run(const TrainArgs& args, const GlobalOptions& globals) {
+  check_output_path(args.out);
+  // Throws InputError listing the known names for an unknown data set.
+  const datasets::Dataset ds = datasets::make_synthetic(args.dataset, args.seed);
+  if (ds.graphs.empty()) throw InputError("data set '" + args.dataset + "' has no graphs");
+
+  const TrainDefaults d = train_defaults(args.dataset);
+  auto given = [](const CLI::Option* opt) { return opt != nullptr && opt->count() > 0; };
+
+  gnn::ModelSpec spec;
+  spec.task = ds.task;
+  spec.in_features = ds.graphs.front().num_features();
+  spec.num_classes = ds.num_classes;
+  spec.hidden = given(args.hidden_opt) ? args.hidden : d.hidden;
+  spec.num_layers = given(args.layers_opt) ? args.layers : d.layers;
+  spec.dropout = given(args.dropout_opt) ? args.dropout : d.dropout;
+  spec.readout = given(args.readout_opt) ? gnn::parse_readout(args.readout) : d.readout;
+  spec.validate();
+
+  gnn::TrainOptions options;
+  options.epochs = given(args.epochs_opt) ? args.epochs : d.epochs;
+  options.lr = given(args.lr_opt) ? args.lr : d.lr;
+  options.weight_decay = given(args.weight_decay_opt) ? args.weight_decay : d.weight_decay;
+  options.batch_size = given(args.batch_size_opt) ? args.batch_size : d.batch_size;
+  options.seed = args.seed;
+
+  ProgressBar bar("train " + args.dataset, options.epochs, /*enabled=*/!globals.quiet);
+  if (bar.active()) {
+    options.on_epoch = [&bar](int64_t epoch, int64_t /*epochs*/, double loss, double val_acc) {
+      char status[64];
+      std::snprintf(status, sizeof status, "loss %.4f val %.3f", loss, val_acc);
+      bar.update(epoch, status);
+    };
+  }
+
+  torch::manual_seed(args.seed);  // make_model initialises from torch's RNG
+  std::shared_ptr<gnn::GnnModel> model = gnn::make_model(spec);
+  const gnn::TrainResult result =
+      ds.task == gnn::Task::kNodeClassification
+          ? gnn::train_node_classifier(*model, ds.graphs.front(), options)
+          : gnn::train_graph_classifier(*model, ds.graphs, options);
+  bar.finish();
+
+  const std::map<std::string, std::string> metadata = {
+      {"dataset", args.dataset},
+      {"dataset_seed", std::to_string(args.seed)},
+      {"seed", std::to_string(args.seed)},
+      {"epochs", std::to_string(options.epochs)},
+      {"lr", format_double(options.lr)},
+      {"weight_decay", format_double(options.weight_decay)},
+      {"batch_size", std::to_string(options.batch_size)},
+      {"train_fraction", format_double(options.train_fraction)},
+      {"val_fraction", format_double(options.val_fraction)},
+      {"best_epoch", std::to_string(result.best_epoch)},
+      {"train_accuracy", format_double(result.train_accuracy)},
+      {"val_accuracy", format_double(result.val_accuracy)},
+      {"test_accuracy", format_double(result.test_accuracy)},
+      {"created_by", "gnnx train"},
+  };
+  try {
+    gnn::save_model(args.out, *model, metadata);
+  } catch (const InputError&) {
+    throw;
+  } catch (const Error& e) {
+    // The path was checked above; a failure now is still the user's path (disk full, race).
+    throw InputError(e.what());
+  }
+
+  if (args.json) {
+    nlohmann::ordered_json j = {
+        {"dataset", args.dataset},
+        {"task", gnn::to_string(ds.task)},
+        {"seed", args.seed},
+        {"train_acc", result.train_accuracy},
+        {"val_acc", result.val_accuracy},
+        {"test_acc", result.test_accuracy},
+        {"best_epoch", result.best_epoch},
+        {"final_loss", result.final_loss},
+        {"epochs", options.epochs},
+        {"lr", options.lr},
+        {"weight_decay", options.weight_decay},
+        {"hidden", spec.hidden},
+        {"layers", spec.num_layers},
+        {"dropout", spec.dropout},
+        {"readout", gnn::to_string(spec.readout)},
+        {"threads", globals.threads},
+        {"seconds", result.seconds},
+        {"out", args.out},
+    };
+    std::cout << j.dump() << "\n";
+    return;
+  }
+  int64_t nodes = 0;
+  for (const gnn::Graph& g : ds.graphs) nodes += g.num_nodes();
+  std::printf("trained a %lld-layer GCN on %s (%s classification, %zu graph%s, %lld nodes, "
+              "%lld classes) in %.1f s\n",
+              static_cast<long long>(spec.num_layers), args.dataset.c_str(),
+              gnn::to_string(ds.task).c_str(), ds.graphs.size(), ds.graphs.size() == 1 ? "" : "s",
+              static_cast<long long>(nodes), static_cast<long long>(spec.num_classes),
+              result.seconds);
+  std::printf("accuracy: train %.4f  val %.4f  test %.4f  (best epoch %lld of %lld)\n",
+              result.train_accuracy, result.val_accuracy, result.test_accuracy,
+              static_cast<long long>(result.best_epoch), static_cast<long long>(options.epochs));
+  std::printf("saved %s\n", args.out.c_str());
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app, const GlobalOptions& globals) {
+  auto args = std::make_shared<TrainArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "train", "Train a GCN classifier on a synthetic data set and save it as a model file");
+  cmd->footer(
+      "Flags left out take the data set's defaults (tools/cli/train_defaults.cpp).\n"
+      "Global flags (see gnnx --help): --threads N, --quiet.\n"
+      "Example: gnnx train --dataset ba-shapes --seed 0 --out ba-shapes.gnnx");
+  cmd->add_option("--dataset", args->dataset, "Data set name (see `gnnx datasets`)")
+      ->required();
+  cmd->add_option("--out", args->out, "Model file to write (written atomically)")->required();
+  cmd->add_option("--seed", args->seed, "Seed of the data set, the split and the weights")
+      ->capture_default_str();
+  args->epochs_opt =
+      cmd->add_option("--epochs", args->epochs, "Training epochs")->check(positive());
+  args->lr_opt = cmd->add_option("--lr", args->lr, "Adam learning rate")
+                     ->check(positive());
+  args->weight_decay_opt =
+      cmd->add_option("--weight-decay", args->weight_decay, "Adam weight decay (L2)")
+          ->check(non_negative());
+  args->hidden_opt = cmd->add_option("--hidden", args->hidden, "Width of each GCN layer")
+                         ->check(positive());
+  args->layers_opt = cmd->add_option("--layers", args->layers, "Number of GCN layers")
+                         ->check(positive());
+  args->dropout_opt = cmd->add_option("--dropout", args->dropout, "Dropout after each layer")
+                          ->check(CLI::Range(0.0, 1.0));
+  args->readout_opt =
+      cmd->add_option("--readout", args->readout, "Graph task: pooling of node embeddings")
+          ->check(CLI::IsMember({"mean", "max", "sum"}));
+  args->batch_size_opt =
+      cmd->add_option("--batch-size", args->batch_size, "Graph task: graphs per step")
+          ->check(positive());
+  cmd->add_flag("--json", args->json, "Print one JSON object instead of a summary");
+  cmd->callback([args, &globals] { run(*args, globals); });
+}
+
+}  // namespace gnnx::tools

@@ -1,0 +1,76 @@
+// gnnx: the command line. Parses the global flags, registers one subcommand per file in
+// commands/, and maps every exception to an exit code (cli/exit_codes.h) — the library itself
+// never exits.
+
+#include "cli/exit_codes.h"
+#include "cli/global_options.h"
+#include "cli/torch_warnings.h"
+#include "commands/commands.h"
+
+#include <gnnx/gnn/error.h>
+
+#include <ATen/Parallel.h>
+#include <CLI/CLI.hpp>
+#include <c10/util/Exception.h>
+
+#include <algorithm>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <thread>
+
+namespace {
+
+// The first line of a message: LibTorch's TORCH_CHECK texts go on with source locations.
+std::string first_line(const std::string& message) {
+  return message.substr(0, message.find('\n'));
+}
+
+int fail(int code, const std::string& message) {
+  std::cerr << "gnnx: error: " << message << "\n";
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace gnnx::tools;  // NOLINT(google-build-using-namespace): main only
+
+  install_torch_warning_handler();
+
+  CLI::App app{"gnnx: explain graph neural networks", "gnnx"};
+  app.require_subcommand(1);
+  app.fallthrough();  // global flags may also follow the subcommand
+  app.set_help_all_flag("--help-all", "Print help for every subcommand and exit");
+  app.set_version_flag("--version", "gnnx " GNNX_VERSION);
+
+  GlobalOptions globals;
+  globals.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  app.add_option("--threads", globals.threads, "Intra-op threads of LibTorch")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  app.add_flag("-q,--quiet", globals.quiet, "No progress output on stderr");
+  // Runs after parsing and before the subcommand's callback.
+  app.parse_complete_callback([&globals] { at::set_num_threads(globals.threads); });
+
+  add_datasets_command(app, globals);
+  add_train_command(app, globals);
+
+  try {
+    app.parse(argc, argv);
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    // --help and --version come through here with exit code 0.
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::cerr << "gnnx: error: " << e.what() << "\nRun with --help for more information.\n";
+    return kExitUsage;
+  } catch (const gnnx::InputError& e) {
+    return fail(kExitUsage, e.what());
+  } catch (const c10::Error& e) {
+    return fail(kExitUsage, first_line(e.what_without_backtrace()));
+  } catch (const std::exception& e) {
+    return fail(kExitFailure, e.what());
+  } catch (...) {
+    return fail(kExitFailure, "unknown exception");
+  }
+}
