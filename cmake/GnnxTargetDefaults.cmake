@@ -15,6 +15,8 @@ function(gnnx_add_library name folder)
   target_include_directories(${name} PUBLIC
     $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
     $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+  # Private headers next to the sources, included as "cpu/spmm_kernel.h".
+  target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
   gnnx_target_defaults(${name})
   install(TARGETS ${name} EXPORT gnnxTargets
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}

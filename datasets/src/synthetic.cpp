@@ -44,6 +44,36 @@ const std::vector<Entry>& registry() {
   return entries;
 }
 
+gnn::Graph to_graph(const detail::Motif& motif) {
+  std::vector<int64_t> src, dst;
+  for (auto [u, v] : motif.edges) {
+    src.insert(src.end(), {u, v});
+    dst.insert(dst.end(), {v, u});
+  }
+  return gnn::Graph(motif.num_nodes,
+                    torch::stack({torch::tensor(src, torch::kLong), torch::tensor(dst, torch::kLong)}),
+                    torch::Tensor());
+}
+
+// The motif of each class (see Dataset::class_motif).
+std::vector<gnn::Graph> class_motifs(const std::string& name, int64_t num_classes) {
+  std::vector<gnn::Graph> out(num_classes, gnn::Graph());
+  const auto house = to_graph(detail::house_motif());
+  if (name == "ba-shapes" || name == "ba-community") {
+    for (int64_t c = 0; c < num_classes; ++c) {
+      if (c % 4 != 0) out[c] = house;
+    }
+  } else if (name == "tree-cycles") {
+    out[1] = to_graph(detail::cycle_motif(6));
+  } else if (name == "tree-grid") {
+    out[1] = to_graph(detail::grid_motif(3));
+  } else if (name == "ba-2motifs") {
+    out[0] = house;
+    out[1] = to_graph(detail::cycle_motif(5));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> synthetic_names() {
@@ -65,6 +95,7 @@ Dataset make_synthetic(const std::string& name, uint64_t seed) {
     Dataset dataset = entry.make(random);
     dataset.name = name;
     dataset.task = entry.info.task;
+    dataset.class_motif = class_motifs(name, dataset.num_classes);
     return dataset;
   }
   std::string known;

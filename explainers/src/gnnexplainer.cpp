@@ -46,6 +46,23 @@ torch::Tensor initial_logits(int64_t num_edges, int64_t num_nodes, uint64_t seed
   return at::randn({num_edges}, gen, torch::kFloat) * std + 1.0;
 }
 
+// Node importance: the largest mask among the node's incident edges (0 for an isolated node).
+torch::Tensor max_incident_edge_mask(const gnn::Graph& graph, const torch::Tensor& edge_mask) {
+  auto out = torch::zeros({graph.num_nodes()});
+  const auto ei = graph.edge_index().contiguous();
+  const auto mask = edge_mask.to(torch::kFloat).contiguous();
+  const int64_t e = graph.num_edges();
+  const int64_t* src = ei.data_ptr<int64_t>();
+  const int64_t* dst = src + e;
+  const float* m = mask.data_ptr<float>();
+  float* o = out.data_ptr<float>();
+  for (int64_t k = 0; k < e; ++k) {
+    o[src[k]] = std::max(o[src[k]], m[k]);
+    o[dst[k]] = std::max(o[dst[k]], m[k]);
+  }
+  return out;
+}
+
 void require_task(const gnn::GnnModel& model, gnn::Task task, const char* what) {
   if (model.spec().task != task) {
     throw InputError(std::string("gnnexplainer: ") + what + " needs a " + gnn::to_string(task) +
@@ -74,7 +91,7 @@ GNNExplainerOptions GNNExplainerOptions::from(const MethodOptions& o) {
   if (o.epochs > 0) out.epochs(o.epochs);
   if (o.lr > 0) out.lr(o.lr);
   out.feature_mask(o.feature_mask).symmetric_edges(o.symmetric_edges).mode(o.mode);
-  out.batch_size(o.batch_size).seed(o.seed);
+  out.batch_size(o.batch_size).seed(o.seed).progress(o.progress);
   return out;
 }
 
@@ -98,6 +115,7 @@ std::vector<Explanation> GNNExplainer::explain_nodes(gnn::GnnModel& model,
   }
   const gnn::GcnAdjacency adj(graph);
   const size_t chunk = options_.batch_size() > 0 ? options_.batch_size() : targets.size();
+  start_progress(targets.size(), chunk);
   std::vector<Explanation> out;
   for (size_t begin = 0; begin < targets.size(); begin += chunk) {
     const size_t end = std::min(targets.size(), begin + chunk);
@@ -124,6 +142,7 @@ std::vector<Explanation> GNNExplainer::explain_graphs(gnn::GnnModel& model,
     }
   }
   const size_t chunk = options_.batch_size() > 0 ? options_.batch_size() : graphs.size();
+  start_progress(graphs.size(), chunk);
   std::vector<Explanation> out;
   for (size_t begin = 0; begin < graphs.size(); begin += chunk) {
     const size_t end = std::min(graphs.size(), begin + chunk);
@@ -135,6 +154,12 @@ std::vector<Explanation> GNNExplainer::explain_graphs(gnn::GnnModel& model,
     for (auto& e : explanations) out.push_back(std::move(e));
   }
   return out;
+}
+
+void GNNExplainer::start_progress(size_t targets, size_t chunk) {
+  const int64_t batches = chunk ? static_cast<int64_t>((targets + chunk - 1) / chunk) : 0;
+  progress_done_ = 0;
+  progress_total_ = batches * options_.epochs();
 }
 
 std::vector<Explanation> GNNExplainer::explain_batch(gnn::GnnModel& model,
@@ -201,17 +226,13 @@ std::vector<Explanation> GNNExplainer::explain_batch(gnn::GnnModel& model,
     }
     loss.backward();
     optimizer.step();
+    if (options_.progress()) options_.progress()(progress_done_ + epoch + 1, progress_total_);
   }
+  progress_done_ += options_.epochs();
 
   torch::NoGradGuard no_grad;
   const auto edge_mask = mask_of(edge_logits);
-  // Node importance: the largest mask among the node's incident edges in its part.
-  const auto& ei = batch.graph.edge_index();
-  auto node_mask = torch::zeros({batch.graph.num_nodes()});
-  if (edge_mask.numel() > 0) {
-    node_mask = node_mask.scatter_reduce(0, ei[0], edge_mask, "amax", /*include_self=*/true)
-                    .scatter_reduce(0, ei[1], edge_mask, "amax", /*include_self=*/true);
-  }
+  const auto node_mask = max_incident_edge_mask(batch.graph, edge_mask);
   auto explanations = split_explanations(batch, name(), logits0, explained, edge_mask, node_mask);
   for (int64_t t = 0; t < parts; ++t) {
     auto& e = explanations[t];

@@ -1,5 +1,6 @@
 // NodeClassifier, GraphClassifier, the readout and the spec helpers.
 
+#include <gnnx/gnn/dense.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/models.h>
 
@@ -119,7 +120,7 @@ ModelOutput NodeClassifier::forward(const torch::Tensor& x, const GcnAdjacency& 
   const torch::Tensor features =
       spec_.concat ? torch::cat(stack.dropped, /*dim=*/1) : stack.dropped.back();
   ModelOutput out;
-  out.logits = head->forward(features);
+  out.logits = dense_linear(features, head->weight, head->bias);
   out.embeddings = std::move(stack.activated);
   return out;
 }
@@ -156,8 +157,8 @@ ModelOutput GraphClassifier::forward(const torch::Tensor& x, const GcnAdjacency&
   ModelOutput out;
   out.pooled = readout(stack.dropped.back(), graph_of_node, num_graphs, spec_.readout);
   torch::Tensor h = out.pooled;
-  if (hidden_layer) h = torch::relu(hidden_layer->forward(h));
-  out.logits = head->forward(h);
+  if (hidden_layer) h = torch::relu(dense_linear(h, hidden_layer->weight, hidden_layer->bias));
+  out.logits = dense_linear(h, head->weight, head->bias);
   out.embeddings = std::move(stack.activated);
   return out;
 }

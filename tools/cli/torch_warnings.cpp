@@ -10,8 +10,8 @@ namespace {
 
 class ConciseWarningHandler : public c10::WarningHandler {
  public:
-  void process(const c10::Warning& warning) override {
-    const std::string& msg = warning.msg();
+  void process(const c10::SourceLocation& /*source_location*/, const std::string& msg,
+               const bool /*verbatim*/) override {
     if (msg.find("is in beta") != std::string::npos) return;
     std::cerr << "gnnx: warning: " << msg.substr(0, msg.find('\n')) << "\n";
   }

@@ -32,6 +32,9 @@ struct Dataset {
   std::vector<torch::Tensor> gt_edge_mask;
   /// Standard evaluation targets: node ids (node task) or graph ids (graph task), int64.
   torch::Tensor eval_targets;
+  /// The motif that defines each class, as a small undirected graph (both directions stored;
+  /// 0 nodes for a class without one, e.g. the base): what the motif-recovery metric matches.
+  std::vector<gnn::Graph> class_motif;
 };
 
 /// One line of the catalogue of synthetic data sets (plain data, for listings such as

@@ -34,6 +34,8 @@ struct MethodOptions {
   int64_t steps = 0;        ///< integrated-gradients steps; 0 = default
   int64_t layer = -1;       ///< Grad-CAM layer; -1 = last
   int64_t batch_size = 0;   ///< targets optimised together; 0 = all at once
+  /// Optional progress report: (steps done, steps in all), called from the caller's thread.
+  std::function<void(int64_t, int64_t)> progress;
 };
 
 /// Explains a model's predictions.

@@ -22,6 +22,8 @@ struct Explanation {
   torch::Tensor edge_ids;            ///< [m] int64 original edge ids (computation subgraph)
   torch::Tensor edge_mask;           ///< [m] float importances, or undefined
   torch::Tensor feature_mask;        ///< [F] float importances, or undefined
+  torch::Tensor node_uncertainty;    ///< [n] float per-node uncertainty (BayesGrad: std over
+                                     ///< dropout samples), or undefined
   std::map<std::string, std::string> options;  ///< the method's hyperparameters as used
 
   /// Edge importances scattered into a [num_edges] vector (0 outside the subgraph).

@@ -25,6 +25,8 @@
 
 #include <torch/arg.h>
 
+#include <functional>
+
 namespace gnnx::explainers {
 
 struct TargetBatch;
@@ -44,6 +46,8 @@ struct GNNExplainerOptions {
   /// Targets optimised together; 0 = all in one run.
   TORCH_ARG(int64_t, batch_size) = 0;
   TORCH_ARG(uint64_t, seed) = 0;
+  /// Called after every epoch of every batch with (epochs done, epochs in all).
+  TORCH_ARG(std::function<void(int64_t, int64_t)>, progress);
 
 
  public:
@@ -63,7 +67,9 @@ class GNNExplainer : public Explainer {
  private:
   std::vector<Explanation> explain_batch(gnn::GnnModel& model, const TargetBatch& batch,
                                          const std::vector<int64_t>& labels);
+  void start_progress(size_t targets, size_t chunk);
   GNNExplainerOptions options_;
+  int64_t progress_done_ = 0, progress_total_ = 0;
 };
 
 }  // namespace gnnx::explainers

@@ -1,0 +1,57 @@
+#pragma once
+// Explanation metrics.
+//  - Ground-truth ROC-AUC over each target's computation subgraph, pooled over targets (the
+//    GNNExplainer / PGExplainer protocol), and precision@k.
+//  - Fidelity+ / fidelity- (probability and accuracy forms; Amara et al. 2022, "GraphFramEx"):
+//    fid+ = f(G)_c - f(G \ S)_c  (removing the explanation S should change the prediction)
+//    fid- = f(G)_c - f(S)_c      (the explanation alone should keep it)
+//    and the characterisation score, their weighted harmonic mean of fid+ and 1 - fid-.
+//  - Sparsity = 1 - |S| / |E_sub|.
+//  - Motif recovery: are the top-k edges isomorphic to the planted motif (Boost VF2)?
+// S is the set of the k most important edges of each explanation (k = top_k).
+
+#include <gnnx/explainers/explanation.h>
+#include <gnnx/gnn/graph.h>
+#include <gnnx/gnn/models.h>
+
+#include <vector>
+
+namespace gnnx::explainers {
+
+/// ROC-AUC of scores against binary labels (ties get their average rank). NaN when one class
+/// is missing. Throws InputError on size mismatch.
+double roc_auc(const torch::Tensor& scores, const torch::Tensor& labels);
+
+/// Ground-truth edge AUC pooled over explanations: every explanation's edges with their mask
+/// against gt_edge_mask[graph] (graph = 0 for node tasks, = target for graph tasks).
+double explanation_auc(const std::vector<Explanation>& explanations,
+                       const std::vector<torch::Tensor>& gt_edge_mask);
+
+/// Mean over explanations of the fraction of the k best edges that are ground truth, with k =
+/// the number of ground-truth edges in the explanation's subgraph (k given > 0 overrides).
+double precision_at_k(const std::vector<Explanation>& explanations,
+                      const std::vector<torch::Tensor>& gt_edge_mask, int64_t k = 0);
+
+struct FidelityScores {
+  double fidelity_plus_prob = 0, fidelity_minus_prob = 0;
+  double fidelity_plus_acc = 0, fidelity_minus_acc = 0;
+  double characterization = 0;  ///< from the probability forms, weights 0.5 / 0.5
+  double sparsity = 0;          ///< mean 1 - k / |E_sub|
+};
+
+/// Fidelity of the explanations' top_k edges (node task: graphs = {the graph}; graph task:
+/// graphs indexed by Explanation::target). Edges are removed by a zero mask on their normalised
+/// message, as the explainers see them.
+FidelityScores fidelity(gnn::GnnModel& model, const std::vector<gnn::Graph>& graphs,
+                        const std::vector<Explanation>& explanations, int64_t top_k);
+
+/// Characterisation score: (w+ + w-) / (w+ / fid+ + w- / (1 - fid-)).
+double characterization_score(double fidelity_plus, double fidelity_minus, double w_plus = 0.5,
+                              double w_minus = 0.5);
+
+/// Fraction of explanations whose `motif_edges` best edges (undirected, merged) form a graph
+/// isomorphic to `motif` (an undirected Graph), e.g. the 6-edge house for BA-Shapes.
+double motif_recovery(const std::vector<Explanation>& explanations, const gnn::Graph& graph,
+                      const gnn::Graph& motif);
+
+}  // namespace gnnx::explainers

@@ -1,0 +1,30 @@
+#pragma once
+// Draws an explanation on its graph with Graphviz: the target's computation subgraph, each
+// undirected edge shaded and thickened by its importance (the larger of its two directions),
+// nodes filled by their importance, the target node outlined in red. The DOT text is written
+// with Boost.Graph's write_graphviz; images are laid out by Graphviz's `neato` (Debian package
+// graphviz).
+
+#include <gnnx/explainers/explanation.h>
+#include <gnnx/gnn/graph.h>
+
+#include <string>
+
+namespace gnnx::explainers {
+
+struct GraphvizOptions {
+  std::string layout = "neato";  ///< Graphviz layout program (neato, dot, sfdp, ...)
+  bool node_labels = true;       ///< print node ids
+};
+
+/// DOT text of the drawing.
+std::string explanation_to_dot(const Explanation& explanation, const gnn::Graph& graph,
+                               const GraphvizOptions& options = {});
+
+/// Writes the drawing to `path`, format by extension: .dot (DOT text), .svg, .png or .pdf
+/// (Graphviz). Atomic: a failed render leaves no file. Throws InputError for an unknown
+/// extension and Error when Graphviz is missing or fails.
+void render_explanation(const Explanation& explanation, const gnn::Graph& graph,
+                        const std::string& path, const GraphvizOptions& options = {});
+
+}  // namespace gnnx::explainers

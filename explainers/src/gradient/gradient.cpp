@@ -1,0 +1,81 @@
+// Single-backward-pass methods: saliency (and Pope et al.'s contrastive gradient), input ×
+// gradient, guided backpropagation and deconvolution.
+
+#include "machinery.h"
+
+#include <gnnx/explainers/gradient_methods.h>
+
+namespace gnnx::explainers {
+namespace {
+
+// ‖g_n‖₂ per node and |g_e| per edge (Saliency's maps, shared by guided backprop/deconvolution).
+GradientExplainer::Attribution norm_maps(const detail::InputGradients& g) {
+  GradientExplainer::Attribution a;
+  a.node_scores = detail::row_norm(g.x);
+  a.edge_scores = g.edge.abs();
+  return a;
+}
+
+}  // namespace
+
+SaliencyOptions SaliencyOptions::from(const MethodOptions& /*options*/) { return {}; }
+
+Saliency::Saliency(SaliencyOptions options, TargetOptions target)
+    : GradientExplainer(target), options_(options) {}
+
+GradientExplainer::Attribution Saliency::attribute(gnn::GnnModel& model, const TargetBatch& batch,
+                                                   const torch::Tensor& classes) {
+  const auto g = detail::input_gradients(model, batch, batch.graph.x(), {}, classes);
+  Attribution a;
+  if (options_.contrastive()) {
+    a.node_scores = detail::row_norm(torch::relu(g.x));
+    a.edge_scores = torch::relu(g.edge);
+  } else {
+    a = norm_maps(g);
+  }
+  a.options = {{"contrastive", options_.contrastive() ? "true" : "false"}};
+  return a;
+}
+
+InputXGradient::InputXGradient(TargetOptions target) : GradientExplainer(target) {}
+
+GradientExplainer::Attribution InputXGradient::attribute(gnn::GnnModel& model,
+                                                         const TargetBatch& batch,
+                                                         const torch::Tensor& classes) {
+  const auto& x = batch.graph.x();
+  const auto g = detail::input_gradients(model, batch, x, {}, classes);
+  Attribution a;
+  a.node_scores = (x * g.x).sum(1);
+  a.edge_scores = g.edge;  // w_e = 1
+  return a;
+}
+
+GuidedBackprop::GuidedBackprop(TargetOptions target) : GradientExplainer(target) {}
+
+void GuidedBackprop::check_model(const gnn::GnnModel& model) const {
+  detail::require_replayable(model, name());
+}
+
+GradientExplainer::Attribution GuidedBackprop::attribute(gnn::GnnModel& model,
+                                                         const TargetBatch& batch,
+                                                         const torch::Tensor& classes) {
+  detail::ForwardHooks hooks;
+  hooks.relu = detail::ReluRule::kGuided;
+  return norm_maps(detail::input_gradients(model, batch, batch.graph.x(), {}, classes, hooks));
+}
+
+Deconvolution::Deconvolution(TargetOptions target) : GradientExplainer(target) {}
+
+void Deconvolution::check_model(const gnn::GnnModel& model) const {
+  detail::require_replayable(model, name());
+}
+
+GradientExplainer::Attribution Deconvolution::attribute(gnn::GnnModel& model,
+                                                        const TargetBatch& batch,
+                                                        const torch::Tensor& classes) {
+  detail::ForwardHooks hooks;
+  hooks.relu = detail::ReluRule::kDeconvolution;
+  return norm_maps(detail::input_gradients(model, batch, batch.graph.x(), {}, classes, hooks));
+}
+
+}  // namespace gnnx::explainers

@@ -1,0 +1,84 @@
+#pragma once
+// What the gradient family shares: a forward pass over a TargetBatch that can replay the model
+// layer by layer with modified ReLU backward rules or dropout masks, the class score whose
+// gradient every method reads, and the per-part reductions.
+
+#include <gnnx/explainers/target_batch.h>
+#include <gnnx/gnn/models.h>
+
+#include <ATen/core/Generator.h>
+
+#include <string>
+#include <vector>
+
+namespace gnnx::explainers::detail {
+
+/// The backward rule of every ReLU of a replayed pass (the forward is always max(z, 0)).
+enum class ReluRule {
+  kStandard,       ///< ∂/∂z = [z > 0] · g
+  kGuided,         ///< guided backprop: [z > 0] · max(g, 0)
+  kDeconvolution,  ///< deconvnet: max(g, 0)
+};
+
+/// How a pass departs from the model's own forward.
+struct ForwardHooks {
+  ReluRule relu = ReluRule::kStandard;
+  /// One [N, hidden] multiplier per GCN layer, applied after its ReLU where the model applies
+  /// dropout (so it reaches the next layer and the head, not `embeddings`). Empty = none.
+  std::vector<torch::Tensor> dropout_masks;
+  bool replay() const { return relu != ReluRule::kStandard || !dropout_masks.empty(); }
+};
+
+struct TargetForward {
+  torch::Tensor logits;                   ///< [T, C] of each part's target
+  std::vector<torch::Tensor> embeddings;  ///< per GCN layer [N, hidden], after ReLU
+};
+
+/// The model on the union `batch` with node features x [N, F] and edge mask w [E] (undefined =
+/// none). Without hooks this is the model's own forward (any GnnModel); with hooks the layers
+/// of a NodeClassifier or GraphClassifier are replayed (InputError for other models).
+TargetForward forward_targets(gnn::GnnModel& model, const TargetBatch& batch,
+                              const torch::Tensor& x, const torch::Tensor& edge_weight,
+                              const ForwardHooks& hooks = {});
+
+/// Throws InputError "<method>: needs a NodeClassifier or GraphClassifier ..." otherwise.
+void require_replayable(const gnn::GnnModel& model, const std::string& method);
+
+/// Σ_t logits[t, classes[t]]: the sum over the independent parts of each target's score.
+torch::Tensor class_score(const torch::Tensor& logits, const torch::Tensor& classes);
+
+/// A mask of ones over the union's edges, dtype and device of x.
+torch::Tensor ones_edge_mask(const TargetBatch& batch, const torch::Tensor& x);
+
+struct InputGradients {
+  torch::Tensor x;     ///< [N, F] ∂score/∂x
+  torch::Tensor edge;  ///< [E] ∂score/∂w
+};
+/// Gradients of class_score at (x, w) (w undefined = ones), one backward pass.
+InputGradients input_gradients(gnn::GnnModel& model, const TargetBatch& batch,
+                               const torch::Tensor& x, const torch::Tensor& edge_weight,
+                               const torch::Tensor& classes, const ForwardHooks& hooks = {});
+
+/// Row-wise L2 norm [N, F] -> [N].
+torch::Tensor row_norm(const torch::Tensor& rows);
+
+/// Edge score from node scores: min(node[src], node[dst]) per union edge.
+torch::Tensor edge_min_of_nodes(const TargetBatch& batch, const torch::Tensor& node_scores);
+
+/// Per-part sums and means of node rows [N, D] -> [T, D] (mean of an empty part: 0).
+torch::Tensor part_sum(const TargetBatch& batch, const torch::Tensor& rows);
+torch::Tensor part_mean(const TargetBatch& batch, const torch::Tensor& rows);
+
+/// Sizes of the parts from an offset vector [T+1].
+std::vector<int64_t> part_sizes(const torch::Tensor& offsets);
+
+/// One CPU generator per part, seeded from (seed, target): each target draws the same stream
+/// whatever batch it is in.
+std::vector<at::Generator> part_generators(const TargetBatch& batch, uint64_t seed);
+
+/// Â x (propagation with the union's normalisation, no mask) and its transpose Âᵀ y, in the
+/// dtype of the argument.
+torch::Tensor propagate(const TargetBatch& batch, const torch::Tensor& x);
+torch::Tensor propagate_transpose(const TargetBatch& batch, const torch::Tensor& y);
+
+}  // namespace gnnx::explainers::detail
