@@ -162,8 +162,11 @@ class RatioReporter : public benchmark::ConsoleReporter {
     ConsoleReporter::ReportRuns(runs);
     for (const auto& run : runs) {
       if (run.error_occurred) continue;
-      seconds[run.benchmark_name()] = run.GetAdjustedRealTime() / 1e3;  // registered in ms
-      edges[run.benchmark_name()] = run.counters.count("items_per_second")
+      std::string name = run.benchmark_name();
+      const auto suffix = name.find("/real_time");
+      if (suffix != std::string::npos) name.erase(suffix);
+      seconds[name] = run.GetAdjustedRealTime() / 1e3;  // registered in ms
+      edges[name] = run.counters.count("items_per_second")
                                         ? double(run.counters.at("items_per_second"))
                                         : 0.0;
     }

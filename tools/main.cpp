@@ -55,6 +55,8 @@ int main(int argc, char** argv) {
 
   add_datasets_command(app, globals);
   add_train_command(app, globals);
+  add_explain_command(app, globals);
+  add_evaluate_command(app, globals);
 
   try {
     app.parse(argc, argv);

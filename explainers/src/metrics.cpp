@@ -197,4 +197,50 @@ double motif_recovery(const std::vector<Explanation>& explanations, const gnn::G
   return explanations.empty() ? 0.0 : double(recovered) / double(explanations.size());
 }
 
+// --- Contrastivity (Pope et al. 2019) -------------------------------------------------------
+
+namespace {
+
+// Pope et al.'s binarisation: score / max(score) > threshold; nothing marked without a positive
+// score.
+torch::Tensor binarise(const torch::Tensor& node_mask, double threshold) {
+  const auto m = node_mask.to(torch::kDouble);
+  const double top = m.numel() > 0 ? m.max().item<double>() : 0.0;
+  if (!(top > 0)) return torch::zeros(m.sizes(), torch::kBool);
+  return (m / top) > threshold;
+}
+
+}  // namespace
+
+double contrastivity(const std::vector<Explanation>& class_a,
+                     const std::vector<Explanation>& class_b, double threshold) {
+  if (class_a.size() != class_b.size()) {
+    throw InputError("contrastivity: " + std::to_string(class_a.size()) + " and " +
+                     std::to_string(class_b.size()) + " explanations (one pair per target)");
+  }
+  double sum = 0;
+  int64_t counted = 0;
+  for (size_t i = 0; i < class_a.size(); ++i) {
+    const Explanation& a = class_a[i];
+    const Explanation& b = class_b[i];
+    if (!a.node_mask.defined() || !b.node_mask.defined()) {
+      throw InputError("contrastivity: explanation " + std::to_string(i) + " has no node mask");
+    }
+    if (a.target != b.target || a.node_mask.numel() != b.node_mask.numel() ||
+        (a.node_ids.defined() && b.node_ids.defined() && !torch::equal(a.node_ids, b.node_ids))) {
+      throw InputError("contrastivity: pair " + std::to_string(i) +
+                       " explains different targets or node sets (targets " +
+                       std::to_string(a.target) + " and " + std::to_string(b.target) + ")");
+    }
+    const auto ma = binarise(a.node_mask, threshold);
+    const auto mb = binarise(b.node_mask, threshold);
+    const int64_t either = ma.logical_or(mb).sum().item<int64_t>();
+    if (either == 0) continue;
+    const int64_t hamming = ma.logical_xor(mb).sum().item<int64_t>();
+    sum += double(hamming) / double(either);
+    ++counted;
+  }
+  return counted == 0 ? std::numeric_limits<double>::quiet_NaN() : sum / double(counted);
+}
+
 }  // namespace gnnx::explainers

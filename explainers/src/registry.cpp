@@ -13,27 +13,34 @@ const std::vector<MethodInfo>& methods() {
        [](const MethodOptions& o) {
          return std::make_unique<GNNExplainer>(GNNExplainerOptions::from(o));
        }},
-      // The gradient family (gradient_methods.h); all read --mode/--batch-size.
-      {"saliency", "Gradient saliency ||dy/dX_n||, |dy/dw_e| (Simonyan et al. 2014; Pope et al. 2019)",
+      // The gradient family (gradient_methods.h); all read mode, batch_size and progress.
+      {"saliency",
+       "Gradient saliency |dy/dX_n|, |dy/dw_e| (Simonyan et al. 2014; Pope et al. 2019)",
        [](const MethodOptions& o) {
          return std::make_unique<Saliency>(SaliencyOptions::from(o), TargetOptions::from(o));
        }},
       {"input-x-gradient", "Input x gradient, summed per node (Shrikumar et al. 2016)",
-       [](const MethodOptions& o) { return std::make_unique<InputXGradient>(TargetOptions::from(o)); }},
+       [](const MethodOptions& o) {
+         return std::make_unique<InputXGradient>(TargetOptions::from(o));
+       }},
       {"integrated-gradients", "Integrated gradients, --steps (Sundararajan et al. 2017)",
        [](const MethodOptions& o) {
          return std::make_unique<IntegratedGradients>(IntegratedGradientsOptions::from(o),
                                                       TargetOptions::from(o));
        }},
-      {"smoothgrad", "SmoothGrad: saliency averaged over noisy features, --samples (Smilkov et al. 2017)",
+      {"smoothgrad", "SmoothGrad: saliency over noisy features, --samples (Smilkov et al. 2017)",
        [](const MethodOptions& o) {
          return std::make_unique<SmoothGrad>(SmoothGradOptions::from(o), TargetOptions::from(o));
        }},
       {"guided-backprop", "Guided backpropagation (Springenberg et al. 2015)",
-       [](const MethodOptions& o) { return std::make_unique<GuidedBackprop>(TargetOptions::from(o)); }},
-      {"deconvolution", "Deconvolution: ReLU backward passes positive gradients (Zeiler & Fergus 2014)",
-       [](const MethodOptions& o) { return std::make_unique<Deconvolution>(TargetOptions::from(o)); }},
-      {"occlusion", "Occlusion: probability drop when a node or an edge is removed (Zeiler & Fergus 2014)",
+       [](const MethodOptions& o) {
+         return std::make_unique<GuidedBackprop>(TargetOptions::from(o));
+       }},
+      {"deconvolution", "Deconvolution: ReLUs pass positive gradients (Zeiler & Fergus 2014)",
+       [](const MethodOptions& o) {
+         return std::make_unique<Deconvolution>(TargetOptions::from(o));
+       }},
+      {"occlusion", "Occlusion: probability drop without a node / an edge (Zeiler & Fergus 2014)",
        [](const MethodOptions& o) { return std::make_unique<Occlusion>(TargetOptions::from(o)); }},
       {"cam", "Class activation map, mean-readout linear-head graph models (Pope et al. 2019)",
        [](const MethodOptions& o) { return std::make_unique<Cam>(TargetOptions::from(o)); }},

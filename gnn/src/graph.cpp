@@ -111,6 +111,15 @@ Graph::Graph(int64_t num_nodes, torch::Tensor edge_index, torch::Tensor x, torch
   csr_ = build_csr(edge_index_[1], edge_index_[0], num_nodes);
 }
 
+bool is_undirected(const Graph& graph) {
+  const auto ei = graph.edge_index();
+  if (graph.num_edges() == 0) return true;
+  // Compare the sorted keys of u -> v with those of v -> u.
+  const auto forward = std::get<0>((ei[0] * graph.num_nodes() + ei[1]).sort());
+  const auto backward = std::get<0>((ei[1] * graph.num_nodes() + ei[0]).sort());
+  return torch::equal(forward, backward);
+}
+
 Graph Graph::with_features(torch::Tensor x) const {
   check_features(x, num_nodes_);
   Graph g = *this;

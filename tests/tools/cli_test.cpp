@@ -118,6 +118,18 @@ TEST_F(CliTest, TrainHumanSummaryReportsAccuracy) {
   EXPECT_EQ(r.err, "");  // stderr is not a TTY: no progress bar
 }
 
+TEST_F(CliTest, SameSeedGivesIdenticalModelFileWhateverTheThreadCount) {
+  ASSERT_EQ(run("--threads 1 -q train --dataset ba-shapes --epochs 3 --seed 7 --out a.gnnx")
+                .exit_code,
+            0);
+  ASSERT_EQ(run("--threads 2 -q train --dataset ba-shapes --epochs 3 --seed 7 --out b.gnnx")
+                .exit_code,
+            0);
+  const std::string a = read_file(dir_ / "a.gnnx");
+  EXPECT_FALSE(a.empty());
+  EXPECT_TRUE(a == read_file(dir_ / "b.gnnx"));
+}
+
 TEST_F(CliTest, UnknownDatasetExitsTwoListingKnownNames) {
   const RunResult r = run("train --dataset no-such-set --out m.gnnx");
   EXPECT_EQ(r.exit_code, 2);

@@ -20,6 +20,8 @@ class ProgressBar {
   /// Reports `done` of `total` steps with a short status text ("loss 0.31 val 0.95").
   /// Redraws at most every 100 ms, and always for the last step.
   void update(int64_t done, const std::string& status = "");
+  /// Changes the number of steps (for work whose size is known only once it starts).
+  void set_total(int64_t total) { total_ = total > 0 ? total : 1; }
   /// Ends the line. Called by the destructor if not before.
   void finish();
 

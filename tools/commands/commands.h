@@ -17,4 +17,10 @@ void add_datasets_command(CLI::App& app, const GlobalOptions& globals);
 /// `gnnx train --dataset NAME --out FILE ...`: trains a GCN on a data set, saves a model file.
 void add_train_command(CLI::App& app, const GlobalOptions& globals);
 
+/// `gnnx explain --model M --method NAME --out FILE ...`: explanations as JSON, a drawing.
+void add_explain_command(CLI::App& app, const GlobalOptions& globals);
+
+/// `gnnx evaluate --dataset D --method NAME|all ...`: scores against the ground truth.
+void add_evaluate_command(CLI::App& app, const GlobalOptions& globals);
+
 }  // namespace gnnx::tools

@@ -2,8 +2,8 @@
 // NodeClassifier, graph task -> GraphClassifier) and saves a model file whose metadata records
 // how it was made, so that later commands can rebuild the same data set.
 
-#include "cli/progress.h"
 #include "cli/train_defaults.h"
+#include "cli/train_model.h"
 #include "cli/validators.h"
 #include "commands/commands.h"
 
@@ -87,42 +87,22 @@ void run(const TrainArgs& args, const GlobalOptions& globals) {
   const datasets::Dataset ds = datasets::make_synthetic(args.dataset, args.seed);
   if (ds.graphs.empty()) throw InputError("data set '" + args.dataset + "' has no graphs");
 
-  const TrainDefaults d = train_defaults(args.dataset);
+  TrainDefaults settings = train_defaults(args.dataset);
   auto given = [](const CLI::Option* opt) { return opt != nullptr && opt->count() > 0; };
+  if (given(args.hidden_opt)) settings.hidden = args.hidden;
+  if (given(args.layers_opt)) settings.layers = args.layers;
+  if (given(args.dropout_opt)) settings.dropout = args.dropout;
+  if (given(args.readout_opt)) settings.readout = gnn::parse_readout(args.readout);
+  if (given(args.epochs_opt)) settings.epochs = args.epochs;
+  if (given(args.lr_opt)) settings.lr = args.lr;
+  if (given(args.weight_decay_opt)) settings.weight_decay = args.weight_decay;
+  if (given(args.batch_size_opt)) settings.batch_size = args.batch_size;
 
-  gnn::ModelSpec spec;
-  spec.task = ds.task;
-  spec.in_features = ds.graphs.front().num_features();
-  spec.num_classes = ds.num_classes;
-  spec.hidden = given(args.hidden_opt) ? args.hidden : d.hidden;
-  spec.num_layers = given(args.layers_opt) ? args.layers : d.layers;
-  spec.dropout = given(args.dropout_opt) ? args.dropout : d.dropout;
-  spec.readout = given(args.readout_opt) ? gnn::parse_readout(args.readout) : d.readout;
-  spec.validate();
-
-  gnn::TrainOptions options;
-  options.epochs = given(args.epochs_opt) ? args.epochs : d.epochs;
-  options.lr = given(args.lr_opt) ? args.lr : d.lr;
-  options.weight_decay = given(args.weight_decay_opt) ? args.weight_decay : d.weight_decay;
-  options.batch_size = given(args.batch_size_opt) ? args.batch_size : d.batch_size;
-  options.seed = args.seed;
-
-  ProgressBar bar("train " + args.dataset, options.epochs, /*enabled=*/!globals.quiet);
-  if (bar.active()) {
-    options.on_epoch = [&bar](int64_t epoch, int64_t /*epochs*/, double loss, double val_acc) {
-      char status[64];
-      std::snprintf(status, sizeof status, "loss %.4f val %.3f", loss, val_acc);
-      bar.update(epoch, status);
-    };
-  }
-
-  torch::manual_seed(args.seed);  // make_model initialises from torch's RNG
-  std::shared_ptr<gnn::GnnModel> model = gnn::make_model(spec);
-  const gnn::TrainResult result =
-      ds.task == gnn::Task::kNodeClassification
-          ? gnn::train_node_classifier(*model, ds.graphs.front(), options)
-          : gnn::train_graph_classifier(*model, ds.graphs, options);
-  bar.finish();
+  const TrainedModel trained = train_on_dataset(ds, settings, args.seed, globals.quiet);
+  const gnn::ModelSpec& spec = trained.spec;
+  const gnn::TrainOptions& options = trained.options;
+  const gnn::TrainResult& result = trained.result;
+  const std::shared_ptr<gnn::GnnModel>& model = trained.model;
 
   const std::map<std::string, std::string> metadata = {
       {"dataset", args.dataset},

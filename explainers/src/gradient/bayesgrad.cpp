@@ -2,12 +2,12 @@
 // Predictions of Graph Convolutional Networks", ICONIP 2018): saliency under Monte-Carlo dropout,
 // with the spread over the samples as a per-node uncertainty.
 
-#include "machinery.h"
-
 #include <gnnx/explainers/gradient_methods.h>
 #include <gnnx/gnn/error.h>
 
 #include <string>
+
+#include "machinery.h"
 
 namespace gnnx::explainers {
 
@@ -31,11 +31,11 @@ void BayesGrad::check_model(const gnn::GnnModel& model) const {
   detail::require_replayable(model, name());
 }
 
-GradientExplainer::Attribution BayesGrad::attribute(gnn::GnnModel& model,
-                                                    const TargetBatch& batch,
+GradientExplainer::Attribution BayesGrad::attribute(gnn::GnnModel& model, const TargetBatch& batch,
                                                     const torch::Tensor& classes) {
   double p = options_.dropout();
-  if (p < 0) p = model.spec().dropout > 0 ? model.spec().dropout : BayesGradOptions::kDefaultDropout;
+  if (p < 0)
+    p = model.spec().dropout > 0 ? model.spec().dropout : BayesGradOptions::kDefaultDropout;
   const auto& x = batch.graph.x();
   const auto sizes = detail::part_sizes(batch.node_offset);
   const int64_t parts = batch.num_parts();
@@ -60,6 +60,7 @@ GradientExplainer::Attribution BayesGrad::attribute(gnn::GnnModel& model,
     const auto s_n = options_.gradient_x_input() ? g.x * x : g.x;
     node_samples.push_back(s_n.pow(2).sum(1));
     edge_sum += g.edge.pow(2);
+    report_progress(s + 1, options_.samples());
   }
   const auto stacked = torch::stack(node_samples);  // [T, N]
   Attribution a;

@@ -2,14 +2,13 @@
 // Methods for Graph Convolutional Neural Networks", CVPR 2019): CAM (Zhou et al. 2016),
 // Grad-CAM (Selvaraju et al. 2017) at one layer and averaged over layers.
 
-#include "machinery.h"
-
 #include <gnnx/explainers/gradient_methods.h>
 #include <gnnx/gnn/error.h>
-
 #include <torch/autograd.h>
 
 #include <string>
+
+#include "machinery.h"
 
 namespace gnnx::explainers {
 namespace {
@@ -60,13 +59,15 @@ void Cam::check_model(const gnn::GnnModel& model) const {
         "use grad-cam instead");
   }
   if (m->spec().readout == gnn::Readout::kMax) {
-    throw InputError("cam: needs a mean (or sum) readout before the linear head, the model uses "
-                     "max readout (use grad-cam instead)");
+    throw InputError(
+        "cam: needs a mean (or sum) readout before the linear head, the model uses "
+        "max readout (use grad-cam instead)");
   }
   if (m->hidden_layer) {
-    throw InputError("cam: needs the readout to feed a single linear layer (mlp_hidden = 0), the "
-                     "model's head has a hidden layer of " +
-                     std::to_string(m->spec().mlp_hidden) + " units (use grad-cam instead)");
+    throw InputError(
+        "cam: needs the readout to feed a single linear layer (mlp_hidden = 0), the "
+        "model's head has a hidden layer of " +
+        std::to_string(m->spec().mlp_hidden) + " units (use grad-cam instead)");
   }
 }
 
@@ -75,7 +76,7 @@ GradientExplainer::Attribution Cam::attribute(gnn::GnnModel& model, const Target
   torch::NoGradGuard no_grad;
   const auto& m = dynamic_cast<gnn::GraphClassifier&>(model);
   const auto fwd = detail::forward_targets(model, batch, batch.graph.x(), {});
-  const auto& f = fwd.embeddings.back();                              // [N, H]
+  const auto& f = fwd.embeddings.back();                                               // [N, H]
   const auto w = m.head->weight.index_select(0, classes).index_select(0, batch.part);  // [N, H]
   auto a = node_map_attribution(batch, torch::relu((w.to(f.dtype()) * f).sum(1)));
   a.options = {{"readout", gnn::to_string(m.spec().readout)}};
@@ -120,8 +121,7 @@ GradientExplainer::Attribution GradCam::attribute(gnn::GnnModel& model, const Ta
 
 GradCamAvg::GradCamAvg(TargetOptions target) : GradientExplainer(target) {}
 
-GradientExplainer::Attribution GradCamAvg::attribute(gnn::GnnModel& model,
-                                                     const TargetBatch& batch,
+GradientExplainer::Attribution GradCamAvg::attribute(gnn::GnnModel& model, const TargetBatch& batch,
                                                      const torch::Tensor& classes) {
   std::vector<int64_t> layers;
   for (int64_t l = 0; l < model.spec().num_layers; ++l) layers.push_back(l);

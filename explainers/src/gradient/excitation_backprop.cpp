@@ -2,12 +2,12 @@
 // Excitation Backprop", ECCV 2016) on GCNs as Pope et al. (CVPR 2019) adapt it, and its
 // contrastive variant. All arithmetic in float64: the maps are ratios of small sums.
 
-#include "machinery.h"
-
 #include <gnnx/explainers/gradient_methods.h>
 #include <gnnx/gnn/error.h>
 
 #include <string>
+
+#include "machinery.h"
 
 namespace gnnx::explainers {
 namespace {
@@ -57,8 +57,8 @@ Maps excitation_maps(gnn::GnnModel& model, const TargetBatch& batch,
     const int64_t hidden = f.back().size(1);
     const int64_t first = m->spec().concat ? 0 : layers - 1;
     for (int64_t l = first; l < layers; ++l) {
-      p[l].index_add_(0, batch.target_pos, share.slice(1, (l - first) * hidden,
-                                                       (l - first + 1) * hidden));
+      p[l].index_add_(0, batch.target_pos,
+                      share.slice(1, (l - first) * hidden, (l - first + 1) * hidden));
     }
   } else if (auto* m = dynamic_cast<gnn::GraphClassifier*>(&model)) {
     convs = &m->convs;
@@ -68,8 +68,8 @@ Maps excitation_maps(gnn::GnnModel& model, const TargetBatch& batch,
     torch::Tensor p_pooled;  // [T, H]
     if (m->hidden_layer) {
       const auto w1 = m->hidden_layer->weight.detach().to(dbl);
-      const auto h = torch::relu(torch::matmul(pooled, w1.t()) +
-                                 m->hidden_layer->bias.detach().to(dbl));
+      const auto h =
+          torch::relu(torch::matmul(pooled, w1.t()) + m->hidden_layer->bias.detach().to(dbl));
       const auto contrib = h * w;
       const auto p_h = safe_ratio(contrib, contrib.sum(1, /*keepdim=*/true).expand_as(contrib));
       p_pooled = linear_step(pooled, w1.clamp_min(0), p_h);
@@ -99,10 +99,10 @@ Maps excitation_maps(gnn::GnnModel& model, const TargetBatch& batch,
   const auto& dst = batch.adj.dst();
   torch::Tensor p_input;
   for (int64_t l = layers - 1; l >= 0; --l) {
-    const auto& a = l == 0 ? x : f[l - 1];                                // [N, K]
+    const auto& a = l == 0 ? x : f[l - 1];                                 // [N, K]
     const auto w_pos = (*convs)[l]->weight.detach().to(dbl).clamp_min(0);  // [K, H]
-    const auto den = detail::propagate(batch, torch::matmul(a, w_pos));   // [N, H]
-    const auto u = torch::matmul(safe_ratio(p[l], den), w_pos.t());       // [N, K]
+    const auto den = detail::propagate(batch, torch::matmul(a, w_pos));    // [N, H]
+    const auto u = torch::matmul(safe_ratio(p[l], den), w_pos.t());        // [N, K]
     const auto p_in = a * detail::propagate_transpose(batch, u);
     // The mass that flows along s -> d: Â_{d,s} Σ_k' a[s, k'] u[d, k'].
     edge += norm * (a.index_select(0, src) * u.index_select(0, dst)).sum(1);

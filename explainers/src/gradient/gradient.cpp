@@ -1,9 +1,9 @@
 // Single-backward-pass methods: saliency (and Pope et al.'s contrastive gradient), input ×
 // gradient, guided backpropagation and deconvolution.
 
-#include "machinery.h"
-
 #include <gnnx/explainers/gradient_methods.h>
+
+#include "machinery.h"
 
 namespace gnnx::explainers {
 namespace {

@@ -1,12 +1,12 @@
 // Integrated gradients (Sundararajan, Taly, Yan: "Axiomatic Attribution for Deep Networks",
 // ICML 2017) over the node features and, on a separate path, over the edge mask.
 
-#include "machinery.h"
-
 #include <gnnx/explainers/gradient_methods.h>
 #include <gnnx/gnn/error.h>
 
 #include <string>
+
+#include "machinery.h"
 
 namespace gnnx::explainers {
 
@@ -16,8 +16,7 @@ IntegratedGradientsOptions IntegratedGradientsOptions::from(const MethodOptions&
   return out;
 }
 
-IntegratedGradients::IntegratedGradients(IntegratedGradientsOptions options,
-                                         TargetOptions target)
+IntegratedGradients::IntegratedGradients(IntegratedGradientsOptions options, TargetOptions target)
     : GradientExplainer(target), options_(std::move(options)) {
   if (options_.steps() < 1) {
     throw InputError("integrated-gradients: steps must be >= 1, got " +
@@ -33,9 +32,10 @@ GradientExplainer::Attribution IntegratedGradients::attribute(gnn::GnnModel& mod
   if (options_.baseline().defined()) {
     const auto& b = options_.baseline();
     if (!(b.dim() == 0 || (b.dim() == 1 && b.size(0) == x.size(1)))) {
-      throw InputError("integrated-gradients: the baseline must be a scalar or have one value "
-                       "per feature (" + std::to_string(x.size(1)) + "), got " +
-                       c10::str(b.sizes()));
+      throw InputError(
+          "integrated-gradients: the baseline must be a scalar or have one value "
+          "per feature (" +
+          std::to_string(x.size(1)) + "), got " + c10::str(b.sizes()));
     }
     baseline = baseline + b.to(x.options());
   }
@@ -48,10 +48,11 @@ GradientExplainer::Attribution IntegratedGradients::attribute(gnn::GnnModel& mod
     const double alpha = static_cast<double>(k) / static_cast<double>(m);
     const double weight = (k == 0 || k == m ? 0.5 : 1.0) / static_cast<double>(m);
     // Node path: X' + α (X − X') with every edge present.
-    node_sum += weight *
-                detail::input_gradients(model, batch, baseline + alpha * delta, ones, classes).x;
+    node_sum +=
+        weight * detail::input_gradients(model, batch, baseline + alpha * delta, ones, classes).x;
     // Edge path: the features as they are, every edge scaled by α.
     edge_sum += weight * detail::input_gradients(model, batch, x, alpha * ones, classes).edge;
+    report_progress(k + 1, m + 1);
   }
   Attribution a;
   a.node_scores = (delta * node_sum).sum(1);

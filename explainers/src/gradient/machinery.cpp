@@ -2,11 +2,10 @@
 
 #include "machinery.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <gnnx/explainers/gradient_methods.h>
 #include <gnnx/gnn/dense.h>
 #include <gnnx/gnn/error.h>
-
-#include <ATen/CPUGeneratorImpl.h>
 #include <torch/autograd.h>
 
 #include <algorithm>
@@ -62,8 +61,8 @@ Stack replay_convs(std::vector<gnn::GCNConv>& convs, const torch::Tensor& x,
                    const gnn::GcnAdjacency& adj, const torch::Tensor& edge_weight,
                    const ForwardHooks& hooks) {
   TORCH_CHECK(hooks.dropout_masks.empty() || hooks.dropout_masks.size() == convs.size(),
-              "forward_targets: ", hooks.dropout_masks.size(), " dropout masks for ",
-              convs.size(), " layers");
+              "forward_targets: ", hooks.dropout_masks.size(), " dropout masks for ", convs.size(),
+              " layers");
   Stack out;
   torch::Tensor h = x;
   for (size_t l = 0; l < convs.size(); ++l) {
@@ -100,10 +99,9 @@ TargetForward forward_targets(gnn::GnnModel& model, const TargetBatch& batch,
   const bool node_task = batch.task == gnn::Task::kNodeClassification;
   TargetForward out;
   if (!hooks.replay()) {
-    gnn::ModelOutput o = node_task
-                             ? model.forward(x, batch.adj, edge_weight)
-                             : model.forward(x, batch.adj, edge_weight, batch.part,
-                                             batch.num_parts());
+    gnn::ModelOutput o =
+        node_task ? model.forward(x, batch.adj, edge_weight)
+                  : model.forward(x, batch.adj, edge_weight, batch.part, batch.num_parts());
     out.logits = node_task ? o.logits.index_select(0, batch.target_pos) : o.logits;
     out.embeddings = std::move(o.embeddings);
     return out;
@@ -187,6 +185,52 @@ std::vector<int64_t> part_sizes(const torch::Tensor& offsets) {
   return out;
 }
 
+PartSubset select_parts(const TargetBatch& batch, const std::vector<int64_t>& parts) {
+  const auto node_offset = batch.node_offset.contiguous();
+  const auto edge_offset = batch.edge_offset.contiguous();
+  const int64_t* no = node_offset.data_ptr<int64_t>();
+  const int64_t* eo = edge_offset.data_ptr<int64_t>();
+  std::vector<torch::Tensor> nodes, edges;
+  std::vector<int64_t> node_sizes, edge_sizes, targets;
+  for (int64_t p : parts) {
+    nodes.push_back(torch::arange(no[p], no[p + 1], torch::kLong));
+    edges.push_back(torch::arange(eo[p], eo[p + 1], torch::kLong));
+    node_sizes.push_back(no[p + 1] - no[p]);
+    edge_sizes.push_back(eo[p + 1] - eo[p]);
+    targets.push_back(batch.targets[p]);
+  }
+  PartSubset out;
+  out.node_origin = torch::cat(nodes);
+  out.edge_origin = torch::cat(edges);
+  const int64_t n = out.node_origin.numel();
+  auto remap = torch::full({batch.graph.num_nodes()}, -1, torch::kLong);
+  remap.index_put_({out.node_origin}, torch::arange(n, torch::kLong));
+  const auto edge_index =
+      remap.index_select(0, batch.graph.edge_index().index_select(1, out.edge_origin).reshape({-1}))
+          .reshape({2, -1});
+  TargetBatch& b = out.batch;
+  b.task = batch.task;
+  b.graph = gnn::Graph(n, edge_index, batch.graph.x().index_select(0, out.node_origin));
+  b.targets = targets;
+  const auto node_counts = torch::tensor(node_sizes, torch::kLong);
+  const auto edge_counts = torch::tensor(edge_sizes, torch::kLong);
+  const auto ids = torch::arange(static_cast<int64_t>(parts.size()), torch::kLong);
+  b.node_offset = torch::cat({torch::zeros({1}, torch::kLong), node_counts.cumsum(0)});
+  b.edge_offset = torch::cat({torch::zeros({1}, torch::kLong), edge_counts.cumsum(0)});
+  b.part = torch::repeat_interleave(ids, node_counts);
+  b.edge_part = torch::repeat_interleave(ids, edge_counts);
+  if (batch.target_pos.defined() && batch.target_pos.numel() > 0) {
+    b.target_pos =
+        remap.index_select(0, batch.target_pos.index_select(0, torch::tensor(parts, torch::kLong)));
+  }
+  b.node_id = batch.node_id.index_select(0, out.node_origin);
+  b.edge_id = batch.edge_id.index_select(0, out.edge_origin);
+  b.adj = gnn::GcnAdjacency(b.graph).with_normalisation(
+      batch.adj.edge_norm().index_select(0, out.edge_origin),
+      batch.adj.self_norm().index_select(0, out.node_origin));
+  return out;
+}
+
 std::vector<at::Generator> part_generators(const TargetBatch& batch, uint64_t seed) {
   std::vector<at::Generator> out;
   out.reserve(batch.targets.size());
@@ -244,8 +288,18 @@ void require_task(const gnn::GnnModel& model, gnn::Task task, const std::string&
 
 TargetOptions TargetOptions::from(const MethodOptions& options) {
   TargetOptions out;
-  out.mode(options.mode).batch_size(options.batch_size);
+  out.mode(options.mode).batch_size(options.batch_size).progress(options.progress);
   return out;
+}
+
+namespace {
+constexpr int64_t kProgressScale = 1000;  // progress units per batch
+}  // namespace
+
+void GradientExplainer::report_progress(int64_t done, int64_t total) {
+  if (!target_.progress() || total <= 0) return;
+  const int64_t within = std::min<int64_t>(done, total) * kProgressScale / total;
+  target_.progress()(batch_index_ * kProgressScale + within, batch_count_ * kProgressScale);
 }
 
 std::vector<Explanation> GradientExplainer::explain_nodes(gnn::GnnModel& model,
@@ -275,8 +329,10 @@ std::vector<Explanation> GradientExplainer::explain_nodes(gnn::GnnModel& model,
   const gnn::GcnAdjacency adj(graph);
   const size_t chunk = target_.batch_size() > 0 ? static_cast<size_t>(target_.batch_size())
                                                 : std::max<size_t>(targets.size(), 1);
+  batch_index_ = 0;
+  batch_count_ = static_cast<int64_t>((targets.size() + chunk - 1) / chunk);
   std::vector<Explanation> out;
-  for (size_t begin = 0; begin < targets.size(); begin += chunk) {
+  for (size_t begin = 0; begin < targets.size(); begin += chunk, ++batch_index_) {
     const size_t end = std::min(targets.size(), begin + chunk);
     const std::vector<int64_t> part(targets.begin() + begin, targets.begin() + end);
     const TargetBatch batch = make_node_batch(graph, adj, part, model.spec().num_layers);
@@ -301,8 +357,7 @@ std::vector<Explanation> GradientExplainer::explain_graphs(gnn::GnnModel& model,
   if (target_.explained_class() < 0 && target_.mode() == ExplainMode::kPhenomenon) {
     for (size_t i = 0; i < graphs.size(); ++i) {
       if (!graphs[i].y().defined() || graphs[i].y().numel() != 1) {
-        throw InputError(method + ": phenomenon mode needs a label on graph " +
-                         std::to_string(i));
+        throw InputError(method + ": phenomenon mode needs a label on graph " + std::to_string(i));
       }
       labels[i] = graphs[i].y().to(torch::kLong).item<int64_t>();
     }
@@ -313,8 +368,10 @@ std::vector<Explanation> GradientExplainer::explain_graphs(gnn::GnnModel& model,
   }
   const size_t chunk = target_.batch_size() > 0 ? static_cast<size_t>(target_.batch_size())
                                                 : std::max<size_t>(graphs.size(), 1);
+  batch_index_ = 0;
+  batch_count_ = static_cast<int64_t>((graphs.size() + chunk - 1) / chunk);
   std::vector<Explanation> out;
-  for (size_t begin = 0; begin < graphs.size(); begin += chunk) {
+  for (size_t begin = 0; begin < graphs.size(); begin += chunk, ++batch_index_) {
     const size_t end = std::min(graphs.size(), begin + chunk);
     std::vector<int64_t> indices;
     for (size_t i = begin; i < end; ++i) indices.push_back(static_cast<int64_t>(i));
@@ -344,6 +401,7 @@ std::vector<Explanation> GradientExplainer::explain_batch(gnn::GnnModel& model,
   }
   const auto classes = torch::tensor(explained, torch::kLong);
   Attribution a = attribute(model, batch, classes);
+  report_progress(1, 1);
   auto explanations =
       split_explanations(batch, name(), logits0, explained, a.edge_scores, a.node_scores);
   a.options["mode"] = target_.mode() == ExplainMode::kModel ? "model" : "phenomenon";
@@ -354,8 +412,7 @@ std::vector<Explanation> GradientExplainer::explain_batch(gnn::GnnModel& model,
     if (a.node_uncertainty.defined()) {
       const int64_t n0 = batch.node_offset[t].item<int64_t>();
       const int64_t n1 = batch.node_offset[t + 1].item<int64_t>();
-      e.node_uncertainty =
-          a.node_uncertainty.detach().slice(0, n0, n1).to(torch::kFloat).clone();
+      e.node_uncertainty = a.node_uncertainty.detach().slice(0, n0, n1).to(torch::kFloat).clone();
     }
     e.options = a.options;
   }

@@ -3,10 +3,9 @@
 // layer by layer with modified ReLU backward rules or dropout masks, the class score whose
 // gradient every method reads, and the per-part reductions.
 
+#include <ATen/core/Generator.h>
 #include <gnnx/explainers/target_batch.h>
 #include <gnnx/gnn/models.h>
-
-#include <ATen/core/Generator.h>
 
 #include <string>
 #include <vector>
@@ -71,6 +70,15 @@ torch::Tensor part_mean(const TargetBatch& batch, const torch::Tensor& rows);
 
 /// Sizes of the parts from an offset vector [T+1].
 std::vector<int64_t> part_sizes(const torch::Tensor& offsets);
+
+/// The union of some parts of `batch` (ascending part ids), keeping their normalisation, with
+/// the position in `batch` of each of its nodes and edges.
+struct PartSubset {
+  TargetBatch batch;
+  torch::Tensor node_origin;  ///< [N'] int64
+  torch::Tensor edge_origin;  ///< [E'] int64
+};
+PartSubset select_parts(const TargetBatch& batch, const std::vector<int64_t>& parts);
 
 /// One CPU generator per part, seeded from (seed, target): each target draws the same stream
 /// whatever batch it is in.

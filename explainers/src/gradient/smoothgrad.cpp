@@ -1,13 +1,13 @@
 // SmoothGrad (Smilkov, Thorat, Kim, Viégas, Wattenberg: "SmoothGrad: removing noise by adding
 // noise", 2017): saliency averaged over Gaussian perturbations of the node features.
 
-#include "machinery.h"
-
 #include <gnnx/explainers/gradient_methods.h>
 #include <gnnx/gnn/error.h>
 
 #include <cmath>
 #include <string>
+
+#include "machinery.h"
 
 namespace gnnx::explainers {
 
@@ -27,8 +27,7 @@ SmoothGrad::SmoothGrad(SmoothGradOptions options, TargetOptions target)
   }
 }
 
-GradientExplainer::Attribution SmoothGrad::attribute(gnn::GnnModel& model,
-                                                     const TargetBatch& batch,
+GradientExplainer::Attribution SmoothGrad::attribute(gnn::GnnModel& model, const TargetBatch& batch,
                                                      const torch::Tensor& classes) {
   const auto& x = batch.graph.x();
   const auto sizes = detail::part_sizes(batch.node_offset);
@@ -54,10 +53,10 @@ GradientExplainer::Attribution SmoothGrad::attribute(gnn::GnnModel& model,
     for (int64_t t = 0; t < parts; ++t) {
       noise.push_back(at::randn({sizes[t], x.size(1)}, gens[t], x.options()) * sigma[t]);
     }
-    const auto g =
-        detail::input_gradients(model, batch, x + torch::cat(noise), ones, classes);
+    const auto g = detail::input_gradients(model, batch, x + torch::cat(noise), ones, classes);
     node_sum += detail::row_norm(g.x);
     edge_sum += g.edge.abs();
+    report_progress(s + 1, options_.samples());
   }
   const double inv = 1.0 / static_cast<double>(options_.samples());
   Attribution a;

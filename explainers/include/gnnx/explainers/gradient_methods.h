@@ -36,9 +36,9 @@
 // The formula of each method is on its class below.
 
 #include <gnnx/explainers/explainer.h>
-
 #include <torch/arg.h>
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -57,9 +57,12 @@ struct TargetOptions {
   TORCH_ARG(int64_t, explained_class) = -1;
   /// Targets per pass; 0 = all in one pass.
   TORCH_ARG(int64_t, batch_size) = 0;
+  /// Optional progress report (done, total), called from the caller's thread; monotone, total
+  /// fixed per call of explain_nodes / explain_graphs.
+  TORCH_ARG(std::function<void(int64_t, int64_t)>, progress);
 
  public:
-  /// mode and batch_size from the shared options.
+  /// mode, batch_size and progress from the shared options.
   static TargetOptions from(const MethodOptions& options);
 };
 
@@ -76,9 +79,9 @@ class GradientExplainer : public Explainer {
 
   /// What a method computes for one batch: scores for every node and edge of the union.
   struct Attribution {
-    torch::Tensor node_scores;       ///< [N] float
-    torch::Tensor edge_scores;       ///< [E] float
-    torch::Tensor node_uncertainty;  ///< [N] float or undefined
+    torch::Tensor node_scores;                   ///< [N] float
+    torch::Tensor edge_scores;                   ///< [E] float
+    torch::Tensor node_uncertainty;              ///< [N] float or undefined
     std::map<std::string, std::string> options;  ///< hyperparameters as used
   };
 
@@ -90,11 +93,14 @@ class GradientExplainer : public Explainer {
   /// Runs with the model in eval mode.
   virtual Attribution attribute(gnn::GnnModel& model, const TargetBatch& batch,
                                 const torch::Tensor& classes) = 0;
+  /// For long attributions: `done` of `total` passes of the current batch are finished.
+  void report_progress(int64_t done, int64_t total);
 
  private:
   std::vector<Explanation> explain_batch(gnn::GnnModel& model, const TargetBatch& batch,
                                          const std::vector<int64_t>& labels);
   TargetOptions target_;
+  int64_t batch_index_ = 0, batch_count_ = 0;  // progress: current batch, batches in all
 };
 
 // --- Plain gradients -------------------------------------------------------------------------
@@ -193,8 +199,7 @@ struct IntegratedGradientsOptions {
 /// the quadrature error. Signed. Cost: 2 (steps + 1) backward passes per batch.
 class IntegratedGradients : public GradientExplainer {
  public:
-  explicit IntegratedGradients(IntegratedGradientsOptions options = {},
-                               TargetOptions target = {});
+  explicit IntegratedGradients(IntegratedGradientsOptions options = {}, TargetOptions target = {});
   std::string name() const override { return "integrated-gradients"; }
 
  protected:
@@ -378,11 +383,8 @@ struct ExcitationBackpropOptions {
 /// GraphClassifier; throws InputError otherwise.
 class ExcitationBackprop : public GradientExplainer {
  public:
-  explicit ExcitationBackprop(ExcitationBackpropOptions options = {},
-                              TargetOptions target = {});
-  std::string name() const override {
-    return options_.contrastive() ? "contrastive-eb" : "eb";
-  }
+  explicit ExcitationBackprop(ExcitationBackpropOptions options = {}, TargetOptions target = {});
+  std::string name() const override { return options_.contrastive() ? "contrastive-eb" : "eb"; }
 
  protected:
   void check_model(const gnn::GnnModel& model) const override;

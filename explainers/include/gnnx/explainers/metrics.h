@@ -54,4 +54,19 @@ double characterization_score(double fidelity_plus, double fidelity_minus, doubl
 double motif_recovery(const std::vector<Explanation>& explanations, const gnn::Graph& graph,
                       const gnn::Graph& motif);
 
+/// Contrastivity (Pope et al., "Explainability Methods for Graph Convolutional Neural
+/// Networks", CVPR 2019, sec. 5): how different the node maps of the same graphs are when
+/// explained for two classes (class_a[i] and class_b[i] explain the same target, e.g. from
+/// TargetOptions().explained_class(0) and (1)). Each map is binarised as Pope et al. do for
+/// fidelity: node n is marked when score_n / max(score) > threshold (a map without a positive
+/// score marks nothing). Then
+///   contrastivity = mean over graphs of  d_H(m_a, m_b) / |m_a ∪ m_b|
+/// — the Hamming distance of the two binary maps divided by the number of nodes marked by either
+/// class (the paper: "normalized by the total number of atoms identified by either class"); 0
+/// when both classes mark the same nodes, 1 when they mark disjoint sets. Graphs where neither
+/// map marks a node are skipped; NaN if all are. Throws InputError when the lists differ in
+/// length, a pair explains different targets or node sets, or a node mask is missing.
+double contrastivity(const std::vector<Explanation>& class_a,
+                     const std::vector<Explanation>& class_b, double threshold = 0.01);
+
 }  // namespace gnnx::explainers

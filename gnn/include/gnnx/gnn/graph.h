@@ -65,6 +65,9 @@ class Graph {
   Csr csr_;
 };
 
+/// Whether every edge u -> v has its reverse v -> u (an undirected graph stored both ways).
+bool is_undirected(const Graph& graph);
+
 /// Throws InputError unless `x` is a finite floating-point [num_nodes, F] matrix.
 void check_features(const torch::Tensor& x, int64_t num_nodes);
 

@@ -1,0 +1,57 @@
+#include "cli/run_explainer.h"
+
+#include "cli/progress.h"
+
+#include <gnnx/gnn/error.h>
+
+namespace gnnx::tools {
+
+void check_model_fits(const gnn::GnnModel& model, const datasets::Dataset& ds,
+                      const std::string& model_name) {
+  const auto& spec = model.spec();
+  const int64_t features = ds.graphs.empty() ? 0 : ds.graphs.front().num_features();
+  if (spec.task != ds.task) {
+    throw InputError("model '" + model_name + "' is a " + gnn::to_string(spec.task) +
+                     "-classification model but data set '" + ds.name + "' is a " +
+                     gnn::to_string(ds.task) + "-classification task");
+  }
+  if (spec.in_features != features || spec.num_classes != ds.num_classes) {
+    throw InputError("model '" + model_name + "' expects " + std::to_string(spec.in_features) +
+                     " features and " + std::to_string(spec.num_classes) +
+                     " classes but data set '" + ds.name + "' has " + std::to_string(features) +
+                     " and " + std::to_string(ds.num_classes));
+  }
+}
+
+std::vector<int64_t> eval_targets(const datasets::Dataset& ds) {
+  const auto t = ds.eval_targets.to(torch::kLong).contiguous();
+  return std::vector<int64_t>(t.data_ptr<int64_t>(), t.data_ptr<int64_t>() + t.numel());
+}
+
+std::vector<explainers::Explanation> run_explainer(const std::string& method,
+                                                   explainers::MethodOptions options,
+                                                   gnn::GnnModel& model,
+                                                   const datasets::Dataset& ds,
+                                                   const std::vector<int64_t>& ids, bool quiet) {
+  ProgressBar bar("explain " + method, 1, /*enabled=*/!quiet);
+  if (bar.active()) {
+    options.progress = [&bar](int64_t done, int64_t total) {
+      bar.set_total(total);
+      bar.update(done);
+    };
+  }
+  auto explainer = explainers::make_explainer(method, options);
+  std::vector<explainers::Explanation> out;
+  if (ds.task == gnn::Task::kNodeClassification) {
+    out = explainer->explain_nodes(model, ds.graphs.front(), torch::tensor(ids, torch::kLong));
+  } else {
+    std::vector<gnn::Graph> graphs;
+    for (int64_t i : ids) graphs.push_back(ds.graphs.at(i));
+    out = explainer->explain_graphs(model, graphs);
+    for (auto& e : out) e.target = ids.at(e.target);
+  }
+  bar.finish();
+  return out;
+}
+
+}  // namespace gnnx::tools
