@@ -90,6 +90,8 @@ GNNExplainerOptions GNNExplainerOptions::from(const MethodOptions& o) {
   GNNExplainerOptions out;
   if (o.epochs > 0) out.epochs(o.epochs);
   if (o.lr > 0) out.lr(o.lr);
+  if (o.edge_size >= 0) out.edge_size(o.edge_size);
+  if (o.edge_ent >= 0) out.edge_ent(o.edge_ent);
   out.feature_mask(o.feature_mask).symmetric_edges(o.symmetric_edges).mode(o.mode);
   out.batch_size(o.batch_size).seed(o.seed).progress(o.progress);
   return out;

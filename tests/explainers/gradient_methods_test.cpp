@@ -963,6 +963,24 @@ TEST_F(GradientMethodsTest, ExplanationsCarryTheirMetadata) {
   EXPECT_EQ(out[0].node_mask.scalar_type(), torch::kFloat);
 }
 
+TEST_F(GradientMethodsTest, ProgressIsMonotoneAndEndsAtTheTotal) {
+  auto model = node_model();
+  for (const char* name : {"integrated-gradients", "occlusion", "saliency"}) {
+    std::vector<std::pair<int64_t, int64_t>> calls;
+    MethodOptions options;
+    options.steps = 3;
+    options.batch_size = 2;
+    options.progress = [&](int64_t done, int64_t total) { calls.emplace_back(done, total); };
+    make_explainer(name, options)->explain_nodes(*model, path_graph(), node_targets());
+    ASSERT_FALSE(calls.empty()) << name;
+    for (size_t i = 1; i < calls.size(); ++i) {
+      EXPECT_GE(calls[i].first, calls[i - 1].first) << name;
+      EXPECT_EQ(calls[i].second, calls[0].second) << name;
+    }
+    EXPECT_EQ(calls.back().first, calls.back().second) << name;
+  }
+}
+
 TEST_F(GradientMethodsTest, ContrastivityByHand) {
   auto make = [](std::vector<float> mask) {
     Explanation e;

@@ -20,6 +20,12 @@ void add_method_flags(CLI::App& cmd, MethodFlags& flags) {
   cmd.add_flag("--feature-mask", flags.feature_mask, "GNNExplainer: also learn a feature mask");
   cmd.add_flag("--asymmetric", flags.asymmetric,
                "GNNExplainer: separate masks for u->v and v->u on undirected graphs");
+  cmd.add_option("--edge-size", flags.edge_size,
+                 "GNNExplainer: coefficient of the mask-size penalty (default 0.005)")
+      ->check(non_negative());
+  cmd.add_option("--edge-entropy", flags.edge_ent,
+                 "GNNExplainer: coefficient of the mask-entropy penalty (default 1.0)")
+      ->check(non_negative());
   cmd.add_option("--samples", flags.samples, "BayesGrad / SmoothGrad: stochastic samples")
       ->check(positive());
   cmd.add_option("--dropout", flags.dropout, "BayesGrad: dropout rate")
@@ -42,6 +48,8 @@ explainers::MethodOptions method_options(const MethodFlags& flags, bool undirect
   o.lr = flags.lr;
   o.feature_mask = flags.feature_mask;
   o.symmetric_edges = undirected_graph && !flags.asymmetric;
+  o.edge_size = flags.edge_size;
+  o.edge_ent = flags.edge_ent;
   o.samples = flags.samples;
   o.dropout = flags.dropout;
   o.steps = flags.steps;

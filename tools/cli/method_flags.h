@@ -19,6 +19,8 @@ struct MethodFlags {
   double lr = 0;
   bool feature_mask = false;
   bool asymmetric = false;
+  double edge_size = -1;
+  double edge_ent = -1;
   int64_t samples = 0;
   double dropout = -1;
   int64_t steps = 0;

@@ -33,7 +33,8 @@
 //                         (CAM), Selvaraju et al. 2017 (Grad-CAM), Zhang et al. 2016 (EB)
 //   bayesgrad             Akita, Nakago, Komatsu, Sugawara, Maeda, Baba, Kashima: "BayesGrad:
 //                         Explaining Predictions of Graph Convolutional Networks", ICONIP 2018
-// The formula of each method is on its class below.
+// The formula of each method is on its class below. CPU tensors only for now (the random
+// draws and occlusion's bookkeeping are on the CPU).
 
 #include <gnnx/explainers/explainer.h>
 #include <torch/arg.h>
@@ -111,11 +112,12 @@ struct SaliencyOptions {
   TORCH_ARG(bool, contrastive) = false;
 
  public:
+  /// The defaults: MethodOptions has no contrastive flag (yet).
   static SaliencyOptions from(const MethodOptions& options);
 };
 
 /// Gradient saliency (Simonyan et al. 2014), "saliency":
-///   node n:  ‖∂y_c/∂X_n‖₂          (contrastive: ‖ReLU(∂y_c/∂X_n)‖₂, Pope et al. eq. "CG")
+///   node n:  ‖∂y_c/∂X_n‖₂          (contrastive: ‖ReLU(∂y_c/∂X_n)‖₂, Pope et al.'s CG map)
 ///   edge e:  |∂y_c/∂w_e|           (contrastive: ReLU(∂y_c/∂w_e))
 /// Captum's Saliency returns |∂y/∂X| per feature and leaves the reduction to the caller; Pope et
 /// al. reduce over features with a vector norm (‖·‖ in the paper; the L2 norm, as the public
