@@ -54,6 +54,8 @@ nlohmann::json explanation_json(const Explanation& e, const gnn::Graph& graph, i
   }
   j["top_edges"] = top;
   if (e.feature_mask.defined()) j["feature_mask"] = to_vector(e.feature_mask);
+  // Aligned with "nodes" (BayesGrad's std over dropout samples).
+  if (e.node_uncertainty.defined()) j["node_uncertainty"] = to_vector(e.node_uncertainty);
   j["options"] = e.options;
   return j;
 }

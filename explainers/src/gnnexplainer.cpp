@@ -71,6 +71,14 @@ void require_task(const gnn::GnnModel& model, gnn::Task task, const char* what) 
   }
 }
 
+void check_explained_class(int64_t explained_class, const gnn::GnnModel& model) {
+  if (explained_class >= model.spec().num_classes) {
+    throw InputError("gnnexplainer: explained class " + std::to_string(explained_class) +
+                     " is out of range for a model with " +
+                     std::to_string(model.spec().num_classes) + " classes");
+  }
+}
+
 // Restores the model's train/eval mode on scope exit.
 class EvalGuard {
  public:
@@ -92,7 +100,8 @@ GNNExplainerOptions GNNExplainerOptions::from(const MethodOptions& o) {
   if (o.lr > 0) out.lr(o.lr);
   if (o.edge_size >= 0) out.edge_size(o.edge_size);
   if (o.edge_ent >= 0) out.edge_ent(o.edge_ent);
-  out.feature_mask(o.feature_mask).symmetric_edges(o.symmetric_edges).mode(o.mode);
+  out.feature_mask(o.feature_mask).symmetric_edges(o.symmetric_edges);
+  out.mode(o.mode).explained_class(o.explained_class);
   out.batch_size(o.batch_size).seed(o.seed).progress(o.progress);
   return out;
 }
@@ -108,8 +117,9 @@ std::vector<Explanation> GNNExplainer::explain_nodes(gnn::GnnModel& model,
                                                      const torch::Tensor& nodes) {
   require_task(model, gnn::Task::kNodeClassification, "explaining nodes");
   const auto targets = checked_ids(nodes, graph.num_nodes(), "gnnexplainer: node");
-  std::vector<int64_t> labels(targets.size(), -1);
-  if (options_.mode() == ExplainMode::kPhenomenon) {
+  check_explained_class(options_.explained_class(), model);
+  std::vector<int64_t> labels(targets.size(), options_.explained_class());
+  if (options_.explained_class() < 0 && options_.mode() == ExplainMode::kPhenomenon) {
     if (!graph.y().defined() || graph.y().numel() != graph.num_nodes()) {
       throw InputError("gnnexplainer: phenomenon mode needs node labels");
     }
@@ -133,8 +143,9 @@ std::vector<Explanation> GNNExplainer::explain_nodes(gnn::GnnModel& model,
 std::vector<Explanation> GNNExplainer::explain_graphs(gnn::GnnModel& model,
                                                       const std::vector<gnn::Graph>& graphs) {
   require_task(model, gnn::Task::kGraphClassification, "explaining graphs");
-  std::vector<int64_t> labels(graphs.size(), -1);
-  if (options_.mode() == ExplainMode::kPhenomenon) {
+  check_explained_class(options_.explained_class(), model);
+  std::vector<int64_t> labels(graphs.size(), options_.explained_class());
+  if (options_.explained_class() < 0 && options_.mode() == ExplainMode::kPhenomenon) {
     for (size_t i = 0; i < graphs.size(); ++i) {
       if (!graphs[i].y().defined() || graphs[i].y().numel() != 1) {
         throw InputError("gnnexplainer: phenomenon mode needs a label on graph " +
@@ -246,6 +257,7 @@ std::vector<Explanation> GNNExplainer::explain_batch(gnn::GnnModel& model,
                  {"feature_mask", options_.feature_mask() ? "true" : "false"},
                  {"symmetric_edges", options_.symmetric_edges() ? "true" : "false"},
                  {"mode", options_.mode() == ExplainMode::kModel ? "model" : "phenomenon"},
+                 {"explained_class", std::to_string(options_.explained_class())},
                  {"seed", std::to_string(options_.seed())}};
   }
   return explanations;

@@ -11,6 +11,9 @@ void add_method_flags(CLI::App& cmd, MethodFlags& flags) {
                  "Explain the model's prediction (model) or the true label (phenomenon)")
       ->check(CLI::IsMember({"model", "phenomenon"}))
       ->capture_default_str();
+  cmd.add_option("--class", flags.explained_class,
+                 "Explain this class for every target (overrides --mode)")
+      ->check(CLI::NonNegativeNumber);
   cmd.add_option("--explainer-seed", flags.seed, "Seed of the explainer's own randomness")
       ->capture_default_str();
   cmd.add_option("--epochs", flags.epochs, "GNNExplainer: optimisation steps (default 100)")
@@ -34,6 +37,10 @@ void add_method_flags(CLI::App& cmd, MethodFlags& flags) {
       ->check(positive());
   cmd.add_option("--layer", flags.layer, "Grad-CAM: GCN layer (0-based; default the last)")
       ->check(CLI::NonNegativeNumber);
+  cmd.add_flag("--contrastive", flags.contrastive,
+               "Saliency: Pope et al.'s contrastive gradient (positive part only)");
+  cmd.add_flag("--gradient-x-input", flags.gradient_x_input,
+               "BayesGrad: score gradient x input instead of the gradient");
   cmd.add_option("--batch-size", flags.batch_size,
                  "Targets optimised together (default: all at once)")
       ->check(positive());
@@ -43,6 +50,7 @@ explainers::MethodOptions method_options(const MethodFlags& flags, bool undirect
   explainers::MethodOptions o;
   o.mode = flags.mode == "phenomenon" ? explainers::ExplainMode::kPhenomenon
                                       : explainers::ExplainMode::kModel;
+  o.explained_class = flags.explained_class;
   o.seed = flags.seed;
   o.epochs = flags.epochs;
   o.lr = flags.lr;
@@ -54,6 +62,8 @@ explainers::MethodOptions method_options(const MethodFlags& flags, bool undirect
   o.dropout = flags.dropout;
   o.steps = flags.steps;
   o.layer = flags.layer;
+  o.contrastive = flags.contrastive;
+  o.gradient_x_input = flags.gradient_x_input;
   o.batch_size = flags.batch_size;
   return o;
 }

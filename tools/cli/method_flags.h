@@ -14,6 +14,7 @@ namespace gnnx::tools {
 
 struct MethodFlags {
   std::string mode = "model";
+  int64_t explained_class = -1;
   uint64_t seed = 0;
   int64_t epochs = 0;
   double lr = 0;
@@ -25,11 +26,14 @@ struct MethodFlags {
   double dropout = -1;
   int64_t steps = 0;
   int64_t layer = -1;
+  bool contrastive = false;
+  bool gradient_x_input = false;
   int64_t batch_size = 0;
 };
 
-/// Adds --mode, --seed, --epochs, --lr, --feature-mask, --asymmetric, --samples, --dropout,
-/// --steps, --layer, --batch-size.
+/// Adds --mode, --class, --explainer-seed, --epochs, --lr, --feature-mask, --asymmetric,
+/// --edge-size, --edge-entropy, --samples, --dropout, --steps, --layer, --contrastive,
+/// --gradient-x-input, --batch-size.
 void add_method_flags(CLI::App& cmd, MethodFlags& flags);
 
 /// The options for a graph; edge masks are symmetric on an undirected graph unless --asymmetric.

@@ -14,7 +14,7 @@ namespace gnnx::explainers {
 BayesGradOptions BayesGradOptions::from(const MethodOptions& options) {
   BayesGradOptions out;
   if (options.samples > 0) out.samples(options.samples);
-  out.dropout(options.dropout).seed(options.seed);
+  out.dropout(options.dropout).gradient_x_input(options.gradient_x_input).seed(options.seed);
   return out;
 }
 

@@ -18,7 +18,9 @@ GradientExplainer::Attribution norm_maps(const detail::InputGradients& g) {
 
 }  // namespace
 
-SaliencyOptions SaliencyOptions::from(const MethodOptions& /*options*/) { return {}; }
+SaliencyOptions SaliencyOptions::from(const MethodOptions& options) {
+  return SaliencyOptions().contrastive(options.contrastive);
+}
 
 Saliency::Saliency(SaliencyOptions options, TargetOptions target)
     : GradientExplainer(target), options_(options) {}

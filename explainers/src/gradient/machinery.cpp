@@ -288,7 +288,8 @@ void require_task(const gnn::GnnModel& model, gnn::Task task, const std::string&
 
 TargetOptions TargetOptions::from(const MethodOptions& options) {
   TargetOptions out;
-  out.mode(options.mode).batch_size(options.batch_size).progress(options.progress);
+  out.mode(options.mode).explained_class(options.explained_class);
+  out.batch_size(options.batch_size).progress(options.progress);
   return out;
 }
 

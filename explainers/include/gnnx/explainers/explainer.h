@@ -24,6 +24,9 @@ enum class ExplainMode {
 /// records them in Explanation::options.
 struct MethodOptions {
   ExplainMode mode = ExplainMode::kModel;
+  /// >= 0: explain this class for every target whatever `mode` says (e.g. each class of a
+  /// binary task in turn, for Pope's contrastivity); -1: as `mode` says.
+  int64_t explained_class = -1;
   uint64_t seed = 0;
   int64_t epochs = 0;       ///< optimisation steps (GNNExplainer); 0 = method default
   double lr = 0;            ///< learning rate (GNNExplainer); 0 = method default
@@ -35,6 +38,8 @@ struct MethodOptions {
   double dropout = -1;      ///< BayesGrad dropout rate; < 0 = model's own / default
   int64_t steps = 0;        ///< integrated-gradients steps; 0 = default
   int64_t layer = -1;       ///< Grad-CAM layer; -1 = last
+  bool contrastive = false;       ///< saliency: Pope et al.'s contrastive gradient
+  bool gradient_x_input = false;  ///< BayesGrad: score gradient x input, not the gradient
   int64_t batch_size = 0;   ///< targets optimised together; 0 = all at once
   /// Optional progress report: (steps done, steps in all), called from the caller's thread.
   std::function<void(int64_t, int64_t)> progress;

@@ -3,7 +3,8 @@
 // { "method", "task", <header fields>, "explanations": [ { "target", "predicted_class",
 //   "explained_class", "probability", "nodes": [{"id", "importance"}], "edges": [{"id", "source",
 //   "target", "importance"}], "top_edges": [...the top_k edges, best first...],
-//   "feature_mask": [...], "options": {...} } ] }
+//   "feature_mask": [...], "node_uncertainty": [...one per entry of "nodes"...],
+//   "options": {...} } ] }  (feature_mask and node_uncertainty only where the method gives them)
 
 #include <gnnx/explainers/explanation.h>
 #include <gnnx/gnn/graph.h>

@@ -43,6 +43,8 @@ struct GNNExplainerOptions {
   /// Tie the two directions of an undirected edge: their mask is the mean of both logits.
   TORCH_ARG(bool, symmetric_edges) = false;
   TORCH_ARG(ExplainMode, mode) = ExplainMode::kModel;
+  /// >= 0: explain this class for every target, whatever the mode; -1: as `mode` says.
+  TORCH_ARG(int64_t, explained_class) = -1;
   /// Targets optimised together; 0 = all in one run.
   TORCH_ARG(int64_t, batch_size) = 0;
   TORCH_ARG(uint64_t, seed) = 0;

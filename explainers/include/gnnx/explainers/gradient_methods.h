@@ -63,7 +63,7 @@ struct TargetOptions {
   TORCH_ARG(std::function<void(int64_t, int64_t)>, progress);
 
  public:
-  /// mode, batch_size and progress from the shared options.
+  /// mode, explained_class, batch_size and progress from the shared options.
   static TargetOptions from(const MethodOptions& options);
 };
 
@@ -112,7 +112,7 @@ struct SaliencyOptions {
   TORCH_ARG(bool, contrastive) = false;
 
  public:
-  /// The defaults: MethodOptions has no contrastive flag (yet).
+  /// contrastive from the shared options.
   static SaliencyOptions from(const MethodOptions& options);
 };
 
@@ -254,7 +254,8 @@ struct BayesGradOptions {
  public:
   /// The BayesGrad paper's models used dropout 0.25; we use it for models without dropout.
   static constexpr double kDefaultDropout = 0.25;
-  /// samples, dropout and seed from the shared options (0 samples keeps the default).
+  /// samples, dropout, gradient_x_input and seed from the shared options (0 samples keeps the
+  /// default).
   static BayesGradOptions from(const MethodOptions& options);
 };
 
