@@ -12,6 +12,7 @@ packages=(
   libgtest-dev googletest libgmock-dev      # tests
   libbenchmark-dev                          # benchmarks
   libcli11-dev nlohmann-json3-dev           # command line and JSON
+  zlib1g-dev                                # gzipped TUDataset files
   graphviz                                  # rendering explanations (dot)
 )
 

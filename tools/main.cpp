@@ -57,6 +57,9 @@ int main(int argc, char** argv) {
   add_train_command(app, globals);
   add_explain_command(app, globals);
   add_evaluate_command(app, globals);
+#ifdef GNNX_WITH_RDKIT
+  add_explain_mol_command(app, globals);
+#endif
 
   try {
     app.parse(argc, argv);

@@ -20,7 +20,8 @@ void GCNConvImpl::reset() {
     weight.uniform_(-bound, bound);
   }
   if (options.bias()) {
-    bias = register_parameter("bias", torch::zeros({options.out_features()}));
+    bias = register_parameter("bias",
+                              torch::full({options.out_features()}, options.bias_init()));
   } else {
     bias = register_parameter("bias", torch::Tensor(), /*requires_grad=*/false);
   }

@@ -5,7 +5,8 @@
 //   offset 13       uint64    H, length of the header
 //   offset 21       H bytes   header: UTF-8 JSON
 //                               {"spec": {task, in_features, num_classes, hidden, num_layers,
-//                                         dropout, concat, readout, mlp_hidden},
+//                                         dropout, concat, readout, mlp_hidden,
+//                                         bias_init (optional, 0 when absent)},
 //                                "metadata": {string: string},
 //                                "byte_order": "little",
 //                                "data_size": D,
@@ -129,7 +130,7 @@ json spec_to_json(const ModelSpec& spec) {
               {"num_classes", spec.num_classes},  {"hidden", spec.hidden},
               {"num_layers", spec.num_layers},    {"dropout", spec.dropout},
               {"concat", spec.concat},            {"readout", to_string(spec.readout)},
-              {"mlp_hidden", spec.mlp_hidden}};
+              {"mlp_hidden", spec.mlp_hidden},    {"bias_init", spec.bias_init}};
 }
 
 /// Throws json exceptions (turned into InputError by the caller) or InputError.
@@ -144,6 +145,8 @@ ModelSpec spec_from_json(const json& j) {
   spec.concat = j.at("concat").get<bool>();
   spec.readout = parse_readout(j.at("readout").get<std::string>());
   spec.mlp_hidden = j.at("mlp_hidden").get<int64_t>();
+  // Added after the first files were written; it only describes how the weights started.
+  spec.bias_init = j.value("bias_init", 0.0);
   spec.validate();
   return spec;
 }

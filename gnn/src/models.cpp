@@ -6,6 +6,7 @@
 
 #include <torch/types.h>
 
+#include <cmath>
 #include <limits>
 #include <string>
 
@@ -50,6 +51,11 @@ ConvStack run_convs(std::vector<GCNConv>& convs, torch::Tensor h, const GcnAdjac
     out.dropped.push_back(h);
   }
   return out;
+}
+
+/// GCN layer of a model: `in` inputs, spec.hidden outputs, biases starting at spec.bias_init.
+GCNConv make_conv(const ModelSpec& spec, int64_t in) {
+  return GCNConv(GCNConvOptions(in, spec.hidden).bias_init(spec.bias_init));
 }
 
 }  // namespace
@@ -97,6 +103,7 @@ void ModelSpec::validate() const {
   // `!(x >= 0 && x < 1)` also rejects NaN.
   require(dropout >= 0.0 && dropout < 1.0, "dropout", "in [0, 1)", dropout);
   require(mlp_hidden >= 0, "mlp_hidden", ">= 0", mlp_hidden);
+  require(std::isfinite(bias_init), "bias_init", "finite", bias_init);
 }
 
 // --- NodeClassifier ------------------------------------------------------------------------
@@ -105,7 +112,7 @@ NodeClassifier::NodeClassifier(ModelSpec spec) : GnnModel(std::move(spec)) {
   spec_.validate();
   int64_t in = spec_.in_features;
   for (int64_t i = 0; i < spec_.num_layers; ++i) {
-    convs.push_back(register_module("conv" + std::to_string(i), GCNConv(in, spec_.hidden)));
+    convs.push_back(register_module("conv" + std::to_string(i), make_conv(spec_, in)));
     in = spec_.hidden;
   }
   const int64_t head_in = spec_.concat ? spec_.hidden * spec_.num_layers : spec_.hidden;
@@ -131,7 +138,7 @@ GraphClassifier::GraphClassifier(ModelSpec spec) : GnnModel(std::move(spec)) {
   spec_.validate();
   int64_t in = spec_.in_features;
   for (int64_t i = 0; i < spec_.num_layers; ++i) {
-    convs.push_back(register_module("conv" + std::to_string(i), GCNConv(in, spec_.hidden)));
+    convs.push_back(register_module("conv" + std::to_string(i), make_conv(spec_, in)));
     in = spec_.hidden;
   }
   if (spec_.mlp_hidden > 0) {

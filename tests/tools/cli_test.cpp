@@ -1,6 +1,7 @@
 // Runs the gnnx binary (path in GNNX_CLI, from CMake) and checks exit codes, JSON output and
 // error messages: the contract scripts and users rely on.
 
+#include <gnnx/explainers/explainer.h>
 #include <gnnx/gnn/model_file.h>
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -40,6 +42,23 @@ std::string quote(const std::string& s) {
   return q + "'";
 }
 
+// Runs `gnnx ARGS...` in `dir`, capturing stdout and stderr.
+RunResult run_in(const fs::path& dir, const std::string& args) {
+  const fs::path err_file = dir / "stderr.txt";
+  const std::string cmd = "cd " + quote(dir.string()) + " && " + quote(GNNX_CLI) + " " + args +
+                          " 2>" + quote(err_file.string()) + " </dev/null";
+  RunResult r;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return r;
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.err = read_file(err_file);
+  return r;
+}
+
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -53,21 +72,7 @@ class CliTest : public ::testing::Test {
   }
 
   // Runs `gnnx ARGS...` in the test's directory, capturing stdout and stderr.
-  RunResult run(const std::string& args) {
-    const fs::path err_file = dir_ / "stderr.txt";
-    const std::string cmd = "cd " + quote(dir_.string()) + " && " + quote(GNNX_CLI) + " " +
-                            args + " 2>" + quote(err_file.string()) + " </dev/null";
-    RunResult r;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (pipe == nullptr) return r;
-    std::array<char, 4096> buf{};
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-    const int status = pclose(pipe);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.err = read_file(err_file);
-    return r;
-  }
+  RunResult run(const std::string& args) { return run_in(dir_, args); }
 
   fs::path dir_;
 };
@@ -207,6 +212,170 @@ TEST_F(CliTest, HelpOnEveryCommandExitsZero) {
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << args << "\n" << r.out;
   }
   EXPECT_NE(run("train --help").out.find("--dataset"), std::string::npos);
+}
+
+// `explain` and `evaluate` tests share one BA-Shapes model per test process, trained for 20
+// epochs: they check the command line's contract, not the explanations' quality.
+class CliExplainTest : public CliTest {
+ protected:
+  static void SetUpTestSuite() {
+    std::random_device rd;
+    model_dir_ = fs::temp_directory_path() / ("gnnx_cli_model_" + std::to_string(rd()));
+    fs::create_directories(model_dir_);
+    const RunResult r =
+        run_in(model_dir_, "-q train --dataset ba-shapes --epochs 20 --out m.gnnx");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  static void TearDownTestSuite() {
+    std::error_code ec;
+    fs::remove_all(model_dir_, ec);
+  }
+  static std::string model() { return quote((model_dir_ / "m.gnnx").string()); }
+
+  static inline fs::path model_dir_;
+};
+
+TEST_F(CliExplainTest, SaliencyWritesExplanationsWithEdges) {
+  const RunResult r = run("-q explain --model " + model() +
+                          " --method saliency --nodes 400:410 --top-k 5 --out e.json --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto summary = nlohmann::json::parse(r.out);
+  EXPECT_EQ(summary["method"], "saliency");
+  EXPECT_EQ(summary["targets"], 10);
+  const auto j = nlohmann::json::parse(read_file(dir_ / "e.json"));
+  EXPECT_EQ(j["method"], "saliency");
+  EXPECT_EQ(j["dataset"], "ba-shapes");
+  ASSERT_EQ(j["explanations"].size(), 10u);
+  for (const auto& e : j["explanations"]) {
+    EXPECT_GE(e["target"].get<int64_t>(), 400);
+    EXPECT_FALSE(e["nodes"].empty());
+    ASSERT_FALSE(e["edges"].empty());
+    for (const char* key : {"id", "source", "target", "importance"}) {
+      EXPECT_TRUE(e["edges"][0].contains(key)) << key;
+    }
+    ASSERT_EQ(e["top_edges"].size(), 5u);
+    EXPECT_GE(e["top_edges"][0]["importance"].get<double>(),
+              e["top_edges"][4]["importance"].get<double>());
+  }
+}
+
+TEST_F(CliExplainTest, MethodFlagsReachTheExplainer) {
+  ASSERT_EQ(run("-q explain --model " + model() +
+                " --method saliency --nodes 400,401 --class 0 --contrastive --out s.json")
+                .exit_code,
+            0);
+  const auto s = nlohmann::json::parse(read_file(dir_ / "s.json"));
+  for (const auto& e : s["explanations"]) {
+    EXPECT_EQ(e["explained_class"], 0);
+    EXPECT_EQ(e["options"]["contrastive"], "true");
+  }
+  // BayesGrad's uncertainty map is written, one value per node.
+  const RunResult r = run("-q explain --model " + model() +
+                          " --method bayesgrad --nodes 400 --samples 3 --gradient-x-input "
+                          "--out b.json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto b = nlohmann::json::parse(read_file(dir_ / "b.json"));
+  const auto& e = b["explanations"][0];
+  EXPECT_EQ(e["options"]["gradient_x_input"], "true");
+  EXPECT_EQ(e["options"]["samples"], "3");
+  ASSERT_TRUE(e.contains("node_uncertainty"));
+  EXPECT_EQ(e["node_uncertainty"].size(), e["nodes"].size());
+}
+
+TEST_F(CliExplainTest, UnknownMethodExitsTwoListingValidNames) {
+  const RunResult r = run("explain --model " + model() + " --method no-such --out e.json");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no-such"), std::string::npos) << r.err;
+  for (const auto& m : gnnx::explainers::methods()) {
+    EXPECT_NE(r.err.find(m.name), std::string::npos) << m.name << "\n" << r.err;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "e.json"));
+}
+
+TEST_F(CliExplainTest, NodeOutOfRangeExitsTwoNamingTheRange) {
+  const RunResult r =
+      run("explain --model " + model() + " --method saliency --nodes 9999 --out e.json");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("9999"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("[0, 700)"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "e.json"));
+}
+
+TEST_F(CliExplainTest, CorruptModelFileExitsTwo) {
+  {
+    std::ofstream bad(dir_ / "bad.gnnx", std::ios::binary);
+    bad << "\x7f" << "not a model" << std::string(64, '\xff');
+  }
+  const RunResult r = run("explain --model bad.gnnx --method saliency --out e.json");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("model file"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "e.json"));
+}
+
+TEST_F(CliExplainTest, OutIntoMissingDirectoryExitsTwoAndWritesNothing) {
+  const RunResult r =
+      run("explain --model " + model() + " --method saliency --nodes 400 --out missing/e.json");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("missing"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "missing"));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1)
+      << "only stderr.txt expected";
+}
+
+TEST_F(CliExplainTest, EvaluateJsonForOneMethod) {
+  const RunResult r =
+      run("-q evaluate --dataset ba-shapes --method saliency --model " + model() + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(j.is_object());
+  for (const char* key : {"dataset", "method", "auc", "targets", "seconds", "contrastivity"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  EXPECT_EQ(j["dataset"], "ba-shapes");
+  EXPECT_EQ(j["method"], "saliency");
+  EXPECT_EQ(j["targets"], 60);  // 400:700:5
+  EXPECT_GE(j["auc"].get<double>(), 0.0);
+  EXPECT_LE(j["auc"].get<double>(), 1.0);
+  EXPECT_TRUE(j["contrastivity"].is_null());  // defined for graph classification only
+}
+
+TEST_F(CliExplainTest, EvaluateAllJsonHasOneEntryPerMethod) {
+  // Tree-Cycles and the cheapest settings keep every method fast: BA-Shapes' 3-hop subgraphs
+  // reach the hubs, and occlusion alone takes a minute there.
+  ASSERT_EQ(run("-q train --dataset tree-cycles --epochs 5 --out t.gnnx").exit_code, 0);
+  const RunResult r = run(
+      "-q evaluate --dataset tree-cycles --method all --model t.gnnx --epochs 2 --steps 2 "
+      "--samples 2 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(j.is_array());
+  const auto& methods = gnnx::explainers::methods();
+  ASSERT_EQ(j.size(), methods.size());
+  for (size_t i = 0; i < methods.size(); ++i) {
+    EXPECT_EQ(j[i]["method"], methods[i].name);
+    EXPECT_EQ(j[i]["dataset"], "tree-cycles");
+  }
+}
+
+TEST_F(CliExplainTest, EvaluateReportsContrastivityForGraphTasks) {
+  ASSERT_EQ(run("-q train --dataset ba-2motifs --epochs 2 --out g.gnnx").exit_code, 0);
+  const RunResult r =
+      run("-q evaluate --dataset ba-2motifs --method saliency --model g.gnnx --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(j["contrastivity"].is_number()) << j.dump();
+  EXPECT_GE(j["contrastivity"].get<double>(), 0.0);
+  EXPECT_LE(j["contrastivity"].get<double>(), 1.0);
+}
+
+TEST_F(CliExplainTest, RenderDrawsSvg) {
+  if (std::system("command -v neato >/dev/null 2>&1") != 0) GTEST_SKIP() << "no neato on PATH";
+  // A 25-node BA-2Motifs graph: neato needs most of a minute for a BA-Shapes node's subgraph.
+  ASSERT_EQ(run("-q train --dataset ba-2motifs --epochs 1 --out g.gnnx").exit_code, 0);
+  const RunResult r = run(
+      "-q explain --model g.gnnx --method saliency --graphs 0 --out e.json --render x.svg");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(read_file(dir_ / "x.svg").find("<svg"), std::string::npos);
 }
 
 }  // namespace

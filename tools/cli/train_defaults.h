@@ -19,6 +19,7 @@ struct TrainDefaults {
   double dropout = 0.0;          ///< --dropout
   gnn::Readout readout = gnn::Readout::kMean;  ///< --readout (graph task)
   int64_t batch_size = 64;       ///< --batch-size (graph task)
+  double bias_init = 0.0;        ///< start value of the GCN biases (ModelSpec::bias_init)
 };
 
 /// The settings for the named data set; the generic defaults above for a name not in the table.

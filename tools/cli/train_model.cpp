@@ -19,6 +19,7 @@ TrainedModel train_on_dataset(const datasets::Dataset& ds, const TrainDefaults& 
   out.spec.num_layers = settings.layers;
   out.spec.dropout = settings.dropout;
   out.spec.readout = settings.readout;
+  out.spec.bias_init = settings.bias_init;
   out.spec.validate();
 
   out.options.epochs = settings.epochs;

@@ -6,6 +6,9 @@
 #include "cli/train_model.h"
 #include "cli/validators.h"
 #include "commands/commands.h"
+#ifdef GNNX_WITH_RDKIT
+#include "commands/molecule_train.h"
+#endif
 
 #include <gnnx/datasets/synthetic.h>
 #include <gnnx/gnn/error.h>
@@ -81,13 +84,8 @@ std::string format_double(double v) {
   return s.str();
 }
 
-void run(const TrainArgs& args, const GlobalOptions& globals) {
-  check_output_path(args.out);
-  // Throws InputError listing the known names for an unknown data set.
-  const datasets::Dataset ds = datasets::make_synthetic(args.dataset, args.seed);
-  if (ds.graphs.empty()) throw InputError("data set '" + args.dataset + "' has no graphs");
-
-  TrainDefaults settings = train_defaults(args.dataset);
+// The flags the user gave, over `settings` (the data set's defaults).
+TrainDefaults with_overrides(TrainDefaults settings, const TrainArgs& args) {
   auto given = [](const CLI::Option* opt) { return opt != nullptr && opt->count() > 0; };
   if (given(args.hidden_opt)) settings.hidden = args.hidden;
   if (given(args.layers_opt)) settings.layers = args.layers;
@@ -97,6 +95,16 @@ void run(const TrainArgs& args, const GlobalOptions& globals) {
   if (given(args.lr_opt)) settings.lr = args.lr;
   if (given(args.weight_decay_opt)) settings.weight_decay = args.weight_decay;
   if (given(args.batch_size_opt)) settings.batch_size = args.batch_size;
+  return settings;
+}
+
+void run(const TrainArgs& args, const GlobalOptions& globals) {
+  check_output_path(args.out);
+  // Throws InputError listing the known names for an unknown data set.
+  const datasets::Dataset ds = datasets::make_synthetic(args.dataset, args.seed);
+  if (ds.graphs.empty()) throw InputError("data set '" + args.dataset + "' has no graphs");
+
+  const TrainDefaults settings = with_overrides(train_defaults(args.dataset), args);
 
   const TrainedModel trained = train_on_dataset(ds, settings, args.seed, globals.quiet);
   const gnn::ModelSpec& spec = trained.spec;
@@ -177,8 +185,8 @@ void add_train_command(CLI::App& app, const GlobalOptions& globals) {
       "Flags left out take the data set's defaults (tools/cli/train_defaults.cpp).\n"
       "Global flags (see gnnx --help): --threads N, --quiet.\n"
       "Example: gnnx train --dataset ba-shapes --seed 0 --out ba-shapes.gnnx");
-  cmd->add_option("--dataset", args->dataset, "Data set name (see `gnnx datasets`)")
-      ->required();
+  CLI::Option* dataset_opt =
+      cmd->add_option("--dataset", args->dataset, "Data set name (see `gnnx datasets`)");
   cmd->add_option("--out", args->out, "Model file to write (written atomically)")->required();
   cmd->add_option("--seed", args->seed, "Seed of the data set, the split and the weights")
       ->capture_default_str();
@@ -202,7 +210,24 @@ void add_train_command(CLI::App& app, const GlobalOptions& globals) {
       cmd->add_option("--batch-size", args->batch_size, "Graph task: graphs per step")
           ->check(positive());
   cmd->add_flag("--json", args->json, "Print one JSON object instead of a summary");
+#ifdef GNNX_WITH_RDKIT
+  auto molecules = std::make_shared<MoleculeTrainArgs>();
+  add_molecule_train_flags(*cmd, *molecules);
+  cmd->get_option("--data")->excludes(dataset_opt);
+  cmd->callback([args, molecules, &globals] {
+    if (!molecules->data.empty()) {
+      check_output_path(args->out);
+      run_molecule_train(*molecules, with_overrides(molecule_train_defaults(), *args), args->seed,
+                         args->out, args->json, globals);
+      return;
+    }
+    if (args->dataset.empty()) throw CLI::RequiredError("--dataset or --data");
+    run(*args, globals);
+  });
+#else
+  dataset_opt->required();
   cmd->callback([args, &globals] { run(*args, globals); });
+#endif
 }
 
 }  // namespace gnnx::tools

@@ -21,6 +21,11 @@ struct GCNConvOptions {
   TORCH_ARG(int64_t, out_features);
   /// Learn an additive bias.
   TORCH_ARG(bool, bias) = true;
+  /// Value every bias entry starts at (0 as Kipf & Welling and PyTorch Geometric). A small
+  /// positive value keeps ReLU units active at the start when all nodes carry the same features:
+  /// with a zero bias the layer's output is then rank one, so each unit is dead on every node or
+  /// linear on every node (see ModelSpec::bias_init).
+  TORCH_ARG(double, bias_init) = 0.0;
   /// How `edge_weight` in forward() enters the layer (see EdgeWeightMode).
   TORCH_ARG(EdgeWeightMode, edge_weight_mode) = EdgeWeightMode::kMask;
 };
@@ -31,7 +36,8 @@ class GCNConvImpl : public torch::nn::Cloneable<GCNConvImpl> {
       : GCNConvImpl(GCNConvOptions(in_features, out_features)) {}
   explicit GCNConvImpl(const GCNConvOptions& options);
 
-  /// Glorot-uniform weight, zero bias (as Kipf & Welling and PyTorch Geometric).
+  /// Glorot-uniform weight; bias filled with options.bias_init (0 by default, as Kipf & Welling
+  /// and PyTorch Geometric).
   void reset() override;
   void pretty_print(std::ostream& stream) const override;
 

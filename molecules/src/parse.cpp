@@ -1,0 +1,131 @@
+// SMILES and mol-block parsing. RDKit reports a SMILES syntax error on rdErrorLog and returns
+// nullptr, and a sanitisation failure by throwing; a scoped capture of the error and warning logs
+// turns both into one reason string and keeps stderr quiet.
+
+#include <GraphMol/FileParsers/FileParsers.h>
+#include <GraphMol/RWMol.h>
+#include <GraphMol/SmilesParse/SmilesParse.h>
+#include <GraphMol/SmilesParse/SmilesWrite.h>
+#include <RDGeneral/RDLog.h>
+#include <gnnx/molecules/parse.h>
+
+#include <sstream>
+#include <utility>
+
+namespace gnnx::molecules {
+namespace {
+
+/// Points RDKit's error and warning logs at a buffer for its lifetime.
+class LogCapture {
+ public:
+  LogCapture() {
+    // A C++ program that never called InitLogs has no loggers, and RDKit then says nothing
+    // about why a SMILES failed: create them (once) so that there is a reason to capture.
+    static const bool initialised = [] {
+      if (!rdErrorLog || !rdWarningLog) RDLog::InitLogs();
+      return true;
+    }();
+    (void)initialised;
+    swap_in(rdErrorLog, saved_error_);
+    swap_in(rdWarningLog, saved_warning_);
+  }
+  ~LogCapture() {
+    if (rdErrorLog) rdErrorLog->dp_dest = saved_error_;
+    if (rdWarningLog) rdWarningLog->dp_dest = saved_warning_;
+  }
+  LogCapture(const LogCapture&) = delete;
+  LogCapture& operator=(const LogCapture&) = delete;
+
+  /// The captured lines without their "[hh:mm:ss] " stamps, joined by "; ".
+  std::string text() const {
+    std::istringstream in(buffer_.str());
+    std::string line, out;
+    while (std::getline(in, line)) {
+      if (!line.empty() && line[0] == '[') {
+        const size_t close = line.find("] ");
+        if (close != std::string::npos && close < 12) line = line.substr(close + 2);
+      }
+      while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
+      if (line.empty()) continue;
+      out += (out.empty() ? "" : "; ") + line;
+    }
+    return out;
+  }
+
+ private:
+  void swap_in(const RDLogger& log, std::ostream*& saved) {
+    saved = log ? log->dp_dest : nullptr;
+    if (log) log->dp_dest = &buffer_;
+  }
+  std::ostringstream buffer_;
+  std::ostream* saved_error_ = nullptr;
+  std::ostream* saved_warning_ = nullptr;
+};
+
+template <typename Parse>
+ParseResult parse_with(Parse&& parse, const char* fallback) {
+  ParseResult result;
+  LogCapture capture;
+  try {
+    result.mol.reset(parse());
+  } catch (const std::exception& e) {
+    result.error = e.what();
+  } catch (...) {
+    result.error = "unknown RDKit exception";
+  }
+  if (!result.mol && result.error.empty()) {
+    result.error = capture.text();
+    if (result.error.empty()) result.error = fallback;
+  }
+  if (result.mol) result.error.clear();
+  return result;
+}
+
+std::string trim(const std::string& s) {
+  const size_t begin = s.find_first_not_of(" \t\r\n");
+  if (begin == std::string::npos) return "";
+  const size_t end = s.find_last_not_of(" \t\r\n");
+  return s.substr(begin, end - begin + 1);
+}
+
+}  // namespace
+
+ParseError::ParseError(std::string smiles, std::string reason, int64_t line)
+    : InputError((line > 0 ? "line " + std::to_string(line) + ": " : std::string()) +
+                 "cannot parse SMILES '" + smiles + "': " + reason),
+      smiles_(std::move(smiles)),
+      reason_(std::move(reason)),
+      line_(line) {}
+
+ParseResult parse_smiles(const std::string& smiles) {
+  const std::string s = trim(smiles);
+  if (s.empty()) {
+    ParseResult r;
+    r.error = "empty SMILES";
+    return r;
+  }
+  RDKit::SmilesParserParams params;
+  params.allowCXSMILES = true;
+  params.parseName = false;
+  return parse_with([&] { return RDKit::SmilesToMol(s, params); },
+                    "RDKit could not parse the SMILES");
+}
+
+ParseResult parse_mol_block(const std::string& block) {
+  return parse_with(
+      [&] {
+        return RDKit::MolBlockToMol(block, /*sanitize=*/true,
+                                    /*removeHs=*/true);
+      },
+      "RDKit could not parse the mol block");
+}
+
+std::unique_ptr<RDKit::ROMol> smiles_to_mol(const std::string& smiles) {
+  ParseResult r = parse_smiles(smiles);
+  if (!r) throw ParseError(trim(smiles), r.error);
+  return std::move(r.mol);
+}
+
+std::string to_smiles(const RDKit::ROMol& mol) { return RDKit::MolToSmiles(mol); }
+
+}  // namespace gnnx::molecules
