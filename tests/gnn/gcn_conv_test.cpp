@@ -27,6 +27,14 @@ TEST_F(GCNConvTest, MatchesDenseReference) {
   EXPECT_TRUE(torch::allclose(conv(g.x(), adj).to(torch::kDouble), expected, 1e-5, 1e-5));
 }
 
+TEST_F(GCNConvTest, BiasStartsAtBiasInit) {
+  EXPECT_TRUE(torch::equal(GCNConv(6, 4)->bias, torch::zeros({4})));  // Kipf & Welling, PyG
+  GCNConv conv(GCNConvOptions(6, 4).bias_init(0.1));
+  EXPECT_TRUE(torch::equal(conv->bias, torch::full({4}, 0.1)));
+  EXPECT_EQ(conv->bias.scalar_type(), conv->weight.scalar_type());
+  EXPECT_TRUE(conv->bias.requires_grad());
+}
+
 TEST_F(GCNConvTest, MaskMultipliesNormalisedMessages) {
   const Graph g = random_graph(25, 90, 6, /*seed=*/12);
   const GcnAdjacency adj(g);

@@ -170,6 +170,18 @@ TEST_F(ModelFileTest, GraphClassifierRoundTripIsBitIdentical) {
   EXPECT_FALSE(graph_model->hidden_layer.is_empty());
 }
 
+TEST_F(ModelFileTest, BiasInitRoundTripsAndDefaultsToZeroWhenAbsent) {
+  ModelSpec spec = node_spec();
+  spec.bias_init = 0.1;
+  save_model(path("m.gnnx"), *make_model(spec));
+  EXPECT_EQ(load_model(path("m.gnnx")).model->spec().bias_init, 0.1);
+  // Files written before the field existed.
+  write_bytes(path("old.gnnx"),
+              rewrite(read_bytes(path("m.gnnx")),
+                      [](nlohmann::json& h, std::string&) { h["spec"].erase("bias_init"); }));
+  EXPECT_EQ(load_model(path("old.gnnx")).model->spec().bias_init, 0.0);
+}
+
 TEST_F(ModelFileTest, Float64ModelComesBackInFloat64) {
   auto model = make_model(node_spec());
   model->to(torch::kDouble);

@@ -3,9 +3,11 @@
 #include <gnnx/gnn/subgraph.h>
 
 #include <gtest/gtest.h>
+#include <torch/linalg.h>
 
 #include <support/builders.h>
 
+#include <limits>
 #include <string>
 
 namespace gnnx::gnn {
@@ -191,9 +193,41 @@ TEST_F(ModelsTest, ValidateNamesTheBadField) {
   spec.num_layers = 0;
   expect_invalid(spec, "num_layers");
   spec = node_spec();
+  spec.bias_init = std::numeric_limits<double>::quiet_NaN();
+  expect_invalid(spec, "bias_init");
+  spec = node_spec();
   spec.mlp_hidden = -1;
   expect_invalid(spec, "mlp_hidden");
   EXPECT_THROW(make_model(spec), InputError);
+}
+
+// BA-2Motifs stayed at chance: with the same features on every node and zero biases, each GCN
+// layer's output is rank one, so a ReLU unit is dead on all nodes or linear on all nodes and the
+// model sees one scalar per node. A positive bias_init breaks that from the first step.
+TEST_F(ModelsTest, ConstantFeaturesGiveRankOneEmbeddingsUnlessBiasInitIsPositive) {
+  const Graph g = testing::random_graph(30, 80, 4, /*seed=*/6);
+  const torch::Tensor x = torch::full({30, 4}, 0.1);
+  const GcnAdjacency adj(g);
+  for (double bias_init : {0.0, 0.1}) {
+    ModelSpec spec = graph_spec();
+    spec.bias_init = bias_init;
+    torch::manual_seed(3);
+    auto model = make_model(spec);
+    for (const auto& conv : dynamic_cast<GraphClassifier&>(*model).convs) {
+      EXPECT_TRUE(torch::equal(conv->bias, torch::full({spec.hidden}, bias_init)));
+    }
+    torch::NoGradGuard no_grad;
+    for (const torch::Tensor& e : model->forward(x, adj).embeddings) {
+      const int64_t rank =
+          torch::linalg::matrix_rank(e.to(torch::kDouble), /*tol=*/1e-5, /*hermitian=*/false)
+              .item<int64_t>();
+      if (bias_init == 0.0) {
+        EXPECT_EQ(rank, 1);
+      } else {
+        EXPECT_GT(rank, 1);
+      }
+    }
+  }
 }
 
 TEST_F(ModelsTest, NamesRoundTrip) {
