@@ -64,16 +64,38 @@ std::string explanation_to_dot(const Explanation& e, const gnn::Graph& graph,
     auto [it, inserted] = edges.emplace(std::make_pair(std::min(u, v), std::max(u, v)), w);
     if (!inserted) it->second = std::max(it->second, w);
   }
+  if (options.max_edges > 0 && static_cast<int64_t>(edges.size()) > options.max_edges) {
+    std::vector<std::pair<double, std::pair<int64_t, int64_t>>> ranked;
+    for (const auto& [uv, w] : edges) ranked.push_back({w, uv});
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    ranked.resize(options.max_edges);
+    edges.clear();
+    for (const auto& [w, uv] : ranked) edges.emplace(uv, w);
+  }
   double max_edge = 0;
   for (const auto& kv : edges) max_edge = std::max(max_edge, kv.second);
   double max_node = 0;
   if (e.node_mask.defined() && e.node_mask.numel()) max_node = e.node_mask.max().item<double>();
 
+  // Nodes drawn: the end points of the kept edges, and the target.
+  std::map<int64_t, int64_t> position;  // original id -> index in e.node_ids
+  for (int64_t i = 0; i < e.node_ids.numel(); ++i) position[e.node_ids[i].item<int64_t>()] = i;
   std::map<int64_t, size_t> local;
   std::vector<int64_t> nodes;
-  for (int64_t i = 0; i < e.node_ids.numel(); ++i) {
-    local[e.node_ids[i].item<int64_t>()] = nodes.size();
-    nodes.push_back(e.node_ids[i].item<int64_t>());
+  auto keep_node = [&](int64_t id) {
+    if (local.count(id) == 0 && position.count(id) != 0) {
+      local[id] = nodes.size();
+      nodes.push_back(id);
+    }
+  };
+  if (e.task == gnn::Task::kNodeClassification) keep_node(e.target);
+  for (const auto& kv : edges) {
+    keep_node(kv.first.first);
+    keep_node(kv.first.second);
+  }
+  if (e.task == gnn::Task::kGraphClassification) {
+    for (const auto& kv : position) keep_node(kv.first);
   }
   gnn::BoostGraph drawing(nodes.size());
   std::vector<double> edge_weight;
@@ -84,9 +106,10 @@ std::string explanation_to_dot(const Explanation& e, const gnn::Graph& graph,
   }
   const bool node_task = e.task == gnn::Task::kNodeClassification;
   auto vertex_writer = [&](std::ostream& out, size_t v) {
-    const double importance = max_node > 0 ? e.node_mask[v].item<double>() / max_node : 0.0;
+    const double importance =
+        max_node > 0 ? e.node_mask[position.at(nodes[v])].item<double>() / max_node : 0.0;
     out << "[label=\"" << (options.node_labels ? std::to_string(nodes[v]) : "")
-        << "\", style=filled, fillcolor=\"" << shade(0.8 * importance) << "\"";
+        << "\", style=filled, fillcolor=\"" << shade(0.55 * importance) << "\"";
     if (node_task && nodes[v] == e.target) out << ", color=\"#d7301f\", penwidth=3, shape=doublecircle";
     out << "]";
   };
@@ -98,7 +121,7 @@ std::string explanation_to_dot(const Explanation& e, const gnn::Graph& graph,
     out << "label=\"" << e.method << ": " << (node_task ? "node " : "graph ") << e.target
         << ", class " << e.explained_class << " (p=" << e.probability << ")\";\n"
         << "node [shape=circle, fontsize=9, width=0.3, fixedsize=true];\n"
-        << "overlap=false; splines=true; outputorder=edgesfirst;\n";
+        << "overlap=false; outputorder=edgesfirst;\n";
   };
   std::ostringstream dot;
   boost::write_graphviz(dot, drawing, vertex_writer, edge_writer, graph_writer);

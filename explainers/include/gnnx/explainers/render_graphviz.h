@@ -15,6 +15,10 @@ namespace gnnx::explainers {
 struct GraphvizOptions {
   std::string layout = "neato";  ///< Graphviz layout program (neato, dot, sfdp, ...)
   bool node_labels = true;       ///< print node ids
+  /// Draw at most this many undirected edges, the most important first (0 = all). A BA-Shapes
+  /// node's 3-hop subgraph has ~800 edges: a readable picture shows the explanation, and
+  /// neato needs ~50 s to lay out the whole subgraph.
+  int64_t max_edges = 60;
 };
 
 /// DOT text of the drawing.
