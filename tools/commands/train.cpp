@@ -44,6 +44,7 @@ struct TrainArgs {
   int64_t hidden = 0;
   int64_t layers = 0;
   double dropout = 0;
+  double bias_init = 0;
   std::string readout;
   int64_t batch_size = 0;
   // The flags, to ask whether each was given.
@@ -53,6 +54,7 @@ struct TrainArgs {
   CLI::Option* hidden_opt = nullptr;
   CLI::Option* layers_opt = nullptr;
   CLI::Option* dropout_opt = nullptr;
+  CLI::Option* bias_init_opt = nullptr;
   CLI::Option* readout_opt = nullptr;
   CLI::Option* batch_size_opt = nullptr;
 };
@@ -90,6 +92,7 @@ TrainDefaults with_overrides(TrainDefaults settings, const TrainArgs& args) {
   if (given(args.hidden_opt)) settings.hidden = args.hidden;
   if (given(args.layers_opt)) settings.layers = args.layers;
   if (given(args.dropout_opt)) settings.dropout = args.dropout;
+  if (given(args.bias_init_opt)) settings.bias_init = args.bias_init;
   if (given(args.readout_opt)) settings.readout = gnn::parse_readout(args.readout);
   if (given(args.epochs_opt)) settings.epochs = args.epochs;
   if (given(args.lr_opt)) settings.lr = args.lr;
@@ -153,6 +156,7 @@ void run(const TrainArgs& args, const GlobalOptions& globals) {
         {"hidden", spec.hidden},
         {"layers", spec.num_layers},
         {"dropout", spec.dropout},
+        {"bias_init", spec.bias_init},
         {"readout", gnn::to_string(spec.readout)},
         {"threads", globals.threads},
         {"seconds", result.seconds},
@@ -203,6 +207,9 @@ void add_train_command(CLI::App& app, const GlobalOptions& globals) {
                          ->check(positive());
   args->dropout_opt = cmd->add_option("--dropout", args->dropout, "Dropout after each layer")
                           ->check(CLI::Range(0.0, 1.0));
+  args->bias_init_opt = cmd->add_option(
+      "--bias-init", args->bias_init,
+      "Initial value of every GCN bias (0.1 by default: see tools/cli/train_defaults.cpp)");
   args->readout_opt =
       cmd->add_option("--readout", args->readout, "Graph task: pooling of node embeddings")
           ->check(CLI::IsMember({"mean", "max", "sum"}));
