@@ -13,6 +13,27 @@ torch::Tensor part_vector(const torch::Tensor& offsets) {
   return torch::repeat_interleave(torch::arange(parts, torch::kLong), counts);
 }
 
+// The fields both kinds of batch share: the union of `parts` and the id maps back.
+TargetBatch assemble(gnn::Task task, const std::vector<gnn::Graph>& parts,
+                     const std::vector<torch::Tensor>& node_ids,
+                     const std::vector<torch::Tensor>& edge_ids, std::vector<int64_t> targets) {
+  const gnn::Batch union_graph = gnn::make_batch(parts);
+  auto cat_or_empty = [](const std::vector<torch::Tensor>& ids) {
+    return ids.empty() ? torch::zeros({0}, torch::kLong) : torch::cat(ids);
+  };
+  TargetBatch out;
+  out.task = task;
+  out.graph = union_graph.graph;
+  out.targets = std::move(targets);
+  out.node_offset = union_graph.node_offset;
+  out.edge_offset = union_graph.edge_offset;
+  out.part = union_graph.batch;
+  out.edge_part = part_vector(union_graph.edge_offset);
+  out.node_id = cat_or_empty(node_ids);
+  out.edge_id = cat_or_empty(edge_ids);
+  return out;
+}
+
 }  // namespace
 
 std::vector<int64_t> checked_ids(const torch::Tensor& ids, int64_t limit, const char* what) {
@@ -38,20 +59,11 @@ TargetBatch make_node_batch(const gnn::Graph& graph, const gnn::GcnAdjacency& ad
     edge_ids.push_back(sub.edge_id);
     positions.push_back(sub.target);
   }
-  const gnn::Batch union_graph = gnn::make_batch(parts);
-  TargetBatch out;
-  out.task = gnn::Task::kNodeClassification;
-  out.graph = union_graph.graph;
-  out.targets = targets;
-  out.node_offset = union_graph.node_offset;
-  out.edge_offset = union_graph.edge_offset;
-  out.part = union_graph.batch;
-  out.edge_part = part_vector(union_graph.edge_offset);
-  out.node_id = node_ids.empty() ? torch::zeros({0}, torch::kLong) : torch::cat(node_ids);
-  out.edge_id = edge_ids.empty() ? torch::zeros({0}, torch::kLong) : torch::cat(edge_ids);
+  TargetBatch out =
+      assemble(gnn::Task::kNodeClassification, parts, node_ids, edge_ids, targets);
   out.target_pos = positions.empty()
                        ? torch::zeros({0}, torch::kLong)
-                       : torch::cat(positions) + union_graph.node_offset.slice(0, 0, -1);
+                       : torch::cat(positions) + out.node_offset.slice(0, 0, -1);
   out.adj = gnn::GcnAdjacency(out.graph).with_normalisation(
       adj.edge_norm().index_select(0, out.edge_id), adj.self_norm().index_select(0, out.node_id));
   return out;
@@ -70,18 +82,9 @@ TargetBatch make_graph_batch(const std::vector<gnn::Graph>& graphs,
     node_ids.push_back(torch::arange(graphs[i].num_nodes(), torch::kLong));
     edge_ids.push_back(torch::arange(graphs[i].num_edges(), torch::kLong));
   }
-  const gnn::Batch union_graph = gnn::make_batch(parts);
-  TargetBatch out;
-  out.task = gnn::Task::kGraphClassification;
-  out.graph = union_graph.graph;
+  TargetBatch out =
+      assemble(gnn::Task::kGraphClassification, parts, node_ids, edge_ids, indices);
   out.adj = gnn::GcnAdjacency(out.graph);
-  out.targets = indices;
-  out.node_offset = union_graph.node_offset;
-  out.edge_offset = union_graph.edge_offset;
-  out.part = union_graph.batch;
-  out.edge_part = part_vector(union_graph.edge_offset);
-  out.node_id = node_ids.empty() ? torch::zeros({0}, torch::kLong) : torch::cat(node_ids);
-  out.edge_id = edge_ids.empty() ? torch::zeros({0}, torch::kLong) : torch::cat(edge_ids);
   return out;
 }
 
