@@ -2,10 +2,15 @@
 #include <gnnx/gnn/gcn_adjacency.h>
 
 #include "autograd/spmm_function.h"
+#include "cuda/spmm_cuda.h"
+#include "device_adjacency.h"
 
 namespace gnnx::gnn {
 
-GcnAdjacency::GcnAdjacency(const Graph& graph) : num_nodes_(graph.num_nodes()) {
+GcnAdjacency::GcnAdjacency() : device_cache_(std::make_shared<detail::DeviceCache>()) {}
+
+GcnAdjacency::GcnAdjacency(const Graph& graph)
+    : num_nodes_(graph.num_nodes()), device_cache_(std::make_shared<detail::DeviceCache>()) {
   src_ = graph.edge_index()[0].contiguous();
   dst_ = graph.edge_index()[1].contiguous();
   csr_ = graph.csr();
@@ -33,7 +38,25 @@ GcnAdjacency GcnAdjacency::with_normalisation(torch::Tensor edge_norm,
   GcnAdjacency out = *this;
   out.edge_norm_ = edge_norm.to(torch::kDouble).contiguous();
   out.self_norm_ = self_norm.to(torch::kDouble).contiguous();
+  out.device_cache_ = std::make_shared<detail::DeviceCache>();  // the coefficients changed
   return out;
+}
+
+const detail::DeviceAdjacency& GcnAdjacency::on_device(torch::Device device) const {
+  const std::lock_guard<std::mutex> lock(device_cache_->mutex);
+  for (const auto& entry : device_cache_->entries) {
+    if (entry->device == device) return *entry;
+  }
+  auto entry = std::make_shared<detail::DeviceAdjacency>();
+  entry->device = device;
+  entry->src = src_.to(device);
+  entry->dst = dst_.to(device);
+  entry->csr_perm = csr_.perm.to(device);
+  entry->edge_norm_csr = edge_norm_.index_select(0, csr_.perm).to(device);
+  entry->self_norm = self_norm_.to(device);
+  if (device.is_cuda()) entry->cuda = detail::make_cuda_pattern(*this, device);
+  device_cache_->entries.push_back(entry);
+  return *entry;
 }
 
 torch::Tensor csr_spmm(const GcnAdjacency& adj, const torch::Tensor& values,
@@ -48,8 +71,11 @@ torch::Tensor csr_spmm(const GcnAdjacency& adj, const torch::Tensor& values,
                   (!diag.defined() || diag.scalar_type() == x.scalar_type()),
               "csr_spmm: values, diag and x must share one floating dtype, got ",
               values.scalar_type(), " and ", x.scalar_type());
-  TORCH_CHECK(x.device().is_cpu() && values.device().is_cpu(),
-              "csr_spmm: tensors must be on the CPU (this build has no CUDA kernels)");
+  TORCH_CHECK(values.device() == x.device() && (!diag.defined() || diag.device() == x.device()),
+              "csr_spmm: values, diag and x must be on one device, got ", values.device(),
+              " and ", x.device());
+  if (x.is_cuda()) return detail::spmm_autograd_cuda(adj.on_device(x.device()).cuda, values, diag, x);
+  TORCH_CHECK(x.is_cpu(), "csr_spmm: unsupported device ", x.device());
   const auto& csr = adj.csr();
   const auto& csr_t = adj.csr_t();
   const detail::SpmmPattern pattern{csr.rowptr, csr.col, csr_t.rowptr, csr_t.col, csr_t.perm};
@@ -62,21 +88,32 @@ torch::Tensor gcn_propagate(const GcnAdjacency& adj, const torch::Tensor& x,
                   (edge_weight.dim() == 1 && edge_weight.size(0) == adj.num_edges()),
               "gcn_propagate: edge_weight must be [", adj.num_edges(), "] (one per edge), got ",
               edge_weight.sizes());
+  TORCH_CHECK(!edge_weight.defined() || edge_weight.device() == x.device(),
+              "gcn_propagate: edge_weight is on ", edge_weight.device(), " but x on ", x.device());
   const auto dtype = x.scalar_type();
-  const auto& perm = adj.csr().perm;
+  const auto& on = adj.on_device(x.device());
   torch::Tensor values, diag;
   if (!edge_weight.defined() || mode == EdgeWeightMode::kMask) {
-    values = adj.edge_norm().to(dtype);
-    if (edge_weight.defined()) values = values * edge_weight.to(dtype);
-    diag = adj.self_norm().to(dtype);
-  } else {
-    const auto w = edge_weight.to(dtype);
-    const auto deg = torch::ones({adj.num_nodes()}, x.options()).index_add(0, adj.dst(), w);
-    const auto inv_sqrt = deg.pow(-0.5);
-    values = inv_sqrt.index_select(0, adj.src()) * w * inv_sqrt.index_select(0, adj.dst());
-    diag = deg.reciprocal();
+    values = on.edge_norm_csr.to(dtype);
+    if (edge_weight.defined()) values = values * edge_weight.to(dtype).index_select(0, on.csr_perm);
+    diag = on.self_norm.to(dtype);
+    return csr_spmm(adj, values, diag, x);
   }
-  return csr_spmm(adj, values.index_select(0, perm), diag, x);
+  const auto w = edge_weight.to(dtype);
+  torch::Tensor deg;
+  if (x.is_cpu()) {
+    // index_add on the CPU adds in edge order: deterministic.
+    deg = torch::ones({adj.num_nodes()}, x.options()).index_add(0, on.dst, w);
+  } else {
+    // index_add on CUDA adds with atomics in no fixed order; the weighted in-degree is the
+    // product of the weighted adjacency with a column of ones, which our kernel sums in order.
+    const auto ones = torch::ones({adj.num_nodes(), 1}, x.options());
+    deg = csr_spmm(adj, w.index_select(0, on.csr_perm), {}, ones).squeeze(1) + 1;
+  }
+  const auto inv_sqrt = deg.pow(-0.5);
+  values = inv_sqrt.index_select(0, on.src) * w * inv_sqrt.index_select(0, on.dst);
+  diag = deg.reciprocal();
+  return csr_spmm(adj, values.index_select(0, on.csr_perm), diag, x);
 }
 
 }  // namespace gnnx::gnn

@@ -59,17 +59,28 @@ void check_features(const torch::Tensor& x, int64_t num_nodes) {
 }
 
 Csr build_csr(const torch::Tensor& rows, const torch::Tensor& cols, int64_t num_rows) {
-  const auto r = rows.to(torch::kLong).contiguous();
-  const auto c = cols.to(torch::kLong).contiguous();
+  const auto r = rows.to(torch::kCPU, torch::kLong).contiguous();
+  const auto c = cols.to(torch::kCPU, torch::kLong).contiguous();
   const int64_t num_entries = r.size(0);
-  // Sort by (row, col, edge id): a composite key keeps the order total and so deterministic.
-  std::vector<int64_t> order(num_entries);
   const int64_t* rp = r.data_ptr<int64_t>();
   const int64_t* cp = c.data_ptr<int64_t>();
-  for (int64_t e = 0; e < num_entries; ++e) order[e] = e;
-  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
-    return rp[a] != rp[b] ? rp[a] < rp[b] : cp[a] < cp[b];
-  });
+  // Order by (row, col, edge id) with two stable counting sorts (least significant key first):
+  // O(E + N), where a comparison sort took ~15 s for the 62M edges of the CUDA benchmark.
+  int64_t num_cols = 0;
+  for (int64_t e = 0; e < num_entries; ++e) num_cols = std::max(num_cols, cp[e] + 1);
+  const auto counting_sort = [num_entries](const std::vector<int64_t>& in, const int64_t* key,
+                                           int64_t num_keys) {
+    std::vector<int64_t> start(num_keys + 1, 0);
+    for (int64_t e : in) ++start[key[e] + 1];
+    for (int64_t k = 0; k < num_keys; ++k) start[k + 1] += start[k];
+    std::vector<int64_t> out(num_entries);
+    for (int64_t e : in) out[start[key[e]]++] = e;
+    return out;
+  };
+  std::vector<int64_t> identity(num_entries);
+  for (int64_t e = 0; e < num_entries; ++e) identity[e] = e;
+  const std::vector<int64_t> order =
+      counting_sort(counting_sort(identity, cp, num_cols), rp, num_rows);
   Csr csr;
   csr.rowptr = torch::zeros({num_rows + 1}, torch::kLong);
   csr.col = torch::empty({num_entries}, torch::kLong);

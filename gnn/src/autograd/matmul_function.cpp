@@ -50,8 +50,12 @@ torch::Tensor dense_matmul(const torch::Tensor& x, const torch::Tensor& weight) 
                   (x.scalar_type() == torch::kFloat || x.scalar_type() == torch::kDouble),
               "gnnx::gnn::dense_matmul: x and weight must both be float or both double, got ",
               x.scalar_type(), " and ", weight.scalar_type());
-  TORCH_CHECK(x.device().is_cpu() && weight.device().is_cpu(),
-              "gnnx::gnn::dense_matmul: tensors must be on the CPU");
+  TORCH_CHECK(x.device() == weight.device(), "gnnx::gnn::dense_matmul: x is on ", x.device(),
+              " but weight on ", weight.device());
+  // On a GPU cuBLAS is deterministic run to run for a given device; the thread-count problem
+  // these kernels solve is a CPU one.
+  if (x.is_cuda()) return x.matmul(weight);
+  TORCH_CHECK(x.is_cpu(), "gnnx::gnn::dense_matmul: unsupported device ", x.device());
   return MatmulFunction::apply(x.contiguous(), weight.contiguous());
 }
 

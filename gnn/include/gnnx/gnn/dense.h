@@ -9,7 +9,8 @@
 namespace gnnx::gnn {
 
 /// x [N, K] @ weight [K, M] -> [N, M], differentiable in both (custom autograd: dx = g Wᵀ row by
-/// row, dW = xᵀ g summed over fixed 256-row chunks in order). float or double, CPU.
+/// row, dW = xᵀ g summed over fixed 256-row chunks in order). float or double. On CUDA
+/// tensors this is cuBLAS (torch::matmul).
 torch::Tensor dense_matmul(const torch::Tensor& x, const torch::Tensor& weight);
 
 /// x @ weightᵀ + bias, the torch::nn::Linear convention (weight [M, K], bias [M] or undefined).

@@ -6,7 +6,14 @@
 
 #include <gnnx/gnn/graph.h>
 
+#include <memory>
+
 namespace gnnx::gnn {
+
+namespace detail {
+struct DeviceAdjacency;
+struct DeviceCache;
+}  // namespace detail
 
 /// How a per-edge weight enters a GCN layer.
 enum class EdgeWeightMode {
@@ -21,7 +28,7 @@ enum class EdgeWeightMode {
 
 class GcnAdjacency {
  public:
-  GcnAdjacency() = default;
+  GcnAdjacency();
   explicit GcnAdjacency(const Graph& graph);
 
   int64_t num_nodes() const { return num_nodes_; }
@@ -47,11 +54,19 @@ class GcnAdjacency {
   /// renormalising would shrink the degrees of the boundary nodes. Throws InputError on shape.
   GcnAdjacency with_normalisation(torch::Tensor edge_norm, torch::Tensor self_norm) const;
 
+  /// What a layer call on `device` reads: the edge list, the normalisation in CSR order and,
+  /// for CUDA, the kernels' form of both CSR orientations. Built on the first call per device
+  /// and cached (thread-safe; copies of this adjacency share the cache), so a training loop or
+  /// an explainer's optimisation pays for the copy once. Throws InputError for a CUDA device
+  /// when this gnnx was built without CUDA.
+  const detail::DeviceAdjacency& on_device(torch::Device device) const;
+
  private:
   int64_t num_nodes_ = 0;
   torch::Tensor src_, dst_;
   Csr csr_, csr_t_;
   torch::Tensor edge_norm_, self_norm_;
+  std::shared_ptr<detail::DeviceCache> device_cache_;
 };
 
 /// out[i] = diag[i] * x[i] + sum over CSR entries k of row i: values[k] * x[col[k]].
