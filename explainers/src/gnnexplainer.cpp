@@ -1,4 +1,5 @@
 #include <gnnx/explainers/gnnexplainer.h>
+#include <gnnx/explainers/layer_plan.h>
 #include <gnnx/explainers/target_batch.h>
 #include <gnnx/gnn/error.h>
 
@@ -7,6 +8,7 @@
 #include <torch/optim/adam.h>
 
 #include <cmath>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -93,6 +95,18 @@ class EvalGuard {
 };
 
 }  // namespace
+
+torch::Tensor edge_entropy_weights(const TargetBatch& batch, EntropyMean mean) {
+  const auto& offsets = mean == EntropyMean::kEdges ? batch.edge_offset : batch.node_offset;
+  auto counts = (offsets.slice(0, 1) - offsets.slice(0, 0, -1)).clamp_min(1).to(torch::kFloat);
+  if (mean == EntropyMean::kNodePairs) counts = counts * counts;
+  return counts.reciprocal().index_select(0, batch.edge_part);
+}
+
+torch::Tensor edge_mask_regulariser(const torch::Tensor& mask, const torch::Tensor& entropy_weight,
+                                    double size, double entropy) {
+  return size * mask.sum() + entropy * (binary_entropy(mask) * entropy_weight).sum();
+}
 
 GNNExplainerOptions GNNExplainerOptions::from(const MethodOptions& o) {
   GNNExplainerOptions out;
@@ -209,16 +223,17 @@ std::vector<Explanation> GNNExplainer::explain_batch(gnn::GnnModel& model,
     params.push_back(feat_logits);
   }
   const auto reverse = options_.symmetric_edges() ? reverse_edge_index(batch.graph) : torch::Tensor();
-  // Per-part mean of the entropy as a weighted sum: weight 1 / (edges of the part).
-  const auto edge_counts = (batch.edge_offset.slice(0, 1) - batch.edge_offset.slice(0, 0, -1))
-                               .clamp_min(1).to(torch::kFloat);
-  const auto mean_weight = edge_counts.reciprocal().index_select(0, batch.edge_part);
-
+  const auto entropy_weight = edge_entropy_weights(batch, options_.entropy_mean());
   auto mask_of = [&](const torch::Tensor& logits) {
     return options_.symmetric_edges() ? torch::sigmoid((logits + logits.index_select(0, reverse)) / 2)
                                       : torch::sigmoid(logits);
   };
 
+  std::optional<LayerPlan> plan;
+  if (batch.task == gnn::Task::kNodeClassification &&
+      dynamic_cast<gnn::NodeClassifier*>(&model) != nullptr) {
+    plan.emplace(model, batch);  // same logits, only the rows and edges the target reads
+  }
   torch::optim::Adam optimizer(params, torch::optim::AdamOptions(options_.lr()));
   for (int64_t epoch = 0; epoch < options_.epochs(); ++epoch) {
     optimizer.zero_grad();
@@ -229,10 +244,10 @@ std::vector<Explanation> GNNExplainer::explain_batch(gnn::GnnModel& model,
       feat_mask = torch::sigmoid(feat_logits);
       h = x * feat_mask.index_select(0, batch.part);
     }
-    const auto logits = target_logits(model, batch, h, mask);
+    const auto logits = plan ? plan->target_logits(h, mask) : target_logits(model, batch, h, mask);
     auto loss = -torch::log_softmax(logits, 1).gather(1, explained_t).sum();
-    loss = loss + options_.edge_size() * mask.sum();
-    loss = loss + options_.edge_ent() * (binary_entropy(mask) * mean_weight).sum();
+    loss = loss + edge_mask_regulariser(mask, entropy_weight, options_.edge_size(),
+                                        options_.edge_ent());
     if (feat_mask.defined()) {
       loss = loss + options_.feat_size() * feat_mask.mean(1).sum();
       loss = loss + options_.feat_ent() * binary_entropy(feat_mask).mean(1).sum();
@@ -254,6 +269,8 @@ std::vector<Explanation> GNNExplainer::explain_batch(gnn::GnnModel& model,
                  {"lr", c10::str(options_.lr())},
                  {"edge_size", c10::str(options_.edge_size())},
                  {"edge_ent", c10::str(options_.edge_ent())},
+                 {"entropy_mean",
+                  options_.entropy_mean() == EntropyMean::kNodePairs ? "node-pairs" : "edges"},
                  {"feature_mask", options_.feature_mask() ? "true" : "false"},
                  {"symmetric_edges", options_.symmetric_edges() ? "true" : "false"},
                  {"mode", options_.mode() == ExplainMode::kModel ? "model" : "phenomenon"},

@@ -1,11 +1,15 @@
 #include <gnnx/datasets/synthetic.h>
 #include <gnnx/explainers/gnnexplainer.h>
+#include <gnnx/explainers/layer_plan.h>
 #include <gnnx/explainers/metrics.h>
 #include <gnnx/explainers/target_batch.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/training.h>
 
 #include <gtest/gtest.h>
+#include <torch/autograd.h>
+
+#include <cmath>
 
 #include "support/builders.h"
 
@@ -37,6 +41,61 @@ TEST(TargetBatchTest, TargetLogitsEqualFullGraphLogits) {
   const auto full = model->logits(g.x(), adj).index_select(0, torch::tensor(targets));
   EXPECT_TRUE(torch::allclose(explainers::target_logits(*model, batch, batch.graph.x()), full,
                               1e-5, 1e-6));
+}
+
+// Every layer cut to the rows and edges the next reads must give the full pass's logits, and
+// their gradients in the mask, for a random mask on a graph with hubs (BA-Shapes).
+TEST(LayerPlanTest, PrunedLogitsAndMaskGradientsEqualTheFullPass) {
+  const auto ds = datasets::make_synthetic("ba-shapes", 0);
+  const auto& g = ds.graphs[0];
+  auto model = random_node_model(g.num_features(), 4, 2);
+  model->eval();
+  const gnn::GcnAdjacency adj(g);
+  const std::vector<int64_t> targets{400, 405, 0, 650, 400};
+  const auto batch = explainers::make_node_batch(g, adj, targets, /*num_hops=*/3);
+  const explainers::LayerPlan plan(*model, batch);
+  EXPECT_LT(plan.num_used_edges(), batch.graph.num_edges());  // the hubs' outer edges go
+
+  torch::manual_seed(5);
+  const auto mask = torch::rand({batch.graph.num_edges()}).requires_grad_();
+  const auto full = explainers::target_logits(*model, batch, batch.graph.x(), mask);
+  const auto full_grad = torch::autograd::grad({full.pow(2).sum()}, {mask})[0];
+  const auto pruned = plan.target_logits(batch.graph.x(), mask);
+  const auto pruned_grad = torch::autograd::grad({pruned.pow(2).sum()}, {mask})[0];
+  EXPECT_TRUE(torch::allclose(pruned, full, 1e-5, 1e-6));
+  EXPECT_TRUE(torch::allclose(pruned_grad, full_grad, 1e-4, 1e-6));
+}
+
+TEST(LayerPlanTest, RejectsGraphBatches) {
+  const auto ds = datasets::make_synthetic("ba-2motifs", 0);
+  const std::vector<gnn::Graph> graphs(ds.graphs.begin(), ds.graphs.begin() + 2);
+  auto model = random_node_model(graphs[0].num_features(), 2, 0);
+  EXPECT_THROW(explainers::LayerPlan(*model, explainers::make_graph_batch(graphs, {0, 1})),
+               InputError);
+}
+
+// The regulariser on a hand-computed case: masks 0.5 and 0.9, size 0.1, entropy 2, weight 1/4:
+// 0.1 * 1.4 + 2 * (ln 2 + 0.325083) / 4, with H(0.9) = -0.9 ln 0.9 - 0.1 ln 0.1 = 0.325083.
+TEST(GNNExplainerLossTest, RegulariserMatchesHandComputedValue) {
+  const auto mask = torch::tensor({0.5F, 0.9F});
+  const auto weight = torch::full({2}, 0.25F);
+  const double expected = 0.1 * 1.4 + 2.0 * (std::log(2.0) + 0.3250830) / 4.0;
+  EXPECT_NEAR(explainers::edge_mask_regulariser(mask, weight, 0.1, 2.0).item<double>(), expected,
+              1e-5);
+}
+
+// Entropy weights: 1 / n² of the part (the original's dense n x n mask) or 1 / E (PyG).
+TEST(GNNExplainerLossTest, EntropyWeightsPerPart) {
+  // Part 0: the path 0-1-2 (3 nodes, 4 directed edges); part 1: one edge (2 nodes, 2 edges).
+  const gnn::Graph a(3, torch::tensor({{0, 1, 1, 2}, {1, 0, 2, 1}}), torch::ones({3, 1}));
+  const gnn::Graph b(2, torch::tensor({{0, 1}, {1, 0}}), torch::ones({2, 1}));
+  const auto batch = explainers::make_graph_batch({a, b}, {0, 1});
+  const auto pairs = explainers::edge_entropy_weights(batch, explainers::EntropyMean::kNodePairs);
+  const auto edges = explainers::edge_entropy_weights(batch, explainers::EntropyMean::kEdges);
+  const auto expected_pairs = torch::tensor({1 / 9.F, 1 / 9.F, 1 / 9.F, 1 / 9.F, 1 / 4.F, 1 / 4.F});
+  const auto expected_edges = torch::tensor({1 / 4.F, 1 / 4.F, 1 / 4.F, 1 / 4.F, 1 / 2.F, 1 / 2.F});
+  EXPECT_TRUE(torch::allclose(pairs, expected_pairs));
+  EXPECT_TRUE(torch::allclose(edges, expected_edges));
 }
 
 // A graph solved by hand: target 0 has in-edges from 1 (feature [1,0]) and 2 (feature [0,1]).

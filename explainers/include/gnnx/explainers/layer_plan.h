@@ -1,0 +1,47 @@
+#pragma once
+// LayerPlan: a node TargetBatch's forward pass computing each GCN layer only where the next one
+// reads it.
+//
+// A node classifier with L layers reads layer L at the targets, layer L-1 within one hop of them,
+// ..., layer 1 within L-1 hops; so layer l (1-based) needs only the edges whose end point is within
+// L-l hops of its target. On BA-Shapes most edges of a 3-hop computation subgraph join nodes three
+// hops out (the hubs' neighbourhoods) and feed nothing; dropping them from every layer, and each
+// layer's rows beyond what the next layer reads, is what lets GNNExplainer's hundreds of
+// forward/backward passes fit the time budget.
+//
+// The union's nodes are reordered by (hop distance to their own target, part, position), so the
+// nodes within k hops of all targets are a prefix of rows[k] rows and every layer works on a
+// prefix: layer l takes rows[L-l+1] input rows and keeps the first rows[L-l] output rows. Every
+// kept output row aggregates the same messages, in the same order, as in the full pass, so the
+// targets' logits are those of the full pass (a test checks them).
+
+#include <gnnx/explainers/target_batch.h>
+#include <gnnx/gnn/models.h>
+
+#include <vector>
+
+namespace gnnx::explainers {
+
+class LayerPlan {
+ public:
+  /// Plans `model`'s layers for `batch` (a node batch built with model.spec().num_layers hops).
+  /// Throws InputError for a graph batch or a model that is not a NodeClassifier.
+  LayerPlan(gnn::GnnModel& model, const TargetBatch& batch);
+
+  /// [T, C] logits of the targets, as target_logits(model, batch, x, edge_weight).
+  /// x [N, F] and edge_weight [E] (or undefined) in the batch's union order.
+  torch::Tensor target_logits(const torch::Tensor& x, const torch::Tensor& edge_weight) const;
+
+  /// Edges some layer reads (the rest cannot change any target's logits).
+  int64_t num_used_edges() const { return layer_edges_.front().numel(); }
+
+ private:
+  gnn::NodeClassifier* model_;
+  int64_t num_targets_;
+  torch::Tensor order_;                       ///< [N] union node of each planned row
+  std::vector<gnn::GcnAdjacency> layer_adj_;  ///< per layer: its input rows, its edges
+  std::vector<torch::Tensor> layer_edges_;    ///< per layer: union edge ids of its edges
+  std::vector<int64_t> layer_rows_;           ///< per layer: output rows kept
+};
+
+}  // namespace gnnx::explainers

@@ -1,0 +1,110 @@
+#include <gnnx/explainers/layer_plan.h>
+#include <gnnx/gnn/dense.h>
+#include <gnnx/gnn/error.h>
+
+#include <ATen/ops/relu.h>
+
+#include <deque>
+#include <vector>
+
+namespace gnnx::explainers {
+namespace {
+
+// Hops from every union node to its own part's target along message direction (src -> dst):
+// a breadth-first search backwards over in-edges from all targets at once (the parts are
+// disjoint, so each node is reached from its own target only). -1 for a node no path joins.
+std::vector<int64_t> hops_to_target(const TargetBatch& batch) {
+  const auto& csr = batch.adj.csr();  // by target: row = dst, col = src
+  const int64_t* rowptr = csr.rowptr.data_ptr<int64_t>();
+  const int64_t* col = csr.col.data_ptr<int64_t>();
+  std::vector<int64_t> hops(batch.graph.num_nodes(), -1);
+  std::deque<int64_t> queue;
+  const auto targets = batch.target_pos.contiguous();
+  for (int64_t t = 0; t < targets.numel(); ++t) {
+    const int64_t v = targets.data_ptr<int64_t>()[t];
+    hops[v] = 0;
+    queue.push_back(v);
+  }
+  while (!queue.empty()) {
+    const int64_t v = queue.front();
+    queue.pop_front();
+    for (int64_t k = rowptr[v]; k < rowptr[v + 1]; ++k) {
+      if (hops[col[k]] < 0) {
+        hops[col[k]] = hops[v] + 1;
+        queue.push_back(col[k]);
+      }
+    }
+  }
+  return hops;
+}
+
+}  // namespace
+
+LayerPlan::LayerPlan(gnn::GnnModel& model, const TargetBatch& batch)
+    : model_(dynamic_cast<gnn::NodeClassifier*>(&model)), num_targets_(batch.num_parts()) {
+  if (batch.task != gnn::Task::kNodeClassification || model_ == nullptr) {
+    throw InputError("LayerPlan: needs a node batch and a node classifier");
+  }
+  const int64_t layers = static_cast<int64_t>(model_->convs.size());
+  const std::vector<int64_t> hops = hops_to_target(batch);
+  const int64_t n = static_cast<int64_t>(hops.size());
+  // Rows sorted by hop count (nodes no path joins, and any beyond `layers` hops, last), stably,
+  // so the order within one hop count is (part, position) and the targets are rows 0..T-1.
+  auto rank_of = [&](int64_t v) { return hops[v] < 0 || hops[v] > layers ? layers + 1 : hops[v]; };
+  std::vector<int64_t> within(layers + 2, 0);  // within[k]: rows with rank <= k
+  for (int64_t v = 0; v < n; ++v) ++within[rank_of(v)];
+  for (int64_t k = 1; k < layers + 2; ++k) within[k] += within[k - 1];
+  std::vector<int64_t> order(n), row_of(n), next(layers + 2, 0);
+  for (int64_t k = 1; k < layers + 2; ++k) next[k] = within[k - 1];
+  for (int64_t v = 0; v < n; ++v) {
+    row_of[v] = next[rank_of(v)]++;
+    order[row_of[v]] = v;
+  }
+  order_ = torch::tensor(order, torch::kLong);
+
+  const auto& src = batch.adj.src();
+  const auto& dst = batch.adj.dst();
+  const int64_t* s = src.data_ptr<int64_t>();
+  const int64_t* d = dst.data_ptr<int64_t>();
+  const auto self_norm = batch.adj.self_norm().index_select(0, order_);
+  for (int64_t l = 0; l < layers; ++l) {
+    // Layer l+1 of L: outputs read within L-l-1 hops, inputs within L-l hops.
+    const int64_t out_hops = layers - l - 1;
+    const int64_t in_rows = within[out_hops + 1];
+    std::vector<int64_t> ids, new_src, new_dst;
+    for (int64_t e = 0; e < src.numel(); ++e) {
+      if (rank_of(d[e]) > out_hops) continue;
+      ids.push_back(e);
+      new_src.push_back(row_of[s[e]]);
+      new_dst.push_back(row_of[d[e]]);
+    }
+    auto edge_ids = torch::tensor(ids, torch::kLong);
+    const gnn::Graph layer_graph(
+        in_rows,
+        torch::stack({torch::tensor(new_src, torch::kLong), torch::tensor(new_dst, torch::kLong)}),
+        torch::Tensor());
+    layer_adj_.push_back(gnn::GcnAdjacency(layer_graph).with_normalisation(
+        batch.adj.edge_norm().index_select(0, edge_ids), self_norm.slice(0, 0, in_rows)));
+    layer_edges_.push_back(std::move(edge_ids));
+    layer_rows_.push_back(within[out_hops]);
+  }
+}
+
+torch::Tensor LayerPlan::target_logits(const torch::Tensor& x,
+                                       const torch::Tensor& edge_weight) const {
+  // Dropout would make the rows depend on the pass; explainers run the model in eval mode.
+  TORCH_CHECK(!model_->is_training() || model_->spec().dropout == 0,
+              "LayerPlan: the model must be in eval mode");
+  torch::Tensor h = x.index_select(0, order_.slice(0, 0, layer_adj_.front().num_nodes()));
+  std::vector<torch::Tensor> at_targets;
+  for (size_t l = 0; l < layer_adj_.size(); ++l) {
+    const auto weight =
+        edge_weight.defined() ? edge_weight.index_select(0, layer_edges_[l]) : torch::Tensor();
+    h = at::relu(model_->convs[l]->forward(h, layer_adj_[l], weight)).slice(0, 0, layer_rows_[l]);
+    at_targets.push_back(h.slice(0, 0, num_targets_));
+  }
+  const auto features = model_->spec().concat ? torch::cat(at_targets, 1) : at_targets.back();
+  return gnn::dense_linear(features, model_->head->weight, model_->head->bias);
+}
+
+}  // namespace gnnx::explainers
