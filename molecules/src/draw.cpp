@@ -59,13 +59,108 @@ RDKit::DrawColour to_draw(const Rgb& c, double alpha = 1.0) {
   return RDKit::DrawColour(c.r, c.g, c.b, alpha);
 }
 
-/// The drawn colour of a value: the map's colour, lightened towards white for unsigned maps so
-/// that atom labels stay readable on the dark end (the order of lightness is kept).
-Rgb colour_of(double v, double scale, bool signed_map) {
-  if (signed_map) return diverging(v / scale);
+/// Which map colours a value. kWarm is the positive half of the diverging map (light grey to
+/// red): a sequential map that starts near white, used under contours where viridis' dark end
+/// would paint the whole background.
+enum class Palette { kViridis, kDiverging, kWarm };
+
+constexpr double kBondHighlightWidth = 12;  // MolDrawOptions::highlightBondWidthMultiplier
+constexpr double kOutlineWidth = 0.07;      // halo rim around fragment atoms (molecule units)
+constexpr double kOutlineBondExtra = 8;     // halo rim around fragment bonds (width multiplier)
+
+/// Radius of an atom's disc for |value| / scale = f: grows with the value so that the strongest
+/// atoms also stand out without colour.
+double disc_radius(double f) { return 0.25 + 0.2 * f; }
+
+struct Highlights {
+  std::vector<int> atoms, bonds;
+  std::map<int, RDKit::DrawColour> atom_colours, bond_colours;
+  std::map<int, double> radii;
+};
+
+/// The drawn colour of a value: the map's colour, lightened towards white for viridis so that
+/// atom labels stay readable on the dark end (the order of lightness is kept).
+Rgb colour_of(double v, double scale, Palette palette) {
+  if (palette == Palette::kDiverging) return diverging(v / scale);
+  if (palette == Palette::kWarm) return diverging(std::max(0.0, v / scale));
   const Rgb c = viridis(v / scale);
   constexpr double kLighten = 0.35;
   return {c.r + (1 - c.r) * kLighten, c.g + (1 - c.g) * kLighten, c.b + (1 - c.b) * kLighten};
+}
+
+/// Bounding box of the depiction's atoms, padded by `pad` (molecule units; bonds are 1.5).
+std::pair<RDGeom::Point2D, RDGeom::Point2D> atom_box(const RDKit::ROMol& mol, double pad) {
+  RDGeom::Point2D lo(1e300, 1e300), hi(-1e300, -1e300);
+  for (const RDGeom::Point3D& p : mol.getConformer().getPositions()) {
+    lo.x = std::min(lo.x, p.x);
+    lo.y = std::min(lo.y, p.y);
+    hi.x = std::max(hi.x, p.x);
+    hi.y = std::max(hi.y, p.y);
+  }
+  return {RDGeom::Point2D(lo.x - pad, lo.y - pad), RDGeom::Point2D(hi.x + pad, hi.y + pad)};
+}
+
+/// The fill colour of a contour-field value t (already divided by the scale): the palette's
+/// colour blended with white by |t|, so that zero is white and lightness falls monotonically
+/// with |t| on either side.
+Rgb field_colour(double t, Palette palette) {
+  t = std::clamp(std::isfinite(t) ? t : 0.0, -1.0, 1.0);
+  if (palette != Palette::kDiverging) t = std::max(0.0, t);
+  const Rgb c = diverging(t);
+  const double w = std::abs(t);
+  return {1 + (c.r - 1) * w, 1 + (c.g - 1) * w, 1 + (c.b - 1) * w};
+}
+
+/// Similarity-map style field under the molecule: a Gaussian per atom (height = value / scale,
+/// sigma 0.55, about a third of a bond), summed on a grid and painted cell by cell with
+/// field_colour (RDKit's contourAndDrawGaussians fill blends three colours linearly, which is
+/// not a perceptually uniform map, hence the cells are painted here). Sets the drawer's scale to
+/// the grid's extent.
+void draw_contours(RDKit::MolDraw2D& drawer, const RDKit::ROMol& mol,
+                   const std::vector<double>& atom_values, double scale, Palette palette,
+                   ImageFormat format) {
+  // Finer cells in PNG; in SVG every cell is an element, so they are coarser there.
+  const double step = format == ImageFormat::kPng ? 0.04 : 0.08;
+  constexpr double kSigma = 0.55, kPad = 1.0;
+  const auto [lo, hi] = atom_box(mol, kPad);
+  std::vector<double> xs, ys;
+  for (double x = lo.x; x <= hi.x + step; x += step) xs.push_back(x);
+  for (double y = lo.y; y <= hi.y + step; y += step) ys.push_back(y);
+  const RDKit::Conformer& conf = mol.getConformer();
+  std::vector<double> grid(xs.size() * ys.size(), 0.0);  // RDKit's layout: grid[i * ny + j]
+  for (size_t a = 0; a < atom_values.size(); ++a) {
+    const double h = std::isfinite(atom_values[a]) ? atom_values[a] / scale : 0.0;
+    if (h == 0) continue;
+    const RDGeom::Point3D p = conf.getAtomPos(static_cast<unsigned>(a));
+    for (size_t i = 0; i < xs.size(); ++i) {
+      const double dx = xs[i] - p.x;
+      if (std::abs(dx) > 4 * kSigma) continue;
+      for (size_t j = 0; j < ys.size(); ++j) {
+        const double dy = ys[j] - p.y;
+        grid[i * ys.size() + j] += h * std::exp(-(dx * dx + dy * dy) / (2 * kSigma * kSigma));
+      }
+    }
+  }
+  drawer.setScale(drawer.width(), drawer.height(), RDGeom::Point2D(xs.front(), ys.front()),
+                  RDGeom::Point2D(xs.back(), ys.back()), &mol);
+  // Each cell is centred on its grid point and drawn a little wider than the step, so that
+  // anti-aliasing leaves no seams between cells.
+  const double old_width = drawer.lineWidth();
+  const bool old_fill = drawer.fillPolys();
+  drawer.setFillPolys(true);
+  drawer.setLineWidth(0);
+  const double half = 0.5 * step * 1.08;
+  for (size_t i = 0; i < xs.size(); ++i) {
+    for (size_t j = 0; j < ys.size(); ++j) {
+      const Rgb c = field_colour(grid[i * ys.size() + j], palette);
+      if (c.r > 0.995 && c.g > 0.995 && c.b > 0.995) continue;  // white: nothing to paint
+      drawer.setColour(to_draw(c));
+      drawer.drawRect(RDGeom::Point2D(xs[i] - half, ys[j] - half),
+                      RDGeom::Point2D(xs[i] + half, ys[j] + half));
+    }
+  }
+  drawer.setFillPolys(old_fill);
+  drawer.setLineWidth(old_width);
 }
 
 std::string number(double v) {
@@ -74,14 +169,15 @@ std::string number(double v) {
   return buffer;
 }
 
-void draw_colour_bar(RDKit::MolDraw2D& drawer, double scale, bool signed_map) {
+void draw_colour_bar(RDKit::MolDraw2D& drawer, double scale, Palette palette) {
+  const bool signed_map = palette == Palette::kDiverging;
   const double x0 = 10, y0 = 10, w = std::min(140.0, drawer.width() * 0.3), h = 10;
   constexpr int kSteps = 64;
   drawer.setFillPolys(true);
   for (int s = 0; s < kSteps; ++s) {
     const double t = (s + 0.5) / kSteps;
     const double v = signed_map ? (2 * t - 1) * scale : t * scale;
-    drawer.setColour(to_draw(colour_of(v, scale, signed_map)));
+    drawer.setColour(to_draw(colour_of(v, scale, palette)));
     drawer.drawRect(RDGeom::Point2D(x0 + w * s / kSteps, y0),
                     RDGeom::Point2D(x0 + w * (s + 1) / kSteps + 0.5, y0 + h), /*rawCoords=*/true);
   }
@@ -144,23 +240,38 @@ std::string draw_molecule(const RDKit::ROMol& mol, const std::vector<double>& at
   const bool signed_map = options.scale == ColorScale::kDiverging ||
                           (options.scale == ColorScale::kAuto && any_negative);
   const bool highlight = scale > 0;
-
-  std::vector<int> atoms, bonds;
-  std::map<int, RDKit::DrawColour> atom_colours, bond_colours;
-  std::map<int, double> radii;
-  if (highlight) {
-    for (size_t i = 0; i < atom_values.size(); ++i) {
-      const double v = atom_values[i];
-      if (!std::isfinite(v) || std::abs(v) < options.min_fraction * scale) continue;
-      atoms.push_back(static_cast<int>(i));
-      atom_colours[static_cast<int>(i)] = to_draw(colour_of(v, scale, signed_map));
-      radii[static_cast<int>(i)] = 0.25 + 0.2 * std::abs(v) / scale;
+  const bool contours = options.contours && highlight && !atom_values.empty() && num_atoms > 0;
+  // With contours the field carries the importances: atoms and bonds get no highlights of their
+  // own (two encodings would fight), only the fragment's outline is drawn over the field.
+  const Palette palette = contours ? (signed_map ? Palette::kDiverging : Palette::kWarm)
+                                   : (signed_map ? Palette::kDiverging : Palette::kViridis);
+  for (int a : options.outline_atoms) {
+    if (a < 0 || static_cast<size_t>(a) >= num_atoms) {
+      throw InputError("draw_molecule: outline atom " + std::to_string(a) + " out of range");
     }
-    for (size_t b = 0; b < bond_values.size(); ++b) {
+  }
+  for (int b : options.outline_bonds) {
+    if (b < 0 || static_cast<size_t>(b) >= num_bonds) {
+      throw InputError("draw_molecule: outline bond " + std::to_string(b) + " out of range");
+    }
+  }
+
+  Highlights lit;
+  if (highlight) {
+    if (!contours) {
+      for (size_t i = 0; i < atom_values.size(); ++i) {
+        const double v = atom_values[i];
+        if (!std::isfinite(v) || std::abs(v) < options.min_fraction * scale) continue;
+        lit.atoms.push_back(static_cast<int>(i));
+        lit.atom_colours[static_cast<int>(i)] = to_draw(colour_of(v, scale, palette));
+        lit.radii[static_cast<int>(i)] = disc_radius(std::abs(v) / scale);
+      }
+    }
+    for (size_t b = 0; b < (contours ? 0 : bond_values.size()); ++b) {
       const double v = bond_values[b];
       if (!std::isfinite(v) || std::abs(v) < options.min_fraction * scale) continue;
-      bonds.push_back(static_cast<int>(b));
-      bond_colours[static_cast<int>(b)] = to_draw(colour_of(v, scale, signed_map));
+      lit.bonds.push_back(static_cast<int>(b));
+      lit.bond_colours[static_cast<int>(b)] = to_draw(colour_of(v, scale, palette));
     }
   }
 
@@ -176,15 +287,62 @@ std::string draw_molecule(const RDKit::ROMol& mol, const std::vector<double>& at
   o.continuousHighlight = true;
   o.fillHighlights = true;
   o.atomHighlightsAreCircles = true;
-  o.highlightBondWidthMultiplier = 12;
+  o.highlightBondWidthMultiplier = kBondHighlightWidth;
   o.legendFontSize = 16;
   o.legendFraction = 0.08;
   o.padding = 0.08;
   o.addAtomIndices = options.atom_indices;
   o.bondLineWidth = 2.0;
   RDKit::assignBWPalette(o.atomColourPalette);  // black labels read on every highlight
-  drawer->drawMolecule(copy, options.legend, &atoms, &bonds, &atom_colours, &bond_colours, &radii);
-  if (highlight) draw_colour_bar(*drawer, scale, signed_map);
+
+  // Layers, each a full drawMolecule over the same scale: the contour field, then the fragment's
+  // dark halo (its atoms and bonds highlighted wider than the importance highlights), then the
+  // molecule with its importance highlights on top, so that only a rim of the halo shows.
+  // Every layer must land on the same pixels, so the scale is fixed up front (drawMolecule
+  // would otherwise fit each layer's own highlights): by the contour grid, or by the atoms'
+  // box padded for the widest highlight.
+  drawer->clearDrawing();  // sets up the drawing context of the layers below
+  if (contours) {
+    draw_contours(*drawer, copy, atom_values, scale, palette, format);
+  } else if (num_atoms > 0) {
+    const auto [lo, hi] = atom_box(copy, 0.6);
+    drawer->setScale(options.width, options.height, lo, hi, &copy);
+  }
+  o.clearBackground = false;
+  if (!options.outline_atoms.empty()) {
+    Highlights halo;
+    // Under contours the atoms carry no discs: the fragment's outline follows its bonds (its
+    // atoms get a ring only when it has no bond), and nothing white covers the field.
+    if (!contours || options.outline_bonds.empty()) halo.atoms = options.outline_atoms;
+    halo.bonds = options.outline_bonds;
+    const RDKit::DrawColour dark(0.15, 0.15, 0.15);
+    for (int a : halo.atoms) {
+      halo.atom_colours[a] = dark;
+      auto r = lit.radii.find(a);
+      halo.radii[a] = (r == lit.radii.end() ? disc_radius(0) : r->second) + kOutlineWidth;
+    }
+    for (int b : halo.bonds) halo.bond_colours[b] = dark;
+    o.highlightBondWidthMultiplier =
+        contours ? kOutlineBondExtra : kBondHighlightWidth + kOutlineBondExtra;
+    drawer->drawMolecule(copy, options.legend, &halo.atoms, &halo.bonds, &halo.atom_colours,
+                         &halo.bond_colours, &halo.radii);
+    o.highlightBondWidthMultiplier = kBondHighlightWidth;
+    // Inside the halo, a white disc/band as wide as the importance highlights, so that atoms
+    // and bonds of the fragment that carry no highlight of their own still read as outlined.
+    Highlights blank;
+    blank.atoms = halo.atoms;
+    if (!contours) blank.bonds = halo.bonds;
+    for (int a : blank.atoms) {
+      blank.atom_colours[a] = RDKit::DrawColour(1, 1, 1);
+      blank.radii[a] = halo.radii[a] - kOutlineWidth;
+    }
+    for (int b : blank.bonds) blank.bond_colours[b] = RDKit::DrawColour(1, 1, 1);
+    drawer->drawMolecule(copy, options.legend, &blank.atoms, &blank.bonds, &blank.atom_colours,
+                         &blank.bond_colours, &blank.radii);
+  }
+  drawer->drawMolecule(copy, options.legend, &lit.atoms, &lit.bonds, &lit.atom_colours,
+                       &lit.bond_colours, &lit.radii);
+  if (highlight) draw_colour_bar(*drawer, scale, palette);
   if (format == ImageFormat::kPng) {
     auto& cairo = static_cast<RDKit::MolDraw2DCairo&>(*drawer);
     cairo.finishDrawing();

@@ -39,4 +39,20 @@ if [ -x "$prefix/bin/gnnx" ]; then
   echo "== installed gnnx"
   "$prefix/bin/gnnx" --version
 fi
+
+if [ -x "$work_dir/build/mol_consumer" ] && [ -x "$prefix/bin/gnnx" ]; then
+  echo "== molecule pipeline example (README), with a model trained by the installed gnnx"
+  # The README shows tests/consumer/mol_main.cpp verbatim: keep the two the same.
+  readme="$here/../../README.md"
+  sed -n '/^<!-- mol_main.cpp -->$/,/^```$/p' "$readme" | sed '1,2d;$d' >"$work_dir/readme_example.cpp"
+  diff -u "$here/mol_main.cpp" "$work_dir/readme_example.cpp"
+  printf 'smiles,active\nO=[N+]([O-])c1ccccc1,1\nNc1ccccc1,1\nCCO,0\nCCCC,0\nO=[N+]([O-])c1ccc(C)cc1,1\nCC(=O)O,0\nNc1ccc(Cl)cc1,1\nCCCCO,0\nOCC(O)CO,0\nCC(N)=O,0\n' \
+    >"$work_dir/train.csv"
+  "$prefix/bin/gnnx" --quiet --threads 1 train --data "$work_dir/train.csv" --target active \
+    --epochs 3 --hidden 8 --out "$work_dir/m.gnnx" >/dev/null
+  output=$("$work_dir/build/mol_consumer" "$work_dir/m.gnnx" 'O=[N+]([O-])c1ccccc1' "$work_dir/nitro.png")
+  echo "$output"
+  grep -q "^prediction [0-9.e-]* fragment [^ ]* smarts [^ ]*$" <<<"$output"
+  test "$(head -c 4 "$work_dir/nitro.png" | tail -c 3)" = "PNG"
+fi
 echo "consumer test passed"

@@ -16,6 +16,10 @@
 #include <sstream>
 #include <string>
 
+#include <GraphMol/ROMol.h>
+#include <gnnx/molecules/molecule_explainer.h>
+#include <gnnx/molecules/parse.h>
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -95,6 +99,14 @@ class ExplainMolCliTest : public ::testing::Test {
     return r;
   }
 
+  /// Runs a shell command line in the test directory (for the documented shard merge).
+  static RunResult run_shell(const std::string& line) {
+    RunResult r;
+    r.exit_code = std::system(("cd " + quote(dir_.string()) + " && " + line).c_str());
+    r.exit_code = WIFEXITED(r.exit_code) ? WEXITSTATUS(r.exit_code) : -1;
+    return r;
+  }
+
   static fs::path dir_;
 };
 
@@ -156,24 +168,28 @@ TEST_F(ExplainMolCliTest, ShardsTogetherEqualTheSingleRun) {
   EXPECT_EQ(good["index"], 0);
   EXPECT_EQ(good["atoms"].size(), 9u);
 
-  // Shards: every third record each; merged by index they are the single run, line for line.
-  std::map<int64_t, std::string> merged;
-  for (int s = 0; s < 3; ++s) {
-    const std::string out = "shard" + std::to_string(s) + ".jsonl";
-    r =
-        run("--quiet explain-mol --model m.gnnx --method saliency --input mols.csv --id-col name "
-            "--shard " +
-            std::to_string(s) + "/3 --output " + out);
+  // Shards: every third record each. The documented merge: concatenate the parts and sort them
+  // by index with `LC_ALL=C sort -t: -k2,2n`; the result is the single run's file, byte for byte.
+  for (const char* method : {"saliency", "grad-cam"}) {
+    r = run(std::string("--quiet explain-mol --model m.gnnx --method ") + method +
+            " --input mols.csv --id-col name --output single.jsonl");
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    for (const std::string& line : lines_of(read_file(dir_ / out))) {
-      const int64_t index = nlohmann::json::parse(line)["index"].get<int64_t>();
-      EXPECT_EQ(index % 3, s);
-      EXPECT_TRUE(merged.emplace(index, line).second);
+    std::string parts;
+    for (int s = 0; s < 3; ++s) {
+      const std::string out = "shard" + std::to_string(s) + ".jsonl";
+      r = run(std::string("--quiet explain-mol --model m.gnnx --method ") + method +
+              " --input mols.csv --id-col name --shard " + std::to_string(s) + "/3 --output " +
+              out);
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      for (const std::string& line : lines_of(read_file(dir_ / out))) {
+        EXPECT_EQ(nlohmann::json::parse(line)["index"].get<int64_t>() % 3, s);
+      }
+      parts += " " + out;
     }
+    r = run_shell("cat" + parts + " | LC_ALL=C sort -t: -k2,2n > merged.jsonl");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(read_file(dir_ / "merged.jsonl"), read_file(dir_ / "single.jsonl")) << method;
   }
-  std::vector<std::string> joined;
-  for (const auto& [index, line] : merged) joined.push_back(line);
-  EXPECT_EQ(joined, all);
 
   r =
       run("--quiet explain-mol --model m.gnnx --method saliency --input mols.csv --shard 3/3 "
@@ -191,6 +207,104 @@ TEST_F(ExplainMolCliTest, RenderDirGetsOneDrawingPerGoodRecord) {
   EXPECT_TRUE(fs::exists(dir_ / "png/0.png"));
   EXPECT_FALSE(fs::exists(dir_ / "png/2.png"));  // the malformed record
   EXPECT_TRUE(fs::exists(dir_ / "png/6.png"));
+}
+
+TEST_F(ExplainMolCliTest, FragmentsAreReportedCountedAndDrawnInAGrid) {
+  const RunResult r =
+      run("--quiet explain-mol --model m.gnnx --method saliency --input mols.csv --id-col name "
+          "--output f.jsonl --fragment-size 2 --fragment-counts counts.csv --grid grid.png "
+          "--grid-columns 3 --width 200 --height 150 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  int64_t explained = 0;
+  std::map<std::string, int64_t> by_smiles;
+  for (const std::string& line : lines_of(read_file(dir_ / "f.jsonl"))) {
+    const auto j = nlohmann::json::parse(line);
+    if (j.contains("error")) continue;
+    ++explained;
+    EXPECT_EQ(j["fragment_atoms"].size(), 2u) << line;
+    EXPECT_EQ(j["fragment_bonds"].size(), 1u) << line;
+    // The fragment's SMILES is RDKit's for the listed atoms of the record's molecule.
+    const auto mol = gnnx::molecules::smiles_to_mol(j["smiles"].get<std::string>());
+    const std::vector<int> atoms = j["fragment_atoms"].get<std::vector<int>>();
+    EXPECT_TRUE(mol->getBondBetweenAtoms(atoms[0], atoms[1]) != nullptr) << line;
+    ++by_smiles[j["fragment_smiles"].get<std::string>()];
+  }
+  EXPECT_EQ(explained, 6);
+  // The counts file holds the same tally.
+  const std::vector<std::string> csv = lines_of(read_file(dir_ / "counts.csv"));
+  ASSERT_EQ(csv.size(), by_smiles.size() + 1);
+  EXPECT_EQ(csv[0], "fragment_smiles,fragment_smarts,count,fraction,mean_prediction,first_id");
+  int64_t total = 0;
+  for (size_t i = 1; i < csv.size(); ++i) {
+    const std::string smiles = csv[i].substr(0, csv[i].find(','));
+    const size_t c = csv[i].find(',', csv[i].find(',') + 1) + 1;
+    const int64_t count = std::stoll(csv[i].substr(c));
+    EXPECT_EQ(by_smiles[smiles], count) << csv[i];
+    total += count;
+  }
+  EXPECT_EQ(total, 6);
+  const auto summary = nlohmann::json::parse(r.out);
+  EXPECT_EQ(summary["explained"], 6);
+  EXPECT_FALSE(summary["top_fragments"].empty());
+  // 6 panels of 200x150 in rows of 3.
+  const std::string png = read_file(dir_ / "grid.png");
+  ASSERT_GT(png.size(), 24u);
+  auto be32 = [&](size_t at) {
+    int v = 0;
+    for (size_t i = 0; i < 4; ++i) v = v * 256 + static_cast<unsigned char>(png[at + i]);
+    return v;
+  };
+  EXPECT_EQ(be32(16), 600);
+  EXPECT_EQ(be32(20), 300);
+}
+
+TEST_F(ExplainMolCliTest, UnwritableOutputsExitTwoAndLeaveNothing) {
+  for (const std::string& bad : {std::string("--output no/such/dir/x.jsonl"),
+                                 std::string("--output ok.jsonl --grid no/such/g.png"),
+                                 std::string("--output ok.jsonl --fragment-counts no/such/c.csv"),
+                                 std::string("--output ok.jsonl --grid g.gif"),
+                                 std::string("--output ok.jsonl --shard 1/x")}) {
+    const RunResult r =
+        run("--quiet explain-mol --model m.gnnx --method saliency --input mols.csv " + bad);
+    EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
+    EXPECT_FALSE(r.err.empty());
+    EXPECT_FALSE(fs::exists(dir_ / "ok.jsonl")) << bad;
+  }
+}
+
+// The library API gives what the command line writes (pipelines and the CLI share one path).
+TEST_F(ExplainMolCliTest, LibraryApiMatchesTheCommandLine) {
+  const std::string smiles = "O=[N+]([O-])c1ccc(Cl)cc1";
+  const RunResult r = run("--quiet explain-mol --model m.gnnx --method grad-cam --json --smiles " +
+                          quote(smiles) + " --fragment-size 3");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+
+  gnnx::molecules::MoleculeExplainerOptions options;
+  options.fragment.size = 3;
+  gnnx::molecules::MoleculeExplainer explainer((dir_ / "m.gnnx").string(), "grad-cam", options);
+  const auto mol = gnnx::molecules::smiles_to_mol(smiles);
+  const gnnx::molecules::MoleculeExplanation e = explainer.explain(*mol);
+  ASSERT_EQ(e.atoms.size(), j["atoms"].size());
+  ASSERT_EQ(e.bonds.size(), j["bonds"].size());
+  for (size_t i = 0; i < e.atoms.size(); ++i) {
+    EXPECT_NEAR(e.atoms[i], j["atoms"][i].get<double>(), 1e-5 * (1 + std::abs(e.atoms[i])));
+  }
+  EXPECT_NEAR(e.prediction, j["prediction"].get<double>(), 1e-5);
+  EXPECT_EQ(e.fragment.smiles, j["fragment_smiles"]);
+  EXPECT_EQ(e.fragment.atoms, j["fragment_atoms"].get<std::vector<int>>());
+  // Batched explanations equal one-at-a-time ones.
+  const auto other = gnnx::molecules::smiles_to_mol("CCO");
+  const auto both = explainer.explain({other.get(), mol.get()});
+  ASSERT_EQ(both.size(), 2u);
+  for (size_t i = 0; i < e.atoms.size(); ++i) EXPECT_NEAR(both[1].atoms[i], e.atoms[i], 1e-6);
+  const std::string svg = explainer.draw(*mol, e, gnnx::molecules::ImageFormat::kSvg);
+  EXPECT_NE(svg.find("</svg>"), std::string::npos);
+  // The legend line is e.legend unless the options give one (RDKit draws text as paths).
+  EXPECT_NE(e.legend.find("grad-cam | active: P(1) = "), std::string::npos) << e.legend;
+  gnnx::molecules::DrawOptions relabelled;
+  relabelled.legend = "another legend";
+  EXPECT_NE(svg, explainer.draw(*mol, e, gnnx::molecules::ImageFormat::kSvg, relabelled));
 }
 
 }  // namespace

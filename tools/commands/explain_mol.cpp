@@ -1,15 +1,17 @@
 // `gnnx explain-mol`: explains a molecule property model (from `gnnx train --data`) on one
 // SMILES, drawn with the importances on the molecule, or on a whole file in batch mode (one JSON
-// line per input record, in input order; --shard i/N for job arrays).
+// line per input record, in input order; --shard i/N for job arrays; explanation fragments
+// counted over the file; a grid picture). The work is molecules::MoleculeExplainer's; this file
+// reads flags and writes files.
 
 #include <GraphMol/ROMol.h>
 #include <gnnx/explainers/explainer.h>
 #include <gnnx/gnn/atomic_file.h>
 #include <gnnx/gnn/error.h>
-#include <gnnx/gnn/model_file.h>
-#include <gnnx/gnn/property_training.h>
 #include <gnnx/molecules/draw.h>
 #include <gnnx/molecules/featurize.h>
+#include <gnnx/molecules/fragment.h>
+#include <gnnx/molecules/molecule_explainer.h>
 #include <gnnx/molecules/parse.h>
 #include <gnnx/molecules/readers.h>
 
@@ -42,52 +44,19 @@ struct ExplainMolArgs {
   std::string task;
   std::string smiles_col = "smiles";
   std::string id_col;
+  std::string fragment_counts;
+  std::string grid;
+  int grid_columns = 4;
+  int64_t grid_max = 24;
+  int64_t fragment_size = 0;
+  double fragment_threshold = 0.5;
+  bool contours = false;
   int width = 600;
   int height = 450;
   int64_t batch = 64;
   bool json = false;
   MethodFlags flags;
 };
-
-/// A property model seen through one task, with what is needed to featurise its input.
-struct MoleculeModel {
-  std::shared_ptr<gnn::GnnModel> view;  // gnn::single_task_view of the file's model
-  molecules::FeaturizerOptions featurizer;
-  gnn::PropertyKind kind = gnn::PropertyKind::kBinary;
-  std::string task;
-};
-
-MoleculeModel load_molecule_model(const std::string& path, const std::string& task_name) {
-  const gnn::ModelFile file = gnn::load_model(path);
-  auto get = [&](const std::string& key) {
-    auto it = file.metadata.find(key);
-    if (it == file.metadata.end()) {
-      throw InputError("model '" + path + "' is not a molecule model (no '" + key +
-                       "'): train it with gnnx train --data");
-    }
-    return it->second;
-  };
-  MoleculeModel m;
-  m.kind = gnn::parse_property_kind(get("property.kind"));
-  std::vector<std::string> tasks;
-  std::stringstream in(get("property.tasks"));
-  for (std::string t; std::getline(in, t, ',');) tasks.push_back(t);
-  m.featurizer = molecules::FeaturizerOptions::from_metadata(file.metadata);
-  int64_t index = 0;
-  if (!task_name.empty()) {
-    auto it = std::find(tasks.begin(), tasks.end(), task_name);
-    if (it == tasks.end()) {
-      std::string names;
-      for (const auto& t : tasks) names += (names.empty() ? "" : ", ") + t;
-      throw InputError("--task '" + task_name + "' is not a task of the model (tasks: " + names +
-                       ")");
-    }
-    index = it - tasks.begin();
-  }
-  m.task = tasks.at(index);
-  m.view = gnn::single_task_view(*file.model, index, m.kind);
-  return m;
-}
 
 /// 6 significant digits: small enough for JSON lines, and independent of the last bits that
 /// batching can change.
@@ -97,74 +66,26 @@ double rounded(double v) {
   return std::strtod(buffer, nullptr);
 }
 
-struct MolResult {
-  double prediction = 0;  // binary: P(class 1); regression: the value
-  int64_t predicted_class = -1, explained_class = -1;
-  molecules::AtomBondValues values;
-};
-
-std::vector<double> to_vector(const torch::Tensor& t) {
-  const torch::Tensor c = t.to(torch::kDouble).contiguous();
-  return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
-}
-
-/// Explains molecules together (one disjoint union per explainer call).
-std::vector<MolResult> explain_all(explainers::Explainer& explainer, const MoleculeModel& model,
-                                   const std::vector<molecules::MolGraph>& mols) {
-  std::vector<gnn::Graph> graphs;
-  for (const auto& m : mols) graphs.push_back(m.graph);
-  const torch::Tensor outputs = gnn::predict_graphs(*model.view, graphs);
-  const std::vector<explainers::Explanation> explanations =
-      explainer.explain_graphs(*model.view, graphs);
-  std::vector<MolResult> results(mols.size());
-  for (size_t i = 0; i < mols.size(); ++i) {
-    const explainers::Explanation& e = explanations.at(i);
-    const gnn::Graph& g = graphs[i];
-    MolResult& r = results[i];
-    if (model.kind == gnn::PropertyKind::kBinary) {
-      r.prediction = torch::softmax(outputs[i], 0)[1].item<double>();
-      r.predicted_class = e.predicted_class;
-      r.explained_class = e.explained_class;
-    } else {
-      r.prediction = outputs[i][0].item<double>();
-    }
-    const std::vector<double> nodes =
-        e.node_mask.defined() ? to_vector(e.dense_node_mask(g.num_nodes())) : std::vector<double>();
-    const std::vector<double> edges =
-        e.edge_mask.defined() ? to_vector(e.dense_edge_mask(g.num_edges())) : std::vector<double>();
-    r.values = molecules::to_atoms_and_bonds(mols[i], nodes, edges);
-  }
-  return results;
-}
-
-std::string legend(const std::string& method, const MoleculeModel& model, const MolResult& r) {
-  char text[256];
-  if (model.kind == gnn::PropertyKind::kBinary) {
-    std::snprintf(text, sizeof text, "%s | %s: P(1) = %.3f | explaining class %lld", method.c_str(),
-                  model.task.c_str(), r.prediction, static_cast<long long>(r.explained_class));
-  } else {
-    std::snprintf(text, sizeof text, "%s | %s = %.3f", method.c_str(), model.task.c_str(),
-                  r.prediction);
-  }
-  return text;
-}
-
-nlohmann::ordered_json result_json(const std::string& method, const MoleculeModel& model,
-                                   const MolResult& r) {
+nlohmann::ordered_json result_json(const molecules::MoleculeExplainer& explainer,
+                                   const molecules::MoleculeExplanation& r) {
   nlohmann::ordered_json j;
-  j["method"] = method;
-  j["task"] = model.task;
+  j["method"] = explainer.method();
+  j["task"] = explainer.task();
   j["prediction"] = rounded(r.prediction);
-  if (model.kind == gnn::PropertyKind::kBinary) {
+  if (!explainer.regression()) {
     j["predicted_class"] = r.predicted_class;
     j["explained_class"] = r.explained_class;
   }
   nlohmann::ordered_json atoms = nlohmann::ordered_json::array(),
                          bonds = nlohmann::ordered_json::array();
-  for (double v : r.values.atoms) atoms.push_back(rounded(v));
-  for (double v : r.values.bonds) bonds.push_back(rounded(v));
+  for (double v : r.atoms) atoms.push_back(rounded(v));
+  for (double v : r.bonds) bonds.push_back(rounded(v));
   j["atoms"] = atoms;
   j["bonds"] = bonds;
+  j["fragment_smiles"] = r.fragment.smiles;
+  j["fragment_smarts"] = r.fragment.smarts;
+  j["fragment_atoms"] = r.fragment.atoms;
+  j["fragment_bonds"] = r.fragment.bonds;
   return j;
 }
 
@@ -185,137 +106,170 @@ std::pair<int64_t, int64_t> parse_shard(const std::string& text) {
   throw InputError("--shard '" + text + "': expected i/N with 0 <= i < N, e.g. 0/4");
 }
 
-void draw_to(const std::string& path, const RDKit::ROMol& mol, const MolResult& r,
-             const std::string& text, const ExplainMolArgs& args) {
+molecules::DrawOptions draw_options(const ExplainMolArgs& args) {
   molecules::DrawOptions o;
   o.width = args.width;
   o.height = args.height;
-  o.legend = text;
-  const std::string bytes = molecules::draw_molecule(mol, r.values.atoms, r.values.bonds, o,
-                                                     molecules::image_format_for(path));
+  o.contours = args.contours;
+  return o;
+}
+
+void write_bytes(const std::string& path, const std::string& bytes) {
   gnn::write_file_atomically(path, [&](std::ostream& out) { out << bytes; });
 }
 
-void run_single(const ExplainMolArgs& args, const MoleculeModel& model,
-                explainers::Explainer& explainer) {
+void run_single(const ExplainMolArgs& args, molecules::MoleculeExplainer& explainer) {
   const std::unique_ptr<RDKit::ROMol> mol = molecules::smiles_to_mol(args.smiles);
-  const molecules::MolGraph graph = molecules::featurize(*mol, model.featurizer);
-  const MolResult r = explain_all(explainer, model, {graph}).front();
-  if (!args.out.empty()) draw_to(args.out, *mol, r, legend(args.method, model, r), args);
+  const molecules::MoleculeExplanation r = explainer.explain(*mol);
+  if (!args.out.empty()) {
+    write_bytes(args.out, explainer.draw(*mol, r, molecules::image_format_for(args.out),
+                                         draw_options(args)));
+  }
   if (args.json) {
     nlohmann::ordered_json j = {{"smiles", args.smiles}};
-    j.update(result_json(args.method, model, r));
+    j.update(result_json(explainer, r));
     if (!args.out.empty()) j["out"] = args.out;
     std::cout << j.dump() << "\n";
     return;
   }
-  std::printf("%s\n", legend(args.method, model, r).c_str());
-  std::vector<size_t> order(r.values.atoms.size());
+  std::printf("%s\n", r.legend.c_str());
+  std::vector<size_t> order(r.atoms.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return std::abs(r.values.atoms[a]) > std::abs(r.values.atoms[b]);
-  });
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return std::abs(r.atoms[a]) > std::abs(r.atoms[b]); });
   std::printf("most important atoms:");
   for (size_t k = 0; k < std::min<size_t>(5, order.size()); ++k) {
     std::printf(" %s%zu (%.3g)", mol->getAtomWithIdx(order[k])->getSymbol().c_str(), order[k],
-                r.values.atoms[order[k]]);
+                r.atoms[order[k]]);
   }
-  std::printf("\n");
+  std::printf("\nexplanation fragment: %s  (SMARTS %s)\n", r.fragment.smiles.c_str(),
+              r.fragment.smarts.c_str());
   if (!args.out.empty()) std::printf("drew %s\n", args.out.c_str());
 }
 
-void run_batch(const ExplainMolArgs& args, const MoleculeModel& model,
-               explainers::Explainer& explainer, bool quiet) {
+nlohmann::ordered_json error_line(int64_t index, const std::string& id, const std::string& smiles,
+                                  int64_t line, const std::string& error) {
+  return {{"index", index}, {"id", id}, {"smiles", smiles}, {"line", line}, {"error", error}};
+}
+
+void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explainer, bool quiet) {
   molecules::ReadOptions read;
   read.smiles_column = args.smiles_col;
   read.id_column = args.id_col;
   std::tie(read.shard_index, read.shard_count) =
       args.shard.empty() ? std::pair<int64_t, int64_t>{0, 1} : parse_shard(args.shard);
   const molecules::MoleculeSet set = molecules::read_molecules(args.input, read);
-  if (!args.render_dir.empty()) {
-    std::error_code ec;
-    if (!std::filesystem::is_directory(args.render_dir, ec)) {
-      throw InputError("--render-dir '" + args.render_dir + "' is not a directory");
-    }
-  }
 
   // Lines by record index; records and skipped ones are merged in input order at the end.
   std::map<int64_t, nlohmann::ordered_json> lines;
   for (const auto& s : set.skipped) {
-    lines[s.index] = {{"index", s.index},
-                      {"id", s.id},
-                      {"smiles", s.smiles},
-                      {"line", s.line},
-                      {"error", s.reason}};
+    lines[s.index] = error_line(s.index, s.id, s.smiles, s.line, s.reason);
   }
   std::vector<const molecules::MoleculeRecord*> todo;
   std::vector<molecules::MolGraph> graphs;
   for (const auto& r : set.records) {
     try {
-      graphs.push_back(molecules::featurize(*r.mol, model.featurizer));
+      graphs.push_back(molecules::featurize(*r.mol, explainer.featurizer()));
       todo.push_back(&r);
     } catch (const InputError& e) {
-      lines[r.index] = {{"index", r.index},
-                        {"id", r.id},
-                        {"smiles", r.smiles},
-                        {"line", r.line},
-                        {"error", e.what()}};
+      lines[r.index] = error_line(r.index, r.id, r.smiles, r.line, e.what());
     }
   }
 
+  const molecules::ImageFormat grid_format = args.grid.empty()
+                                                 ? molecules::ImageFormat::kPng
+                                                 : molecules::image_format_for(args.grid);
+  molecules::FragmentCounter counter;
+  std::vector<std::string> grid_panels;
+  size_t explained = 0;
   ProgressBar bar("explain-mol", std::max<int64_t>(1, todo.size()), /*enabled=*/!quiet);
-  auto record_line = [&](const molecules::MoleculeRecord& rec, const MolResult& r) {
+  auto record_line = [&](const molecules::MoleculeRecord& rec,
+                         const molecules::MoleculeExplanation& r) {
     nlohmann::ordered_json j = {{"index", rec.index}, {"id", rec.id}, {"smiles", rec.smiles}};
-    j.update(result_json(args.method, model, r));
+    j.update(result_json(explainer, r));
     lines[rec.index] = j;
+    ++explained;
+    counter.add(r.fragment, r.prediction, rec.id);
     if (!args.render_dir.empty()) {
       const std::string path = (std::filesystem::path(args.render_dir) /
                                 (std::to_string(rec.index) + "." + args.render_format))
                                    .string();
-      draw_to(path, *rec.mol, r, legend(args.method, model, r), args);
+      write_bytes(path, explainer.draw(*rec.mol, r, molecules::image_format_for(path),
+                                       draw_options(args)));
+    }
+    if (!args.grid.empty() && static_cast<int64_t>(grid_panels.size()) < args.grid_max) {
+      molecules::DrawOptions o = draw_options(args);
+      o.legend = "#" + std::to_string(rec.index) + " " + rec.id + " | " + r.legend;
+      grid_panels.push_back(explainer.draw(*rec.mol, r, grid_format, o));
     }
   };
-  for (size_t begin = 0; begin < todo.size(); begin += args.batch) {
-    const size_t end = std::min(todo.size(), begin + static_cast<size_t>(args.batch));
-    const std::vector<molecules::MolGraph> chunk(graphs.begin() + begin, graphs.begin() + end);
+  // Molecules go to the explainer in chunks of --mol-batch (one disjoint union per call); a
+  // chunk that fails is redone one molecule at a time so that one bad molecule costs only its
+  // own line. Records are handled in input order, so the counts and the grid follow it too.
+  const auto chunk = static_cast<size_t>(args.batch);
+  for (size_t begin = 0; begin < todo.size(); begin += chunk) {
+    const size_t end = std::min(todo.size(), begin + chunk);
+    std::vector<const RDKit::ROMol*> mols;
+    for (size_t k = begin; k < end; ++k) mols.push_back(todo[k]->mol.get());
+    const std::vector<molecules::MolGraph> part(graphs.begin() + begin, graphs.begin() + end);
+    std::vector<molecules::MoleculeExplanation> results;
     try {
-      const std::vector<MolResult> results = explain_all(explainer, model, chunk);
-      for (size_t k = begin; k < end; ++k) record_line(*todo[k], results[k - begin]);
+      results = explainer.explain(mols, part);
     } catch (const std::exception&) {
-      // One bad molecule should not cost its batch: redo them one at a time.
-      for (size_t k = begin; k < end; ++k) {
-        try {
-          record_line(*todo[k], explain_all(explainer, model, {graphs[k]}).front());
-        } catch (const std::exception& e) {
-          const auto& rec = *todo[k];
-          lines[rec.index] = {{"index", rec.index},
-                              {"id", rec.id},
-                              {"smiles", rec.smiles},
-                              {"line", rec.line},
-                              {"error", e.what()}};
-        }
+      results.clear();
+    }
+    for (size_t k = begin; k < end; ++k) {
+      const auto& rec = *todo[k];
+      if (!results.empty()) {
+        record_line(rec, results[k - begin]);
+        continue;
+      }
+      try {
+        record_line(rec, explainer.explain({rec.mol.get()}, {graphs[k]}).front());
+      } catch (const std::exception& e) {
+        lines[rec.index] = error_line(rec.index, rec.id, rec.smiles, rec.line, e.what());
       }
     }
     bar.update(static_cast<int64_t>(end));
   }
   bar.finish();
 
+  // Everything is in memory: a failure above leaves no file behind, and each file below is
+  // written atomically.
   gnn::write_file_atomically(args.output, [&](std::ostream& out) {
     for (const auto& [index, j] : lines) out << j.dump() << "\n";
   });
+  if (!args.fragment_counts.empty()) write_bytes(args.fragment_counts, counter.to_csv());
+  if (!args.grid.empty() && !grid_panels.empty()) {
+    write_bytes(args.grid, molecules::draw_grid(grid_panels, args.grid_columns, grid_format));
+  }
+  const size_t errors = lines.size() - explained;
   if (args.json) {
+    nlohmann::ordered_json top = nlohmann::ordered_json::array();
+    const auto rows = counter.rows();
+    for (size_t i = 0; i < std::min<size_t>(10, rows.size()); ++i) {
+      top.push_back({{"fragment_smiles", rows[i].smiles},
+                     {"fragment_smarts", rows[i].smarts},
+                     {"count", rows[i].count}});
+    }
     std::cout << nlohmann::ordered_json({{"input", args.input},
                                          {"records", set.num_records},
-                                         {"explained", todo.size()},
-                                         {"errors", lines.size() - todo.size()},
-                                         {"output", args.output}})
+                                         {"explained", explained},
+                                         {"errors", errors},
+                                         {"output", args.output},
+                                         {"top_fragments", top}})
                      .dump()
               << "\n";
     return;
   }
   std::printf("explained %zu of %zu record(s) of %s with %s -> %s (%zu error line(s))\n",
-              todo.size(), lines.size(), args.input.c_str(), args.method.c_str(),
-              args.output.c_str(), lines.size() - todo.size());
+              explained, lines.size(), args.input.c_str(), args.method.c_str(),
+              args.output.c_str(), errors);
+  const auto rows = counter.rows();
+  if (!rows.empty()) std::printf("most frequent explanation fragments:\n");
+  for (size_t i = 0; i < std::min<size_t>(5, rows.size()); ++i) {
+    std::printf("  %5lld  %s\n", static_cast<long long>(rows[i].count), rows[i].smiles.c_str());
+  }
 }
 
 void run(const ExplainMolArgs& args, const GlobalOptions& globals) {
@@ -324,18 +278,45 @@ void run(const ExplainMolArgs& args, const GlobalOptions& globals) {
     throw InputError("explain-mol: give either --smiles (one molecule) or --input (a file)");
   }
   if (!single && args.output.empty()) throw InputError("explain-mol: --input needs --output");
+  if (single) {
+    for (const char* flag : {"--render-dir", "--grid", "--fragment-counts", "--shard"}) {
+      const std::string& value = std::string(flag) == "--render-dir" ? args.render_dir
+                                 : std::string(flag) == "--grid"     ? args.grid
+                                 : std::string(flag) == "--shard"    ? args.shard
+                                                                     : args.fragment_counts;
+      if (!value.empty()) throw InputError(std::string("explain-mol: ") + flag + " needs --input");
+    }
+  }
   if (single && !args.out.empty()) {
     molecules::image_format_for(args.out);
     gnn::check_writable_path(args.out);
   }
-  if (!single) gnn::check_writable_path(args.output);
-  const MoleculeModel model = load_molecule_model(args.model, args.task);
-  const std::unique_ptr<explainers::Explainer> explainer = explainers::make_explainer(
-      args.method, method_options(args.flags, /*undirected_graph=*/true));
+  if (!single) {
+    if (!args.shard.empty()) parse_shard(args.shard);
+    gnn::check_writable_path(args.output);
+    if (!args.fragment_counts.empty()) gnn::check_writable_path(args.fragment_counts);
+    if (!args.grid.empty()) {
+      molecules::image_format_for(args.grid);
+      gnn::check_writable_path(args.grid);
+    }
+    if (!args.render_dir.empty()) {
+      std::error_code ec;
+      if (!std::filesystem::is_directory(args.render_dir, ec)) {
+        throw InputError("--render-dir '" + args.render_dir + "' is not a directory");
+      }
+    }
+  }
+  molecules::MoleculeExplainerOptions options;
+  options.task = args.task;
+  options.method = method_options(args.flags, /*undirected_graph=*/true);
+  options.fragment.size = args.fragment_size;
+  options.fragment.threshold = args.fragment_threshold;
+  options.batch = args.batch;
+  molecules::MoleculeExplainer explainer(args.model, args.method, options);
   if (single) {
-    run_single(args, model, *explainer);
+    run_single(args, explainer);
   } else {
-    run_batch(args, model, *explainer, globals.quiet);
+    run_batch(args, explainer, globals.quiet);
   }
 }
 
@@ -352,7 +333,9 @@ void add_explain_mol_command(CLI::App& app, const GlobalOptions& globals) {
       "  gnnx explain-mol --model bbbp.gnnx --method grad-cam --input mols.csv --output "
       "expl.jsonl --shard 0/4\n"
       "Batch output: one JSON line per input record, in input order (index, id, smiles, "
-      "prediction, atoms, bonds), or an \"error\" field for a record that could not be read.");
+      "prediction, atoms, bonds, fragment_smiles, fragment_smarts, fragment_atoms, fragment_bonds), "
+      "or an \"error\" field for a record that could not be read. Shards: concatenate the "
+      "parts and sort them by index (LC_ALL=C sort -t: -k2,2n) to get the single-run file byte for byte.");
   cmd->add_option("--model", args->model, "Model file (from gnnx train --data)")->required();
   cmd->add_option("--method", args->method, "Explainer: " + explainers::method_names())->required();
   cmd->add_option("--smiles", args->smiles, "One molecule to explain");
@@ -379,6 +362,26 @@ void add_explain_mol_command(CLI::App& app, const GlobalOptions& globals) {
   cmd->add_option("--mol-batch", args->batch, "--input: molecules explained together")
       ->check(CLI::Range(int64_t{1}, int64_t{100000}))
       ->capture_default_str();
+  cmd->add_option("--fragment-size", args->fragment_size,
+                  "Explanation fragment: this many atoms, grown from the top atom")
+      ->check(CLI::Range(int64_t{1}, int64_t{100000}));
+  cmd->add_option("--fragment-threshold", args->fragment_threshold,
+                  "Explanation fragment: the connected atoms with value >= T x the top value "
+                  "(used without --fragment-size)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--fragment-counts", args->fragment_counts,
+                  "--input: CSV of explanation fragments and how many molecules each explains");
+  cmd->add_option("--grid", args->grid,
+                  "--input: one picture (.png or .svg) of the first --grid-max molecules");
+  cmd->add_option("--grid-columns", args->grid_columns, "--grid: panels per row")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  cmd->add_option("--grid-max", args->grid_max, "--grid: at most this many panels")
+      ->check(CLI::Range(int64_t{1}, int64_t{10000}))
+      ->capture_default_str();
+  cmd->add_flag("--contours", args->contours,
+                "Draw similarity-map style contours of the atom importances");
   cmd->add_flag("--json", args->json, "Print JSON on stdout");
   add_method_flags(*cmd, args->flags);
   cmd->callback([args, &globals] { run(*args, globals); });

@@ -40,6 +40,12 @@ struct DrawOptions {
   /// Values with |v| below this fraction of the largest |v| are not highlighted.
   double min_fraction = 0.05;
   bool atom_indices = false;  ///< write the atom index next to each atom
+  /// The explanation fragment (fragment.h), drawn with a dark outline around its atoms and
+  /// bonds. Empty: no outline.
+  std::vector<int> outline_atoms, outline_bonds;
+  /// Similarity-map style contours under the molecule: a Gaussian per atom with its value as
+  /// height, contoured and shaded with the same colour map (RDKit's contourAndDrawGaussians).
+  bool contours = false;
 };
 
 /// The picture as bytes (PNG or SVG text). atom_values [num_atoms] and bond_values
@@ -47,6 +53,11 @@ struct DrawOptions {
 std::string draw_molecule(const RDKit::ROMol& mol, const std::vector<double>& atom_values,
                           const std::vector<double>& bond_values, const DrawOptions& options,
                           ImageFormat format);
+
+/// Several drawings of the same size and format (draw_molecule's output) in one picture,
+/// `columns` per row, left to right then top to bottom. Throws InputError for no panel, panels
+/// of different sizes, or bytes that are not a drawing of `format`.
+std::string draw_grid(const std::vector<std::string>& panels, int columns, ImageFormat format);
 
 /// PNG for a path ending in ".png", SVG for ".svg"; throws InputError otherwise.
 ImageFormat image_format_for(const std::string& path);

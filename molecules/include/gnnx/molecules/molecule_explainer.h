@@ -1,0 +1,99 @@
+#pragma once
+// Explaining molecules for pipelines: RDKit molecules in, per-atom and per-bond importances, the
+// prediction, the explanation fragment and drawings (PNG/SVG bytes) out, with no tensors in sight.
+// A MoleculeExplainer loads a property model written by `gnnx train --data` once and explains
+// any number of molecules, batched (one disjoint union of molecular graphs per explainer call).
+//
+// Example:
+//   gnnx::molecules::MoleculeExplainer explainer("bbbp.gnnx", "grad-cam");
+//   auto mol = gnnx::molecules::smiles_to_mol("O=[N+]([O-])c1ccccc1");  // any RDKit::ROMol
+//   gnnx::molecules::MoleculeExplanation e = explainer.explain(*mol);
+//   e.prediction; e.atoms; e.bonds; e.fragment.smiles;
+//   std::string png = explainer.draw(*mol, e, gnnx::molecules::ImageFormat::kPng);
+
+#include <gnnx/explainers/explainer.h>
+#include <gnnx/molecules/draw.h>
+#include <gnnx/molecules/featurize.h>
+#include <gnnx/molecules/fragment.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace RDKit {
+class ROMol;
+}
+
+namespace gnnx::molecules {
+
+/// One molecule's explanation.
+struct MoleculeExplanation {
+  /// Binary task: the model's P(class 1); regression: the predicted value (label units).
+  double prediction = 0;
+  int64_t predicted_class = -1;  ///< binary task: 0 or 1; regression: -1
+  int64_t explained_class = -1;  ///< binary task: the class the importances are for
+  std::vector<double> atoms;     ///< [num_atoms] importance per RDKit atom
+  std::vector<double> bonds;     ///< [num_bonds] importance per RDKit bond
+  Fragment fragment;             ///< the explanation subgraph (fragment.h)
+  /// "grad-cam | p_np: P(1) = 0.912 | explaining class 1" (the drawings' legend line).
+  std::string legend;
+};
+
+/// Options of a MoleculeExplainer. Plain aggregate.
+struct MoleculeExplainerOptions {
+  std::string task;  ///< which task of a multi-task model; "" = the first
+  /// The explainer's options (epochs, samples, ...). Molecules are undirected: both directions
+  /// of a bond share one mask entry unless symmetric_edges is switched off.
+  explainers::MethodOptions method = undirected_defaults();
+  FragmentOptions fragment;
+  int64_t batch = 64;  ///< molecules per explainer call (>= 1)
+
+  static explainers::MethodOptions undirected_defaults() {
+    explainers::MethodOptions o;
+    o.symmetric_edges = true;
+    return o;
+  }
+};
+
+class MoleculeExplainer {
+ public:
+  /// Loads `model_path` (from `gnnx train --data`) and makes explainer `method` (a name of
+  /// explainers::methods()). Throws InputError for an unreadable or non-molecule model file, an
+  /// unknown task or method.
+  MoleculeExplainer(const std::string& model_path, const std::string& method,
+                    const MoleculeExplainerOptions& options = MoleculeExplainerOptions());
+  ~MoleculeExplainer();
+  MoleculeExplainer(MoleculeExplainer&&) noexcept;
+  MoleculeExplainer& operator=(MoleculeExplainer&&) noexcept;
+
+  /// Explains one molecule. Throws InputError when the model cannot featurise it (an element
+  /// outside a fixed element list) or the method cannot explain the model.
+  MoleculeExplanation explain(const RDKit::ROMol& mol);
+  /// Explains molecules in batches of options.batch; results in input order. Same numbers as
+  /// one at a time up to float rounding. Throws like explain() for the first bad molecule.
+  std::vector<MoleculeExplanation> explain(const std::vector<const RDKit::ROMol*>& mols);
+  /// The same for molecules already featurised with featurizer() (graphs[i] from mols[i]).
+  std::vector<MoleculeExplanation> explain(const std::vector<const RDKit::ROMol*>& mols,
+                                           const std::vector<MolGraph>& graphs);
+
+  /// The model's predictions alone (as MoleculeExplanation::prediction), batched.
+  std::vector<double> predict(const std::vector<const RDKit::ROMol*>& mols);
+  std::vector<double> predict(const std::vector<MolGraph>& graphs);
+
+  /// The picture of an explanation: importances on atoms and bonds, the fragment outlined, the
+  /// legend line (options.legend, when empty, becomes e.legend).
+  std::string draw(const RDKit::ROMol& mol, const MoleculeExplanation& e, ImageFormat format,
+                   DrawOptions options = DrawOptions()) const;
+
+  const FeaturizerOptions& featurizer() const;
+  const std::string& task() const;
+  const std::string& method() const;
+  bool regression() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gnnx::molecules

@@ -1,0 +1,185 @@
+// MoleculeExplainer (see molecule_explainer.h): a property model seen through one task, its
+// featuriser, and an explainer, mapping explanations back to RDKit atoms and bonds.
+
+#include <GraphMol/ROMol.h>
+#include <gnnx/gnn/error.h>
+#include <gnnx/gnn/model_file.h>
+#include <gnnx/gnn/property_training.h>
+#include <gnnx/molecules/molecule_explainer.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+namespace gnnx::molecules {
+namespace {
+
+std::vector<double> to_vector(const torch::Tensor& t) {
+  const torch::Tensor c = t.to(torch::kDouble).contiguous();
+  return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
+}
+
+}  // namespace
+
+struct MoleculeExplainer::Impl {
+  std::shared_ptr<gnn::GnnModel> view;  // gnn::single_task_view of the file's model
+  FeaturizerOptions featurizer;
+  gnn::PropertyKind kind = gnn::PropertyKind::kBinary;
+  std::string task, method;
+  MoleculeExplainerOptions options;
+  std::unique_ptr<explainers::Explainer> explainer;
+
+  /// P(class 1) of a binary task from the view's two logits; the value of a regression task.
+  double prediction_of(const torch::Tensor& output_row) const {
+    return kind == gnn::PropertyKind::kBinary ? torch::softmax(output_row, 0)[1].item<double>()
+                                              : output_row[0].item<double>();
+  }
+
+  std::string legend(const MoleculeExplanation& e) const {
+    char text[320];
+    if (kind == gnn::PropertyKind::kBinary) {
+      std::snprintf(text, sizeof text, "%s | %s: P(1) = %.3f | explaining class %lld",
+                    method.c_str(), task.c_str(), e.prediction,
+                    static_cast<long long>(e.explained_class));
+    } else {
+      std::snprintf(text, sizeof text, "%s | %s = %.3f", method.c_str(), task.c_str(),
+                    e.prediction);
+    }
+    return text;
+  }
+};
+
+MoleculeExplainer::MoleculeExplainer(const std::string& model_path, const std::string& method,
+                                     const MoleculeExplainerOptions& options)
+    : impl_(std::make_unique<Impl>()) {
+  if (options.batch < 1) throw InputError("MoleculeExplainer: batch must be >= 1");
+  const gnn::ModelFile file = gnn::load_model(model_path);
+  auto get = [&](const std::string& key) {
+    auto it = file.metadata.find(key);
+    if (it == file.metadata.end()) {
+      throw InputError("model '" + model_path + "' is not a molecule model (no '" + key +
+                       "'): train it with gnnx train --data");
+    }
+    return it->second;
+  };
+  Impl& m = *impl_;
+  m.kind = gnn::parse_property_kind(get("property.kind"));
+  std::vector<std::string> tasks;
+  std::stringstream in(get("property.tasks"));
+  for (std::string t; std::getline(in, t, ',');) tasks.push_back(t);
+  m.featurizer = FeaturizerOptions::from_metadata(file.metadata);
+  int64_t index = 0;
+  if (!options.task.empty()) {
+    auto it = std::find(tasks.begin(), tasks.end(), options.task);
+    if (it == tasks.end()) {
+      std::string names;
+      for (const auto& t : tasks) names += (names.empty() ? "" : ", ") + t;
+      throw InputError("task '" + options.task + "' is not a task of the model (tasks: " + names +
+                       ")");
+    }
+    index = it - tasks.begin();
+  }
+  m.task = tasks.at(index);
+  m.view = gnn::single_task_view(*file.model, index, m.kind);
+  m.method = method;
+  m.options = options;
+  m.explainer = explainers::make_explainer(method, options.method);
+}
+
+MoleculeExplainer::~MoleculeExplainer() = default;
+MoleculeExplainer::MoleculeExplainer(MoleculeExplainer&&) noexcept = default;
+MoleculeExplainer& MoleculeExplainer::operator=(MoleculeExplainer&&) noexcept = default;
+
+MoleculeExplanation MoleculeExplainer::explain(const RDKit::ROMol& mol) {
+  return explain(std::vector<const RDKit::ROMol*>{&mol}).front();
+}
+
+std::vector<MoleculeExplanation> MoleculeExplainer::explain(
+    const std::vector<const RDKit::ROMol*>& mols) {
+  std::vector<MolGraph> graphs;
+  graphs.reserve(mols.size());
+  for (const RDKit::ROMol* mol : mols) graphs.push_back(molecules::featurize(*mol, impl_->featurizer));
+  return explain(mols, graphs);
+}
+
+std::vector<MoleculeExplanation> MoleculeExplainer::explain(
+    const std::vector<const RDKit::ROMol*>& mols, const std::vector<MolGraph>& mol_graphs) {
+  if (mols.size() != mol_graphs.size()) {
+    throw InputError("MoleculeExplainer::explain: " + std::to_string(mols.size()) +
+                     " molecules but " + std::to_string(mol_graphs.size()) + " graphs");
+  }
+  const Impl& m = *impl_;
+  std::vector<MoleculeExplanation> results;
+  results.reserve(mols.size());
+  const auto batch = static_cast<size_t>(m.options.batch);
+  for (size_t begin = 0; begin < mols.size(); begin += batch) {
+    const size_t end = std::min(mols.size(), begin + batch);
+    std::vector<gnn::Graph> graphs;
+    for (size_t i = begin; i < end; ++i) graphs.push_back(mol_graphs[i].graph);
+    const torch::Tensor outputs = gnn::predict_graphs(*m.view, graphs);
+    const std::vector<explainers::Explanation> explanations =
+        m.explainer->explain_graphs(*m.view, graphs);
+    for (size_t i = begin; i < end; ++i) {
+      const explainers::Explanation& ex = explanations.at(i - begin);
+      const gnn::Graph& g = graphs[i - begin];
+      MoleculeExplanation e;
+      e.prediction = m.prediction_of(outputs[i - begin]);
+      if (m.kind == gnn::PropertyKind::kBinary) {
+        e.predicted_class = ex.predicted_class;
+        e.explained_class = ex.explained_class;
+      }
+      const std::vector<double> nodes = ex.node_mask.defined()
+                                            ? to_vector(ex.dense_node_mask(g.num_nodes()))
+                                            : std::vector<double>();
+      const std::vector<double> edges = ex.edge_mask.defined()
+                                            ? to_vector(ex.dense_edge_mask(g.num_edges()))
+                                            : std::vector<double>();
+      AtomBondValues values = to_atoms_and_bonds(mol_graphs[i], nodes, edges);
+      e.atoms = std::move(values.atoms);
+      e.bonds = std::move(values.bonds);
+      e.fragment = explanation_fragment(*mols[i], e.atoms, m.options.fragment);
+      e.legend = m.legend(e);
+      results.push_back(std::move(e));
+    }
+  }
+  return results;
+}
+
+std::vector<double> MoleculeExplainer::predict(const std::vector<const RDKit::ROMol*>& mols) {
+  std::vector<MolGraph> graphs;
+  graphs.reserve(mols.size());
+  for (const RDKit::ROMol* mol : mols) graphs.push_back(molecules::featurize(*mol, impl_->featurizer));
+  return predict(graphs);
+}
+
+std::vector<double> MoleculeExplainer::predict(const std::vector<MolGraph>& mol_graphs) {
+  const Impl& m = *impl_;
+  std::vector<double> out;
+  out.reserve(mol_graphs.size());
+  const auto batch = static_cast<size_t>(m.options.batch);
+  for (size_t begin = 0; begin < mol_graphs.size(); begin += batch) {
+    const size_t end = std::min(mol_graphs.size(), begin + batch);
+    std::vector<gnn::Graph> graphs;
+    for (size_t i = begin; i < end; ++i) graphs.push_back(mol_graphs[i].graph);
+    const torch::Tensor outputs = gnn::predict_graphs(*m.view, graphs);
+    for (size_t i = begin; i < end; ++i) out.push_back(m.prediction_of(outputs[i - begin]));
+  }
+  return out;
+}
+
+std::string MoleculeExplainer::draw(const RDKit::ROMol& mol, const MoleculeExplanation& e,
+                                    ImageFormat format, DrawOptions options) const {
+  if (options.legend.empty()) options.legend = e.legend;
+  options.outline_atoms = e.fragment.atoms;
+  options.outline_bonds = e.fragment.bonds;
+  return draw_molecule(mol, e.atoms, e.bonds, options, format);
+}
+
+const FeaturizerOptions& MoleculeExplainer::featurizer() const { return impl_->featurizer; }
+const std::string& MoleculeExplainer::task() const { return impl_->task; }
+const std::string& MoleculeExplainer::method() const { return impl_->method; }
+bool MoleculeExplainer::regression() const {
+  return impl_->kind == gnn::PropertyKind::kRegression;
+}
+
+}  // namespace gnnx::molecules
