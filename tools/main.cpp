@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
   } catch (const gnnx::InputError& e) {
     return fail(kExitUsage, e.what());
   } catch (const c10::Error& e) {
+  add_generate_command(app, globals);
     return fail(kExitUsage, first_line(e.what_without_backtrace()));
   } catch (const std::exception& e) {
     return fail(kExitFailure, e.what());

@@ -23,6 +23,10 @@ void add_explain_command(CLI::App& app, const GlobalOptions& globals);
 /// `gnnx evaluate --dataset D --method NAME|all ...`: scores against the ground truth.
 void add_evaluate_command(CLI::App& app, const GlobalOptions& globals);
 
+/// `gnnx generate --model M --class C --out F ...`: XGNN, the graphs a classifier finds most
+/// typical of a class (molecules: SMILES and an RDKit grid; plain graphs: Graphviz).
+void add_generate_command(CLI::App& app, const GlobalOptions& globals);
+
 #ifdef GNNX_WITH_RDKIT
 /// `gnnx explain-mol --model M --method NAME (--smiles S --out F.png | --input F --output F.jsonl)`:
 /// explanations of a molecule property model drawn on the molecule, or as JSON lines.

@@ -1,0 +1,173 @@
+// `gnnx generate`: XGNN model-level explanations — trains a graph generator for one class of a
+// graph classifier and writes the best distinct graphs it builds (molecules: canonical SMILES
+// and an RDKit grid picture; plain graphs: a Graphviz picture), with the model's probabilities.
+
+#include <gnnx/explainers/xgnn.h>
+#include <gnnx/gnn/atomic_file.h>
+#include <gnnx/gnn/error.h>
+#include <gnnx/gnn/model_file.h>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/progress.h"
+#include "cli/xgnn_setup.h"
+#include "commands/commands.h"
+
+namespace gnnx::tools {
+namespace {
+
+struct GenerateArgs {
+  std::string model;
+  int64_t target_class = -1;
+  std::string out;
+  bool json = false;
+  std::string node_types;   // molecules: comma-separated elements (default: the featurizer's)
+  int64_t max_degree = 4;   // plain graphs
+  explainers::XgnnOptions options;
+};
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+XgnnSetup setup_for(const gnn::ModelFile& file, const GenerateArgs& args) {
+  if (is_molecule_model(file)) {
+#ifdef GNNX_WITH_RDKIT
+    return molecule_setup(file, split_list(args.node_types));
+#else
+    throw InputError("generate: '" + args.model + "' is a molecule model; this gnnx was built "
+                     "without RDKit (GNNX_WITH_RDKIT=OFF)");
+#endif
+  }
+  return plain_graph_setup(file, args.max_degree);
+}
+
+nlohmann::ordered_json graph_json(const explainers::ScoredGraph& scored, const XgnnSetup& setup) {
+  nlohmann::ordered_json nodes = nlohmann::ordered_json::array();
+  for (int64_t t : scored.graph.types) nodes.push_back(setup.type_names[t]);
+  nlohmann::ordered_json edges = nlohmann::ordered_json::array();
+  for (const auto& e : scored.graph.edges) edges.push_back({e[0], e[1]});
+  nlohmann::ordered_json j;
+  j["probability"] = scored.probability;
+  if (setup.molecular) j["smiles"] = setup.smiles(scored.graph);
+  j["nodes"] = nodes;
+  j["edges"] = edges;
+  return j;
+}
+
+void run(GenerateArgs args, const GlobalOptions& globals) {
+  gnn::check_writable_path(args.out);
+  const gnn::ModelFile file = gnn::load_model(args.model);
+  const XgnnSetup setup = setup_for(file, args);
+  setup.check_output(args.out);
+
+  ProgressBar bar("xgnn", args.options.iterations, /*enabled=*/!globals.quiet);
+  if (bar.active()) {
+    args.options.on_iteration = [&bar](int64_t done, int64_t, double reward) {
+      char status[48];
+      std::snprintf(status, sizeof status, "reward %.3f", reward);
+      bar.update(done, status);
+    };
+  }
+  const explainers::XgnnResult result =
+      explainers::run_xgnn(*setup.model, args.target_class, setup.type_names, setup.featurizer,
+                           setup.rules, args.options);
+  bar.finish();
+  if (result.graphs.empty()) {
+    throw Error("generate: the generator built no valid graph with " +
+                std::to_string(args.options.max_nodes) + " nodes (try more --iterations)");
+  }
+  try {
+    setup.draw(result.graphs, args.out);
+  } catch (const InputError&) {
+    throw;
+  } catch (const Error& e) {
+    throw InputError(e.what());  // an output path that cannot be written is the user's input
+  }
+
+  double mean = 0;
+  for (const auto& g : result.graphs) mean += g.probability;
+  mean /= static_cast<double>(result.graphs.size());
+  if (args.json) {
+    nlohmann::ordered_json graphs = nlohmann::ordered_json::array();
+    for (const auto& g : result.graphs) graphs.push_back(graph_json(g, setup));
+    const nlohmann::ordered_json j = {
+        {"model", args.model},         {"class", args.target_class},
+        {"max_nodes", args.options.max_nodes}, {"seed", args.options.seed},
+        {"iterations", args.options.iterations}, {"node_types", setup.type_names},
+        {"graphs", graphs},            {"distinct", result.graphs.size()},
+        {"mean_probability", mean},    {"actions", result.actions},
+        {"invalid_actions", result.invalid_actions}, {"graphs_scored", result.graphs_scored},
+        {"seconds", result.seconds},   {"out", args.out}};
+    std::cout << j.dump() << "\n";
+    return;
+  }
+  std::printf("XGNN: class %lld, max %lld nodes, %zu distinct graphs, mean p = %.4f (%.1f s)\n",
+              static_cast<long long>(args.target_class),
+              static_cast<long long>(args.options.max_nodes), result.graphs.size(), mean,
+              result.seconds);
+  for (const auto& g : result.graphs) {
+    std::printf("  p = %.4f  %s\n", g.probability,
+                setup.molecular ? setup.smiles(g.graph).c_str()
+                                : (std::to_string(g.graph.num_nodes()) + " nodes, " +
+                                   std::to_string(g.graph.num_edges()) + " edges")
+                                      .c_str());
+  }
+  std::printf("saved %s\n", args.out.c_str());
+}
+
+}  // namespace
+
+void add_generate_command(CLI::App& app, const GlobalOptions& globals) {
+  auto args = std::make_shared<GenerateArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "generate", "XGNN: generate the graphs a graph classifier finds most typical of a class");
+  cmd->add_option("--model", args->model, "Model file (graph classifier)")->required();
+  cmd->add_option("--class", args->target_class, "Class to explain")->required();
+  cmd->add_option("--out", args->out,
+                  "Picture of the best graphs: molecules .png/.svg (RDKit grid), graphs "
+                  ".svg/.png/.pdf/.dot (Graphviz)")
+      ->required();
+  cmd->add_option("--max-nodes", args->options.max_nodes, "Largest graph built")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{2}, int64_t{100}));
+  cmd->add_option("--num", args->options.num_results, "Distinct graphs returned")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{1000}));
+  cmd->add_option("--seed", args->options.seed, "Seed of the policy and its actions")
+      ->capture_default_str();
+  cmd->add_option("--iterations", args->options.iterations, "Training episodes")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{100000}));
+  cmd->add_option("--max-steps", args->options.max_steps, "Actions per episode")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{10000}));
+  cmd->add_option("--rollouts", args->options.rollouts, "Monte-Carlo rollouts per action")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{1000}));
+  cmd->add_option("--min-nodes", args->options.min_nodes,
+                  "Smallest graph returned (default: --max-nodes)")
+      ->check(CLI::Range(int64_t{0}, int64_t{100}));
+  cmd->add_option("--node-types", args->node_types,
+                  "Molecules: candidate elements, comma-separated (default: the model's)");
+  cmd->add_option("--max-degree", args->max_degree, "Plain graphs: largest node degree")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{1000}));
+  cmd->add_flag("--json", args->json, "Print the graphs as one JSON object");
+  cmd->callback([args, &globals] { run(*args, globals); });
+}
+
+}  // namespace gnnx::tools
