@@ -1,6 +1,7 @@
 // XGNN on molecules: the RDKit valence rule, SMILES of generated graphs, and a generator run
 // that must never return a molecule RDKit cannot sanitise.
 
+#include <GraphMol/RWMol.h>
 #include <gnnx/explainers/xgnn.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/models.h>
