@@ -196,7 +196,8 @@ Model load_molecule_model(const std::string& path, const Prepared& p, const Benc
     return it == file.metadata.end() ? std::string() : it->second;
   };
   const std::string why = "model '" + path + "' cannot be evaluated on " + b.name + ": ";
-  if (value("property.kind") != "binary") {
+  const std::string kind = value("property.kind");  // gnn::to_string(PropertyKind)
+  if (kind != "classification" && kind != "binary") {
     throw InputError(why + "it is not a binary molecule classifier (train one with gnnx train "
                      "--data FILE)");
   }
