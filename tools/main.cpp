@@ -7,6 +7,7 @@
 #include "cli/torch_warnings.h"
 #include "commands/commands.h"
 
+#include <gnnx/gnn/device.h>
 #include <gnnx/gnn/error.h>
 
 #include <ATen/Parallel.h>
@@ -50,13 +51,28 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 4096));
   app.add_flag("-q,--quiet", globals.quiet, "No progress output on stderr");
+  app.add_option("--device", globals.device,
+                 "cpu, cuda or cuda:N: where training and GNNExplainer run")
+      ->capture_default_str();
   // Runs after parsing and before the subcommand's callback.
-  app.parse_complete_callback([&globals] { at::set_num_threads(globals.threads); });
+  app.parse_complete_callback([&app, &globals] {
+    at::set_num_threads(globals.threads);
+    gnnx::gnn::resolve_device(globals.device);  // no GPU, no CUDA build: InputError, exit 2
+    const auto used = app.get_subcommands();
+    if (globals.device != "cpu" && !used.empty()) {
+      const std::string name = used.front()->get_name();
+      if (name != "train" && name != "explain" && name != "evaluate") {
+        throw gnnx::InputError("--device " + globals.device +
+                               ": only train, explain and evaluate run on a GPU, not " + name);
+      }
+    }
+  });
 
   add_datasets_command(app, globals);
   add_train_command(app, globals);
   add_explain_command(app, globals);
   add_evaluate_command(app, globals);
+  add_generate_command(app, globals);
 #ifdef GNNX_WITH_RDKIT
   add_explain_mol_command(app, globals);
 #endif
@@ -72,7 +88,6 @@ int main(int argc, char** argv) {
   } catch (const gnnx::InputError& e) {
     return fail(kExitUsage, e.what());
   } catch (const c10::Error& e) {
-  add_generate_command(app, globals);
     return fail(kExitUsage, first_line(e.what_without_backtrace()));
   } catch (const std::exception& e) {
     return fail(kExitFailure, e.what());

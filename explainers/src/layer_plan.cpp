@@ -95,16 +95,21 @@ torch::Tensor LayerPlan::target_logits(const torch::Tensor& x,
   // Dropout would make the rows depend on the pass; explainers run the model in eval mode.
   TORCH_CHECK(!model_->is_training() || model_->spec().dropout == 0,
               "LayerPlan: the model must be in eval mode");
-  torch::Tensor h = x.index_select(0, order_.slice(0, 0, layer_adj_.front().num_nodes()));
+  // A model on a GPU computes there; the copies are differentiable, so the mask (with x's
+  // device) gets its gradient, and the logits come back to x's device.
+  const torch::Device device = gnn::model_device(*model_);
+  torch::Tensor h =
+      x.index_select(0, order_.slice(0, 0, layer_adj_.front().num_nodes())).to(device);
   std::vector<torch::Tensor> at_targets;
   for (size_t l = 0; l < layer_adj_.size(); ++l) {
-    const auto weight =
-        edge_weight.defined() ? edge_weight.index_select(0, layer_edges_[l]) : torch::Tensor();
+    const auto weight = edge_weight.defined()
+                            ? edge_weight.index_select(0, layer_edges_[l]).to(device)
+                            : torch::Tensor();
     h = at::relu(model_->convs[l]->forward(h, layer_adj_[l], weight)).slice(0, 0, layer_rows_[l]);
     at_targets.push_back(h.slice(0, 0, num_targets_));
   }
   const auto features = model_->spec().concat ? torch::cat(at_targets, 1) : at_targets.back();
-  return gnn::dense_linear(features, model_->head->weight, model_->head->bias);
+  return gnn::dense_linear(features, model_->head->weight, model_->head->bias).to(x.device());
 }
 
 }  // namespace gnnx::explainers

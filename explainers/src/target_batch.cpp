@@ -90,10 +90,19 @@ TargetBatch make_graph_batch(const std::vector<gnn::Graph>& graphs,
 
 torch::Tensor target_logits(gnn::GnnModel& model, const TargetBatch& batch,
                             const torch::Tensor& x, const torch::Tensor& edge_weight) {
+  // A model on another device (a GPU) computes there; the copies are differentiable, so a mask
+  // that lives with x still receives its gradient, and the logits come back to x's device.
+  const torch::Device device = gnn::model_device(model);
+  const auto there = [&](const torch::Tensor& t) { return t.defined() ? t.to(device) : t; };
+  torch::Tensor logits;
   if (batch.task == gnn::Task::kNodeClassification) {
-    return model.logits(x, batch.adj, edge_weight).index_select(0, batch.target_pos);
+    logits = model.logits(there(x), batch.adj, there(edge_weight))
+                 .index_select(0, there(batch.target_pos));
+  } else {
+    logits = model.logits(there(x), batch.adj, there(edge_weight), there(batch.part),
+                          batch.num_parts());
   }
-  return model.logits(x, batch.adj, edge_weight, batch.part, batch.num_parts());
+  return logits.to(x.device());
 }
 
 std::vector<Explanation> split_explanations(const TargetBatch& batch, const std::string& method,

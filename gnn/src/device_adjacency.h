@@ -18,6 +18,15 @@ struct DeviceAdjacency {
   torch::Tensor csr_perm;        ///< [E] int64: CSR entry -> edge id
   torch::Tensor edge_norm_csr;   ///< [E] float64, CSR order
   torch::Tensor self_norm;       ///< [N] float64
+  /// The same two in float32, so that a float layer call launches no conversion.
+  torch::Tensor edge_norm_csr_float, self_norm_float;
+
+  const torch::Tensor& edge_norm_as(torch::ScalarType type) const {
+    return type == torch::kFloat ? edge_norm_csr_float : edge_norm_csr;
+  }
+  const torch::Tensor& self_norm_as(torch::ScalarType type) const {
+    return type == torch::kFloat ? self_norm_float : self_norm;
+  }
   std::shared_ptr<const CudaPattern> cuda;  ///< null on the CPU
 };
 

@@ -54,6 +54,8 @@ const detail::DeviceAdjacency& GcnAdjacency::on_device(torch::Device device) con
   entry->csr_perm = csr_.perm.to(device);
   entry->edge_norm_csr = edge_norm_.index_select(0, csr_.perm).to(device);
   entry->self_norm = self_norm_.to(device);
+  entry->edge_norm_csr_float = entry->edge_norm_csr.to(torch::kFloat);
+  entry->self_norm_float = entry->self_norm.to(torch::kFloat);
   if (device.is_cuda()) entry->cuda = detail::make_cuda_pattern(*this, device);
   device_cache_->entries.push_back(entry);
   return *entry;
@@ -94,9 +96,9 @@ torch::Tensor gcn_propagate(const GcnAdjacency& adj, const torch::Tensor& x,
   const auto& on = adj.on_device(x.device());
   torch::Tensor values, diag;
   if (!edge_weight.defined() || mode == EdgeWeightMode::kMask) {
-    values = on.edge_norm_csr.to(dtype);
+    values = on.edge_norm_as(dtype).to(dtype);  // a no-op for float and double
     if (edge_weight.defined()) values = values * edge_weight.to(dtype).index_select(0, on.csr_perm);
-    diag = on.self_norm.to(dtype);
+    diag = on.self_norm_as(dtype).to(dtype);
     return csr_spmm(adj, values, diag, x);
   }
   const auto w = edge_weight.to(dtype);

@@ -233,3 +233,12 @@ torch::Tensor readout(const torch::Tensor& h, const torch::Tensor& batch, int64_
 }
 
 }  // namespace gnnx::gnn
+
+namespace gnnx::gnn {
+
+torch::Device model_device(const torch::nn::Module& model) {
+  const auto params = model.parameters();
+  return params.empty() ? torch::Device(torch::kCPU) : params.front().device();
+}
+
+}  // namespace gnnx::gnn

@@ -105,6 +105,7 @@ torch::ScalarType weight_dtype(const torch::nn::Module& model) {
   return params.empty() ? torch::kFloat : params.front().scalar_type();
 }
 
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -121,29 +122,30 @@ struct PreparedBatch {
 };
 
 PreparedBatch prepare(const std::vector<Graph>& graphs, const std::vector<int64_t>& ids,
-                      const torch::Tensor& labels, torch::ScalarType dtype) {
+                      const torch::Tensor& labels, torch::ScalarType dtype, torch::Device device) {
   std::vector<Graph> members;
   members.reserve(ids.size());
   for (int64_t id : ids) members.push_back(graphs[id]);
   Batch b = make_batch(members);
   PreparedBatch out;
-  out.x = b.graph.x().to(dtype);
+  out.x = b.graph.x().to(device, dtype);
   out.adj = GcnAdjacency(b.graph);
-  out.batch = b.batch;
+  out.batch = b.batch.to(device);
   out.num_graphs = b.num_graphs();
-  out.labels = labels.index_select(0, torch::tensor(ids, torch::kLong));
+  out.labels = labels.index_select(0, torch::tensor(ids, torch::kLong)).to(device);
   return out;
 }
 
 /// The eval batches of one part of the split, in chunks of kEvalBatchGraphs.
 std::vector<PreparedBatch> prepare_eval(const std::vector<Graph>& graphs,
                                         const torch::Tensor& part, const torch::Tensor& labels,
-                                        torch::ScalarType dtype) {
+                                        torch::ScalarType dtype, torch::Device device) {
   const auto* ids = part.data_ptr<int64_t>();
   std::vector<PreparedBatch> batches;
   for (int64_t begin = 0; begin < part.numel(); begin += kEvalBatchGraphs) {
     const int64_t end = std::min(part.numel(), begin + kEvalBatchGraphs);
-    batches.push_back(prepare(graphs, std::vector<int64_t>(ids + begin, ids + end), labels, dtype));
+    batches.push_back(
+        prepare(graphs, std::vector<int64_t>(ids + begin, ids + end), labels, dtype, device));
   }
   return batches;
 }
@@ -236,14 +238,18 @@ TrainResult train_node_classifier(GnnModel& model, const Graph& graph,
   torch::manual_seed(options.seed);
   TrainResult result;
   result.split = stratified_split(y, options.train_fraction, options.val_fraction, options.seed);
-  const Split& split = result.split;
-  const torch::Tensor y_train = y.index_select(0, split.train);
-  const torch::Tensor y_val = y.index_select(0, split.val);
+  // Training runs on the model's device; result.split stays on the CPU.
+  const torch::Device device = model_device(model);
+  const Split split{result.split.train.to(device), result.split.val.to(device),
+                    result.split.test.to(device)};
+  const torch::Tensor y_on = y.to(device);
+  const torch::Tensor y_train = y_on.index_select(0, split.train);
+  const torch::Tensor y_val = y_on.index_select(0, split.val);
   // Without a validation set, selection falls back to the training set.
   const torch::Tensor& select_ids = split.val.numel() ? split.val : split.train;
-  const torch::Tensor y_select = y.index_select(0, select_ids);
+  const torch::Tensor y_select = y_on.index_select(0, select_ids);
 
-  const torch::Tensor x = graph.x().to(weight_dtype(model));
+  const torch::Tensor x = graph.x().to(device, weight_dtype(model));
   const GcnAdjacency adj(graph);
   torch::optim::Adam optimizer(
       model.parameters(), torch::optim::AdamOptions(options.lr).weight_decay(options.weight_decay));
@@ -288,7 +294,7 @@ TrainResult train_node_classifier(GnnModel& model, const Graph& graph,
   result.train_accuracy = accuracy(logits.index_select(0, split.train), y_train);
   result.val_accuracy = accuracy(logits.index_select(0, split.val), y_val);
   result.test_accuracy =
-      accuracy(logits.index_select(0, split.test), y.index_select(0, split.test));
+      accuracy(logits.index_select(0, split.test), y_on.index_select(0, split.test));
   result.seconds = seconds_since(start);
   return result;
 }
@@ -319,9 +325,10 @@ TrainResult train_graph_classifier(GnnModel& model, const std::vector<Graph>& gr
       stratified_split(labels, options.train_fraction, options.val_fraction, options.seed);
   const Split& split = result.split;
   const torch::ScalarType dtype = weight_dtype(model);
+  const torch::Device device = model_device(model);
   const torch::Tensor& select_part = split.val.numel() ? split.val : split.train;
   const std::vector<PreparedBatch> select_batches =
-      prepare_eval(graphs, select_part, labels, dtype);
+      prepare_eval(graphs, select_part, labels, dtype, device);
 
   // A stream of its own, so that the epoch order does not repeat the split's draws.
   std::mt19937_64 rng(options.seed ^ 0x9E3779B97F4A7C15ull);
@@ -339,7 +346,8 @@ TrainResult train_graph_classifier(GnnModel& model, const std::vector<Graph>& gr
     for (size_t begin = 0; begin < order.size(); begin += options.batch_size) {
       const size_t end = std::min(order.size(), begin + static_cast<size_t>(options.batch_size));
       const PreparedBatch b = prepare(
-          graphs, std::vector<int64_t>(order.begin() + begin, order.begin() + end), labels, dtype);
+          graphs, std::vector<int64_t>(order.begin() + begin, order.begin() + end), labels, dtype,
+          device);
       optimizer.zero_grad();
       const torch::Tensor loss = torch::nn::functional::cross_entropy(
           model.logits(b.x, b.adj, {}, b.batch, b.num_graphs), b.labels);
@@ -360,9 +368,9 @@ TrainResult train_graph_classifier(GnnModel& model, const std::vector<Graph>& gr
   }
 
   restore(model, best_weights);
-  result.train_accuracy = evaluate(model, prepare_eval(graphs, split.train, labels, dtype)).accuracy;
-  result.val_accuracy = evaluate(model, prepare_eval(graphs, split.val, labels, dtype)).accuracy;
-  result.test_accuracy = evaluate(model, prepare_eval(graphs, split.test, labels, dtype)).accuracy;
+  result.train_accuracy = evaluate(model, prepare_eval(graphs, split.train, labels, dtype, device)).accuracy;
+  result.val_accuracy = evaluate(model, prepare_eval(graphs, split.val, labels, dtype, device)).accuracy;
+  result.test_accuracy = evaluate(model, prepare_eval(graphs, split.test, labels, dtype, device)).accuracy;
   model.eval();
   result.seconds = seconds_since(start);
   return result;

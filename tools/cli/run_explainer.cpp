@@ -28,11 +28,35 @@ std::vector<int64_t> eval_targets(const datasets::Dataset& ds) {
   return std::vector<int64_t>(t.data_ptr<int64_t>(), t.data_ptr<int64_t>() + t.numel());
 }
 
+torch::Device explainer_device(const std::string& method, torch::Device requested) {
+  return method == "gnnexplainer" ? requested : torch::Device(torch::kCPU);
+}
+
+namespace {
+
+/// Moves a model to a device for one scope and back to the CPU after it, also on an exception.
+class ModelOnDevice {
+ public:
+  ModelOnDevice(gnn::GnnModel& model, torch::Device device) : model_(model) {
+    if (!device.is_cpu()) model_.to(device);
+  }
+  ~ModelOnDevice() { model_.to(torch::kCPU); }
+  ModelOnDevice(const ModelOnDevice&) = delete;
+  ModelOnDevice& operator=(const ModelOnDevice&) = delete;
+
+ private:
+  gnn::GnnModel& model_;
+};
+
+}  // namespace
+
 std::vector<explainers::Explanation> run_explainer(const std::string& method,
                                                    explainers::MethodOptions options,
                                                    gnn::GnnModel& model,
                                                    const datasets::Dataset& ds,
-                                                   const std::vector<int64_t>& ids, bool quiet) {
+                                                   const std::vector<int64_t>& ids, bool quiet,
+                                                   torch::Device device) {
+  const ModelOnDevice placed(model, explainer_device(method, device));
   ProgressBar bar("explain " + method, 1, /*enabled=*/!quiet);
   if (bar.active()) {
     options.progress = [&bar](int64_t done, int64_t total) {

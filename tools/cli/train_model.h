@@ -20,8 +20,10 @@ struct TrainedModel {
 };
 
 /// Builds the model `settings` describe for `ds` and trains it with `seed` (weights, split,
-/// dropout), showing a progress bar on a terminal unless `quiet`.
+/// dropout), showing a progress bar on a terminal unless `quiet`. Trains on `device`; the model
+/// comes back on the CPU.
 TrainedModel train_on_dataset(const datasets::Dataset& ds, const TrainDefaults& settings,
-                              uint64_t seed, bool quiet);
+                              uint64_t seed, bool quiet,
+                              torch::Device device = torch::Device(torch::kCPU));
 
 }  // namespace gnnx::tools

@@ -15,6 +15,7 @@
 
 #include <gnnx/datasets/synthetic.h>
 #include <gnnx/explainers/metrics.h>
+#include <gnnx/gnn/device.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/model_file.h>
 
@@ -50,6 +51,7 @@ struct Row {
   double auc = NAN, precision = NAN, motif = NAN, contrastivity = NAN, seconds = 0;
   explainers::FidelityScores fidelity;
   std::string error;  // a method that cannot explain this model (e.g. CAM without mean readout)
+  std::string device = "cpu";  // where the method ran
 };
 
 // Top-k for fidelity and sparsity: the directed edge count of the data set's motif.
@@ -80,26 +82,29 @@ double motif_recovery(const datasets::Dataset& ds,
 // Contrastivity (Pope et al. 2019): the same graphs explained for class 0 and for class 1; NaN
 // for node tasks, where the metric is not defined, and for methods without node maps.
 double contrastivity(const std::string& method, explainers::MethodOptions options,
-                     gnn::GnnModel& model, const datasets::Dataset& ds, bool quiet) {
+                     gnn::GnnModel& model, const datasets::Dataset& ds, bool quiet,
+                     torch::Device device) {
   if (ds.task != gnn::Task::kGraphClassification || ds.num_classes < 2) return NAN;
   std::vector<explainers::Explanation> per_class[2];
   for (int64_t c : {0, 1}) {
     options.explained_class = c;
-    per_class[c] = run_explainer(method, options, model, ds, eval_targets(ds), quiet);
+    per_class[c] = run_explainer(method, options, model, ds, eval_targets(ds), quiet, device);
   }
   if (per_class[0].empty() || !per_class[0].front().node_mask.defined()) return NAN;
   return explainers::contrastivity(per_class[0], per_class[1]);
 }
 
 Row evaluate_method(const std::string& method, const EvaluateArgs& args,
-                    const datasets::Dataset& ds, gnn::GnnModel& model, bool quiet) {
+                    const datasets::Dataset& ds, gnn::GnnModel& model, bool quiet,
+                    torch::Device device) {
   Row row;
   row.method = method;
+  row.device = explainer_device(method, device).str();
   const auto options = method_options(args.flags, gnn::is_undirected(ds.graphs.front()));
   const auto start = std::chrono::steady_clock::now();
   std::vector<explainers::Explanation> explanations;
   try {
-    explanations = run_explainer(method, options, model, ds, eval_targets(ds), quiet);
+    explanations = run_explainer(method, options, model, ds, eval_targets(ds), quiet, device);
   } catch (const InputError& e) {
     if (args.method != "all") throw;
     row.error = e.what();
@@ -114,7 +119,7 @@ Row evaluate_method(const std::string& method, const EvaluateArgs& args,
     row.fidelity = explainers::fidelity(model, ds.graphs, explanations, k);
     row.motif = motif_recovery(ds, explanations);
   }
-  row.contrastivity = contrastivity(method, options, model, ds, quiet);
+  row.contrastivity = contrastivity(method, options, model, ds, quiet, device);
   return row;
 }
 
@@ -134,7 +139,8 @@ nlohmann::ordered_json to_json(const Row& r, const EvaluateArgs& args, const std
                               {"sparsity", r.fidelity.sparsity},
                               {"motif_recovery", number(r.motif)},
                               {"contrastivity", number(r.contrastivity)},
-                              {"seconds", r.seconds}};
+                              {"seconds", r.seconds},
+                              {"device", r.device}};
   if (!r.error.empty()) j["error"] = r.error;
   return j;
 }
@@ -166,7 +172,8 @@ void run(const EvaluateArgs& args, const GlobalOptions& globals) {
   std::shared_ptr<gnn::GnnModel> model;
   std::string model_name = args.model;
   if (args.model.empty()) {
-    const auto trained = train_on_dataset(ds, train_defaults(args.dataset), args.seed, globals.quiet);
+    const auto trained = train_on_dataset(ds, train_defaults(args.dataset), args.seed,
+                                          globals.quiet, gnn::resolve_device(globals.device));
     model = trained.model;
     model_name = "(trained, test accuracy " + std::to_string(trained.result.test_accuracy).substr(0, 5) + ")";
   } else {
@@ -180,7 +187,10 @@ void run(const EvaluateArgs& args, const GlobalOptions& globals) {
     names.push_back(args.method);
   }
   std::vector<Row> rows;
-  for (const auto& name : names) rows.push_back(evaluate_method(name, args, ds, *model, globals.quiet));
+  const torch::Device device = gnn::resolve_device(globals.device);
+  for (const auto& name : names) {
+    rows.push_back(evaluate_method(name, args, ds, *model, globals.quiet, device));
+  }
 
   if (args.json) {
     if (args.method != "all") {

@@ -11,6 +11,7 @@
 #include <gnnx/explainers/explanation_json.h>
 #include <gnnx/explainers/render_graphviz.h>
 #include <gnnx/gnn/atomic_file.h>
+#include <gnnx/gnn/device.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/model_file.h>
 
@@ -80,7 +81,9 @@ void run(const ExplainArgs& args, const GlobalOptions& globals) {
 
   const auto options = method_options(args.flags, gnn::is_undirected(ds.graphs.front()));
   const auto start = std::chrono::steady_clock::now();
-  const auto explanations = run_explainer(args.method, options, *file.model, ds, ids, globals.quiet);
+  const torch::Device requested = gnn::resolve_device(globals.device);
+  const auto explanations =
+      run_explainer(args.method, options, *file.model, ds, ids, globals.quiet, requested);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -107,6 +110,7 @@ void run(const ExplainArgs& args, const GlobalOptions& globals) {
                                 {"method", args.method},
                                 {"targets", explanations.size()},
                                 {"seconds", seconds},
+                                {"device", explainer_device(args.method, requested).str()},
                                 {"out", args.out}};
     if (!args.render.empty()) j["render"] = args.render;
     std::cout << j.dump() << "\n";

@@ -184,6 +184,10 @@ TrainDefaults molecule_train_defaults() {
 
 void run_molecule_train(const MoleculeTrainArgs& args, const TrainDefaults& settings, uint64_t seed,
                         const std::string& out, bool json, const GlobalOptions& globals) {
+  if (globals.device != "cpu") {
+    throw InputError("--device " + globals.device +
+                     ": molecule training (--data) runs on the CPU; --device is for --dataset");
+  }
   const gnn::PropertyKind kind = gnn::parse_property_kind(args.task);
   const bool tu = datasets::is_tu_dataset(args.data);
   const TrainingData data = tu ? read_tu(args.data, kind) : read_table(args);

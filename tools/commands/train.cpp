@@ -17,6 +17,8 @@
 #include <gnnx/gnn/training.h>
 
 #include <CLI/CLI.hpp>
+#include <gnnx/gnn/device.h>
+
 #include <nlohmann/json.hpp>
 #include <torch/utils.h>
 #include <unistd.h>
@@ -109,7 +111,8 @@ void run(const TrainArgs& args, const GlobalOptions& globals) {
 
   const TrainDefaults settings = with_overrides(train_defaults(args.dataset), args);
 
-  const TrainedModel trained = train_on_dataset(ds, settings, args.seed, globals.quiet);
+  const TrainedModel trained = train_on_dataset(ds, settings, args.seed, globals.quiet,
+                                                gnn::resolve_device(globals.device));
   const gnn::ModelSpec& spec = trained.spec;
   const gnn::TrainOptions& options = trained.options;
   const gnn::TrainResult& result = trained.result;
@@ -159,6 +162,7 @@ void run(const TrainArgs& args, const GlobalOptions& globals) {
         {"bias_init", spec.bias_init},
         {"readout", gnn::to_string(spec.readout)},
         {"threads", globals.threads},
+        {"device", globals.device},
         {"seconds", result.seconds},
         {"out", args.out},
     };

@@ -1,6 +1,7 @@
 #include "cpu/spmm_kernel.h"
 
 #include "cpu/simd.h"
+#include "optional_ptr.h"
 
 #include <ATen/Parallel.h>
 
@@ -99,15 +100,6 @@ GNNX_SIMD_CLONES void sddmm_range_f64(const int64_t* rp, const int64_t* c, const
                                       const double* x, double* gv, double* gd, int64_t w,
                                       int64_t b, int64_t e) {
   sddmm_row_range(rp, c, g, x, gv, gd, w, b, e);
-}
-
-template <typename T>
-const T* optional_ptr(const torch::Tensor& t) {
-  return t.defined() && t.numel() > 0 ? t.data_ptr<T>() : nullptr;
-}
-template <typename T>
-T* optional_mut_ptr(torch::Tensor& t) {
-  return t.defined() && t.numel() > 0 ? t.data_ptr<T>() : nullptr;
 }
 
 }  // namespace

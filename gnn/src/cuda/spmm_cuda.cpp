@@ -3,6 +3,7 @@
 
 #include "cuda/spmm_cuda.h"
 #include "cuda/spmm_cuda_ops.h"
+#include "optional_ptr.h"
 
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
@@ -13,15 +14,6 @@ namespace {
 
 void check(cudaError_t status, const char* what) {
   TORCH_CHECK(status == cudaSuccess, "gnnx CUDA ", what, " failed: ", cudaGetErrorString(status));
-}
-
-template <typename T>
-const T* optional_ptr(const torch::Tensor& t) {
-  return t.defined() && t.numel() > 0 ? t.data_ptr<T>() : nullptr;
-}
-template <typename T>
-T* optional_mut_ptr(torch::Tensor& t) {
-  return t.defined() && t.numel() > 0 ? t.data_ptr<T>() : nullptr;
 }
 
 torch::Tensor scratch_for(const CudaCsr& csr, const torch::Tensor& like) {
@@ -90,11 +82,7 @@ SpmmGradients spmm_cuda_backward(const CudaCsr& transposed, const torch::Tensor&
                                  bool want_values) {
   const c10::cuda::CUDAGuard guard(x.device());
   SpmmGradients out;
-  torch::Tensor values_t;
-  if (want_x) {
-    out.x = torch::empty_like(x);
-    values_t = values.index_select(0, perm_t);
-  }
+  if (want_x) out.x = torch::empty_like(x);
   if (want_values) out.values = torch::empty_like(values);
   if (!want_x && !want_values) return out;
   auto scratch = want_x ? scratch_for(transposed, x) : torch::Tensor();
@@ -102,7 +90,7 @@ SpmmGradients spmm_cuda_backward(const CudaCsr& transposed, const torch::Tensor&
   with_dtype(x.scalar_type(), [&](auto zero) {
     using T = decltype(zero);
     check(cuda::spmm_transposed_with_sddmm<T>(
-              transposed.view(), perm_t.data_ptr<int64_t>(), optional_ptr<T>(values_t),
+              transposed.view(), perm_t.data_ptr<int64_t>(), values.data_ptr<T>(),
               optional_ptr<T>(diag), g.data_ptr<T>(), x.data_ptr<T>(), optional_mut_ptr<T>(out.x),
               optional_mut_ptr<T>(out.values), optional_mut_ptr<T>(scratch), x.size(1), stream),
           "spmm backward");

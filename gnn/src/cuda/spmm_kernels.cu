@@ -121,13 +121,14 @@ __device__ __forceinline__ void finish_segment(const Segment& seg, Frag<T, VEC> 
 // --- kernels -----------------------------------------------------------------------------------
 
 /// out = diag ⊙ self + A x over segments. Lanes share the segment's column indices and values
-/// by shuffles after one coalesced load per LANES entries. blockIdx.y picks a tile of
+/// by shuffles after one coalesced load per LANES entries; value_index (may be null) maps
+/// entries to positions in `values` (the transpose reads the forward order). blockIdx.y picks a tile of
 /// LANES * VEC features: blocks run in order of blockIdx.x first, so the blocks resident at one
 /// time all gather the same tile, and the rows they gather stay in L2 longer.
 template <typename T, int VEC, int LANES>
 __global__ void __launch_bounds__(kBlockThreads)
-    spmm_kernel(SegmentedCsr a, const T* values, const T* diag, const T* x, T* out, T* scratch,
-                int64_t width) {
+    spmm_kernel(SegmentedCsr a, const T* values, const int64_t* value_index, const T* diag,
+                const T* x, T* out, T* scratch, int64_t width) {
   const int64_t s = (int64_t(blockIdx.x) * blockDim.x + threadIdx.x) / LANES;
   if (s >= a.num_segments) return;
   const int lane = threadIdx.x % LANES;
@@ -139,7 +140,7 @@ __global__ void __launch_bounds__(kBlockThreads)
   for (int64_t base = seg.begin; base < seg.end; base += LANES) {
     const int64_t k = base + lane;
     const int32_t c = k < seg.end ? a.col[k] : 0;
-    const T v = k < seg.end ? values[k] : T(0);
+    const T v = k < seg.end ? values[value_index ? value_index[k] : k] : T(0);
     const int n = seg.end - base < LANES ? int(seg.end - base) : LANES;
 #pragma unroll 4
     for (int j = 0; j < n; ++j) {
@@ -171,11 +172,16 @@ __global__ void __launch_bounds__(kBlockThreads)
   }
 }
 
+/// Reduces LANES partial sums per lane (d[j]: this lane's share of entry j) so that lane j ends
+/// with the whole sum of entry j: each halving step keeps one half of the entries and trades the
+/// other with the partner lane, LANES - 1 shuffles for LANES entries (a butterfly per entry
+/// would take LANES * log2(LANES)). Fixed order: deterministic.
 /// Backward over the transpose in one pass (width <= LANES * VEC): each entry (j -> i) reads
-/// g[i] once for both grad_x[j] += v * g[i] and grad_values = <g[i], x[j]>.
+/// g[i] once for both grad_x[j] += v * g[i] and grad_values = <g[i], x[j]>. The entry's value
+/// and its gradient's slot are both at perm_t (forward CSR order): no permuted copy of values.
 template <typename T, int VEC, int LANES>
 __global__ void __launch_bounds__(kBlockThreads)
-    spmm_t_sddmm_kernel(SegmentedCsr at, const int64_t* perm_t, const T* values_t, const T* diag,
+    spmm_t_sddmm_kernel(SegmentedCsr at, const int64_t* perm_t, const T* values, const T* diag,
                         const T* g, const T* x, T* grad_x, T* grad_values, T* scratch,
                         int64_t width) {
   const int64_t s = (int64_t(blockIdx.x) * blockDim.x + threadIdx.x) / LANES;
@@ -192,8 +198,8 @@ __global__ void __launch_bounds__(kBlockThreads)
     const int64_t k = base + lane;
     const bool in = k < seg.end;
     const int32_t c = in ? at.col[k] : 0;
-    const T v = in && grad_x ? values_t[k] : T(0);
-    const int64_t p = in && grad_values ? perm_t[k] : 0;
+    const int64_t p = in ? perm_t[k] : 0;
+    const T v = in && grad_x ? values[p] : T(0);
     const int n = seg.end - base < LANES ? int(seg.end - base) : LANES;
 #pragma unroll 2
     for (int j = 0; j < n; ++j) {
@@ -202,6 +208,8 @@ __global__ void __launch_bounds__(kBlockThreads)
           active ? load<T, VEC>(g + int64_t(cj) * width + f) : zero_frag<T, VEC>();
       if (grad_x) add_scaled(acc, __shfl_sync(mask, v, j, LANES), gi);
       if (grad_values) {
+        // A butterfly per entry; a transposing reduction (LANES - 1 shuffles per LANES
+        // entries) measured slower on the H100: its register use halved the occupancy.
         const T d = sub_warp_sum<LANES>(mask, dot(gi, xj));
         const int64_t pj = __shfl_sync(mask, p, j, LANES);
         if (lane == 0) grad_values[pj] = d;
@@ -302,8 +310,9 @@ cudaError_t spmm(const SegmentedCsr& a, const T* values, const T* diag, const T*
   return with_shape<T>(width, tile_features, {x, out, scratch}, [&](auto shape) {
     using S = decltype(shape);
     cudaError_t e = launch_tiled(a.num_segments, S::lanes, tiles_of(width, S::lanes * S::vec),
-                                 stream, spmm_kernel<T, S::vec, S::lanes>, a, values, diag, x,
-                                 out, scratch, width);
+                                 stream, spmm_kernel<T, S::vec, S::lanes>, a, values,
+                                 static_cast<const int64_t*>(nullptr), diag, x, out, scratch,
+                                 width);
     if (e != cudaSuccess) return e;
     return launch(a.num_split, S::lanes, stream, reduce_split_rows<T, S::vec, S::lanes>, a, diag,
                   x, static_cast<const T*>(scratch), out, width);
@@ -312,7 +321,7 @@ cudaError_t spmm(const SegmentedCsr& a, const T* values, const T* diag, const T*
 
 template <typename T>
 cudaError_t spmm_transposed_with_sddmm(const SegmentedCsr& at, const int64_t* perm_t,
-                                       const T* values_t, const T* diag, const T* g, const T* x,
+                                       const T* values, const T* diag, const T* g, const T* x,
                                        T* grad_x, T* grad_values, T* scratch, int64_t width,
                                        cudaStream_t stream) {
   if (width <= 0 || at.rows == 0 || (!grad_x && !grad_values)) return cudaSuccess;
@@ -321,12 +330,12 @@ cudaError_t spmm_transposed_with_sddmm(const SegmentedCsr& at, const int64_t* pe
     cudaError_t e = cudaSuccess;
     if (width <= S::lanes * S::vec) {
       e = launch(at.num_segments, S::lanes, stream, spmm_t_sddmm_kernel<T, S::vec, S::lanes>, at,
-                 perm_t, values_t, diag, g, x, grad_x, grad_values, scratch, width);
+                 perm_t, values, diag, g, x, grad_x, grad_values, scratch, width);
     } else {
       if (grad_x) {
         e = launch_tiled(at.num_segments, S::lanes, tiles_of(width, S::lanes * S::vec), stream,
-                         spmm_kernel<T, S::vec, S::lanes>, at, values_t, diag, g, grad_x,
-                         scratch, width);
+                         spmm_kernel<T, S::vec, S::lanes>, at, values, perm_t, diag, g,
+                         grad_x, scratch, width);
       }
       if (e == cudaSuccess && grad_values) {
         e = launch(at.num_segments, S::lanes, stream, sddmm_t_kernel<T, S::vec, S::lanes>, at,

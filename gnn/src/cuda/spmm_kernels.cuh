@@ -42,13 +42,14 @@ cudaError_t spmm(const SegmentedCsr& a, const T* values, const T* diag, const T*
                  T* scratch, int64_t width, cudaStream_t stream, int64_t tile_features = 0);
 
 /// Backward of spmm over the transpose `at` (rows = the forward product's columns), fused:
-///   grad_x[j]             = diag[j] * g[j] + sum_{k in row j of at} values_t[k] * g[col_t[k]]
+///   grad_x[j]             = diag[j] * g[j] + sum_{k in row j of at} values[perm_t[k]] * g[col_t[k]]
 ///   grad_values[perm_t[k]] = <g[col_t[k]], x[j]>
-/// grad_x or grad_values may be null (not wanted); diag may be null. perm_t maps entries of the
-/// transpose to entries of the forward CSR. scratch as for spmm, over `at`.
+/// values and grad_values are in the forward CSR's order; perm_t maps entries of the transpose
+/// to entries of the forward CSR. grad_x or grad_values may be null (not wanted); diag may be
+/// null. scratch as for spmm, over `at`.
 template <typename T>
 cudaError_t spmm_transposed_with_sddmm(const SegmentedCsr& at, const int64_t* perm_t,
-                                       const T* values_t, const T* diag, const T* g, const T* x,
+                                       const T* values, const T* diag, const T* g, const T* x,
                                        T* grad_x, T* grad_values, T* scratch, int64_t width,
                                        cudaStream_t stream);
 

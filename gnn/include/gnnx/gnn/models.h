@@ -108,6 +108,10 @@ class GraphClassifier : public GnnModel {
 /// Builds the model the spec describes, freshly initialised from torch's current RNG.
 std::shared_ptr<GnnModel> make_model(const ModelSpec& spec);
 
+/// Where the model's weights are (model->to(device) moves them); the CPU for a model without
+/// parameters. Training and GNNExplainer run on this device.
+torch::Device model_device(const torch::nn::Module& model);
+
 /// Pools node rows [N, D] per graph: out [num_graphs, D]. batch [N] int64 in [0, num_graphs),
 /// any order. max over an empty graph gives 0; ties share the max gradient evenly.
 /// Deterministic (no floating-point atomics) and differentiable in h. Throws c10::Error on bad

@@ -47,6 +47,9 @@ struct TrainResult {
   Split split;
 };
 
+/// Both trainers run on the model's device (model_device: call model->to(device) first); the
+/// graph stays on the CPU and is copied over once (node task) or per batch (graph task).
+
 /// Trains a node classifier on `graph` (node labels y), full batch: each epoch one Adam step on
 /// the cross-entropy of the train nodes, then an eval pass. The weights of the epoch with the
 /// best validation accuracy (ties: lower validation loss; no validation nodes: the train nodes)
