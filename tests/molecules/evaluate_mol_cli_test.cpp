@@ -170,6 +170,8 @@ TEST_F(EvaluateMolCliTest, BadInputExitsTwo) {
   EXPECT_NE(r.err.find("saliency"), std::string::npos) << r.err;
   r = run_gnnx(dir_, fluoride("--method saliency --limit 0"));
   EXPECT_EQ(r.exit_code, 2);
+  r = run_gnnx(dir_, fluoride("--method saliency --device cuda"));
+  EXPECT_EQ(r.exit_code, 2);  // without a GPU, or with one: molecules run on the CPU
 }
 
 TEST_F(EvaluateMolCliTest, MutagenicityEdgesOnTheRealData) {

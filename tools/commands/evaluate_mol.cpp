@@ -353,6 +353,10 @@ void add_molecule_evaluate_flags(CLI::App& cmd, MoleculeEvaluateArgs& args) {
 
 void run_molecule_evaluate(const EvaluateRequest& request, const MoleculeEvaluateArgs& args,
                            const GlobalOptions& globals) {
+  if (globals.device != "cpu") {  // as `gnnx train --data`: molecule models train on the CPU
+    throw InputError("--device " + globals.device +
+                     ": the molecule benchmarks run on the CPU; --device is for the synthetic ones");
+  }
   if (request.method != "all") explainers::make_explainer(request.method, {});  // fail early
   const Benchmark& b = benchmark(request.dataset);
   const std::string dir = args.data_dir.empty() ? default_data_dir() : args.data_dir;
