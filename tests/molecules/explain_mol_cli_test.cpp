@@ -3,6 +3,8 @@
 // single-run output.
 
 #include <gtest/gtest.h>
+
+#include "support/run_cli.h"
 #include <sys/wait.h>
 
 #include <array>
@@ -24,21 +26,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+// The shared runner (tests/support/run_cli.h) under this file's names.
+using RunResult = gnnx::testing::CliResult;
+const auto& read_file = gnnx::testing::read_whole_file;
+const auto& quote = gnnx::testing::shell_quote;
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
@@ -83,21 +74,7 @@ class ExplainMolCliTest : public ::testing::Test {
     fs::remove_all(dir_, ec);
   }
 
-  static RunResult run(const std::string& args) {
-    const fs::path err_file = dir_ / "stderr.txt";
-    const std::string cmd = "cd " + quote(dir_.string()) + " && " + quote(GNNX_CLI) + " " + args +
-                            " 2>" + quote(err_file.string()) + " </dev/null";
-    RunResult r;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (pipe == nullptr) return r;
-    std::array<char, 4096> buf{};
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-    const int status = pclose(pipe);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.err = read_file(err_file);
-    return r;
-  }
+  static RunResult run(const std::string& args) { return gnnx::testing::run_gnnx(dir_, args); }
 
   /// Runs a shell command line in the test directory (for the documented shard merge).
   static RunResult run_shell(const std::string& line) {

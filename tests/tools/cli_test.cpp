@@ -5,6 +5,8 @@
 #include <gnnx/gnn/model_file.h>
 
 #include <gtest/gtest.h>
+
+#include "support/run_cli.h"
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
 
@@ -24,40 +26,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;  ///< stdout
-  std::string err;  ///< stderr
-};
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// Single-quotes an argument for /bin/sh.
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-// Runs `gnnx ARGS...` in `dir`, capturing stdout and stderr.
-RunResult run_in(const fs::path& dir, const std::string& args) {
-  const fs::path err_file = dir / "stderr.txt";
-  const std::string cmd = "cd " + quote(dir.string()) + " && " + quote(GNNX_CLI) + " " + args +
-                          " 2>" + quote(err_file.string()) + " </dev/null";
-  RunResult r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return r;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.err = read_file(err_file);
-  return r;
-}
+// The shared runner (tests/support/run_cli.h) under this file's names.
+using RunResult = gnnx::testing::CliResult;
+const auto& read_file = gnnx::testing::read_whole_file;
+const auto& quote = gnnx::testing::shell_quote;
+const auto& run_in = gnnx::testing::run_gnnx;
 
 class CliTest : public ::testing::Test {
  protected:
