@@ -3,9 +3,9 @@
 // radius grows with |value| so that the strongest atoms also stand out without colour. A small
 // colour bar in the top-left corner gives the scale.
 
+#include "drawer.h"
+
 #include <GraphMol/MolDraw2D/MolDraw2D.h>
-#include <GraphMol/MolDraw2D/MolDraw2DCairo.h>
-#include <GraphMol/MolDraw2D/MolDraw2DSVG.h>
 #include <GraphMol/MolDraw2D/MolDraw2DUtils.h>
 #include <GraphMol/RWMol.h>
 #include <gnnx/gnn/error.h>
@@ -277,12 +277,7 @@ std::string draw_molecule(const RDKit::ROMol& mol, const std::vector<double>& at
 
   RDKit::RWMol copy(mol);
   RDKit::MolDraw2DUtils::prepareMolForDrawing(copy);
-  std::unique_ptr<RDKit::MolDraw2D> drawer;
-  if (format == ImageFormat::kPng) {
-    drawer = std::make_unique<RDKit::MolDraw2DCairo>(options.width, options.height);
-  } else {
-    drawer = std::make_unique<RDKit::MolDraw2DSVG>(options.width, options.height);
-  }
+  const auto drawer = detail::make_drawer(format, options.width, options.height);
   RDKit::MolDrawOptions& o = drawer->drawOptions();
   o.continuousHighlight = true;
   o.fillHighlights = true;
@@ -343,14 +338,7 @@ std::string draw_molecule(const RDKit::ROMol& mol, const std::vector<double>& at
   drawer->drawMolecule(copy, options.legend, &lit.atoms, &lit.bonds, &lit.atom_colours,
                        &lit.bond_colours, &lit.radii);
   if (highlight) draw_colour_bar(*drawer, scale, palette);
-  if (format == ImageFormat::kPng) {
-    auto& cairo = static_cast<RDKit::MolDraw2DCairo&>(*drawer);
-    cairo.finishDrawing();
-    return cairo.getDrawingText();
-  }
-  auto& svg = static_cast<RDKit::MolDraw2DSVG&>(*drawer);
-  svg.finishDrawing();
-  return svg.getDrawingText();
+  return detail::finish_drawing(*drawer, format);
 }
 
 }  // namespace gnnx::molecules

@@ -1,6 +1,6 @@
+#include "drawer.h"
+
 #include <GraphMol/MolDraw2D/MolDraw2D.h>
-#include <GraphMol/MolDraw2D/MolDraw2DCairo.h>
-#include <GraphMol/MolDraw2D/MolDraw2DSVG.h>
 #include <GraphMol/MolOps.h>
 #include <GraphMol/PeriodicTable.h>
 #include <GraphMol/RWMol.h>
@@ -105,22 +105,10 @@ std::string draw_molecule_grid(const std::vector<std::string>& smiles,
   const int cols = std::min(columns, count);
   const int rows = (count + cols - 1) / cols;
   const int width = cols * panel_width, height = rows * panel_height;
-  std::unique_ptr<RDKit::MolDraw2D> drawer;
-  if (format == ImageFormat::kPng) {
-    drawer = std::make_unique<RDKit::MolDraw2DCairo>(width, height, panel_width, panel_height);
-  } else {
-    drawer = std::make_unique<RDKit::MolDraw2DSVG>(width, height, panel_width, panel_height);
-  }
+  const auto drawer = detail::make_drawer(format, width, height, panel_width, panel_height);
   drawer->drawOptions().legendFontSize = 14;
   drawer->drawMolecules(mols, &legends);
-  if (format == ImageFormat::kPng) {
-    auto& cairo = static_cast<RDKit::MolDraw2DCairo&>(*drawer);
-    cairo.finishDrawing();
-    return cairo.getDrawingText();
-  }
-  auto& svg = static_cast<RDKit::MolDraw2DSVG&>(*drawer);
-  svg.finishDrawing();
-  return svg.getDrawingText();
+  return detail::finish_drawing(*drawer, format);
 }
 
 }  // namespace gnnx::molecules

@@ -1,0 +1,22 @@
+#pragma once
+// The RDKit drawer for an image format, and its finished bytes: what every gnnx picture of
+// molecules (explanations, grids, XGNN results) starts and ends with.
+
+#include <gnnx/molecules/draw.h>
+
+#include <GraphMol/MolDraw2D/MolDraw2D.h>
+
+#include <memory>
+#include <string>
+
+namespace gnnx::molecules::detail {
+
+/// A Cairo (PNG) or SVG drawer of width x height; panels of panel_width x panel_height for a
+/// grid (-1: one panel, the whole picture).
+std::unique_ptr<RDKit::MolDraw2D> make_drawer(ImageFormat format, int width, int height,
+                                              int panel_width = -1, int panel_height = -1);
+
+/// Finishes the drawing and returns the PNG bytes or the SVG text.
+std::string finish_drawing(RDKit::MolDraw2D& drawer, ImageFormat format);
+
+}  // namespace gnnx::molecules::detail
