@@ -23,6 +23,8 @@
 #include <ATen/Parallel.h>
 #include <gnnx/datasets/synthetic.h>
 #include <gnnx/explainers/explainer.h>
+#include <gnnx/explainers/layer_plan.h>
+#include <gnnx/explainers/target_batch.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/training.h>
 
@@ -203,6 +205,18 @@ void issue_speed_targets(const Setup& s, ex::MethodOptions options, int threads)
       std::fflush(stdout);
     }
     if (threads == 1) break;
+  }
+  // The size of the problem: union edges of the computation subgraphs, and those a layer reads.
+  const gnn::GcnAdjacency adj(s.shapes);
+  for (const auto* nodes : {&eval_nodes, &all_nodes}) {
+    std::vector<int64_t> ids(nodes->data_ptr<int64_t>(), nodes->data_ptr<int64_t>() + nodes->numel());
+    const auto batch = ex::make_node_batch(s.shapes, adj, ids, s.node_model->spec().num_layers);
+    const ex::LayerPlan plan(*s.node_model, batch);
+    std::printf("(%lld nodes: %lld union nodes, %lld union edges, %lld read by some layer)\n",
+                static_cast<long long>(nodes->numel()),
+                static_cast<long long>(batch.graph.num_nodes()),
+                static_cast<long long>(batch.graph.num_edges()),
+                static_cast<long long>(plan.num_used_edges()));
   }
 }
 

@@ -1,16 +1,22 @@
 #include <gnnx/explainers/gnnexplainer.h>
+
+#include "edge_mask_step.h"
+#include "thread_groups.h"
+
 #include <gnnx/explainers/layer_plan.h>
 #include <gnnx/explainers/target_batch.h>
 #include <gnnx/gnn/error.h>
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
 #include <torch/autograd.h>
 #include <torch/optim/adam.h>
 
 #include <cmath>
+#include <functional>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <vector>
 
 namespace gnnx::explainers {
 namespace {
@@ -19,24 +25,6 @@ constexpr double kEps = 1e-15;  // inside the logs of the entropy term, as the o
 
 torch::Tensor binary_entropy(const torch::Tensor& p) {
   return -p * torch::log(p + kEps) - (1 - p) * torch::log(1 - p + kEps);
-}
-
-// Index of the reverse edge (v -> u) of every edge (u -> v) in the union, itself when absent.
-torch::Tensor reverse_edge_index(const gnn::Graph& graph) {
-  const auto ei = graph.edge_index().contiguous();
-  const int64_t n = graph.num_nodes(), e = graph.num_edges();
-  const int64_t* src = ei.data_ptr<int64_t>();
-  const int64_t* dst = src + e;
-  std::unordered_map<int64_t, int64_t> index;
-  index.reserve(e * 2);
-  for (int64_t k = 0; k < e; ++k) index.emplace(src[k] * n + dst[k], k);
-  auto rev = torch::empty({e}, torch::kLong);
-  int64_t* r = rev.data_ptr<int64_t>();
-  for (int64_t k = 0; k < e; ++k) {
-    auto it = index.find(dst[k] * n + src[k]);
-    r[k] = it == index.end() ? k : it->second;
-  }
-  return rev;
 }
 
 // Initial mask logits of one part: N(1, gain_relu · sqrt(2 / (2n))) as the original code, from
@@ -94,6 +82,27 @@ class EvalGuard {
   bool was_training_;
 };
 
+// Turns the model's weight gradients off for the optimisation and back on at scope exit: only
+// the masks are learned, and the weight gradients (xᵀg per layer, every step) cost as much as
+// the rest of the backward pass.
+class FrozenParameters {
+ public:
+  explicit FrozenParameters(gnn::GnnModel& model) {
+    for (auto& p : model.parameters()) {
+      if (p.requires_grad()) {
+        p.requires_grad_(false);
+        frozen_.push_back(p);
+      }
+    }
+  }
+  ~FrozenParameters() {
+    for (auto& p : frozen_) p.requires_grad_(true);
+  }
+
+ private:
+  std::vector<torch::Tensor> frozen_;
+};
+
 }  // namespace
 
 torch::Tensor edge_entropy_weights(const TargetBatch& batch, EntropyMean mean) {
@@ -140,18 +149,10 @@ std::vector<Explanation> GNNExplainer::explain_nodes(gnn::GnnModel& model,
     for (size_t i = 0; i < targets.size(); ++i) labels[i] = graph.y()[targets[i]].item<int64_t>();
   }
   const gnn::GcnAdjacency adj(graph);
-  const size_t chunk = options_.batch_size() > 0 ? options_.batch_size() : targets.size();
-  start_progress(targets.size(), chunk);
-  std::vector<Explanation> out;
-  for (size_t begin = 0; begin < targets.size(); begin += chunk) {
-    const size_t end = std::min(targets.size(), begin + chunk);
-    const std::vector<int64_t> part(targets.begin() + begin, targets.begin() + end);
-    const TargetBatch batch = make_node_batch(graph, adj, part, model.spec().num_layers);
-    auto explanations = explain_batch(
-        model, batch, std::vector<int64_t>(labels.begin() + begin, labels.begin() + end));
-    for (auto& e : explanations) out.push_back(std::move(e));
-  }
-  return out;
+  const int64_t hops = model.spec().num_layers;
+  return explain_targets(model, targets, labels, [&](const std::vector<int64_t>& part) {
+    return make_node_batch(graph, adj, part, hops);
+  });
 }
 
 std::vector<Explanation> GNNExplainer::explain_graphs(gnn::GnnModel& model,
@@ -168,17 +169,43 @@ std::vector<Explanation> GNNExplainer::explain_graphs(gnn::GnnModel& model,
       labels[i] = graphs[i].y().item<int64_t>();
     }
   }
-  const size_t chunk = options_.batch_size() > 0 ? options_.batch_size() : graphs.size();
-  start_progress(graphs.size(), chunk);
+  std::vector<int64_t> indices(graphs.size());
+  for (size_t i = 0; i < graphs.size(); ++i) indices[i] = static_cast<int64_t>(i);
+  return explain_targets(model, indices, labels, [&](const std::vector<int64_t>& part) {
+    return make_graph_batch(graphs, part);
+  });
+}
+
+std::vector<Explanation> GNNExplainer::explain_targets(
+    gnn::GnnModel& model, const std::vector<int64_t>& targets, const std::vector<int64_t>& labels,
+    const std::function<TargetBatch(const std::vector<int64_t>&)>& make_batch) {
+  EvalGuard eval(model);
+  FrozenParameters frozen(model);
+  const size_t chunk = options_.batch_size() > 0 ? options_.batch_size() : targets.size();
+  start_progress(targets.size(), chunk);
   std::vector<Explanation> out;
-  for (size_t begin = 0; begin < graphs.size(); begin += chunk) {
-    const size_t end = std::min(graphs.size(), begin + chunk);
-    std::vector<int64_t> indices;
-    for (size_t i = begin; i < end; ++i) indices.push_back(static_cast<int64_t>(i));
-    const TargetBatch batch = make_graph_batch(graphs, indices);
-    auto explanations = explain_batch(
-        model, batch, std::vector<int64_t>(labels.begin() + begin, labels.begin() + end));
-    for (auto& e : explanations) out.push_back(std::move(e));
+  for (size_t begin = 0; begin < targets.size(); begin += chunk) {
+    const int64_t count = static_cast<int64_t>(std::min(targets.size(), begin + chunk) - begin);
+    // Every target's mask is independent of the others', so the targets are split into one
+    // group per thread, each optimised on its own thread with single-threaded operations: a
+    // step is a few dozen small operations, too small to share among threads (two threads per
+    // operation were no faster than one), while the groups are as large as the call. Interleaved (target i in group i mod G) so that groups get
+    // alike mixes of small and large subgraphs. The masks do not depend on the grouping: each
+    // row and edge is computed by the same operations in the same order in any group.
+    // (A model on a GPU runs every group's work there: one group.)
+    const int64_t threads = gnn::model_device(model).is_cpu() ? at::get_num_threads() : 1;
+    const int64_t groups = std::max<int64_t>(1, std::min<int64_t>(threads, count));
+    std::vector<std::vector<Explanation>> results(groups);
+    detail::run_in_threads(groups, [&](int64_t g) {
+      std::vector<int64_t> part, part_labels;
+      for (int64_t i = g; i < count; i += groups) {
+        part.push_back(targets[begin + i]);
+        part_labels.push_back(labels[begin + i]);
+      }
+      results[g] = explain_batch(model, make_batch(part), part_labels, /*report=*/g == 0);
+    });
+    for (int64_t i = 0; i < count; ++i) out.push_back(std::move(results[i % groups][i / groups]));
+    progress_done_ += options_.epochs();
   }
   return out;
 }
@@ -191,8 +218,8 @@ void GNNExplainer::start_progress(size_t targets, size_t chunk) {
 
 std::vector<Explanation> GNNExplainer::explain_batch(gnn::GnnModel& model,
                                                      const TargetBatch& batch,
-                                                     const std::vector<int64_t>& labels) {
-  EvalGuard eval(model);
+                                                     const std::vector<int64_t>& labels,
+                                                     bool report_progress) {
   const int64_t parts = batch.num_parts();
   if (parts == 0) return {};
   const auto& x = batch.graph.x();
@@ -208,58 +235,72 @@ std::vector<Explanation> GNNExplainer::explain_batch(gnn::GnnModel& model,
   }
   const auto explained_t = torch::tensor(explained, torch::kLong).unsqueeze(1);
 
-  // Parameters: one logit per union edge, optionally one feature-mask row per part.
+  // Parameters: one logit per union edge, optionally one feature-mask row per part. The edge
+  // logits' element-wise chain (mask, regularisers, Adam) runs fused outside autograd
+  // (edge_mask_step.h); autograd covers the model and the feature mask.
   std::vector<torch::Tensor> inits;
   for (int64_t t = 0; t < parts; ++t) {
     const int64_t e = (batch.edge_offset[t + 1] - batch.edge_offset[t]).item<int64_t>();
     const int64_t n = (batch.node_offset[t + 1] - batch.node_offset[t]).item<int64_t>();
     inits.push_back(initial_logits(e, n, options_.seed(), batch.targets[t]));
   }
-  auto edge_logits = torch::cat(inits).requires_grad_();
-  std::vector<torch::Tensor> params{edge_logits};
+  detail::EdgeMask edge_logits(
+      torch::cat(inits),
+      options_.symmetric_edges() ? detail::reverse_edges(batch.graph) : torch::Tensor());
+  const detail::EdgeMaskRegularisers regularisers{
+      options_.edge_size(), options_.edge_ent(),
+      edge_entropy_weights(batch, options_.entropy_mean()).contiguous()};
   torch::Tensor feat_logits;
+  std::optional<torch::optim::Adam> feat_optimizer;
   if (options_.feature_mask()) {
     feat_logits = torch::full({parts, x.size(1)}, 0.1).requires_grad_();
-    params.push_back(feat_logits);
+    feat_optimizer.emplace(std::vector<torch::Tensor>{feat_logits},
+                           torch::optim::AdamOptions(options_.lr()));
   }
-  const auto reverse = options_.symmetric_edges() ? reverse_edge_index(batch.graph) : torch::Tensor();
-  const auto entropy_weight = edge_entropy_weights(batch, options_.entropy_mean());
-  auto mask_of = [&](const torch::Tensor& logits) {
-    return options_.symmetric_edges() ? torch::sigmoid((logits + logits.index_select(0, reverse)) / 2)
-                                      : torch::sigmoid(logits);
-  };
 
   std::optional<LayerPlan> plan;
   if (batch.task == gnn::Task::kNodeClassification &&
       dynamic_cast<gnn::NodeClassifier*>(&model) != nullptr) {
     plan.emplace(model, batch);  // same logits, only the rows and edges the target reads
   }
-  torch::optim::Adam optimizer(params, torch::optim::AdamOptions(options_.lr()));
+  const int64_t num_edges = batch.graph.num_edges();
   for (int64_t epoch = 0; epoch < options_.epochs(); ++epoch) {
-    optimizer.zero_grad();
-    const auto mask = mask_of(edge_logits);
+    const auto& mask = edge_logits.values();
+    // The model differentiates with respect to the mask of the edges it reads.
+    auto read_mask = (plan ? mask.index_select(0, plan->used_edges()) : mask.clone())
+                         .requires_grad_();
     torch::Tensor h = x;
     torch::Tensor feat_mask;
     if (feat_logits.defined()) {
       feat_mask = torch::sigmoid(feat_logits);
       h = x * feat_mask.index_select(0, batch.part);
     }
-    const auto logits = plan ? plan->target_logits(h, mask) : target_logits(model, batch, h, mask);
+    const auto logits = plan ? plan->target_logits_of_used(h, read_mask)
+                             : target_logits(model, batch, h, read_mask);
     auto loss = -torch::log_softmax(logits, 1).gather(1, explained_t).sum();
-    loss = loss + edge_mask_regulariser(mask, entropy_weight, options_.edge_size(),
-                                        options_.edge_ent());
     if (feat_mask.defined()) {
       loss = loss + options_.feat_size() * feat_mask.mean(1).sum();
       loss = loss + options_.feat_ent() * binary_entropy(feat_mask).mean(1).sum();
     }
     loss.backward();
-    optimizer.step();
-    if (options_.progress()) options_.progress()(progress_done_ + epoch + 1, progress_total_);
+    torch::Tensor model_grad = read_mask.grad();
+    if (!model_grad.defined()) {
+      model_grad = torch::zeros({num_edges});
+    } else if (plan) {
+      model_grad = torch::zeros({num_edges}).index_copy_(0, plan->used_edges(), model_grad);
+    }
+    edge_logits.adam_step(model_grad.contiguous(), regularisers, options_.lr());
+    if (feat_optimizer) {
+      feat_optimizer->step();
+      feat_optimizer->zero_grad();
+    }
+    if (report_progress && options_.progress()) {
+      options_.progress()(progress_done_ + epoch + 1, progress_total_);
+    }
   }
-  progress_done_ += options_.epochs();
 
   torch::NoGradGuard no_grad;
-  const auto edge_mask = mask_of(edge_logits);
+  const auto edge_mask = edge_logits.values().clone();
   const auto node_mask = max_incident_edge_mask(batch.graph, edge_mask);
   auto explanations = split_explanations(batch, name(), logits0, explained, edge_mask, node_mask);
   for (int64_t t = 0; t < parts; ++t) {

@@ -66,45 +66,63 @@ LayerPlan::LayerPlan(gnn::GnnModel& model, const TargetBatch& batch)
   const auto& dst = batch.adj.dst();
   const int64_t* s = src.data_ptr<int64_t>();
   const int64_t* d = dst.data_ptr<int64_t>();
+  // Layer l+1 of L reads the edges into rows within L-l-1 hops: the used edges sorted stably by
+  // the hop rank of their end point make every layer's edges a prefix, and keep the edges of one
+  // end point in union order, so each CSR row sums in the same order as the full pass.
+  std::vector<int64_t> used;
+  for (int64_t rank = 0; rank < layers; ++rank) {
+    for (int64_t e = 0; e < src.numel(); ++e) {
+      if (rank_of(d[e]) == rank) used.push_back(e);
+    }
+  }
+  used_edges_ = torch::tensor(used, torch::kLong);
+  std::vector<int64_t> used_src(used.size()), used_dst(used.size());
+  for (size_t k = 0; k < used.size(); ++k) {
+    used_src[k] = row_of[s[used[k]]];
+    used_dst[k] = row_of[d[used[k]]];
+  }
+  const auto edge_norm = batch.adj.edge_norm().index_select(0, used_edges_);
   const auto self_norm = batch.adj.self_norm().index_select(0, order_);
   for (int64_t l = 0; l < layers; ++l) {
-    // Layer l+1 of L: outputs read within L-l-1 hops, inputs within L-l hops.
     const int64_t out_hops = layers - l - 1;
     const int64_t in_rows = within[out_hops + 1];
-    std::vector<int64_t> ids, new_src, new_dst;
-    for (int64_t e = 0; e < src.numel(); ++e) {
-      if (rank_of(d[e]) > out_hops) continue;
-      ids.push_back(e);
-      new_src.push_back(row_of[s[e]]);
-      new_dst.push_back(row_of[d[e]]);
-    }
-    auto edge_ids = torch::tensor(ids, torch::kLong);
-    const gnn::Graph layer_graph(
-        in_rows,
-        torch::stack({torch::tensor(new_src, torch::kLong), torch::tensor(new_dst, torch::kLong)}),
-        torch::Tensor());
+    int64_t count = 0;
+    while (count < static_cast<int64_t>(used.size()) && rank_of(d[used[count]]) <= out_hops) ++count;
+    const auto edge_index = torch::stack(
+        {torch::tensor(std::vector<int64_t>(used_src.begin(), used_src.begin() + count), torch::kLong),
+         torch::tensor(std::vector<int64_t>(used_dst.begin(), used_dst.begin() + count), torch::kLong)});
+    const gnn::Graph layer_graph(in_rows, edge_index, torch::Tensor());
     layer_adj_.push_back(gnn::GcnAdjacency(layer_graph).with_normalisation(
-        batch.adj.edge_norm().index_select(0, edge_ids), self_norm.slice(0, 0, in_rows)));
-    layer_edges_.push_back(std::move(edge_ids));
+        edge_norm.slice(0, 0, count), self_norm.slice(0, 0, in_rows)));
+    layer_edges_.push_back(count);
     layer_rows_.push_back(within[out_hops]);
   }
 }
 
 torch::Tensor LayerPlan::target_logits(const torch::Tensor& x,
                                        const torch::Tensor& edge_weight) const {
+  return target_logits_of_used(
+      x, edge_weight.defined() ? edge_weight.index_select(0, used_edges_) : torch::Tensor());
+}
+
+torch::Tensor LayerPlan::target_logits_of_used(const torch::Tensor& x,
+                                               const torch::Tensor& used_weight) const {
   // Dropout would make the rows depend on the pass; explainers run the model in eval mode.
   TORCH_CHECK(!model_->is_training() || model_->spec().dropout == 0,
               "LayerPlan: the model must be in eval mode");
+  TORCH_CHECK(!used_weight.defined() || (used_weight.dim() == 1 &&
+                                         used_weight.size(0) == used_edges_.size(0)),
+              "LayerPlan: the used edges' weights must be [", used_edges_.size(0), "]");
   // A model on a GPU computes there; the copies are differentiable, so the mask (with x's
   // device) gets its gradient, and the logits come back to x's device.
   const torch::Device device = gnn::model_device(*model_);
   torch::Tensor h =
       x.index_select(0, order_.slice(0, 0, layer_adj_.front().num_nodes())).to(device);
+  const torch::Tensor weight_all = used_weight.defined() ? used_weight.to(device) : torch::Tensor();
   std::vector<torch::Tensor> at_targets;
   for (size_t l = 0; l < layer_adj_.size(); ++l) {
-    const auto weight = edge_weight.defined()
-                            ? edge_weight.index_select(0, layer_edges_[l]).to(device)
-                            : torch::Tensor();
+    const auto weight =
+        weight_all.defined() ? weight_all.slice(0, 0, layer_edges_[l]) : torch::Tensor();
     h = at::relu(model_->convs[l]->forward(h, layer_adj_[l], weight)).slice(0, 0, layer_rows_[l]);
     at_targets.push_back(h.slice(0, 0, num_targets_));
   }

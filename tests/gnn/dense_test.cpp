@@ -23,6 +23,21 @@ TEST(DenseTest, MatchesTorchMatmul) {
   EXPECT_TRUE(torch::allclose(dense_linear(x, w, b), x.matmul(w.t()) + b, 1e-5, 1e-5));
 }
 
+// Every output width class of the kernel: padded 16 / 32 / 64 and the general path beyond 64,
+// at and around each boundary, in both dtypes.
+TEST(DenseTest, EveryWidthMatchesTorchMatmul) {
+  torch::manual_seed(3);
+  for (auto dtype : {torch::kFloat, torch::kDouble}) {
+    for (int64_t m : {1, 4, 15, 16, 17, 20, 31, 32, 33, 60, 64, 65, 130}) {
+      auto x = torch::randn({300, 21}, dtype);
+      auto w = torch::randn({21, m}, dtype);
+      const double tol = dtype == torch::kFloat ? 1e-5 : 1e-12;
+      EXPECT_TRUE(torch::allclose(dense_matmul(x, w), x.matmul(w), tol, tol))
+          << "width " << m << " " << dtype;
+    }
+  }
+}
+
 TEST(DenseTest, GradientsMatchFiniteDifferencesInDouble) {
   torch::manual_seed(1);
   auto x = torch::randn({600, 3}, torch::kDouble).requires_grad_();  // > one 256-row chunk

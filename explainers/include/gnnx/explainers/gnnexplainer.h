@@ -94,8 +94,16 @@ class GNNExplainer : public Explainer {
                                           const std::vector<gnn::Graph>& graphs) override;
 
  private:
+  /// Explains `targets` (node ids or graph indices) in chunks of batch_size, each chunk split
+  /// into one group per thread; make_batch builds a group's TargetBatch.
+  std::vector<Explanation> explain_targets(
+      gnn::GnnModel& model, const std::vector<int64_t>& targets,
+      const std::vector<int64_t>& labels,
+      const std::function<TargetBatch(const std::vector<int64_t>&)>& make_batch);
+  /// One mask optimisation over all parts of `batch`; progress reported when `report_progress`.
   std::vector<Explanation> explain_batch(gnn::GnnModel& model, const TargetBatch& batch,
-                                         const std::vector<int64_t>& labels);
+                                         const std::vector<int64_t>& labels,
+                                         bool report_progress);
   void start_progress(size_t targets, size_t chunk);
   GNNExplainerOptions options_;
   int64_t progress_done_ = 0, progress_total_ = 0;

@@ -32,15 +32,24 @@ class LayerPlan {
   /// x [N, F] and edge_weight [E] (or undefined) in the batch's union order.
   torch::Tensor target_logits(const torch::Tensor& x, const torch::Tensor& edge_weight) const;
 
-  /// Edges some layer reads (the rest cannot change any target's logits).
-  int64_t num_used_edges() const { return layer_edges_.front().numel(); }
+  /// The same with the weights of the used edges only: used_weight [U] in used_edges() order.
+  /// An explainer that differentiates with respect to used_weight gets the gradient of just
+  /// the edges that have one, without scattering it into all E.
+  torch::Tensor target_logits_of_used(const torch::Tensor& x,
+                                      const torch::Tensor& used_weight) const;
+
+  /// [U] int64 union ids of the edges some layer reads (the rest cannot change any target's
+  /// logits), ordered by their target's hop distance so that each layer reads a prefix.
+  const torch::Tensor& used_edges() const { return used_edges_; }
+  int64_t num_used_edges() const { return used_edges_.numel(); }
 
  private:
   gnn::NodeClassifier* model_;
   int64_t num_targets_;
   torch::Tensor order_;                       ///< [N] union node of each planned row
   std::vector<gnn::GcnAdjacency> layer_adj_;  ///< per layer: its input rows, its edges
-  std::vector<torch::Tensor> layer_edges_;    ///< per layer: union edge ids of its edges
+  torch::Tensor used_edges_;                  ///< [U] see used_edges()
+  std::vector<int64_t> layer_edges_;          ///< per layer: its edges, a prefix of used_edges_
   std::vector<int64_t> layer_rows_;           ///< per layer: output rows kept
 };
 
