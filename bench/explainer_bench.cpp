@@ -25,6 +25,7 @@
 #include <gnnx/explainers/explainer.h>
 #include <gnnx/explainers/layer_plan.h>
 #include <gnnx/explainers/target_batch.h>
+#include <gnnx/gnn/allocator.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/training.h>
 
@@ -223,6 +224,7 @@ void issue_speed_targets(const Setup& s, ex::MethodOptions options, int threads)
 }  // namespace
 
 int main(int argc, char** argv) {
+  gnn::keep_freed_memory();
   int threads = static_cast<int>(std::thread::hardware_concurrency());
   std::vector<std::string> names;
   for (const auto& m : ex::methods()) names.push_back(m.name);

@@ -7,6 +7,7 @@
 #include "cli/torch_warnings.h"
 #include "commands/commands.h"
 
+#include <gnnx/gnn/allocator.h>
 #include <gnnx/gnn/device.h>
 #include <gnnx/gnn/error.h>
 
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   using namespace gnnx::tools;  // NOLINT(google-build-using-namespace): main only
 
   install_torch_warning_handler();
+  gnnx::gnn::keep_freed_memory();
 
   CLI::App app{"gnnx: explain graph neural networks", "gnnx"};
   app.require_subcommand(1);
