@@ -6,7 +6,9 @@
 //   offset 21       H bytes   header: UTF-8 JSON
 //                               {"spec": {task, in_features, num_classes, hidden, num_layers,
 //                                         dropout, concat, readout, mlp_hidden,
-//                                         bias_init (optional, 0 when absent)},
+//                                         bias_init (optional, 0 when absent),
+//                                         aggregation (optional, "symmetric" when absent),
+//                                         embedding_norm (optional, "none" when absent)},
 //                                "metadata": {string: string},
 //                                "byte_order": "little",
 //                                "data_size": D,
@@ -130,7 +132,9 @@ json spec_to_json(const ModelSpec& spec) {
               {"num_classes", spec.num_classes},  {"hidden", spec.hidden},
               {"num_layers", spec.num_layers},    {"dropout", spec.dropout},
               {"concat", spec.concat},            {"readout", to_string(spec.readout)},
-              {"mlp_hidden", spec.mlp_hidden},    {"bias_init", spec.bias_init}};
+              {"mlp_hidden", spec.mlp_hidden},    {"bias_init", spec.bias_init},
+              {"aggregation", to_string(spec.aggregation)},
+              {"embedding_norm", to_string(spec.embedding_norm)}};
 }
 
 /// Throws json exceptions (turned into InputError by the caller) or InputError.
@@ -147,6 +151,9 @@ ModelSpec spec_from_json(const json& j) {
   spec.mlp_hidden = j.at("mlp_hidden").get<int64_t>();
   // Added after the first files were written; it only describes how the weights started.
   spec.bias_init = j.value("bias_init", 0.0);
+  // Added later still; files without them were written by symmetric-normalised GCNs.
+  spec.aggregation = parse_aggregation(j.value("aggregation", std::string("symmetric")));
+  spec.embedding_norm = parse_embedding_norm(j.value("embedding_norm", std::string("none")));
   spec.validate();
   return spec;
 }

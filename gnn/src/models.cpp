@@ -53,9 +53,13 @@ ConvStack run_convs(std::vector<GCNConv>& convs, torch::Tensor h, const GcnAdjac
   return out;
 }
 
-/// GCN layer of a model: `in` inputs, spec.hidden outputs, biases starting at spec.bias_init.
+/// GCN layer of a model: `in` inputs, spec.hidden outputs, biases starting at spec.bias_init,
+/// the spec's aggregation and embedding norm.
 GCNConv make_conv(const ModelSpec& spec, int64_t in) {
-  return GCNConv(GCNConvOptions(in, spec.hidden).bias_init(spec.bias_init));
+  return GCNConv(GCNConvOptions(in, spec.hidden)
+                     .bias_init(spec.bias_init)
+                     .aggregation(spec.aggregation)
+                     .embedding_norm(spec.embedding_norm));
 }
 
 }  // namespace

@@ -45,6 +45,18 @@ void check_options(const char* fn, const TrainOptions& o) {
   if (!(o.lr > 0)) bad(c10::str("lr must be > 0, got ", o.lr));
   if (!(o.weight_decay >= 0)) bad(c10::str("weight_decay must be >= 0, got ", o.weight_decay));
   if (o.batch_size < 1) bad(c10::str("batch_size must be >= 1, got ", o.batch_size));
+  if (!(o.edge_dropout >= 0 && o.edge_dropout < 1)) {
+    bad(c10::str("edge_dropout must be in [0, 1), got ", o.edge_dropout));
+  }
+}
+
+/// DropEdge's weights for one training step: [E] of 0 (dropped) and 1, drawn on the CPU from
+/// torch's generator (so the draws do not depend on the device), or undefined when off.
+torch::Tensor drop_edges(int64_t num_edges, double p, torch::ScalarType dtype,
+                         torch::Device device) {
+  if (p <= 0) return {};
+  return torch::bernoulli(torch::full({num_edges}, 1.0 - p, torch::kDouble))
+      .to(device, dtype);
 }
 
 /// Throws InputError unless labels lie in [0, num_classes).
@@ -259,8 +271,10 @@ TrainResult train_node_classifier(GnnModel& model, const Graph& graph,
   for (int64_t epoch = 1; epoch <= options.epochs; ++epoch) {
     model.train();
     optimizer.zero_grad();
+    const torch::Tensor kept =
+        drop_edges(adj.num_edges(), options.edge_dropout, x.scalar_type(), device);
     const torch::Tensor loss = torch::nn::functional::cross_entropy(
-        model.logits(x, adj).index_select(0, split.train), y_train);
+        model.logits(x, adj, kept).index_select(0, split.train), y_train);
     loss.backward();
     optimizer.step();
     result.final_loss = loss.item<double>();
@@ -349,8 +363,10 @@ TrainResult train_graph_classifier(GnnModel& model, const std::vector<Graph>& gr
           graphs, std::vector<int64_t>(order.begin() + begin, order.begin() + end), labels, dtype,
           device);
       optimizer.zero_grad();
+      const torch::Tensor kept =
+          drop_edges(b.adj.num_edges(), options.edge_dropout, dtype, device);
       const torch::Tensor loss = torch::nn::functional::cross_entropy(
-          model.logits(b.x, b.adj, {}, b.batch, b.num_graphs), b.labels);
+          model.logits(b.x, b.adj, kept, b.batch, b.num_graphs), b.labels);
       loss.backward();
       optimizer.step();
       loss_sum += loss.item<double>() * static_cast<double>(end - begin);

@@ -66,6 +66,41 @@ TEST(LayerPlanTest, PrunedLogitsAndMaskGradientsEqualTheFullPass) {
   EXPECT_TRUE(torch::allclose(pruned_grad, full_grad, 1e-4, 1e-6));
 }
 
+// The same with the original GNNExplainer layer (raw-sum aggregation, L2-normalised rows): the
+// plan's sub-adjacencies carry the parent's symmetric coefficients, which the sum must ignore.
+TEST(LayerPlanTest, PrunedPassEqualsTheFullPassUnderSumAggregation) {
+  const auto ds = datasets::make_synthetic("ba-shapes", 0);
+  const auto& g = ds.graphs[0];
+  for (gnn::Aggregation agg : {gnn::Aggregation::kSum, gnn::Aggregation::kSumSelf}) {
+    torch::manual_seed(2);
+    gnn::ModelSpec spec;
+    spec.in_features = g.num_features();
+    spec.num_classes = 4;
+    spec.hidden = 8;
+    spec.bias_init = 0.1;
+    spec.aggregation = agg;
+    spec.embedding_norm = gnn::EmbeddingNorm::kL2;
+    auto model = gnn::make_model(spec);
+    model->eval();
+    const gnn::GcnAdjacency adj(g);
+    const std::vector<int64_t> targets{400, 405, 0, 650, 400};
+    const auto batch = explainers::make_node_batch(g, adj, targets, /*num_hops=*/3);
+    const explainers::LayerPlan plan(*model, batch);
+    torch::manual_seed(5);
+    const auto mask = torch::rand({batch.graph.num_edges()}).requires_grad_();
+    const auto on_graph = model->logits(g.x(), adj).index_select(0, torch::tensor(targets));
+    const auto full = explainers::target_logits(*model, batch, batch.graph.x(), mask);
+    const auto full_grad = torch::autograd::grad({full.pow(2).sum()}, {mask})[0];
+    const auto pruned = plan.target_logits(batch.graph.x(), mask);
+    const auto pruned_grad = torch::autograd::grad({pruned.pow(2).sum()}, {mask})[0];
+    SCOPED_TRACE(gnn::to_string(agg));
+    EXPECT_TRUE(torch::allclose(explainers::target_logits(*model, batch, batch.graph.x()),
+                                on_graph.detach(), 1e-5, 1e-6));
+    EXPECT_TRUE(torch::allclose(pruned, full, 1e-5, 1e-6));
+    EXPECT_TRUE(torch::allclose(pruned_grad, full_grad, 1e-4, 1e-6));
+  }
+}
+
 TEST(LayerPlanTest, RejectsGraphBatches) {
   const auto ds = datasets::make_synthetic("ba-2motifs", 0);
   const std::vector<gnn::Graph> graphs(ds.graphs.begin(), ds.graphs.begin() + 2);

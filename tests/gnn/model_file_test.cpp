@@ -182,6 +182,50 @@ TEST_F(ModelFileTest, BiasInitRoundTripsAndDefaultsToZeroWhenAbsent) {
   EXPECT_EQ(load_model(path("old.gnnx")).model->spec().bias_init, 0.0);
 }
 
+TEST_F(ModelFileTest, AggregationAndEmbeddingNormRoundTripAndDefaultWhenAbsent) {
+  ModelSpec spec = node_spec();
+  spec.aggregation = Aggregation::kSum;
+  spec.embedding_norm = EmbeddingNorm::kL2;
+  auto model = make_model(spec);
+  model->eval();
+  const Graph g = testing::random_graph(9, 20, 5, /*seed=*/3);
+  const GcnAdjacency adj(g);
+  save_model(path("m.gnnx"), *model);
+  const ModelFile loaded = load_model(path("m.gnnx"));
+  EXPECT_EQ(loaded.model->spec().aggregation, Aggregation::kSum);
+  EXPECT_EQ(loaded.model->spec().embedding_norm, EmbeddingNorm::kL2);
+  EXPECT_TRUE(torch::equal(loaded.model->logits(g.x(), adj), model->logits(g.x(), adj)));
+
+  // Files written before the fields existed were symmetric-normalised GCNs without a norm: the
+  // same weights must give exactly the old model's logits.
+  write_bytes(path("old.gnnx"),
+              rewrite(read_bytes(path("m.gnnx")), [](nlohmann::json& h, std::string&) {
+                h["spec"].erase("aggregation");
+                h["spec"].erase("embedding_norm");
+              }));
+  const ModelFile old = load_model(path("old.gnnx"));
+  EXPECT_EQ(old.model->spec().aggregation, Aggregation::kSymmetric);
+  EXPECT_EQ(old.model->spec().embedding_norm, EmbeddingNorm::kNone);
+  ModelSpec symmetric = spec;
+  symmetric.aggregation = Aggregation::kSymmetric;
+  symmetric.embedding_norm = EmbeddingNorm::kNone;
+  auto reference = make_model(symmetric);
+  reference->eval();
+  {
+    torch::NoGradGuard no_grad;
+    for (const auto& p : reference->named_parameters()) {
+      p.value().copy_(model->named_parameters()[p.key()]);
+    }
+  }
+  EXPECT_TRUE(torch::equal(old.model->logits(g.x(), adj), reference->logits(g.x(), adj)));
+
+  write_bytes(path("bad.gnnx"),
+              rewrite(read_bytes(path("m.gnnx")), [](nlohmann::json& h, std::string&) {
+                h["spec"]["aggregation"] = "mean";
+              }));
+  expect_load_error(path("bad.gnnx"), "unknown aggregation 'mean'");
+}
+
 TEST_F(ModelFileTest, Float64ModelComesBackInFloat64) {
   auto model = make_model(node_spec());
   model->to(torch::kDouble);

@@ -188,6 +188,31 @@ TEST_F(TrainingTest, NodeTrainingIsDeterministicInTheSeed) {
   EXPECT_EQ(ra.best_epoch, rb.best_epoch);
 }
 
+TEST_F(TrainingTest, EdgeDropoutIsSeededAndChangesOnlyTraining) {
+  const Graph g = two_communities(10, /*seed=*/6);
+  TrainOptions options;
+  options.epochs = 20;
+  options.lr = 0.01;
+  options.seed = 5;
+  auto run = [&](double edge_dropout) {
+    options.edge_dropout = edge_dropout;
+    torch::manual_seed(42);
+    auto model = make_model(node_spec());
+    train_node_classifier(*model, g, options);
+    return model;
+  };
+  const auto a = run(0.3);
+  const auto b = run(0.3);
+  const auto plain = run(0.0);
+  const torch::Tensor w = a->named_parameters()["conv0.weight"];
+  EXPECT_TRUE(torch::equal(w, b->named_parameters()["conv0.weight"]));
+  EXPECT_FALSE(torch::equal(w, plain->named_parameters()["conv0.weight"]));
+  for (double bad : {-0.1, 1.0}) {
+    options.edge_dropout = bad;
+    EXPECT_THROW(train_node_classifier(*make_model(node_spec()), g, options), InputError);
+  }
+}
+
 TEST_F(TrainingTest, BestValidationEpochIsRestored) {
   const Graph g = two_communities(10, /*seed=*/3);
   auto model = make_model(node_spec());

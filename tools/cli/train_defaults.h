@@ -19,7 +19,10 @@ struct TrainDefaults {
   double dropout = 0.0;          ///< --dropout
   gnn::Readout readout = gnn::Readout::kMean;  ///< --readout (graph task)
   int64_t batch_size = 64;       ///< --batch-size (graph task)
-  double bias_init = 0.0;        ///< start value of the GCN biases (ModelSpec::bias_init)
+  double edge_dropout = 0.0;     ///< --edge-dropout (DropEdge, TrainOptions::edge_dropout)
+  double bias_init = 0.0;        ///< --bias-init: start of the GCN biases (ModelSpec::bias_init)
+  gnn::Aggregation aggregation = gnn::Aggregation::kSymmetric;  ///< --aggregation
+  gnn::EmbeddingNorm embedding_norm = gnn::EmbeddingNorm::kNone;  ///< --embedding-norm
 };
 
 /// The settings for the named data set; the generic defaults above for a name not in the table.

@@ -20,12 +20,15 @@ TrainedModel train_on_dataset(const datasets::Dataset& ds, const TrainDefaults& 
   out.spec.dropout = settings.dropout;
   out.spec.readout = settings.readout;
   out.spec.bias_init = settings.bias_init;
+  out.spec.aggregation = settings.aggregation;
+  out.spec.embedding_norm = settings.embedding_norm;
   out.spec.validate();
 
   out.options.epochs = settings.epochs;
   out.options.lr = settings.lr;
   out.options.weight_decay = settings.weight_decay;
   out.options.batch_size = settings.batch_size;
+  out.options.edge_dropout = settings.edge_dropout;
   out.options.seed = seed;
 
   ProgressBar bar("train " + ds.name, out.options.epochs, /*enabled=*/!quiet);

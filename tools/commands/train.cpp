@@ -48,7 +48,10 @@ struct TrainArgs {
   double dropout = 0;
   double bias_init = 0;
   std::string readout;
+  std::string aggregation;
+  std::string embedding_norm;
   int64_t batch_size = 0;
+  double edge_dropout = 0;
   // The flags, to ask whether each was given.
   CLI::Option* epochs_opt = nullptr;
   CLI::Option* lr_opt = nullptr;
@@ -58,7 +61,10 @@ struct TrainArgs {
   CLI::Option* dropout_opt = nullptr;
   CLI::Option* bias_init_opt = nullptr;
   CLI::Option* readout_opt = nullptr;
+  CLI::Option* aggregation_opt = nullptr;
+  CLI::Option* embedding_norm_opt = nullptr;
   CLI::Option* batch_size_opt = nullptr;
+  CLI::Option* edge_dropout_opt = nullptr;
 };
 
 // Fails before training, rather than after it, when the model could not be saved.
@@ -96,10 +102,15 @@ TrainDefaults with_overrides(TrainDefaults settings, const TrainArgs& args) {
   if (given(args.dropout_opt)) settings.dropout = args.dropout;
   if (given(args.bias_init_opt)) settings.bias_init = args.bias_init;
   if (given(args.readout_opt)) settings.readout = gnn::parse_readout(args.readout);
+  if (given(args.aggregation_opt)) settings.aggregation = gnn::parse_aggregation(args.aggregation);
+  if (given(args.embedding_norm_opt)) {
+    settings.embedding_norm = gnn::parse_embedding_norm(args.embedding_norm);
+  }
   if (given(args.epochs_opt)) settings.epochs = args.epochs;
   if (given(args.lr_opt)) settings.lr = args.lr;
   if (given(args.weight_decay_opt)) settings.weight_decay = args.weight_decay;
   if (given(args.batch_size_opt)) settings.batch_size = args.batch_size;
+  if (given(args.edge_dropout_opt)) settings.edge_dropout = args.edge_dropout;
   return settings;
 }
 
@@ -126,6 +137,7 @@ void run(const TrainArgs& args, const GlobalOptions& globals) {
       {"lr", format_double(options.lr)},
       {"weight_decay", format_double(options.weight_decay)},
       {"batch_size", std::to_string(options.batch_size)},
+      {"edge_dropout", format_double(options.edge_dropout)},
       {"train_fraction", format_double(options.train_fraction)},
       {"val_fraction", format_double(options.val_fraction)},
       {"best_epoch", std::to_string(result.best_epoch)},
@@ -161,6 +173,9 @@ void run(const TrainArgs& args, const GlobalOptions& globals) {
         {"dropout", spec.dropout},
         {"bias_init", spec.bias_init},
         {"readout", gnn::to_string(spec.readout)},
+        {"edge_dropout", options.edge_dropout},
+        {"aggregation", gnn::to_string(spec.aggregation)},
+        {"embedding_norm", gnn::to_string(spec.embedding_norm)},
         {"threads", globals.threads},
         {"device", globals.device},
         {"seconds", result.seconds},
@@ -217,9 +232,22 @@ void add_train_command(CLI::App& app, const GlobalOptions& globals) {
   args->readout_opt =
       cmd->add_option("--readout", args->readout, "Graph task: pooling of node embeddings")
           ->check(CLI::IsMember({"mean", "max", "sum"}));
+  args->aggregation_opt =
+      cmd->add_option("--aggregation", args->aggregation,
+                      "GCN neighbour aggregation: symmetric (Kipf & Welling), sum (raw adjacency, "
+                      "the original GNNExplainer model), sum-self (raw adjacency + self-loop)")
+          ->check(CLI::IsMember({"symmetric", "sum", "sum-self"}));
+  args->embedding_norm_opt =
+      cmd->add_option("--embedding-norm", args->embedding_norm,
+                      "Per-node normalisation of every GCN layer's output: none, l2")
+          ->check(CLI::IsMember({"none", "l2"}));
   args->batch_size_opt =
       cmd->add_option("--batch-size", args->batch_size, "Graph task: graphs per step")
           ->check(positive());
+  args->edge_dropout_opt =
+      cmd->add_option("--edge-dropout", args->edge_dropout,
+                      "DropEdge: probability of leaving each edge out of a training step")
+          ->check(CLI::Range(0.0, 0.99));
   cmd->add_flag("--json", args->json, "Print one JSON object instead of a summary");
 #ifdef GNNX_WITH_RDKIT
   auto molecules = std::make_shared<MoleculeTrainArgs>();

@@ -46,6 +46,12 @@ struct ModelSpec {
   /// scalar per node, and a graph classifier starts on a plateau at loss ln 2. A small positive
   /// value (0.1) makes the units thresholds of that scalar from the first step.
   double bias_init = 0.0;
+  /// Neighbour aggregation of every GCN layer (GCNConvOptions::aggregation). kSymmetric is Kipf
+  /// & Welling's GCN; kSum is the original GNNExplainer code's GraphConv (raw adjacency).
+  Aggregation aggregation = Aggregation::kSymmetric;
+  /// What every GCN layer does to its output rows (GCNConvOptions::embedding_norm); kL2 as the
+  /// original GNNExplainer code (normalize_embedding).
+  EmbeddingNorm embedding_norm = EmbeddingNorm::kNone;
   /// Throws InputError naming the first invalid field (widths and layers >= 1, dropout in
   /// [0, 1), mlp_hidden >= 0, bias_init finite).
   void validate() const;

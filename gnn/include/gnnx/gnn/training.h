@@ -34,6 +34,11 @@ struct TrainOptions {
   double train_fraction = 0.8;
   double val_fraction = 0.1;
   int64_t batch_size = 64;  ///< graphs per step (graph task)
+  /// DropEdge (Rong et al., ICLR 2020): in every training step each edge's message is left out
+  /// with this probability (an edge weight of 0 or 1 in the model's kMask sense, the same
+  /// operation an explainer's mask performs); evaluation passes use every edge. 0 = off. In
+  /// [0, 1).
+  double edge_dropout = 0.0;
   uint64_t seed = 0;        ///< split, shuffling and dropout
   EpochCallback on_epoch;   ///< optional progress report
 };
