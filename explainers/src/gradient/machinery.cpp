@@ -231,6 +231,28 @@ PartSubset select_parts(const TargetBatch& batch, const std::vector<int64_t>& pa
   return out;
 }
 
+PartSubset select_edges(const TargetBatch& batch, const torch::Tensor& keep) {
+  TORCH_CHECK(keep.dim() == 1 && keep.size(0) == batch.graph.num_edges() &&
+                  keep.scalar_type() == torch::kBool,
+              "select_edges: keep must be [E] bool");
+  PartSubset out;
+  out.node_origin = torch::arange(batch.graph.num_nodes(), torch::kLong);
+  out.edge_origin = keep.nonzero().reshape({-1});
+  TargetBatch b = batch;
+  b.graph = gnn::Graph(batch.graph.num_nodes(),
+                       batch.graph.edge_index().index_select(1, out.edge_origin),
+                       batch.graph.x());
+  b.edge_part = batch.edge_part.index_select(0, out.edge_origin);
+  const auto edge_counts =
+      torch::bincount(b.edge_part, /*weights=*/{}, /*minlength=*/batch.num_parts());
+  b.edge_offset = torch::cat({torch::zeros({1}, torch::kLong), edge_counts.cumsum(0)});
+  b.edge_id = batch.edge_id.index_select(0, out.edge_origin);
+  b.adj = gnn::GcnAdjacency(b.graph).with_normalisation(
+      batch.adj.edge_norm().index_select(0, out.edge_origin), batch.adj.self_norm());
+  out.batch = std::move(b);
+  return out;
+}
+
 std::vector<at::Generator> part_generators(const TargetBatch& batch, uint64_t seed) {
   std::vector<at::Generator> out;
   out.reserve(batch.targets.size());

@@ -80,6 +80,10 @@ struct PartSubset {
 };
 PartSubset select_parts(const TargetBatch& batch, const std::vector<int64_t>& parts);
 
+/// All parts and nodes of `batch` with only the edges where keep [E] bool is true, keeping their
+/// normalisation (e.g. the edges a LayerPlan says some layer reads: the targets' logits stay).
+PartSubset select_edges(const TargetBatch& batch, const torch::Tensor& keep);
+
 /// One CPU generator per part, seeded from (seed, target): each target draws the same stream
 /// whatever batch it is in.
 std::vector<at::Generator> part_generators(const TargetBatch& batch, uint64_t seed);

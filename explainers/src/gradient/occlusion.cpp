@@ -2,6 +2,7 @@
 // measure the drop of the explained class's probability.
 
 #include <gnnx/explainers/gradient_methods.h>
+#include <gnnx/explainers/layer_plan.h>
 
 #include <algorithm>
 #include <functional>
@@ -105,14 +106,32 @@ GradientExplainer::Attribution Occlusion::attribute(gnn::GnnModel& model, const 
   auto node_scores = torch::zeros({x.size(0)}, torch::kDouble);
   auto edge_scores = torch::zeros({batch.graph.num_edges()}, torch::kDouble);
   const auto node_sizes = detail::part_sizes(batch.node_offset);
-  const auto edge_sizes = detail::part_sizes(batch.edge_offset);
+  // Removing an edge no layer reads changes nothing (its drop is exactly 0): for a node
+  // classifier the edges are cut to those a LayerPlan uses, a fifth of a BA-Shapes union, and
+  // each pass runs on that smaller union.
+  std::unique_ptr<detail::PartSubset> used;
+  if (batch.task == gnn::Task::kNodeClassification &&
+      dynamic_cast<gnn::NodeClassifier*>(&model) != nullptr) {
+    const auto keep = torch::zeros({batch.graph.num_edges()}, torch::kBool)
+                          .index_fill(0, LayerPlan(model, batch).used_edges(), true);
+    used = std::make_unique<detail::PartSubset>(detail::select_edges(batch, keep));
+  }
+  const TargetBatch& occluded = used ? used->batch : batch;
+  const auto occluded_edges = detail::part_sizes(occluded.edge_offset);
   const int64_t passes =
       (node_sizes.empty() ? 0 : *std::max_element(node_sizes.begin(), node_sizes.end())) +
-      (edge_sizes.empty() ? 0 : *std::max_element(edge_sizes.begin(), edge_sizes.end()));
+      (occluded_edges.empty() ? 0
+                              : *std::max_element(occluded_edges.begin(), occluded_edges.end()));
   int64_t done = 0;
   const std::function<void()> on_pass = [&] { report_progress(++done, passes); };
-  occlude(model, batch, classes, p0, Element::kNode, node_scores, on_pass);
-  occlude(model, batch, classes, p0, Element::kEdge, edge_scores, on_pass);
+  occlude(model, occluded, classes, p0, Element::kNode, node_scores, on_pass);
+  auto used_scores = torch::zeros({occluded.graph.num_edges()}, torch::kDouble);
+  occlude(model, occluded, classes, p0, Element::kEdge, used_scores, on_pass);
+  if (used) {
+    edge_scores.index_put_({used->edge_origin}, used_scores);
+  } else {
+    edge_scores = used_scores;
+  }
   Attribution a;
   a.node_scores = node_scores;
   a.edge_scores = edge_scores;
