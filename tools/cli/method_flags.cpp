@@ -27,7 +27,7 @@ void add_method_flags(CLI::App& cmd, MethodFlags& flags) {
                  "GNNExplainer: coefficient of the mask-size penalty (default 0.005)")
       ->check(non_negative());
   cmd.add_option("--edge-entropy", flags.edge_ent,
-                 "GNNExplainer: coefficient of the mask-entropy penalty (default 1.0)")
+                 "GNNExplainer: coefficient of the mask-entropy penalty (default 0.1)")
       ->check(non_negative());
   cmd.add_option("--samples", flags.samples, "BayesGrad / SmoothGrad: stochastic samples")
       ->check(positive());
