@@ -112,6 +112,18 @@ torch::Tensor edge_entropy_weights(const TargetBatch& batch, EntropyMean mean) {
   return counts.reciprocal().index_select(0, batch.edge_part);
 }
 
+torch::Tensor edge_laplacian_weights(const TargetBatch& batch, const torch::Tensor& node_class) {
+  TORCH_CHECK(node_class.dim() == 1 && node_class.size(0) == batch.graph.num_nodes(),
+              "edge_laplacian_weights: node_class must be [", batch.graph.num_nodes(), "]");
+  const auto y = node_class.to(torch::kFloat);
+  const auto diff = y.index_select(0, batch.adj.src()) - y.index_select(0, batch.adj.dst());
+  auto counts = (batch.node_offset.slice(0, 1) - batch.node_offset.slice(0, 0, -1))
+                    .clamp_min(1)
+                    .to(torch::kFloat);
+  const auto inv_n2 = (counts * counts).reciprocal().index_select(0, batch.edge_part);
+  return (0.5 * diff * diff * inv_n2).contiguous();
+}
+
 torch::Tensor edge_mask_regulariser(const torch::Tensor& mask, const torch::Tensor& entropy_weight,
                                     double size, double entropy) {
   return size * mask.sum() + entropy * (binary_entropy(mask) * entropy_weight).sum();
@@ -123,6 +135,7 @@ GNNExplainerOptions GNNExplainerOptions::from(const MethodOptions& o) {
   if (o.lr > 0) out.lr(o.lr);
   if (o.edge_size >= 0) out.edge_size(o.edge_size);
   if (o.edge_ent >= 0) out.edge_ent(o.edge_ent);
+  if (o.edge_lap >= 0) out.edge_lap(o.edge_lap);
   out.feature_mask(o.feature_mask).symmetric_edges(o.symmetric_edges);
   out.mode(o.mode).explained_class(o.explained_class);
   out.batch_size(o.batch_size).seed(o.seed).progress(o.progress);
@@ -150,9 +163,17 @@ std::vector<Explanation> GNNExplainer::explain_nodes(gnn::GnnModel& model,
   }
   const gnn::GcnAdjacency adj(graph);
   const int64_t hops = model.spec().num_layers;
-  return explain_targets(model, targets, labels, [&](const std::vector<int64_t>& part) {
-    return make_node_batch(graph, adj, part, hops);
-  });
+  if (options_.edge_lap() > 0) {
+    EvalGuard eval(model);
+    torch::NoGradGuard no_grad;
+    node_predictions_ = model.logits(graph.x(), adj).argmax(1).cpu();
+  }
+  auto explanations =
+      explain_targets(model, targets, labels, [&](const std::vector<int64_t>& part) {
+        return make_node_batch(graph, adj, part, hops);
+      });
+  node_predictions_ = torch::Tensor();
+  return explanations;
 }
 
 std::vector<Explanation> GNNExplainer::explain_graphs(gnn::GnnModel& model,
@@ -264,6 +285,12 @@ std::vector<Explanation> GNNExplainer::explain_batch(gnn::GnnModel& model,
     plan.emplace(model, batch);  // same logits, only the rows and edges the target reads
   }
   const int64_t num_edges = batch.graph.num_edges();
+  // The Laplacian term's gradient is a constant per edge (the predictions are fixed).
+  const torch::Tensor laplacian =
+      node_predictions_.defined()
+          ? options_.edge_lap() *
+                edge_laplacian_weights(batch, node_predictions_.index_select(0, batch.node_id))
+          : torch::Tensor();
   for (int64_t epoch = 0; epoch < options_.epochs(); ++epoch) {
     const auto& mask = edge_logits.values();
     // The model differentiates with respect to the mask of the edges it reads.
@@ -289,6 +316,7 @@ std::vector<Explanation> GNNExplainer::explain_batch(gnn::GnnModel& model,
     } else if (plan) {
       model_grad = torch::zeros({num_edges}).index_copy_(0, plan->used_edges(), model_grad);
     }
+    if (laplacian.defined()) model_grad = model_grad + laplacian;
     edge_logits.adam_step(model_grad.contiguous(), regularisers, options_.lr());
     if (feat_optimizer) {
       feat_optimizer->step();
@@ -310,6 +338,7 @@ std::vector<Explanation> GNNExplainer::explain_batch(gnn::GnnModel& model,
                  {"lr", c10::str(options_.lr())},
                  {"edge_size", c10::str(options_.edge_size())},
                  {"edge_ent", c10::str(options_.edge_ent())},
+                 {"edge_lap", c10::str(laplacian.defined() ? options_.edge_lap() : 0.0)},
                  {"entropy_mean",
                   options_.entropy_mean() == EntropyMean::kNodePairs ? "node-pairs" : "edges"},
                  {"feature_mask", options_.feature_mask() ? "true" : "false"},

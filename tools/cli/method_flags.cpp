@@ -29,6 +29,10 @@ void add_method_flags(CLI::App& cmd, MethodFlags& flags) {
   cmd.add_option("--edge-entropy", flags.edge_ent,
                  "GNNExplainer: coefficient of the mask-entropy penalty (default 0.1)")
       ->check(non_negative());
+  cmd.add_option("--edge-laplacian", flags.edge_lap,
+                 "GNNExplainer: coefficient of the Laplacian term on node targets (default 1.0, "
+                 "the original code's; 0 = off)")
+      ->check(non_negative());
   cmd.add_option("--samples", flags.samples, "BayesGrad / SmoothGrad: stochastic samples")
       ->check(positive());
   cmd.add_option("--dropout", flags.dropout, "BayesGrad: dropout rate")
@@ -58,6 +62,7 @@ explainers::MethodOptions method_options(const MethodFlags& flags, bool undirect
   o.symmetric_edges = undirected_graph && !flags.asymmetric;
   o.edge_size = flags.edge_size;
   o.edge_ent = flags.edge_ent;
+  o.edge_lap = flags.edge_lap;
   o.samples = flags.samples;
   o.dropout = flags.dropout;
   o.steps = flags.steps;

@@ -22,6 +22,7 @@ struct MethodFlags {
   bool asymmetric = false;
   double edge_size = -1;
   double edge_ent = -1;
+  double edge_lap = -1;
   int64_t samples = 0;
   double dropout = -1;
   int64_t steps = 0;

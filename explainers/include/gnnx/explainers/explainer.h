@@ -34,6 +34,7 @@ struct MethodOptions {
   bool symmetric_edges = false; ///< GNNExplainer: tie u->v and v->u into one mask entry
   double edge_size = -1;    ///< GNNExplainer: size coefficient; < 0 = default
   double edge_ent = -1;     ///< GNNExplainer: entropy coefficient; < 0 = default
+  double edge_lap = -1;     ///< GNNExplainer: Laplacian coefficient; < 0 = default
   int64_t samples = 0;      ///< stochastic samples (BayesGrad, SmoothGrad); 0 = default
   double dropout = -1;      ///< BayesGrad dropout rate; < 0 = model's own / default
   int64_t steps = 0;        ///< integrated-gradients steps; 0 = default
