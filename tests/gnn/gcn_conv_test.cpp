@@ -61,10 +61,14 @@ TEST_F(GCNConvTest, AdjacencyWeightsMatchDenseReference) {
   EXPECT_TRUE(torch::allclose(conv(g.x(), adj, w).to(torch::kDouble), expected, 1e-5, 1e-5));
 }
 
-TEST_F(GCNConvTest, EdgeWeightZeroEqualsRemovingTheEdge) {
-  const Graph g = random_graph(20, 60, 5, /*seed=*/14);
-  GCNConv conv(GCNConvOptions(5, 3).edge_weight_mode(EdgeWeightMode::kAdjacency));
-  const int64_t removed = 17;
+namespace {
+
+// A layer with `options` (5 inputs) on a random graph: weight 0 on edge `removed` must give the
+// outputs of the graph without it.
+void expect_zero_weight_removes_edge(const GCNConvOptions& options, uint64_t seed,
+                                     int64_t removed) {
+  const Graph g = random_graph(20, 60, 5, seed);
+  GCNConv conv(options);
   auto w = torch::ones({g.num_edges()});
   w[removed] = 0;
   auto keep = torch::ones({g.num_edges()}, torch::kBool);
@@ -72,6 +76,13 @@ TEST_F(GCNConvTest, EdgeWeightZeroEqualsRemovingTheEdge) {
   const Graph without(g.num_nodes(), g.edge_index().index({torch::indexing::Slice(), keep}), g.x());
   EXPECT_TRUE(torch::allclose(conv(g.x(), GcnAdjacency(g), w),
                               conv(g.x(), GcnAdjacency(without)), 1e-6, 1e-6));
+}
+
+}  // namespace
+
+TEST_F(GCNConvTest, EdgeWeightZeroEqualsRemovingTheEdge) {
+  expect_zero_weight_removes_edge(
+      GCNConvOptions(5, 3).edge_weight_mode(EdgeWeightMode::kAdjacency), /*seed=*/14, 17);
 }
 
 TEST_F(GCNConvTest, GradientsOfFeaturesWeightsAndEdgeWeightsInDouble) {
@@ -195,16 +206,8 @@ TEST_F(GCNConvTest, SumAggregationReadsOnlyTheStructureNotTheNormalisation) {
 }
 
 TEST_F(GCNConvTest, SumAggregationMaskZeroEqualsRemovingTheEdge) {
-  const Graph g = random_graph(20, 60, 5, /*seed=*/24);
-  GCNConv conv(GCNConvOptions(5, 3).aggregation(Aggregation::kSum));
-  const int64_t removed = 9;
-  auto w = torch::ones({g.num_edges()});
-  w[removed] = 0;
-  auto keep = torch::ones({g.num_edges()}, torch::kBool);
-  keep[removed] = false;
-  const Graph without(g.num_nodes(), g.edge_index().index({torch::indexing::Slice(), keep}), g.x());
-  EXPECT_TRUE(torch::allclose(conv(g.x(), GcnAdjacency(g), w),
-                              conv(g.x(), GcnAdjacency(without)), 1e-6, 1e-6));
+  expect_zero_weight_removes_edge(GCNConvOptions(5, 3).aggregation(Aggregation::kSum),
+                                  /*seed=*/24, 9);
 }
 
 TEST_F(GCNConvTest, SumAggregationGradientsInDouble) {
