@@ -48,6 +48,18 @@ torch::Tensor reference_masks(const torch::Tensor& init, const torch::Tensor& re
   return mask_of();
 }
 
+// A fresh node classifier for a data set's graph (biases 0.1, as `gnnx train`).
+std::shared_ptr<gnn::GnnModel> node_model(const datasets::Dataset& ds, int64_t hidden,
+                                          uint64_t seed) {
+  torch::manual_seed(seed);
+  gnn::ModelSpec spec;
+  spec.in_features = ds.graphs[0].num_features();
+  spec.num_classes = ds.num_classes;
+  spec.hidden = hidden;
+  spec.bias_init = 0.1;
+  return gnn::make_model(spec);
+}
+
 }  // namespace
 
 TEST(EdgeMaskTest, FusedStepEqualsAutogradWithTorchAdam) {
@@ -87,13 +99,7 @@ TEST(EdgeMaskTest, ReversePairsCopiesOneToOneAndLeavesTheRestAlone) {
 TEST(GNNExplainerGroupsTest, SameMasksForAnyThreadCount) {
   const auto ds = datasets::make_synthetic("ba-shapes", 0);
   const auto& g = ds.graphs[0];
-  torch::manual_seed(3);
-  gnn::ModelSpec spec;
-  spec.in_features = g.num_features();
-  spec.num_classes = ds.num_classes;
-  spec.hidden = 8;
-  spec.bias_init = 0.1;
-  auto model = gnn::make_model(spec);
+  auto model = node_model(ds, /*hidden=*/8, /*seed=*/3);
   const auto nodes = torch::tensor({0, 400, 401, 650, 300, 511, 5}, torch::kLong);
   explainers::GNNExplainer explainer(explainers::GNNExplainerOptions().epochs(30));
   const int before = at::get_num_threads();
@@ -133,12 +139,7 @@ TEST(GNNExplainerLaplacianTest, EdgeWeightsByHand) {
 TEST(GNNExplainerLaplacianTest, LowersMasksAcrossPredictedClasses) {
   const auto ds = datasets::make_synthetic("ba-shapes", 0);
   const auto& g = ds.graphs[0];
-  torch::manual_seed(1);
-  gnn::ModelSpec spec;
-  spec.in_features = g.num_features();
-  spec.num_classes = ds.num_classes;
-  spec.bias_init = 0.1;
-  auto model = gnn::make_model(spec);
+  auto model = node_model(ds, /*hidden=*/20, /*seed=*/1);
   gnn::TrainOptions train;
   train.epochs = 300;
   train.lr = 0.01;
