@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <random>
 
@@ -165,7 +166,7 @@ torch::Tensor predict_graphs(GnnModel& model, const std::vector<Graph>& graphs) 
 
 PropertyResult train_property_model(GnnModel& model, const std::vector<Graph>& graphs,
                                     const torch::Tensor& targets_in, PropertyKind kind,
-                                    const TrainOptions& options) {
+                                    const TrainOptions& options, const Split* split) {
   constexpr const char* kFn = "train_property_model";
   const auto start = std::chrono::steady_clock::now();
   if (model.spec().task != Task::kGraphClassification) {
@@ -201,8 +202,23 @@ PropertyResult train_property_model(GnnModel& model, const std::vector<Graph>& g
 
   torch::manual_seed(options.seed);
   PropertyResult result;
-  result.split = stratified_split(torch::zeros({g}, torch::kLong), options.train_fraction,
-                                  options.val_fraction, options.seed);
+  if (split != nullptr) {
+    for (const torch::Tensor* part : {&split->train, &split->val, &split->test}) {
+      if (!part->defined() || part->dim() != 1 ||
+          (part->numel() > 0 && (part->min().item<int64_t>() < 0 ||
+                                 part->max().item<int64_t>() >= g))) {
+        throw InputError(c10::str(kFn, ": every split index must be in [0, ", g, ")"));
+      }
+    }
+    if (split->train.numel() == 0) {
+      throw InputError(c10::str(kFn, ": the split has no training graph"));
+    }
+    result.split = Split{split->train.to(torch::kLong), split->val.to(torch::kLong),
+                         split->test.to(torch::kLong)};
+  } else {
+    result.split = stratified_split(torch::zeros({g}, torch::kLong), options.train_fraction,
+                                    options.val_fraction, options.seed);
+  }
   const std::vector<int64_t> train_ids = to_vector(result.split.train);
   const std::vector<int64_t> val_ids = to_vector(result.split.val);
   const std::vector<int64_t> test_ids = to_vector(result.split.test);
@@ -240,6 +256,7 @@ PropertyResult train_property_model(GnnModel& model, const std::vector<Graph>& g
   torch::optim::Adam optimizer(
       model.parameters(), torch::optim::AdamOptions(options.lr).weight_decay(options.weight_decay));
   double best = -std::numeric_limits<double>::infinity();
+  double best_loss = std::numeric_limits<double>::infinity();
   std::vector<torch::Tensor> best_weights;
   for (int64_t epoch = 1; epoch <= options.epochs; ++epoch) {
     shuffle(order, rng);
@@ -259,11 +276,17 @@ PropertyResult train_property_model(GnnModel& model, const std::vector<Graph>& g
       loss_sum += loss.item<double>() * static_cast<double>(n);
     }
     result.final_loss = loss_sum / static_cast<double>(order.size());
-    const PropertyScores s = part_scores(select_ids, select_part);
+    const torch::Tensor select_out = predict_ids(model, graphs, select_ids);
+    const PropertyScores s = score(unscale(select_out), targets.index_select(0, select_part), kind);
     double value = kind == PropertyKind::kBinary ? s.score : -s.score;
     if (std::isnan(value)) value = -result.final_loss;  // no usable validation labels
-    if (value > best) {
+    // Ties (frequent for the ROC-AUC of a small validation part, which reaches its maximum
+    // long before the logits are calibrated): the lower validation loss wins.
+    const double select_loss =
+        masked_loss(select_out, scaled.index_select(0, select_part), kind).item<double>();
+    if (value > best || (value == best && select_loss < best_loss)) {
       best = value;
+      best_loss = select_loss;
       best_weights.clear();
       for (const auto& p : model.parameters()) best_weights.push_back(p.detach().clone());
       result.best_epoch = epoch;
@@ -296,6 +319,51 @@ PropertyResult train_property_model(GnnModel& model, const std::vector<Graph>& g
   model.eval();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
+}
+
+std::vector<Split> kfold_splits(const torch::Tensor& labels, int64_t folds, double val_fraction,
+                                uint64_t seed) {
+  constexpr const char* kFn = "kfold_splits";
+  if (!labels.defined() || labels.dim() != 1 || !at::isIntegralType(labels.scalar_type(), false)) {
+    throw InputError(c10::str(kFn, ": labels must be a 1-d integer tensor"));
+  }
+  const int64_t n = labels.numel();
+  if (folds < 2 || folds > n) {
+    throw InputError(
+        c10::str(kFn, ": folds must be in [2, ", n, "] for ", n, " items, got ", folds));
+  }
+  if (!(val_fraction >= 0 && val_fraction < 1.0 - 1.0 / static_cast<double>(folds))) {
+    throw InputError(
+        c10::str(kFn, ": val_fraction must be in [0, 1 - 1/folds), got ", val_fraction));
+  }
+  const torch::Tensor y = labels.to(torch::kCPU, torch::kLong).contiguous();
+  const auto* values = y.data_ptr<int64_t>();
+  std::map<int64_t, std::vector<int64_t>> by_class;  // ordered: classes dealt in label order
+  for (int64_t i = 0; i < n; ++i) by_class[values[i]].push_back(i);
+  std::mt19937_64 rng(seed);
+  std::vector<int64_t> fold_of(n);
+  int64_t next = 0;  // round-robin across classes too, so fold sizes differ by at most one
+  for (auto& [label, items] : by_class) {
+    shuffle(items, rng);
+    for (int64_t item : items) fold_of[item] = next++ % folds;
+  }
+  // Validation takes val_fraction of all items out of the k-1 training folds.
+  const double val_of_rest = val_fraction * static_cast<double>(folds) / (folds - 1.0);
+  std::vector<Split> splits;
+  for (int64_t k = 0; k < folds; ++k) {
+    std::vector<int64_t> rest, test;
+    for (int64_t i = 0; i < n; ++i) (fold_of[i] == k ? test : rest).push_back(i);
+    const torch::Tensor rest_ids = torch::tensor(rest, torch::kLong);
+    const Split inner = stratified_split(y.index_select(0, rest_ids), 1.0 - val_of_rest,
+                                         val_of_rest, seed + 1 + static_cast<uint64_t>(k));
+    // Inner indices are positions in `rest`; the inner split's own test part (empty up to
+    // rounding) joins training.
+    const torch::Tensor train = std::get<0>(
+        torch::sort(rest_ids.index_select(0, torch::cat({inner.train, inner.test}))));
+    splits.push_back(Split{train, rest_ids.index_select(0, inner.val),
+                           torch::tensor(test, torch::kLong)});
+  }
+  return splits;
 }
 
 std::shared_ptr<GnnModel> single_task_view(const GnnModel& model, int64_t task, PropertyKind kind) {

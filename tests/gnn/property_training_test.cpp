@@ -129,5 +129,74 @@ TEST(PropertyTrainingTest, RejectsBadLabels) {
                InputError);
 }
 
+TEST(PropertyTrainingTest, KfoldSplitsAreStratifiedAndCoverEveryItemOnce) {
+  // 30 of class 0, 12 of class 1.
+  std::vector<int64_t> labels(42, 0);
+  for (int i = 30; i < 42; ++i) labels[i] = 1;
+  const torch::Tensor y = torch::tensor(labels, torch::kLong);
+  const std::vector<Split> folds = kfold_splits(y, 6, 0.1, 7);
+  ASSERT_EQ(folds.size(), 6U);
+  std::vector<int> tested(42, 0);
+  for (const Split& s : folds) {
+    EXPECT_EQ(s.test.numel(), 7);
+    // Each fold keeps the class proportions: 5 of class 0 and 2 of class 1.
+    EXPECT_EQ(y.index_select(0, s.test).sum().item<int64_t>(), 2);
+    EXPECT_EQ(s.train.numel() + s.val.numel() + s.test.numel(), 42);
+    EXPECT_NEAR(static_cast<double>(s.val.numel()), 0.1 * 42, 1.0);
+    const torch::Tensor all = std::get<0>(torch::sort(torch::cat({s.train, s.val, s.test})));
+    EXPECT_TRUE(torch::equal(all, torch::arange(42, torch::kLong)));  // disjoint, complete
+    for (int64_t i : std::vector<int64_t>(s.test.data_ptr<int64_t>(),
+                                          s.test.data_ptr<int64_t>() + s.test.numel())) {
+      ++tested[i];
+    }
+  }
+  for (int count : tested) EXPECT_EQ(count, 1);
+  const std::vector<Split> again = kfold_splits(y, 6, 0.1, 7);
+  EXPECT_TRUE(torch::equal(again[3].val, folds[3].val));
+  EXPECT_THROW(kfold_splits(y, 1, 0.1, 0), InputError);
+  EXPECT_THROW(kfold_splits(y, 43, 0.1, 0), InputError);
+  EXPECT_THROW(kfold_splits(y, 6, 0.9, 0), InputError);
+  EXPECT_THROW(kfold_splits(torch::zeros({4}), 2, 0.1, 0), InputError);
+}
+
+TEST(PropertyTrainingTest, TrainsOnTheSplitItIsGiven) {
+  const auto graphs = paths(40);
+  torch::Tensor y = torch::empty({40, 1}, torch::kDouble);
+  for (int i = 0; i < 40; ++i) y[i][0] = (2 + i % 7) >= 5 ? 1.0 : 0.0;
+  const Split split{torch::arange(0, 30, torch::kLong), torch::arange(30, 35, torch::kLong),
+                    torch::arange(35, 40, torch::kLong)};
+  torch::manual_seed(0);
+  auto model = make_model(spec_for(1));
+  TrainOptions o;
+  o.epochs = 2;
+  const PropertyResult r =
+      train_property_model(*model, graphs, y, PropertyKind::kBinary, o, &split);
+  EXPECT_TRUE(torch::equal(r.split.test, split.test));
+  EXPECT_EQ(r.train.num_labels, 30);
+  EXPECT_EQ(r.test.num_labels, 5);
+  const Split bad{torch::tensor({0, 40}, torch::kLong), split.val, split.test};
+  EXPECT_THROW(train_property_model(*model, graphs, y, PropertyKind::kBinary, o, &bad),
+               InputError);
+}
+
+// Regression test for MUTAG: the validation ROC-AUC of a small part reaches its maximum within
+// a few epochs, while the logits are still uncalibrated (every graph on the majority side).
+// Ties must go to the epoch with the lower validation loss, not to the first one.
+TEST(PropertyTrainingTest, ValidationAucTiesGoToTheLowerLoss) {
+  const auto graphs = paths(70);
+  torch::Tensor y = torch::empty({70, 1}, torch::kDouble);
+  for (int i = 0; i < 70; ++i) y[i][0] = (2 + i % 7) >= 4 ? 1.0 : 0.0;  // separable
+  torch::manual_seed(1);
+  auto model = make_model(spec_for(1));
+  TrainOptions o;
+  o.epochs = 150;
+  o.lr = 0.01;
+  o.batch_size = 16;
+  const PropertyResult r = train_property_model(*model, graphs, y, PropertyKind::kBinary, o);
+  ASSERT_DOUBLE_EQ(r.val.score, 1.0);  // the AUC ties at its maximum
+  EXPECT_GT(r.best_epoch, 10);
+  EXPECT_DOUBLE_EQ(r.val.accuracy, 1.0);
+}
+
 }  // namespace
 }  // namespace gnnx::gnn

@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <iostream>
 #include <limits>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -147,6 +148,71 @@ nlohmann::ordered_json scores_json(const gnn::PropertyScores& s, gnn::PropertyKi
   return j;
 }
 
+// The 0/1 labels of a single binary task as an integer tensor (missing labels count as 0).
+torch::Tensor binary_labels(const torch::Tensor& targets) {
+  return targets.select(1, 0).nan_to_num(0.0).gt(0.5).to(torch::kLong);
+}
+
+struct MeanSd {
+  double mean = 0, sd = 0;
+};
+
+MeanSd mean_sd(const std::vector<double>& values) {
+  MeanSd m;
+  if (values.empty()) return m;
+  for (double v : values) m.mean += v / static_cast<double>(values.size());
+  for (double v : values) m.sd += (v - m.mean) * (v - m.mean);
+  m.sd = values.size() > 1 ? std::sqrt(m.sd / static_cast<double>(values.size() - 1)) : 0.0;
+  return m;
+}
+
+struct CrossValidation {
+  std::vector<double> test_accuracies, test_aucs, val_accuracies;
+  MeanSd test_accuracy, test_auc, val_accuracy;
+};
+
+// Stratified K-fold cross-validation with the same model and optimiser settings: fold k's
+// model starts from seed + k (weights, shuffling, dropout), selects its epoch on its own
+// validation part, and is scored on fold k. The test folds cover every molecule once.
+CrossValidation cross_validate(const gnn::ModelSpec& spec, const TrainingData& data,
+                               const gnn::TrainOptions& base, int64_t folds,
+                               const GlobalOptions& globals) {
+  const std::vector<gnn::Split> splits =
+      gnn::kfold_splits(binary_labels(data.targets), folds, base.val_fraction, base.seed);
+  CrossValidation cv;
+  ProgressBar bar("cv", folds, /*enabled=*/!globals.quiet);
+  for (int64_t k = 0; k < folds; ++k) {
+    gnn::TrainOptions options = base;
+    options.seed = base.seed + static_cast<uint64_t>(k);
+    options.on_epoch = nullptr;
+    torch::manual_seed(options.seed);
+    std::shared_ptr<gnn::GnnModel> model = gnn::make_model(spec);
+    const gnn::PropertyResult r = gnn::train_property_model(
+        *model, data.graphs, data.targets, gnn::PropertyKind::kBinary, options, &splits[k]);
+    cv.test_accuracies.push_back(r.test.accuracy);
+    cv.test_aucs.push_back(r.test.score);
+    cv.val_accuracies.push_back(r.val.accuracy);
+    if (bar.active()) bar.update(k + 1, "");
+  }
+  bar.finish();
+  cv.test_accuracy = mean_sd(cv.test_accuracies);
+  cv.test_auc = mean_sd(cv.test_aucs);
+  cv.val_accuracy = mean_sd(cv.val_accuracies);
+  return cv;
+}
+
+nlohmann::ordered_json cv_json(const CrossValidation& cv) {
+  return {{"folds", cv.test_accuracies.size()},
+          {"test_accuracy_mean", cv.test_accuracy.mean},
+          {"test_accuracy_sd", cv.test_accuracy.sd},
+          {"test_roc_auc_mean", cv.test_auc.mean},
+          {"test_roc_auc_sd", cv.test_auc.sd},
+          {"val_accuracy_mean", cv.val_accuracy.mean},
+          {"test_accuracy", cv.test_accuracies},
+          {"test_roc_auc", cv.test_aucs},
+          {"val_accuracy", cv.val_accuracies}};
+}
+
 }  // namespace
 
 void add_molecule_train_flags(CLI::App& cmd, MoleculeTrainArgs& args) {
@@ -164,6 +230,16 @@ void add_molecule_train_flags(CLI::App& cmd, MoleculeTrainArgs& args) {
                  "--data: atom features (standard, mutag, mutagenicity)")
       ->check(CLI::IsMember({"standard", "mutag", "mutagenicity"}))
       ->capture_default_str();
+  cmd.add_option("--split", args.split,
+                 "--data: 80/10/10 split of the molecules, random or stratified by the label "
+                 "(stratified: one binary task only)")
+      ->check(CLI::IsMember({"random", "stratified"}))
+      ->capture_default_str();
+  cmd.add_option("--cv", args.cv_folds,
+                 "--data: also run stratified K-fold cross-validation (one binary task; 10% of "
+                 "the molecules validate in each fold) and report the mean test accuracy; the "
+                 "saved model is still the one of --split")
+      ->check(CLI::Range(int64_t{2}, int64_t{100}));
   cmd.add_option("--mlp-hidden", args.mlp_hidden,
                  "--data: width of the hidden layer of the head (0 = linear head; default: "
                  "the GCN width)");
@@ -203,6 +279,17 @@ void run_molecule_train(const MoleculeTrainArgs& args, const TrainDefaults& sett
   spec.mlp_hidden = args.mlp_hidden >= 0 ? args.mlp_hidden : settings.hidden;
   spec.validate();
 
+  const bool single_binary = kind == gnn::PropertyKind::kBinary && data.tasks.size() == 1;
+  if ((args.split == "stratified" || args.cv_folds > 0) && !single_binary) {
+    throw InputError(std::string(args.cv_folds > 0 ? "--cv" : "--split stratified") +
+                     " needs one binary task; '" + args.data + "' has " +
+                     std::to_string(data.tasks.size()) + " " + gnn::to_string(kind) + " task(s)");
+  }
+  if (args.cv_folds > static_cast<int64_t>(data.graphs.size())) {
+    throw InputError("--cv " + std::to_string(args.cv_folds) + ": more folds than the " +
+                     std::to_string(data.graphs.size()) + " molecules");
+  }
+
   gnn::TrainOptions options;
   options.epochs = settings.epochs;
   options.lr = settings.lr;
@@ -217,11 +304,19 @@ void run_molecule_train(const MoleculeTrainArgs& args, const TrainDefaults& sett
       bar.update(epoch, status);
     };
   }
+  std::optional<gnn::Split> split;
+  if (args.split == "stratified") {
+    split = gnn::stratified_split(binary_labels(data.targets), options.train_fraction,
+                                  options.val_fraction, seed);
+  }
   torch::manual_seed(seed);
   std::shared_ptr<gnn::GnnModel> model = gnn::make_model(spec);
-  const gnn::PropertyResult result =
-      gnn::train_property_model(*model, data.graphs, data.targets, kind, options);
+  const gnn::PropertyResult result = gnn::train_property_model(
+      *model, data.graphs, data.targets, kind, options, split ? &*split : nullptr);
   bar.finish();
+  const CrossValidation cv = args.cv_folds > 0
+                                 ? cross_validate(spec, data, options, args.cv_folds, globals)
+                                 : CrossValidation();
 
   std::map<std::string, std::string> metadata = {
       {"created_by", "gnnx train --data"},
@@ -233,7 +328,12 @@ void run_molecule_train(const MoleculeTrainArgs& args, const TrainDefaults& sett
       {"lr", format_double(options.lr)},
       {"best_epoch", std::to_string(result.best_epoch)},
       {"test_score", format_double(result.test.score)},
+      {"split", args.split},
   };
+  if (args.cv_folds > 0) {
+    metadata["cv_folds"] = std::to_string(args.cv_folds);
+    metadata["cv_test_accuracy"] = format_double(cv.test_accuracy.mean);
+  }
   metadata.insert(data.featurizer.begin(), data.featurizer.end());
   try {
     gnn::save_model(out, *model, metadata);
@@ -253,6 +353,7 @@ void run_molecule_train(const MoleculeTrainArgs& args, const TrainDefaults& sett
                                 {"train", scores_json(result.train, kind)},
                                 {"val", scores_json(result.val, kind)},
                                 {"test", scores_json(result.test, kind)},
+                                {"split", args.split},
                                 {"best_epoch", result.best_epoch},
                                 {"epochs", options.epochs},
                                 {"hidden", spec.hidden},
@@ -261,6 +362,7 @@ void run_molecule_train(const MoleculeTrainArgs& args, const TrainDefaults& sett
                                 {"readout", gnn::to_string(spec.readout)},
                                 {"seconds", result.seconds},
                                 {"out", out}};
+    if (args.cv_folds > 0) j["cv"] = cv_json(cv);
     std::cout << j.dump() << "\n";
     return;
   }
@@ -276,6 +378,12 @@ void run_molecule_train(const MoleculeTrainArgs& args, const TrainDefaults& sett
   if (binary) {
     std::printf("accuracy: train %.4f  val %.4f  test %.4f\n", result.train.accuracy,
                 result.val.accuracy, result.test.accuracy);
+  }
+  if (args.cv_folds > 0) {
+    std::printf("%lld-fold cross-validation: test accuracy %.4f +- %.4f, test ROC-AUC %.4f +- "
+                "%.4f, val accuracy %.4f\n",
+                static_cast<long long>(args.cv_folds), cv.test_accuracy.mean, cv.test_accuracy.sd,
+                cv.test_auc.mean, cv.test_auc.sd, cv.val_accuracy.mean);
   }
   if (data.tasks.size() > 1) {
     for (size_t k = 0; k < data.tasks.size(); ++k) {

@@ -22,9 +22,12 @@ struct MoleculeTrainArgs {
   std::string task = "classification";  ///< --task classification|regression
   std::string featurizer = "standard";  ///< --featurizer standard|mutag|mutagenicity
   int64_t mlp_hidden = -1;              ///< --mlp-hidden (default: the GCN width)
+  std::string split = "random";         ///< --split random|stratified (80/10/10)
+  int64_t cv_folds = 0;                 ///< --cv K: also K-fold cross-validation (0 = none)
 };
 
-/// Adds --data, --smiles-col, --target, --task, --featurizer, --mlp-hidden to `train`.
+/// Adds --data, --smiles-col, --target, --task, --featurizer, --mlp-hidden, --split and --cv
+/// to `train`.
 void add_molecule_train_flags(CLI::App& cmd, MoleculeTrainArgs& args);
 
 /// The molecule defaults of the shared settings, before the user's overrides.

@@ -37,16 +37,26 @@ struct PropertyResult {
 };
 
 /// Trains a graph model (Task::kGraphClassification, num_classes = T outputs) on `graphs` with
-/// labels `targets` [G, T] float64, NaN where missing. The split is a seeded random split of
-/// the graphs (options.train_fraction / val_fraction / seed). Regression targets are
+/// labels `targets` [G, T] float64, NaN where missing. The split is `split` when given (e.g.
+/// from stratified_split on the labels, or one fold of kfold_splits), else a seeded random
+/// split of the graphs (options.train_fraction / val_fraction / seed). Regression targets are
 /// standardised per task for training and the scale is folded back into the model's head, so
 /// the saved model outputs label units. Model selection: mean validation ROC-AUC (binary) or
-/// RMSE (regression). The model is left in eval mode.
+/// RMSE (regression), ties broken by the lower validation loss. The model is left in eval mode.
 /// Throws InputError for a shape mismatch, a task with no training label, a binary label other
-/// than 0/1, or invalid options.
+/// than 0/1, invalid options, or a split with an index out of range or no training graph.
 PropertyResult train_property_model(GnnModel& model, const std::vector<Graph>& graphs,
                                     const torch::Tensor& targets, PropertyKind kind,
-                                    const TrainOptions& options);
+                                    const TrainOptions& options, const Split* split = nullptr);
+
+/// Stratified k-fold cross-validation splits: the items of each class (in label order) are
+/// shuffled with `seed` and dealt round-robin into `folds` folds, so every fold keeps the class
+/// proportions. Split k tests on fold k; of the other items, a stratified val_fraction (of all
+/// items, as stratified_split counts it) validates and the rest trains.
+/// labels: [n] integer; 2 <= folds <= n; val_fraction in [0, 1 - 1/folds). Throws InputError
+/// otherwise. Deterministic in `seed`.
+std::vector<Split> kfold_splits(const torch::Tensor& labels, int64_t folds, double val_fraction,
+                                uint64_t seed);
 
 /// The model's outputs for every graph, [G, T], in eval mode without gradients (batched).
 torch::Tensor predict_graphs(GnnModel& model, const std::vector<Graph>& graphs);
