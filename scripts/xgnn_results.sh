@@ -18,7 +18,7 @@ fi
 mkdir -p "$out_dir"
 
 # MUTAG_TRAIN_FLAGS: the classifier flags behind the README's MUTAG model.
-MUTAG_TRAIN_FLAGS=${MUTAG_TRAIN_FLAGS:-"--epochs 300 --lr 0.01"}
+MUTAG_TRAIN_FLAGS=${MUTAG_TRAIN_FLAGS:-"--split stratified --cv 10 --epochs 300 --lr 0.001 --readout sum --hidden 64 --dropout 0.5 --batch-size 16"}
 # shellcheck disable=SC2086
 "$gnnx" --quiet --threads 1 train --data "$data/MUTAG/tudataset" --seed 0 $MUTAG_TRAIN_FLAGS \
   --out "$out_dir/mutag-xgnn.gnnx" --json >&2

@@ -40,6 +40,20 @@ TEST(XgnnMoleculeRules, ValenceFromRdkitSanitisation) {
   EXPECT_THROW(single_bond_molecule({"C"}, {{0, 1}}), InputError);
 }
 
+// Regression test: RDKit sanitises hypervalent I (3 or 5 bonds), Cl, Br and 5-bonded N, and a
+// MUTAG generator filled its molecules with them (p = 1.0 for I clusters the classifier had
+// never seen). The rule allows each element's default valence only, as in every MUTAG molecule.
+TEST(XgnnMoleculeRules, RejectsHypervalentAtomsThatRdkitAccepts) {
+  const BondList star3 = {{0, 1}, {0, 2}, {0, 3}};
+  EXPECT_NE(sanitization_problem({"I", "C", "C", "C"}, star3).find("hypervalent"),
+            std::string::npos);
+  EXPECT_FALSE(molecule_sanitizes({"Br", "C", "C"}, {{0, 1}, {0, 2}}));
+  EXPECT_FALSE(molecule_sanitizes({"Cl", "C", "C", "C"}, star3));
+  EXPECT_TRUE(molecule_sanitizes({"I", "C"}, {{0, 1}}));
+  EXPECT_TRUE(molecule_sanitizes({"N", "O", "O", "C"}, star3));  // nitro, single-bond view
+  EXPECT_NO_THROW(generated_smiles({"I", "C", "C", "C"}, star3));  // RDKit itself accepts it
+}
+
 TEST(XgnnMoleculeRules, FeaturizesLikeTheMutagGraphs) {
   const gnn::Graph g =
       featurize_generated({"C", "N", "O"}, {{0, 1}, {1, 2}}, FeaturizerOptions::mutag());
@@ -88,6 +102,38 @@ TEST(XgnnMolecules, GeneratorNeverReturnsAnInvalidMolecule) {
   for (const auto& scored : r.graphs) {
     EXPECT_EQ(scored.graph.num_nodes(), 8);
     EXPECT_NO_THROW(generated_smiles(elements_of(scored.graph), scored.graph.edges));
+  }
+}
+
+// Regression test: with the default valences most actions on a 15-atom molecule are invalid,
+// and episodes of the reference's 30 actions returned no 15-atom molecule at all.
+TEST(XgnnMolecules, FifteenAtomMoleculesGrowWithTheDefaultStepCount) {
+  EXPECT_EQ(explainers::default_max_steps(6), 30);
+  EXPECT_EQ(explainers::default_max_steps(15), 60);
+  gnn::ModelSpec spec;
+  spec.task = gnn::Task::kGraphClassification;
+  spec.in_features = 7;
+  spec.num_classes = 2;
+  torch::manual_seed(3);
+  auto model = gnn::make_model(spec);
+  const explainers::GraphRule valence = [](const explainers::GeneratedGraph& g) {
+    return molecule_sanitizes(elements_of(g), g.edges);
+  };
+  const FeaturizerOptions mutag = FeaturizerOptions::mutag();
+  const explainers::GraphFeaturizer featurizer = [&](const explainers::GeneratedGraph& g) {
+    return featurize_generated(elements_of(g), g.edges, mutag);
+  };
+  explainers::XgnnOptions o;
+  o.max_nodes = 15;
+  o.max_steps = explainers::default_max_steps(o.max_nodes);
+  o.iterations = 10;
+  o.rollouts = 2;
+  o.generation_episodes = 100;
+  const explainers::XgnnResult r = explainers::run_xgnn(*model, 1, kMutag, featurizer, {valence}, o);
+  ASSERT_GE(r.graphs.size(), 5U);
+  for (const auto& scored : r.graphs) {
+    EXPECT_EQ(scored.graph.num_nodes(), 15);
+    EXPECT_TRUE(molecule_sanitizes(elements_of(scored.graph), scored.graph.edges));
   }
 }
 

@@ -152,9 +152,11 @@ void add_generate_command(CLI::App& app, const GlobalOptions& globals) {
   cmd->add_option("--iterations", args->options.iterations, "Training episodes")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{0}, int64_t{100000}));
-  cmd->add_option("--max-steps", args->options.max_steps, "Actions per episode")
-      ->capture_default_str()
-      ->check(CLI::Range(int64_t{1}, int64_t{10000}));
+  CLI::Option* max_steps = cmd->add_option(
+      "--max-steps", args->options.max_steps,
+      "Actions per episode (default: max(30, 4 x --max-nodes); the reference's 30 is for 6 "
+      "nodes, and a 15-atom molecule rarely grows in 30 actions when most are invalid)");
+  max_steps->check(CLI::Range(int64_t{1}, int64_t{10000}));
   cmd->add_option("--rollouts", args->options.rollouts, "Monte-Carlo rollouts per action")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{0}, int64_t{1000}));
@@ -167,7 +169,12 @@ void add_generate_command(CLI::App& app, const GlobalOptions& globals) {
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, int64_t{1000}));
   cmd->add_flag("--json", args->json, "Print the graphs as one JSON object");
-  cmd->callback([args, &globals] { run(*args, globals); });
+  cmd->callback([args, max_steps, &globals] {
+    if (max_steps->count() == 0) {
+      args->options.max_steps = explainers::default_max_steps(args->options.max_nodes);
+    }
+    run(*args, globals);
+  });
 }
 
 }  // namespace gnnx::tools

@@ -208,6 +208,8 @@ class Environment {
 
 }  // namespace
 
+int64_t default_max_steps(int64_t max_nodes) { return std::max<int64_t>(30, 4 * max_nodes); }
+
 bool try_action(GeneratedGraph& g, int64_t start, int64_t end, int64_t max_nodes,
                 const std::vector<GraphRule>& rules) {
   const int64_t n = g.num_nodes();

@@ -108,6 +108,11 @@ struct XgnnOptions {
   void validate(int64_t num_types) const;
 };
 
+/// Actions per episode for graphs of up to max_nodes nodes: max(30, 4 * max_nodes). The
+/// reference's 30 is for 6 nodes; with 15 (valence rules rejecting most actions) episodes of 30
+/// actions never reached the full size. Used by `gnnx generate` and xgnn_bench.
+int64_t default_max_steps(int64_t max_nodes);
+
 struct ScoredGraph {
   GeneratedGraph graph;
   double probability = 0;  ///< the classifier's probability of the target class

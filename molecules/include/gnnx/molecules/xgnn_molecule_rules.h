@@ -1,8 +1,9 @@
 #pragma once
 // Molecules for XGNN (explainers/xgnn.h): a generated graph of typed nodes and undirected edges
 // read as atoms joined by single bonds (the reference code's and MUTAG's graph view: the
-// classifier sees elements and connectivity only), checked with RDKit's sanitisation — the
-// valence rule — written as canonical SMILES, and drawn as one RDKit grid with legends.
+// classifier sees elements and connectivity only), checked with the elements' default valences
+// and RDKit's sanitisation — the valence rule —, written as canonical SMILES, and drawn as one
+// RDKit grid with legends.
 // Plain types only, so that gnnx::molecules does not depend on gnnx::explainers; the CLI wraps
 // molecule_sanitizes() into an xgnn GraphRule.
 
@@ -28,11 +29,13 @@ using BondList = std::vector<std::array<int64_t, 2>>;
 std::unique_ptr<RDKit::RWMol> single_bond_molecule(const std::vector<std::string>& elements,
                                                    const BondList& bonds);
 
-/// "" when RDKit sanitises the molecule, else RDKit's reason ("Explicit valence for atom # 1 N,
-/// 4, is greater than permitted"). Never writes to RDKit's logs.
+/// "" when no atom has more bonds than its element's default valence (RDKit's PeriodicTable:
+/// C 4, N 3, O 2, F Cl Br I 1 — no hypervalent atom, as in every MUTAG molecule) and RDKit
+/// sanitises the molecule; else the reason ("atom #1 I has 3 bonds, above its default valence
+/// 1 (hypervalent)", or RDKit's). Never writes to RDKit's logs.
 std::string sanitization_problem(const std::vector<std::string>& elements, const BondList& bonds);
 
-/// Whether RDKit sanitises the molecule (no atom above its allowed valence).
+/// Whether sanitization_problem() finds nothing: the generator's valence rule.
 bool molecule_sanitizes(const std::vector<std::string>& elements, const BondList& bonds);
 
 /// Canonical SMILES of the sanitised molecule; throws InputError when it does not sanitise.
