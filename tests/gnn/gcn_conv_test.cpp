@@ -78,6 +78,35 @@ void expect_zero_weight_removes_edge(const GCNConvOptions& options, uint64_t see
                               conv(g.x(), GcnAdjacency(without)), 1e-6, 1e-6));
 }
 
+// The analytic gradients of <conv(x, adj, w), probe> in the features x, the edge weights w and
+// `param` (one of the layer's tensors) against central differences, in double.
+void expect_gradients_match_finite_differences(GCNConv& conv, const Graph& g,
+                                               const GcnAdjacency& adj, torch::Tensor param) {
+  auto x = g.x().clone().requires_grad_();
+  auto w = (torch::rand({g.num_edges()}, torch::kDouble) + 0.5).requires_grad_();
+  auto probe = torch::randn({g.num_nodes(), 2}, torch::kDouble);
+  (conv(x, adj, w) * probe).sum().backward();
+  auto loss = [&](const torch::Tensor& xx, const torch::Tensor& ww) {
+    torch::NoGradGuard no_grad;
+    return (conv(xx, adj, ww) * probe).sum().item<double>();
+  };
+  auto loss_param = [&](const torch::Tensor& value) {
+    torch::NoGradGuard no_grad;
+    auto saved = param.clone();
+    param.copy_(value);
+    const double l = (conv(x, adj, w) * probe).sum().item<double>();
+    param.copy_(saved);
+    return l;
+  };
+  EXPECT_TRUE(torch::allclose(
+      x.grad(), numeric_gradient([&](const torch::Tensor& t) { return loss(t, w); }, x), 1e-6,
+      1e-7));
+  EXPECT_TRUE(torch::allclose(
+      w.grad(), numeric_gradient([&](const torch::Tensor& t) { return loss(x, t); }, w), 1e-6,
+      1e-7));
+  EXPECT_TRUE(torch::allclose(param.grad(), numeric_gradient(loss_param, param), 1e-6, 1e-7));
+}
+
 }  // namespace
 
 TEST_F(GCNConvTest, EdgeWeightZeroEqualsRemovingTheEdge) {
@@ -91,30 +120,7 @@ TEST_F(GCNConvTest, GradientsOfFeaturesWeightsAndEdgeWeightsInDouble) {
   for (auto mode : {EdgeWeightMode::kMask, EdgeWeightMode::kAdjacency}) {
     GCNConv conv(GCNConvOptions(3, 2).edge_weight_mode(mode));
     conv->to(torch::kDouble);
-    auto x = g.x().clone().requires_grad_();
-    auto w = (torch::rand({g.num_edges()}, torch::kDouble) + 0.5).requires_grad_();
-    auto probe = torch::randn({g.num_nodes(), 2}, torch::kDouble);
-    (conv(x, adj, w) * probe).sum().backward();
-    auto loss = [&](const torch::Tensor& xx, const torch::Tensor& ww) {
-      torch::NoGradGuard no_grad;
-      return (conv(xx, adj, ww) * probe).sum().item<double>();
-    };
-    auto weight = conv->weight;
-    auto loss_weight = [&](const torch::Tensor& wt) {
-      torch::NoGradGuard no_grad;
-      auto saved = weight.clone();
-      weight.copy_(wt);
-      const double l = (conv(x, adj, w) * probe).sum().item<double>();
-      weight.copy_(saved);
-      return l;
-    };
-    EXPECT_TRUE(torch::allclose(
-        x.grad(), numeric_gradient([&](const torch::Tensor& t) { return loss(t, w); }, x), 1e-6,
-        1e-7));
-    EXPECT_TRUE(torch::allclose(
-        w.grad(), numeric_gradient([&](const torch::Tensor& t) { return loss(x, t); }, w), 1e-6,
-        1e-7));
-    EXPECT_TRUE(torch::allclose(weight.grad(), numeric_gradient(loss_weight, weight), 1e-6, 1e-7));
+    expect_gradients_match_finite_differences(conv, g, adj, conv->weight);
   }
 }
 
@@ -220,31 +226,8 @@ TEST_F(GCNConvTest, SumAggregationGradientsInDouble) {
       torch::NoGradGuard no_grad;
       conv->bias.uniform_(-1, 1);  // keeps every row away from the norm's kink at zero
     }
-    auto x = g.x().clone().requires_grad_();
-    auto w = (torch::rand({g.num_edges()}, torch::kDouble) + 0.5).requires_grad_();
-    auto probe = torch::randn({g.num_nodes(), 2}, torch::kDouble);
-    (conv(x, adj, w) * probe).sum().backward();
-    auto loss = [&](const torch::Tensor& xx, const torch::Tensor& ww) {
-      torch::NoGradGuard no_grad;
-      return (conv(xx, adj, ww) * probe).sum().item<double>();
-    };
     SCOPED_TRACE(to_string(agg));
-    EXPECT_TRUE(torch::allclose(
-        x.grad(), numeric_gradient([&](const torch::Tensor& t) { return loss(t, w); }, x), 1e-6,
-        1e-7));
-    EXPECT_TRUE(torch::allclose(
-        w.grad(), numeric_gradient([&](const torch::Tensor& t) { return loss(x, t); }, w), 1e-6,
-        1e-7));
-    auto bias = conv->bias;
-    auto loss_bias = [&](const torch::Tensor& b) {
-      torch::NoGradGuard no_grad;
-      auto saved = bias.clone();
-      bias.copy_(b);
-      const double l = (conv(x, adj, w) * probe).sum().item<double>();
-      bias.copy_(saved);
-      return l;
-    };
-    EXPECT_TRUE(torch::allclose(bias.grad(), numeric_gradient(loss_bias, bias), 1e-6, 1e-7));
+    expect_gradients_match_finite_differences(conv, g, adj, conv->bias);
   }
 }
 
