@@ -30,8 +30,8 @@ void add_method_flags(CLI::App& cmd, MethodFlags& flags) {
                  "GNNExplainer: coefficient of the mask-entropy penalty (default 0.1)")
       ->check(non_negative());
   cmd.add_option("--edge-laplacian", flags.edge_lap,
-                 "GNNExplainer: coefficient of the Laplacian term on node targets (default 1.0, "
-                 "the original code's; 0 = off)")
+                 "GNNExplainer: coefficient of the Laplacian term on node targets (default 10; "
+                 "the original code's is 1.0; 0 = off)")
       ->check(non_negative());
   cmd.add_option("--samples", flags.samples, "BayesGrad / SmoothGrad: stochastic samples")
       ->check(positive());

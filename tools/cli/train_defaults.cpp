@@ -50,9 +50,28 @@ namespace {
 // sum + L2 + DropEdge 0.05; DropEdge 0.2 on the symmetric GCN: 0.85 test, AUC 0.43). BA-2Motifs
 // with sum + L2 and a mean readout reaches 1.00 test on seeds 0, 1, 4 (max readout before: seed 4
 // 0.49 at 600 epochs) and trains 4x faster; the explanation AUC rises from 0.35 to about 0.7-0.8.
-// The same layer on BA-Shapes (0.73 AUC), BA-Community (0.82, though 0.89 test) and Tree-Grid
-// (0.55) explained worse than the symmetric GCN, so they keep it. See README, "GNNExplainer:
-// ground-truth edge AUC".
+// The same layer on BA-Shapes (0.73 AUC) and BA-Community (0.82, though 0.89 test; 0.80 with
+// DropEdge 0.05) explained worse than the symmetric GCN, so they keep it. See README,
+// "GNNExplainer: ground-truth edge AUC".
+//
+// BA-Community: weight decay 1e-3 instead of 5e-3 fits the communities better (test accuracy
+// seeds 0-4: 0.800 / 0.800 / 0.786 / 0.736 / 0.750; seed 0 was 0.757) and the explanations
+// follow (GNNExplainer seeds 0-4: 0.920 / 0.894 / 0.917 / 0.901 / 0.890, mean 0.904; was 0.829).
+// 5e-4 fits the training nodes (0.996) but tests at 0.729.
+//
+// Tree-Grid: the original layer with DropEdge 0.05 at lr 0.01 fits the grids far better than the
+// symmetric GCN (test accuracy seeds 0-2: 0.951 / 0.911 / 0.919 against 0.862 / 0.82-0.88) and
+// explains better (GNNExplainer seed 0: 0.645 -> 0.700 at the old Laplacian coefficient; saliency
+// about the same). BA-2Motifs: the max readout with DropEdge 0.1 (test 1.00 / 0.99 / 1.00 /
+// 1.00 / 1.00 on seeds 0-4). Under the mean readout every base node votes, and the model had
+// made the five-cycle its default class: GNNExplainer kept the base edges of cycle graphs
+// (median mask 0.84 three hops from the motif) because removing them lowered p(cycle). A max
+// readout lets a class rest on the motif's nodes alone, and DropEdge makes a partly masked graph
+// familiar (max readout without DropEdge: AUC 0.51; with 0.1: cycle graphs 0.98, house graphs
+// 0.77; 0.15 and 0.2 lose accuracy and AUC). A self-loop in the raw sum (kSumSelf) lets a node
+// keep its own signal when the mask removes its neighbours. GNNExplainer seed 0 / mean of seeds
+// 0-4: mean readout 0.726 / 0.746; max + DropEdge 0.881 / 0.832; with the self-loop 0.917 /
+// 0.867 (test accuracy 0.99-1.00 on every seed).
 constexpr double kBiasInit = 0.1;
 
 TrainDefaults make(int64_t epochs, double lr, double weight_decay,
@@ -74,14 +93,21 @@ TrainDefaults original_layer(TrainDefaults d, double edge_dropout = 0.0) {
   return d;
 }
 
+/// `d` with a self-loop added to the raw neighbour sum (Aggregation::kSumSelf).
+TrainDefaults with_self_loops(TrainDefaults d) {
+  d.aggregation = gnn::Aggregation::kSumSelf;
+  return d;
+}
+
 const std::map<std::string, TrainDefaults>& table() {
   static const std::map<std::string, TrainDefaults> kTable = {
       //  name             epochs  lr     weight decay  readout
       {"ba-shapes",    make(1000, 0.01, 5e-4)},
-      {"ba-community", make(1000, 0.01, 5e-3)},
+      {"ba-community", make(1000, 0.01, 1e-3)},
       {"tree-cycles",  original_layer(make(3000, 0.003, 5e-4), /*edge_dropout=*/0.05)},
-      {"tree-grid",    make(3000, 0.003, 5e-4)},
-      {"ba-2motifs",   original_layer(make(600, 0.001, 0.0, gnn::Readout::kMean))},
+      {"tree-grid",    original_layer(make(3000, 0.01, 5e-4), /*edge_dropout=*/0.05)},
+      {"ba-2motifs",   with_self_loops(original_layer(make(600, 0.001, 0.0, gnn::Readout::kMax),
+                                                      /*edge_dropout=*/0.1))},
   };
   return kTable;
 }
