@@ -111,6 +111,8 @@ void run(GenerateArgs args, const GlobalOptions& globals) {
         {"graphs", graphs},            {"distinct", result.graphs.size()},
         {"mean_probability", mean},    {"actions", result.actions},
         {"invalid_actions", result.invalid_actions}, {"graphs_scored", result.graphs_scored},
+        {"rollouts", result.rollouts}, {"broken_rollouts", result.broken_rollouts},
+        {"skipped_rollout_actions", result.skipped_rollout_actions},
         {"seconds", result.seconds},   {"out", args.out}};
     std::cout << j.dump() << "\n";
     return;

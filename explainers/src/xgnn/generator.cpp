@@ -282,7 +282,8 @@ XgnnResult run_xgnn(gnn::GnnModel& model, int64_t target_class,
   XgnnResult result;
 
   // Mean of (p_target - 0.5) over rollouts that continue g to max_nodes nodes within `steps`
-  // actions; a rollout that breaks a rule counts rollout_penalty.
+  // actions. A rule-breaking action is rolled back and the rollout goes on
+  // (skip_invalid_in_rollouts), or ends the rollout, which then counts rollout_penalty.
   auto rollout_value = [&](const GeneratedGraph& g, int64_t steps) {
     if (options.rollouts == 0) return 0.0;
     torch::NoGradGuard no_grad;
@@ -295,11 +296,17 @@ XgnnResult run_xgnn(gnn::GnnModel& model, int64_t target_class,
         const std::optional<Action> action = env.choose_action(policy, cur, rng);
         if (!action) break;
         if (!env.apply(cur, *action)) {
+          if (options.skip_invalid_in_rollouts) {
+            ++result.skipped_rollout_actions;
+            continue;  // rolled back by apply(); the rollout goes on
+          }
           broke = true;
           break;
         }
       }
+      ++result.rollouts;
       if (broke) {
+        ++result.broken_rollouts;
         ++penalised;
       } else {
         finals.push_back(std::move(cur));

@@ -92,6 +92,12 @@ struct XgnnOptions {
   /// Off by default: from a start the classifier scores low for the target class every action
   /// pays negative, so nothing ever grows (measured on the triangle toy; see README).
   bool rollback_negative = false;
+  /// What a rollout does with an action that breaks a rule. The reference code ends the
+  /// rollout and scores it rollout_penalty; with skip_invalid_in_rollouts the action is rolled
+  /// back and the rollout goes on (as generation does), so the rollout estimates what the policy
+  /// would finish the graph as. Without it, rollouts to 15 nodes under valence or degree rules
+  /// almost all broke (README), every action got the same penalty and graphs did not grow.
+  bool skip_invalid_in_rollouts = true;
   int64_t start_type = 0;          ///< type of the single node every episode starts from
   /// After training, this many episodes of max_steps actions are sampled from the trained
   /// policy (invalid actions rolled back, no learning); their graphs join the result pool.
@@ -126,6 +132,12 @@ struct XgnnResult {
   int64_t actions = 0;                      ///< training actions taken
   int64_t invalid_actions = 0;              ///< of which rolled back for breaking a rule
   int64_t graphs_scored = 0;                ///< distinct structures the classifier scored
+  int64_t rollouts = 0;                     ///< Monte-Carlo rollouts run during training
+  /// Rollouts ended by a rule-breaking action (scored rollout_penalty); 0 when
+  /// skip_invalid_in_rollouts.
+  int64_t broken_rollouts = 0;
+  /// Rollout actions rolled back for breaking a rule (skip_invalid_in_rollouts).
+  int64_t skipped_rollout_actions = 0;
   double seconds = 0;                       ///< training and generation
 };
 
