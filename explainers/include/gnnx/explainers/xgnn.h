@@ -7,7 +7,8 @@
 // type) picks a start node among the graph's nodes and an end node among the graph's nodes and
 // the candidates; picking a candidate adds a node of that type. Each action is rewarded by
 //   step_reward + (p_target(G') - 0.5) + rollout_weight * mean over rollouts (p_target - 0.5)
-// where the rollouts continue G' with the current policy up to max_nodes nodes; an action that
+// where the rollouts continue G' with the current policy up to max_nodes nodes (rolling back
+// the actions that break a rule, or ending there: skip_invalid_in_rollouts); an action that
 // breaks a rule (a duplicate edge, a node beyond max_nodes, or a GraphRule such as a degree
 // limit or RDKit's valence check) is rewarded invalid_reward and rolled back (the reference
 // code also rolls back a valid action whose total reward is negative: rollback_negative). The
