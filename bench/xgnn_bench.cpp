@@ -7,6 +7,8 @@
 // house class, plus how many of the graphs contain a house (induced, Boost VF2).
 //
 //   xgnn_bench --mutag M.gnnx [--motifs B.gnnx] [--sizes 6,10,15] [--seed S] [--num N]
+//              [--classes 1,0] [--iterations I] [--rollout-invalid skip|end]
+// Search diagnostics (actions, rollouts, rule breaks) go to stderr.
 
 #include <ATen/Parallel.h>
 #include <gnnx/datasets/synthetic.h>
@@ -34,7 +36,18 @@ struct Args {
   std::vector<int64_t> sizes = {6, 10, 15};
   uint64_t seed = 0;
   int64_t num = 10;
+  std::vector<int64_t> classes = {1, 0};  // MUTAG classes
+  int64_t iterations = -1;                // -1: XgnnOptions' default
+  bool skip_invalid_in_rollouts = XgnnOptions().skip_invalid_in_rollouts;
 };
+
+std::vector<int64_t> int_list(const std::string& value) {
+  std::vector<int64_t> out;
+  std::stringstream in(value);
+  std::string item;
+  while (std::getline(in, item, ',')) out.push_back(std::stoll(item));
+  return out;
+}
 
 Args parse(int argc, char** argv) {
   Args a;
@@ -49,10 +62,16 @@ Args parse(int argc, char** argv) {
     } else if (flag == "--num") {
       a.num = std::stoll(value);
     } else if (flag == "--sizes") {
-      a.sizes.clear();
-      std::stringstream in(value);
-      std::string item;
-      while (std::getline(in, item, ',')) a.sizes.push_back(std::stoll(item));
+      a.sizes = int_list(value);
+    } else if (flag == "--classes") {
+      a.classes = int_list(value);
+    } else if (flag == "--iterations") {
+      a.iterations = std::stoll(value);
+    } else if (flag == "--rollout-invalid") {
+      if (value != "skip" && value != "end") {
+        throw gnnx::InputError("--rollout-invalid: skip or end, got '" + value + "'");
+      }
+      a.skip_invalid_in_rollouts = value == "skip";
     } else {
       throw gnnx::InputError("unknown flag " + flag);
     }
@@ -69,6 +88,15 @@ void row(const std::string& data, int64_t cls, int64_t size, const XgnnResult& r
               static_cast<long long>(cls), static_cast<long long>(size), r.graphs.size(),
               static_cast<long long>(valid), r.graphs.size(), mean, extra.c_str(), r.seconds);
   std::fflush(stdout);
+  // Search diagnostics on stderr: the table on stdout stays the README's.
+  std::fprintf(stderr,
+               "%s class %lld max %lld: %lld actions (%lld invalid), %lld rollouts (%lld broken, "
+               "%lld rollout actions rolled back), %lld graphs scored\n",
+               data.c_str(), static_cast<long long>(cls), static_cast<long long>(size),
+               static_cast<long long>(r.actions), static_cast<long long>(r.invalid_actions),
+               static_cast<long long>(r.rollouts), static_cast<long long>(r.broken_rollouts),
+               static_cast<long long>(r.skipped_rollout_actions),
+               static_cast<long long>(r.graphs_scored));
 }
 
 }  // namespace
@@ -82,10 +110,12 @@ int main(int argc, char** argv) {
     XgnnOptions options;
     options.seed = args.seed;
     options.num_results = args.num;
+    options.skip_invalid_in_rollouts = args.skip_invalid_in_rollouts;
+    if (args.iterations >= 0) options.iterations = args.iterations;
     if (!args.mutag.empty()) {
       const gnnx::gnn::ModelFile file = gnnx::gnn::load_model(args.mutag);
       const gnnx::tools::XgnnSetup s = gnnx::tools::molecule_setup(file, {});
-      for (int64_t cls : {1, 0}) {
+      for (int64_t cls : args.classes) {
         for (int64_t size : args.sizes) {
           options.max_nodes = size;
         options.max_steps = gnnx::explainers::default_max_steps(size);

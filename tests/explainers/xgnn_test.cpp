@@ -172,6 +172,39 @@ TEST(Xgnn, NeverReturnsAGraphThatBreaksARule) {
   }
 }
 
+// Regression (BA-2Motifs house class at 15 nodes built no graph): a rollout that ended at its
+// first rule-breaking action almost never reached the full size under a degree limit, so every
+// action got the same penalty and the pool held almost no full-size graph. Rollouts that roll the
+// action back and go on reach it. Measured with seed 0, 10 nodes, degree limit 3: 316 of 316
+// rollouts broke and no 10-node graph was built; with the rollback, 5 distinct 10-node graphs.
+TEST(Xgnn, RolloutsGoOnAfterARuleBreakAndReachTheFullSize) {
+  TriangleModel model;
+  XgnnOptions o = small_options();
+  o.max_nodes = 10;
+  o.max_steps = default_max_steps(10);
+  o.iterations = 10;
+  o.generation_episodes = 0;  // only what training and its rollouts built
+  o.num_results = 5;
+  const std::vector<GraphRule> rules = {degree_limit_rule({3})};
+
+  o.skip_invalid_in_rollouts = false;  // the reference code's rollouts
+  const XgnnResult ended = run_xgnn(model, 1, {"node"}, kOnes, rules, o);
+  ASSERT_GT(ended.rollouts, 0);
+  EXPECT_GT(ended.broken_rollouts, ended.rollouts / 2) << ended.rollouts << " rollouts";
+  EXPECT_EQ(ended.skipped_rollout_actions, 0);
+
+  o.skip_invalid_in_rollouts = true;
+  const XgnnResult skipped = run_xgnn(model, 1, {"node"}, kOnes, rules, o);
+  EXPECT_EQ(skipped.broken_rollouts, 0);
+  EXPECT_GT(skipped.skipped_rollout_actions, 0);
+  EXPECT_GT(skipped.graphs.size(), ended.graphs.size());
+  ASSERT_EQ(skipped.graphs.size(), 5U);
+  for (const auto& g : skipped.graphs) {
+    EXPECT_EQ(g.graph.num_nodes(), 10);
+    for (int64_t i = 0; i < g.graph.num_nodes(); ++i) EXPECT_LE(g.graph.degree(i), 3);
+  }
+}
+
 TEST(Xgnn, SameSeedSameResult) {
   TriangleModel model;
   XgnnOptions o = small_options();

@@ -61,6 +61,22 @@ TEST_F(GenerateCliTest, PlainGraphsJsonAndPictureSameForSameSeed) {
   EXPECT_EQ(nlohmann::json::parse(b.out)["graphs"], j["graphs"]);
 }
 
+TEST_F(GenerateCliTest, RolloutInvalidFlagReachesTheGenerator) {
+  const std::string base = "generate --model motifs.gnnx --class 0 --max-nodes 8 --min-nodes 2 --max-degree 2 "
+                           "--json --out r.dot" + std::string(kQuick);
+  const auto end = run(base + " --rollout-invalid end");
+  ASSERT_EQ(end.exit_code, 0) << end.err;
+  const auto e = nlohmann::json::parse(end.out);
+  EXPECT_GT(e["rollouts"].get<int64_t>(), 0);
+  EXPECT_GT(e["broken_rollouts"].get<int64_t>(), 0);
+  EXPECT_EQ(e["skipped_rollout_actions"], 0);
+  const auto skip = run(base);  // the default
+  ASSERT_EQ(skip.exit_code, 0) << skip.err;
+  const auto s = nlohmann::json::parse(skip.out);
+  EXPECT_EQ(s["broken_rollouts"], 0);
+  EXPECT_GT(s["skipped_rollout_actions"].get<int64_t>(), 0);
+}
+
 TEST_F(GenerateCliTest, BadInputExitsTwo) {
   const std::string base = "generate --model motifs.gnnx" + std::string(kQuick);
   auto r = run(base + " --class 2 --out x.svg");
@@ -78,6 +94,9 @@ TEST_F(GenerateCliTest, BadInputExitsTwo) {
   EXPECT_EQ(r.exit_code, 2);
   r = run(base + " --class 0 --max-nodes 1 --out x.svg");
   EXPECT_EQ(r.exit_code, 2);
+  r = run(base + " --class 0 --rollout-invalid stop --out x.svg");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--rollout-invalid"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(*dir_ / "x.svg"));
 }
 

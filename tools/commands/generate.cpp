@@ -30,6 +30,7 @@ struct GenerateArgs {
   bool json = false;
   std::string node_types;   // molecules: comma-separated elements (default: the featurizer's)
   int64_t max_degree = 4;   // plain graphs
+  std::string rollout_invalid = "skip";  // what a rollout does with a rule-breaking action
   explainers::XgnnOptions options;
 };
 
@@ -111,6 +112,8 @@ void run(GenerateArgs args, const GlobalOptions& globals) {
         {"graphs", graphs},            {"distinct", result.graphs.size()},
         {"mean_probability", mean},    {"actions", result.actions},
         {"invalid_actions", result.invalid_actions}, {"graphs_scored", result.graphs_scored},
+        {"rollouts", result.rollouts}, {"broken_rollouts", result.broken_rollouts},
+        {"skipped_rollout_actions", result.skipped_rollout_actions},
         {"seconds", result.seconds},   {"out", args.out}};
     std::cout << j.dump() << "\n";
     return;
@@ -160,6 +163,11 @@ void add_generate_command(CLI::App& app, const GlobalOptions& globals) {
   cmd->add_option("--rollouts", args->options.rollouts, "Monte-Carlo rollouts per action")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{0}, int64_t{1000}));
+  cmd->add_option("--rollout-invalid", args->rollout_invalid,
+                  "A rule-breaking action in a rollout: skip (roll it back, go on) or end (the "
+                  "reference code: the rollout scores the rollout penalty)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"skip", "end"}));
   cmd->add_option("--min-nodes", args->options.min_nodes,
                   "Smallest graph returned (default: --max-nodes)")
       ->check(CLI::Range(int64_t{0}, int64_t{100}));
@@ -173,6 +181,7 @@ void add_generate_command(CLI::App& app, const GlobalOptions& globals) {
     if (max_steps->count() == 0) {
       args->options.max_steps = explainers::default_max_steps(args->options.max_nodes);
     }
+    args->options.skip_invalid_in_rollouts = args->rollout_invalid == "skip";
     run(*args, globals);
   });
 }

@@ -216,9 +216,10 @@ nlohmann::ordered_json cv_json(const CrossValidation& cv) {
 }  // namespace
 
 void add_molecule_train_flags(CLI::App& cmd, MoleculeTrainArgs& args) {
-  cmd.add_option("--data", args.data,
-                 "Molecules to train on: .csv/.tsv/.sdf/.smi file, or a TUDataset folder "
-                 "(instead of --dataset)");
+  CLI::Option* data = cmd.add_option(
+      "--data", args.data,
+      "Molecules to train on: .csv/.tsv/.sdf/.smi file, or a TUDataset folder "
+      "(instead of --dataset)");
   cmd.add_option("--smiles-col", args.smiles_col, "--data: the SMILES column")
       ->capture_default_str();
   cmd.add_option("--target", args.targets,
@@ -243,6 +244,12 @@ void add_molecule_train_flags(CLI::App& cmd, MoleculeTrainArgs& args) {
   cmd.add_option("--mlp-hidden", args.mlp_hidden,
                  "--data: width of the hidden layer of the head (0 = linear head; default: "
                  "the GCN width)");
+  // The flags above only mean something for --data: with --dataset they are refused (exit 2),
+  // not silently ignored.
+  for (const char* name : {"--smiles-col", "--target", "--task", "--featurizer", "--split", "--cv",
+                           "--mlp-hidden"}) {
+    cmd.get_option(name)->needs(data);
+  }
 }
 
 TrainDefaults molecule_train_defaults() {

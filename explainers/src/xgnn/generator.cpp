@@ -6,6 +6,8 @@
 //    sampled from (the reference takes the cross-entropy over all padded rows);
 //  - rollouts stop once the graph has max_nodes nodes ("rollouts to the full size"; the
 //    reference continues adding edges for the episode's remaining steps);
+//  - a rollout rolls a rule-breaking action back and goes on (skip_invalid_in_rollouts; the
+//    reference ends it with rollout_penalty, which at 15 nodes ended 99% of the rollouts);
 //  - the classifier's probabilities are cached per exact structure and the rollouts' final
 //    graphs are scored in one batch;
 //  - actions are sampled with gnnx's own seeded generator, so a seed fixes the run.
@@ -179,6 +181,19 @@ class Pool {
   std::unordered_map<std::string, size_t> index_;
 };
 
+// A rollout's view of one graph: the policy's node embeddings and the actions still open
+// (mask_impossible's mask, minus the actions that already broke a rule from this graph).
+struct RolloutState {
+  torch::Tensor embedding;
+  std::optional<ActionMask> mask;  // none without mask_impossible
+  void forbid(int64_t start, int64_t end) {
+    if (!mask) return;
+    mask->ends[start][end] = 0;
+    const auto& ends = mask->ends[start];
+    mask->starts[start] = std::find(ends.begin(), ends.end(), 1) != ends.end();
+  }
+};
+
 class Environment {
  public:
   Environment(const std::vector<GraphRule>& rules, const XgnnOptions& options)
@@ -191,6 +206,30 @@ class Environment {
   }
 
   int64_t max_nodes() const { return options_.max_nodes; }
+
+  RolloutState rollout_state(Policy& policy, const GeneratedGraph& g) const {
+    RolloutState state;
+    state.embedding = policy->embed(g);
+    if (options_.mask_impossible) {
+      state.mask = action_mask(g, policy->num_types(), options_.max_nodes);
+    }
+    return state;
+  }
+
+  // Samples a rollout action (no gradient); nullopt when the mask leaves none.
+  std::optional<Action> choose_action(Policy& policy, const RolloutState& state,
+                                      const GeneratedGraph& g, std::mt19937_64& rng) const {
+    static const std::vector<uint8_t> kAll;
+    if (state.mask && !state.mask->any()) return std::nullopt;
+    const torch::Tensor start_lp = policy->start_log_probs(
+        state.embedding, g.num_nodes(), state.mask ? state.mask->starts : kAll);
+    Action a;
+    a.start = sample(start_lp, rng);
+    const torch::Tensor end_lp = policy->end_log_probs(
+        state.embedding, a.start, state.mask ? state.mask->ends[a.start] : kAll);
+    a.end = sample(end_lp, rng);
+    return a;
+  }
 
   // Samples an action from the policy; nullopt when the mask leaves none (a saturated graph).
   std::optional<Action> choose_action(Policy& policy, const GeneratedGraph& g,
@@ -282,7 +321,8 @@ XgnnResult run_xgnn(gnn::GnnModel& model, int64_t target_class,
   XgnnResult result;
 
   // Mean of (p_target - 0.5) over rollouts that continue g to max_nodes nodes within `steps`
-  // actions; a rollout that breaks a rule counts rollout_penalty.
+  // actions. A rule-breaking action is rolled back and the rollout goes on
+  // (skip_invalid_in_rollouts), or ends the rollout, which then counts rollout_penalty.
   auto rollout_value = [&](const GeneratedGraph& g, int64_t steps) {
     if (options.rollouts == 0) return 0.0;
     torch::NoGradGuard no_grad;
@@ -291,15 +331,27 @@ XgnnResult run_xgnn(gnn::GnnModel& model, int64_t target_class,
     for (int64_t r = 0; r < options.rollouts; ++r) {
       GeneratedGraph cur = g;
       bool broke = false;
+      // After a rolled-back action the graph is unchanged: its embedding and mask are reused,
+      // and the action that broke a rule is masked out for the next try from the same graph.
+      std::optional<RolloutState> state;
       for (int64_t s = 0; s < steps && cur.num_nodes() < env.max_nodes(); ++s) {
-        const std::optional<Action> action = env.choose_action(policy, cur, rng);
+        if (!state) state = env.rollout_state(policy, cur);
+        const std::optional<Action> action = env.choose_action(policy, *state, cur, rng);
         if (!action) break;
-        if (!env.apply(cur, *action)) {
+        if (env.apply(cur, *action)) {
+          state.reset();
+          continue;
+        }
+        if (!options.skip_invalid_in_rollouts) {
           broke = true;
           break;
         }
+        ++result.skipped_rollout_actions;  // rolled back by apply(); the rollout goes on
+        state->forbid(action->start, action->end);
       }
+      ++result.rollouts;
       if (broke) {
+        ++result.broken_rollouts;
         ++penalised;
       } else {
         finals.push_back(std::move(cur));
