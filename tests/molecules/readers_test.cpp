@@ -14,6 +14,8 @@
 #include <fstream>
 #include <random>
 
+#include "support/temp_dir.h"
+
 namespace gnnx::molecules {
 namespace {
 
@@ -21,21 +23,13 @@ namespace fs = std::filesystem;
 
 class ReadersTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::random_device rd;
-    dir_ = fs::temp_directory_path() / ("gnnx_readers_test_" + std::to_string(rd()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
+  gnnx::testing::TempDir temp_{"gnnx_readers_test_"};
+  const fs::path dir_ = temp_.path();
   std::string write(const std::string& name, const std::string& text) {
     const fs::path p = dir_ / name;
     std::ofstream(p) << text;
     return p.string();
   }
-  fs::path dir_;
 };
 
 TEST_F(ReadersTest, CsvSkipsMalformedSmilesWithLineAndReason) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/run_cli.h"
+#include "support/temp_dir.h"
 
 #include <filesystem>
 #include <random>
@@ -19,18 +20,10 @@ using gnnx::testing::run_gnnx;
 
 class CliDeviceTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::random_device rd;
-    dir_ = fs::temp_directory_path() / ("gnnx_cli_device_test_" + std::to_string(rd()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
+  gnnx::testing::TempDir temp_{"gnnx_cli_device_test_"};
+  const fs::path dir_ = temp_.path();
   static bool gpu() { return gnnx::gnn::cuda_built() && gnnx::gnn::cuda_device_count() > 0; }
 
-  fs::path dir_;
 };
 
 TEST_F(CliDeviceTest, UnknownDeviceExitsTwo) {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "support/run_cli.h"
+#include "support/temp_dir.h"
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
 
@@ -34,20 +35,12 @@ const auto& run_in = gnnx::testing::run_gnnx;
 
 class CliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::random_device rd;
-    dir_ = fs::temp_directory_path() / ("gnnx_cli_test_" + std::to_string(rd()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
+  gnnx::testing::TempDir temp_{"gnnx_cli_test_"};
+  const fs::path dir_ = temp_.path();
 
   // Runs `gnnx ARGS...` in the test's directory, capturing stdout and stderr.
   RunResult run(const std::string& args) { return run_in(dir_, args); }
 
-  fs::path dir_;
 };
 
 TEST_F(CliTest, TrainJsonHasAccuraciesAndWritesLoadableModel) {

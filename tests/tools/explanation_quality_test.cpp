@@ -8,10 +8,10 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <string>
 
 #include "support/run_cli.h"
+#include "support/temp_dir.h"
 
 namespace gnnx {
 namespace {
@@ -25,16 +25,8 @@ struct QualityBar {
 
 class ExplanationQualityTest : public ::testing::TestWithParam<QualityBar> {
  protected:
-  void SetUp() override {
-    std::random_device rd;
-    dir_ = fs::temp_directory_path() / ("gnnx_quality_test_" + std::to_string(rd()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  fs::path dir_;
+  gnnx::testing::TempDir temp_{"gnnx_quality_test_"};
+  const fs::path dir_ = temp_.path();
 };
 
 TEST_P(ExplanationQualityTest, DefaultModelAndExplainerMeetTheBar) {
