@@ -46,6 +46,18 @@ ModelSpec spec_for(int64_t tasks) {
   return s;
 }
 
+// Trains a fresh model (weights seeded with `seed`) on `graphs` at lr 0.01.
+PropertyResult train_fresh(const std::vector<Graph>& graphs, const torch::Tensor& y,
+                           PropertyKind kind, uint64_t seed, int64_t epochs, int64_t batch_size) {
+  torch::manual_seed(seed);
+  auto model = make_model(spec_for(y.size(1)));
+  TrainOptions o;
+  o.epochs = epochs;
+  o.lr = 0.01;
+  o.batch_size = batch_size;
+  return train_property_model(*model, graphs, y, kind, o);
+}
+
 TEST(PropertyTrainingTest, RocAucMatchesPairCount) {
   const std::vector<double> scores = {0.1, 0.4, 0.35, 0.8, 0.4, 0.9};
   const std::vector<double> labels = {0, 0, 1, 1, 1, 0};
@@ -71,13 +83,7 @@ TEST(PropertyTrainingTest, BinaryMultiTaskWithMissingLabelsLearns) {
     y[i][0] = n >= 5 ? 1.0 : 0.0;
     y[i][1] = i % 3 == 0 ? kNaN : (n % 2 == 0 ? 1.0 : 0.0);
   }
-  torch::manual_seed(0);
-  auto model = make_model(spec_for(2));
-  TrainOptions o;
-  o.epochs = 60;
-  o.lr = 0.01;
-  o.batch_size = 32;
-  const PropertyResult r = train_property_model(*model, graphs, y, PropertyKind::kBinary, o);
+  const PropertyResult r = train_fresh(graphs, y, PropertyKind::kBinary, 0, 60, 32);
   EXPECT_GT(r.test.task_scores[0], 0.9);
   EXPECT_EQ(r.train.num_labels + r.val.num_labels + r.test.num_labels, 140 * 2 - 47);
   EXPECT_FALSE(std::isnan(r.final_loss));
@@ -186,13 +192,7 @@ TEST(PropertyTrainingTest, ValidationAucTiesGoToTheLowerLoss) {
   const auto graphs = paths(70);
   torch::Tensor y = torch::empty({70, 1}, torch::kDouble);
   for (int i = 0; i < 70; ++i) y[i][0] = (2 + i % 7) >= 4 ? 1.0 : 0.0;  // separable
-  torch::manual_seed(1);
-  auto model = make_model(spec_for(1));
-  TrainOptions o;
-  o.epochs = 150;
-  o.lr = 0.01;
-  o.batch_size = 16;
-  const PropertyResult r = train_property_model(*model, graphs, y, PropertyKind::kBinary, o);
+  const PropertyResult r = train_fresh(graphs, y, PropertyKind::kBinary, 1, 150, 16);
   ASSERT_DOUBLE_EQ(r.val.score, 1.0);  // the AUC ties at its maximum
   EXPECT_GT(r.best_epoch, 10);
   EXPECT_DOUBLE_EQ(r.val.accuracy, 1.0);
