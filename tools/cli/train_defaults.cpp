@@ -38,8 +38,8 @@ namespace {
 // Picked by a small sweep (each set trains in seconds on one CPU core). Keep in step with the
 // README's Results section, which scripts/results.sh regenerates.
 //
-// Tree-Cycles, Tree-Grid and BA-2Motifs use the original GNNExplainer code's layer (Ying et al. 2019,
-// models.py GraphConv): the raw sum over neighbours (Aggregation::kSum, no self-loop) and
+// Tree-Cycles, Tree-Grid and BA-2Motifs use the original GNNExplainer code's layer (Ying et al.
+// 2019, models.py GraphConv): the raw sum over neighbours (Aggregation::kSum, no self-loop) and
 // L2-normalised node embeddings. Under the symmetric normalisation every node of a cycle and of
 // the binary tree sees coefficients summing to 1, so the GCN tells them apart only by the degree
 // irregularities where a motif hangs off the tree; the raw sum sees degrees everywhere (Tree-Cycles
