@@ -115,13 +115,14 @@ torch::Tensor edge_entropy_weights(const TargetBatch& batch, EntropyMean mean) {
 torch::Tensor edge_laplacian_weights(const TargetBatch& batch, const torch::Tensor& node_class) {
   TORCH_CHECK(node_class.dim() == 1 && node_class.size(0) == batch.graph.num_nodes(),
               "edge_laplacian_weights: node_class must be [", batch.graph.num_nodes(), "]");
-  const auto y = node_class.to(torch::kFloat);
-  const auto diff = y.index_select(0, batch.adj.src()) - y.index_select(0, batch.adj.dst());
+  const auto y = node_class.to(torch::kLong);
+  const auto differs =
+      y.index_select(0, batch.adj.src()).ne(y.index_select(0, batch.adj.dst())).to(torch::kFloat);
   auto counts = (batch.node_offset.slice(0, 1) - batch.node_offset.slice(0, 0, -1))
                     .clamp_min(1)
                     .to(torch::kFloat);
   const auto inv_n2 = (counts * counts).reciprocal().index_select(0, batch.edge_part);
-  return (0.5 * diff * diff * inv_n2).contiguous();
+  return (0.5 * differs * inv_n2).contiguous();
 }
 
 torch::Tensor edge_mask_regulariser(const torch::Tensor& mask, const torch::Tensor& entropy_weight,

@@ -117,8 +117,9 @@ TEST(GNNExplainerGroupsTest, SameMasksForAnyThreadCount) {
   for (const auto& p : model->parameters()) EXPECT_TRUE(p.requires_grad());
 }
 
-// The Laplacian term (the original code's "lap"): ½ (ŷ_u − ŷ_v)² / n² per edge u -> v, by hand
-// on a path 0 - 1 - 2 with predictions 0, 2, 2 explained at node 1 (one hop: all three nodes).
+// The Laplacian term: ½ [ŷ_u ≠ ŷ_v] / n² per edge u -> v, by hand on a path 0 - 1 - 2 with
+// predictions 0, 2, 2 explained at node 1 (one hop: all three nodes). Classes are categories:
+// the original code's ½ (ŷ_u − ŷ_v)² would weigh the 0 - 2 edges 4 times, not once.
 TEST(GNNExplainerLaplacianTest, EdgeWeightsByHand) {
   const gnn::Graph g(3, torch::tensor({{0, 1, 1, 2}, {1, 0, 2, 1}}, torch::kLong),
                      torch::ones({3, 1}));
@@ -130,7 +131,7 @@ TEST(GNNExplainerLaplacianTest, EdgeWeightsByHand) {
   for (int64_t e = 0; e < 4; ++e) {
     const int64_t u = batch.node_id[batch.adj.src()[e].item<int64_t>()].item<int64_t>();
     const int64_t v = batch.node_id[batch.adj.dst()[e].item<int64_t>()].item<int64_t>();
-    const double expected = (u == 0 || v == 0) ? 0.5 * 4 / 9 : 0.0;
+    const double expected = (u == 0 || v == 0) ? 0.5 / 9 : 0.0;
     EXPECT_NEAR(weights[e].item<double>(), expected, 1e-7) << u << "->" << v;
   }
 }

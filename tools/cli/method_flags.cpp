@@ -30,7 +30,7 @@ void add_method_flags(CLI::App& cmd, MethodFlags& flags) {
                  "GNNExplainer: coefficient of the mask-entropy penalty (default 0.1)")
       ->check(non_negative());
   cmd.add_option("--edge-laplacian", flags.edge_lap,
-                 "GNNExplainer: coefficient of the Laplacian term on node targets (default 10; "
+                 "GNNExplainer: coefficient of the Laplacian term on node targets (default 100; "
                  "the original code's is 1.0; 0 = off)")
       ->check(non_negative());
   cmd.add_option("--samples", flags.samples, "BayesGrad / SmoothGrad: stochastic samples")
