@@ -2,7 +2,8 @@
 // with no --model trains the data set's default model (tools/cli/train_defaults.cpp) and runs
 // GNNExplainer with its default options, seed 0. A change to either set of defaults that lowers
 // the ground-truth AUC below the bar fails here (BA-Shapes has its own library-level test in
-// gnnexplainer_test; Tree-Grid misses its bar, see README).
+// gnnexplainer_test). Tree-Grid misses the issue's 0.90 (README, "Targets"); its bar here is
+// the level reached (0.797), so a change that undoes the session-5 Laplacian (0.750) fails.
 
 #include <gtest/gtest.h>
 
@@ -42,7 +43,8 @@ TEST_P(ExplanationQualityTest, DefaultModelAndExplainerMeetTheBar) {
 INSTANTIATE_TEST_SUITE_P(IssueTargets, ExplanationQualityTest,
                          ::testing::Values(QualityBar{"ba-community", 0.90},
                                            QualityBar{"tree-cycles", 0.95},
-                                           QualityBar{"ba-2motifs", 0.90}),
+                                           QualityBar{"ba-2motifs", 0.90},
+                                           QualityBar{"tree-grid", 0.78}),
                          [](const auto& info) {
                            std::string name = info.param.dataset;
                            for (char& c : name) c = c == '-' ? '_' : c;
