@@ -226,6 +226,15 @@ torch::Tensor binarise(const torch::Tensor& node_mask, double threshold) {
 
 }  // namespace
 
+int64_t count_flat_edge_masks(const std::vector<Explanation>& explanations) {
+  int64_t flat = 0;
+  for (const auto& e : explanations) {
+    if (!e.edge_mask.defined() || e.edge_mask.numel() < 2) continue;
+    if (e.edge_mask.min().item<double>() == e.edge_mask.max().item<double>()) ++flat;
+  }
+  return flat;
+}
+
 double contrastivity(const std::vector<Explanation>& class_a,
                      const std::vector<Explanation>& class_b, double threshold) {
   if (class_a.size() != class_b.size()) {

@@ -34,6 +34,16 @@ TEST(MetricsTest, ExplanationAucAndPrecisionPoolTargets) {
   EXPECT_DOUBLE_EQ(explainers::precision_at_k({a, b}, gt), 0.5);
 }
 
+TEST(MetricsTest, CountsExplanationsThatRankNoEdge) {
+  Explanation zero, ranked, constant, single, none;
+  zero.edge_mask = torch::zeros({4});
+  ranked.edge_mask = torch::tensor({0.0f, 0.0f, 1e-6f});
+  constant.edge_mask = torch::full({3}, 0.7);
+  single.edge_mask = torch::tensor({0.0f});
+  EXPECT_EQ(explainers::count_flat_edge_masks({zero, ranked, constant, single, none}), 2);
+  EXPECT_EQ(explainers::count_flat_edge_masks({ranked}), 0);
+}
+
 TEST(MetricsTest, CharacterizationScoreIsHarmonicMean) {
   EXPECT_NEAR(explainers::characterization_score(0.8, 0.2), 0.8, 1e-12);
   EXPECT_NEAR(explainers::characterization_score(0.6, 0.0), 0.75, 1e-12);

@@ -304,6 +304,38 @@ TEST_F(CliExplainTest, EvaluateJsonForOneMethod) {
   EXPECT_TRUE(j["contrastivity"].is_null());  // defined for graph classification only
 }
 
+// A map that ranks nothing is reported, not silently scored: on the default BA-Shapes model
+// (seed 0) Grad-CAM's last-layer map is zero for every target (ReLU(Σ α F) <= 0 on every node),
+// which would otherwise read as an AUC of 0.5. If a change to the BA-Shapes defaults makes these
+// maps informative, pick another flat case; the saliency half must stay at 0.
+TEST_F(CliTest, FlatMapsAreCountedAndWarnedAbout) {
+  ASSERT_EQ(run("-q train --dataset ba-shapes --seed 0 --out m.gnnx").exit_code, 0);
+  const RunResult cam =
+      run("-q evaluate --dataset ba-shapes --method grad-cam --model m.gnnx --json");
+  ASSERT_EQ(cam.exit_code, 0) << cam.err;
+  EXPECT_EQ(nlohmann::json::parse(cam.out)["flat_masks"], 60);
+  const RunResult table = run("-q evaluate --dataset ba-shapes --method grad-cam --model m.gnnx");
+  EXPECT_NE(table.out.find("note: grad-cam gave 60 of 60 targets the same score"),
+            std::string::npos)
+      << table.out;
+
+  const RunResult warned =
+      run("explain --model m.gnnx --method grad-cam --nodes 400:450:5 --out g.json");
+  ASSERT_EQ(warned.exit_code, 0) << warned.err;
+  EXPECT_NE(warned.err.find("warning: 10 of 10 explanations give every edge the same score"),
+            std::string::npos)
+      << warned.err;
+  const RunResult quiet =
+      run("-q explain --model m.gnnx --method grad-cam --nodes 400 --out q.json");
+  EXPECT_EQ(quiet.err.find("warning"), std::string::npos) << quiet.err;
+
+  const RunResult saliency =
+      run("explain --model m.gnnx --method saliency --nodes 400:410 --out s.json --json");
+  ASSERT_EQ(saliency.exit_code, 0) << saliency.err;
+  EXPECT_EQ(nlohmann::json::parse(saliency.out)["flat_masks"], 0);
+  EXPECT_EQ(saliency.err.find("warning"), std::string::npos) << saliency.err;
+}
+
 TEST_F(CliExplainTest, EvaluateAllJsonHasOneEntryPerMethod) {
   // Tree-Cycles and the cheapest settings keep every method fast: BA-Shapes' 3-hop subgraphs
   // reach the hubs, and occlusion alone takes a minute there.

@@ -49,6 +49,7 @@ struct Row {
   std::string method;
   size_t targets = 0;
   double auc = NAN, precision = NAN, motif = NAN, contrastivity = NAN, seconds = 0;
+  int64_t flat_masks = 0;  // targets whose edge mask ranks nothing (count_flat_edge_masks)
   explainers::FidelityScores fidelity;
   std::string error;  // a method that cannot explain this model (e.g. CAM without mean readout)
   std::string device = "cpu";  // where the method ran
@@ -118,6 +119,7 @@ Row evaluate_method(const std::string& method, const EvaluateArgs& args,
     row.precision = explainers::precision_at_k(explanations, ds.gt_edge_mask);
     row.fidelity = explainers::fidelity(model, ds.graphs, explanations, k);
     row.motif = motif_recovery(ds, explanations);
+    row.flat_masks = explainers::count_flat_edge_masks(explanations);
   }
   row.contrastivity = contrastivity(method, options, model, ds, quiet, device);
   return row;
@@ -139,6 +141,7 @@ nlohmann::ordered_json to_json(const Row& r, const EvaluateArgs& args, const std
                               {"sparsity", r.fidelity.sparsity},
                               {"motif_recovery", number(r.motif)},
                               {"contrastivity", number(r.contrastivity)},
+                              {"flat_masks", r.flat_masks},
                               {"seconds", r.seconds},
                               {"device", r.device}};
   if (!r.error.empty()) j["error"] = r.error;
@@ -223,6 +226,12 @@ void run(const EvaluateArgs& args, const GlobalOptions& globals) {
                 cell(r.fidelity.fidelity_minus_prob).c_str(),
                 cell(r.fidelity.characterization).c_str(), cell(r.fidelity.sparsity).c_str(),
                 cell(r.motif).c_str(), r.seconds, cell(r.contrastivity).c_str());
+  }
+  for (const auto& r : rows) {
+    if (r.flat_masks == 0) continue;
+    std::printf("note: %s gave %lld of %zu targets the same score on every edge (a map that ranks "
+                "nothing, e.g. all zero); their edges tie, which pulls its AUC towards 0.5\n",
+                r.method.c_str(), static_cast<long long>(r.flat_masks), r.targets);
   }
 }
 

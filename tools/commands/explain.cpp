@@ -9,6 +9,7 @@
 
 #include <gnnx/datasets/synthetic.h>
 #include <gnnx/explainers/explanation_json.h>
+#include <gnnx/explainers/metrics.h>
 #include <gnnx/explainers/render_graphviz.h>
 #include <gnnx/gnn/atomic_file.h>
 #include <gnnx/gnn/device.h>
@@ -105,10 +106,18 @@ void run(const ExplainArgs& args, const GlobalOptions& globals) {
     explainers::render_explanation(*chosen, graph, args.render);
   }
 
+  const int64_t flat = explainers::count_flat_edge_masks(explanations);
+  if (flat > 0 && !globals.quiet) {
+    std::fprintf(stderr,
+                 "gnnx: warning: %lld of %zu explanations give every edge the same score (%s ranks "
+                 "nothing for them on this model)\n",
+                 static_cast<long long>(flat), explanations.size(), args.method.c_str());
+  }
   if (args.json) {
     nlohmann::ordered_json j = {{"dataset", dataset},
                                 {"method", args.method},
                                 {"targets", explanations.size()},
+                                {"flat_masks", flat},
                                 {"seconds", seconds},
                                 {"device", explainer_device(args.method, requested).str()},
                                 {"out", args.out}};

@@ -54,6 +54,13 @@ double characterization_score(double fidelity_plus, double fidelity_minus, doubl
 double motif_recovery(const std::vector<Explanation>& explanations, const gnn::Graph& graph,
                       const gnn::Graph& motif);
 
+/// How many explanations rank nothing: every edge of the target's subgraph has the same mask
+/// value (e.g. Grad-CAM's all-zero map when ReLU(Σ α F) ≤ 0 on every node). Their edges tie,
+/// so they pull the pooled AUC towards 0.5 without any error; `gnnx evaluate` reports the count
+/// so such a score is not read as the method's. Explanations without an edge mask or with fewer
+/// than two edges are not counted.
+int64_t count_flat_edge_masks(const std::vector<Explanation>& explanations);
+
 /// Contrastivity (Pope et al., "Explainability Methods for Graph Convolutional Neural
 /// Networks", CVPR 2019, sec. 5): how different the node maps of the same graphs are when
 /// explained for two classes (class_a[i] and class_b[i] explain the same target, e.g. from
