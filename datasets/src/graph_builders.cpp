@@ -81,6 +81,12 @@ torch::Tensor GraphBuilder::node_mask() const {
   return out;
 }
 
+torch::Tensor GraphBuilder::motif_ids() const {
+  auto out = torch::empty({num_nodes()}, torch::kLong);
+  std::copy(motif_.begin(), motif_.end(), out.data_ptr<int64_t>());
+  return out;
+}
+
 torch::Tensor GraphBuilder::edge_mask(const torch::Tensor& edge_index) const {
   const auto index = edge_index.contiguous();
   const int64_t num = index.size(1);

@@ -62,6 +62,8 @@ class GraphBuilder {
   torch::Tensor edge_index() const;
   /// [N] bool: node lies in a motif.
   torch::Tensor node_mask() const;
+  /// [N] int64: the motif instance of every node, kNoMotif (-1) for base nodes.
+  torch::Tensor motif_ids() const;
   /// [E] bool for the columns of `edge_index`: both end points lie in the same motif instance.
   torch::Tensor edge_mask(const torch::Tensor& edge_index) const;
 

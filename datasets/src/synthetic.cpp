@@ -109,6 +109,7 @@ void add_graph(Dataset& dataset, const GraphBuilder& graph, torch::Tensor x, tor
   torch::Tensor edge_index = graph.edge_index();
   dataset.gt_node_mask.push_back(graph.node_mask());
   dataset.gt_edge_mask.push_back(graph.edge_mask(edge_index));
+  dataset.motif_id.push_back(graph.motif_ids());
   dataset.graphs.emplace_back(graph.num_nodes(), std::move(edge_index), std::move(x), std::move(y));
 }
 

@@ -91,6 +91,31 @@ double explanation_auc(const std::vector<Explanation>& explanations,
   return roc_auc(torch::cat(scores), torch::cat(labels));
 }
 
+double own_motif_auc(const std::vector<Explanation>& explanations, const gnn::Graph& graph,
+                     const torch::Tensor& motif_id) {
+  if (!motif_id.defined() || motif_id.dim() != 1 || motif_id.size(0) != graph.num_nodes()) {
+    throw InputError("own_motif_auc: motif_id must be [" + std::to_string(graph.num_nodes()) +
+                     "], one motif instance per node");
+  }
+  const auto ids = motif_id.to(torch::kLong);
+  const auto src_motif = ids.index_select(0, graph.edge_index()[0]);
+  const auto dst_motif = ids.index_select(0, graph.edge_index()[1]);
+  std::vector<torch::Tensor> scores, labels;
+  for (const auto& e : explanations) {
+    require_edge_mask(e);
+    if (e.target < 0 || e.target >= graph.num_nodes()) {
+      throw InputError("own_motif_auc: target " + std::to_string(e.target) +
+                       " is not a node of the graph");
+    }
+    const int64_t own = ids[e.target].item<int64_t>();
+    if (own < 0) continue;
+    scores.push_back(e.edge_mask.to(torch::kDouble));
+    labels.push_back((src_motif.eq(own) & dst_motif.eq(own)).index_select(0, e.edge_ids));
+  }
+  if (scores.empty()) return std::numeric_limits<double>::quiet_NaN();
+  return roc_auc(torch::cat(scores), torch::cat(labels));
+}
+
 double precision_at_k(const std::vector<Explanation>& explanations,
                       const std::vector<torch::Tensor>& gt_edge_mask, int64_t k) {
   double total = 0;

@@ -185,6 +185,40 @@ TEST(SyntheticDatasetsTest, GroundTruthEdgesAreExactlyTheEdgesInsideOneMotif) {
   }
 }
 
+TEST(SyntheticDatasetsTest, MotifIdsNameEachInstanceAndAgreeWithTheGroundTruth) {
+  // motif_id numbers the instances 0, 1, ... in the order of their id blocks (as above), -1 on
+  // the base; an edge is ground truth exactly when its end points share an id.
+  struct Case {
+    std::string name;
+    int64_t base_nodes, motif_size, motifs;
+  };
+  for (const Case& c : {Case{"ba-shapes", 300, 5, 80}, Case{"tree-cycles", 511, 6, 60},
+                        Case{"tree-grid", 511, 9, 80}}) {
+    SCOPED_TRACE(c.name);
+    const Dataset& d = cached(c.name);
+    ASSERT_EQ(d.motif_id.size(), 1u);
+    const auto& ids = d.motif_id[0];
+    ASSERT_EQ(ids.numel(), d.graphs[0].num_nodes());
+    for (int64_t v = 0; v < ids.numel(); ++v) {
+      const int64_t expected = v < c.base_nodes ? -1 : (v - c.base_nodes) / c.motif_size;
+      ASSERT_EQ(ids[v].item<int64_t>(), expected) << v;
+    }
+    EXPECT_EQ(ids.max().item<int64_t>(), c.motifs - 1);
+  }
+  for (const std::string name : {"ba-community", "ba-2motifs"}) {
+    SCOPED_TRACE(name);
+    const Dataset& d = cached(name);
+    ASSERT_EQ(d.motif_id.size(), d.graphs.size());
+    for (size_t g = 0; g < d.graphs.size(); ++g) {
+      const auto& ids = d.motif_id[g];
+      EXPECT_TRUE(torch::equal(ids.ge(0), d.gt_node_mask[g]));
+      const auto& ei = d.graphs[g].edge_index();
+      const auto a = ids.index_select(0, ei[0]), b = ids.index_select(0, ei[1]);
+      EXPECT_TRUE(torch::equal(a.eq(b) & a.ge(0), d.gt_edge_mask[g])) << "graph " << g;
+    }
+  }
+}
+
 TEST(SyntheticDatasetsTest, BaCommunityMatchesPaper) {
   const Dataset& d = cached("ba-community");
   const gnn::Graph& g = d.graphs[0];

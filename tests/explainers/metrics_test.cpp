@@ -44,6 +44,33 @@ TEST(MetricsTest, CountsExplanationsThatRankNoEdge) {
   EXPECT_EQ(explainers::count_flat_edge_masks({ranked}), 0);
 }
 
+// Two triangles (motifs 0 and 1: nodes 0-2 and 3-5) joined by the base node 6 (edges 2-6, 6-3).
+// A target in motif 0 whose subgraph also reaches motif 1: only its own triangle is positive.
+TEST(MetricsTest, OwnMotifAucCountsOnlyTheTargetsMotif) {
+  const auto ei = torch::tensor({{0, 1, 1, 2, 0, 2, 3, 4, 4, 5, 3, 5, 2, 6, 6, 3},
+                                 {1, 0, 2, 1, 2, 0, 4, 3, 5, 4, 5, 3, 6, 2, 3, 6}},
+                                torch::kLong);
+  const gnn::Graph g(7, ei, torch::ones({7, 1}));
+  const auto motif_id = torch::tensor({0, 0, 0, 1, 1, 1, -1}, torch::kLong);
+  Explanation e;
+  e.target = 0;
+  e.edge_ids = torch::tensor({0, 2, 4, 6, 12}, torch::kLong);  // 0-1, 1-2, 0-2, 3-4, 2-6
+  e.edge_mask = torch::tensor({0.9, 0.8, 0.3, 0.7, 0.5});
+  // Own positives {0.9, 0.8, 0.3} against {0.7, 0.5}: 2 + 2 + 0 wins of 6 pairs.
+  EXPECT_DOUBLE_EQ(explainers::own_motif_auc({e}, g, motif_id), 4.0 / 6.0);
+  // The pooled AUC also counts motif 1's edge (0.7) as positive: 3 + 3 + 1 wins of 4 · 1 pairs.
+  const std::vector<torch::Tensor> gt{(motif_id.index_select(0, ei[0]) ==
+                                       motif_id.index_select(0, ei[1])) &
+                                      motif_id.index_select(0, ei[0]).ge(0)};
+  EXPECT_DOUBLE_EQ(explainers::explanation_auc({e}, gt), 3.0 / 4.0);
+  // A target on the base is skipped; with no target in a motif the AUC is NaN.
+  Explanation base = e;
+  base.target = 6;
+  EXPECT_DOUBLE_EQ(explainers::own_motif_auc({e, base}, g, motif_id), 4.0 / 6.0);
+  EXPECT_TRUE(std::isnan(explainers::own_motif_auc({base}, g, motif_id)));
+  EXPECT_THROW(explainers::own_motif_auc({e}, g, torch::zeros({3}, torch::kLong)), InputError);
+}
+
 TEST(MetricsTest, CharacterizationScoreIsHarmonicMean) {
   EXPECT_NEAR(explainers::characterization_score(0.8, 0.2), 0.8, 1e-12);
   EXPECT_NEAR(explainers::characterization_score(0.6, 0.0), 0.75, 1e-12);

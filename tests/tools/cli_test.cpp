@@ -302,6 +302,9 @@ TEST_F(CliExplainTest, EvaluateJsonForOneMethod) {
   EXPECT_GE(j["auc"].get<double>(), 0.0);
   EXPECT_LE(j["auc"].get<double>(), 1.0);
   EXPECT_TRUE(j["contrastivity"].is_null());  // defined for graph classification only
+  ASSERT_TRUE(j["auc_own_motif"].is_number()) << j.dump();
+  EXPECT_GE(j["auc_own_motif"].get<double>(), 0.0);
+  EXPECT_LE(j["auc_own_motif"].get<double>(), 1.0);
 }
 
 // A map that ranks nothing is reported, not silently scored: on the default BA-Shapes model
@@ -361,6 +364,7 @@ TEST_F(CliExplainTest, EvaluateReportsContrastivityForGraphTasks) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   ASSERT_TRUE(j["contrastivity"].is_number()) << j.dump();
+  EXPECT_TRUE(j["auc_own_motif"].is_null());  // node tasks only
   EXPECT_GE(j["contrastivity"].get<double>(), 0.0);
   EXPECT_LE(j["contrastivity"].get<double>(), 1.0);
 }

@@ -30,6 +30,9 @@ struct Dataset {
   /// An edge is in the ground truth when both its end points belong to the same motif.
   std::vector<torch::Tensor> gt_node_mask;
   std::vector<torch::Tensor> gt_edge_mask;
+  /// Per graph: [N] int64 motif instance of every node (0, 1, ... in order of attachment), -1
+  /// for base nodes. gt_edge_mask marks the edges whose end points share an instance.
+  std::vector<torch::Tensor> motif_id;
   /// Standard evaluation targets: node ids (node task) or graph ids (graph task), int64.
   torch::Tensor eval_targets;
   /// The motif that defines each class, as a small undirected graph (both directions stored;

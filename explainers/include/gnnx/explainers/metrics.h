@@ -27,6 +27,16 @@ double roc_auc(const torch::Tensor& scores, const torch::Tensor& labels);
 double explanation_auc(const std::vector<Explanation>& explanations,
                        const std::vector<torch::Tensor>& gt_edge_mask);
 
+/// Ground-truth edge AUC against each node target's *own* motif: the same pooled AUC, but an
+/// edge is positive only when both end points lie in the target's motif instance (motif_id [N],
+/// -1 for base nodes; targets outside every motif are skipped). The original GNNExplainer code
+/// scored its explanations this way (explain.py make_pred_real: the edges of the motif at the
+/// explained node); explanation_auc also counts other motifs that the computation subgraph
+/// reaches (on Tree-Grid 16% of the positives), which an explanation of the target's own
+/// motif cannot rank. Node tasks only; NaN when no target lies in a motif.
+double own_motif_auc(const std::vector<Explanation>& explanations, const gnn::Graph& graph,
+                     const torch::Tensor& motif_id);
+
 /// Mean over explanations of the fraction of the k best edges that are ground truth, with k =
 /// the number of ground-truth edges in the explanation's subgraph (k given > 0 overrides).
 double precision_at_k(const std::vector<Explanation>& explanations,
