@@ -10,16 +10,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-build_dir="${GNNX_BUILD_DIR:-build}"
-out_dir="${GNNX_RESULTS_DIR:-results-out}"
+source scripts/results_common.sh
 seeds="${GNNX_SEEDS:-0 1 2 3 4}"
 threads="${GNNX_THREADS:-1}"
-gnnx="$build_dir/tools/gnnx"
-if [ ! -x "$gnnx" ]; then
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >&2
-  cmake --build "$build_dir" -j"$(nproc)" --target gnnx >&2
-fi
-mkdir -p "$out_dir"
+ensure_built tools/gnnx
 run() { "$gnnx" --threads "$threads" --quiet "$@"; }
 # The value of a number field of a one-line JSON object.
 field() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p" <<<"$2"; }

@@ -9,18 +9,12 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-build_dir="${GNNX_BUILD_DIR:-build}"
-out_dir="${GNNX_RESULTS_DIR:-results-out}"
+source scripts/results_common.sh
 seed="${GNNX_SEED:-0}"
 threads="${GNNX_THREADS:-1}"
 datasets="${GNNX_DATASETS:-mutagenicity benzene fluoride-carbonyl alkane-carbonyl}"
 export GNNX_SHARED_DATA="${GNNX_SHARED_DATA:-../shared/data}"
-gnnx="$build_dir/tools/gnnx"
-if [ ! -x "$gnnx" ]; then
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >&2
-  cmake --build "$build_dir" -j"$(nproc)" --target gnnx >&2
-fi
-mkdir -p "$out_dir"
+ensure_built tools/gnnx
 
 for name in $datasets; do
   json="$out_dir/molecule-eval-$name-seed$seed.json"

@@ -7,15 +7,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-build_dir="${GNNX_BUILD_DIR:-build}"
-out_dir="${GNNX_RESULTS_DIR:-results-out}"
+source scripts/results_common.sh
 seed="${GNNX_SEED:-0}"
-gnnx="$build_dir/tools/gnnx"
-if [ ! -x "$gnnx" ]; then
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >&2
-  cmake --build "$build_dir" -j"$(nproc)" --target gnnx >&2
-fi
-mkdir -p "$out_dir"
+ensure_built tools/gnnx
 
 # The value of a number or string field of a one-line JSON object.
 field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p" <<<"$2"; }

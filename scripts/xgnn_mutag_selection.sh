@@ -9,11 +9,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-build_dir="${GNNX_BUILD_DIR:-build}"
-out_dir="${GNNX_RESULTS_DIR:-results-out}"
+source scripts/results_common.sh
 data="${GNNX_SHARED_DATA:-../shared/data}"
-gnnx="$build_dir/tools/gnnx"
-mkdir -p "$out_dir"
 
 common="--split stratified --cv 10 --epochs 300 --batch-size 16 --hidden 64"
 candidates=(

@@ -7,15 +7,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-build_dir="${GNNX_BUILD_DIR:-build}"
-out_dir="${GNNX_RESULTS_DIR:-results-out}"
+source scripts/results_common.sh
 data="${GNNX_SHARED_DATA:-../shared/data}"
-gnnx="$build_dir/tools/gnnx"
-if [ ! -x "$gnnx" ] || [ ! -x "$build_dir/bench/xgnn_bench" ]; then
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >&2
-  cmake --build "$build_dir" -j"$(nproc)" --target gnnx xgnn_bench >&2
-fi
-mkdir -p "$out_dir"
+ensure_built tools/gnnx bench/xgnn_bench
 
 # MUTAG_TRAIN_FLAGS: the classifier flags behind the README's MUTAG model, chosen by validation
 # accuracy with scripts/xgnn_mutag_selection.sh.
