@@ -14,6 +14,8 @@
 
 #include <cmath>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,53 +55,49 @@ torch::Tensor max_incident_edge_mask(const gnn::Graph& graph, const torch::Tenso
   return out;
 }
 
-void require_task(const gnn::GnnModel& model, gnn::Task task, const char* what) {
-  if (model.spec().task != task) {
-    throw InputError(std::string("gnnexplainer: ") + what + " needs a " + gnn::to_string(task) +
-                     "-classification model, got a " + gnn::to_string(model.spec().task) +
-                     "-classification model");
-  }
-}
-
-void check_explained_class(int64_t explained_class, const gnn::GnnModel& model) {
-  if (explained_class >= model.spec().num_classes) {
-    throw InputError("gnnexplainer: explained class " + std::to_string(explained_class) +
-                     " is out of range for a model with " +
-                     std::to_string(model.spec().num_classes) + " classes");
-  }
-}
-
-// Restores the model's train/eval mode on scope exit.
-class EvalGuard {
- public:
-  explicit EvalGuard(gnn::GnnModel& model) : model_(model), was_training_(model.is_training()) {
-    model_.eval();
-  }
-  ~EvalGuard() { model_.train(was_training_); }
-
- private:
-  gnn::GnnModel& model_;
-  bool was_training_;
-};
-
 // Turns the model's weight gradients off for the optimisation and back on at scope exit: only
 // the masks are learned, and the weight gradients (xᵀg per layer, every step) cost as much as
-// the rest of the backward pass.
+// the rest of the backward pass. Counted per parameter, so that calls explaining with one model
+// from several threads at once leave it frozen until the last of them ends.
 class FrozenParameters {
  public:
   explicit FrozenParameters(gnn::GnnModel& model) {
+    const std::lock_guard<std::mutex> lock(mutex());
     for (auto& p : model.parameters()) {
-      if (p.requires_grad()) {
+      const auto it = counts().find(p.unsafeGetTensorImpl());
+      if (it != counts().end()) {
+        ++it->second;  // frozen by another call
+      } else if (p.requires_grad()) {
         p.requires_grad_(false);
-        frozen_.push_back(p);
+        counts()[p.unsafeGetTensorImpl()] = 1;
+      } else {
+        continue;  // frozen by the caller: not ours to thaw
       }
+      frozen_.push_back(p);
     }
   }
   ~FrozenParameters() {
-    for (auto& p : frozen_) p.requires_grad_(true);
+    const std::lock_guard<std::mutex> lock(mutex());
+    for (auto& p : frozen_) {
+      const auto it = counts().find(p.unsafeGetTensorImpl());
+      if (--it->second == 0) {
+        p.requires_grad_(true);
+        counts().erase(it);
+      }
+    }
   }
+  FrozenParameters(const FrozenParameters&) = delete;
+  FrozenParameters& operator=(const FrozenParameters&) = delete;
 
  private:
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static std::map<const void*, int>& counts() {
+    static std::map<const void*, int> c;
+    return c;
+  }
   std::vector<torch::Tensor> frozen_;
 };
 
@@ -132,116 +130,73 @@ torch::Tensor edge_mask_regulariser(const torch::Tensor& mask, const torch::Tens
 
 GNNExplainerOptions GNNExplainerOptions::from(const MethodOptions& o) {
   GNNExplainerOptions out;
-  if (o.epochs > 0) out.epochs(o.epochs);
-  if (o.lr > 0) out.lr(o.lr);
-  if (o.edge_size >= 0) out.edge_size(o.edge_size);
-  if (o.edge_ent >= 0) out.edge_ent(o.edge_ent);
-  if (o.edge_lap >= 0) out.edge_lap(o.edge_lap);
+  if (o.epochs) out.epochs(*o.epochs);
+  if (o.lr) out.lr(*o.lr);
+  if (o.edge_size) out.edge_size(*o.edge_size);
+  if (o.edge_ent) out.edge_ent(*o.edge_ent);
+  if (o.edge_lap) out.edge_lap(*o.edge_lap);
   out.feature_mask(o.feature_mask).symmetric_edges(o.symmetric_edges);
   out.mode(o.mode).explained_class(o.explained_class);
   out.batch_size(o.batch_size).seed(o.seed).progress(o.progress);
   return out;
 }
 
-GNNExplainer::GNNExplainer(GNNExplainerOptions options) : options_(options) {
+namespace {
+
+TargetOptions target_options_of(const GNNExplainerOptions& o) {
+  return TargetOptions()
+      .mode(o.mode())
+      .explained_class(o.explained_class())
+      .batch_size(o.batch_size())
+      .progress(o.progress());
+}
+
+}  // namespace
+
+GNNExplainer::GNNExplainer(GNNExplainerOptions options)
+    : Explainer(target_options_of(options)), options_(std::move(options)) {
   if (options_.epochs() < 1 || !(options_.lr() > 0) || options_.batch_size() < 0) {
     throw InputError("gnnexplainer: epochs must be >= 1, lr > 0 and batch size >= 0");
   }
 }
 
-std::vector<Explanation> GNNExplainer::explain_nodes(gnn::GnnModel& model,
-                                                     const gnn::Graph& graph,
-                                                     const torch::Tensor& nodes) {
-  require_task(model, gnn::Task::kNodeClassification, "explaining nodes");
-  const auto targets = checked_ids(nodes, graph.num_nodes(), "gnnexplainer: node");
-  check_explained_class(options_.explained_class(), model);
-  std::vector<int64_t> labels(targets.size(), options_.explained_class());
-  if (options_.explained_class() < 0 && options_.mode() == ExplainMode::kPhenomenon) {
-    if (!graph.y().defined() || graph.y().numel() != graph.num_nodes()) {
-      throw InputError("gnnexplainer: phenomenon mode needs node labels");
+std::vector<Explanation> GNNExplainer::explain_chunk(const ExplainCall& call,
+                                                     const std::vector<int64_t>& targets,
+                                                     const std::vector<int64_t>& classes,
+                                                     const ChunkProgress& progress) const {
+  FrozenParameters frozen(*call.model);
+  const int64_t count = static_cast<int64_t>(targets.size());
+  // Every target's mask is independent of the others', so the targets are split into one
+  // group per thread, each optimised on its own thread with single-threaded operations: a
+  // step is a few dozen small operations, too small to share among threads (two threads per
+  // operation were no faster than one), while the groups are as large as the call. Interleaved
+  // (target i in group i mod G) so that groups get alike mixes of small and large subgraphs.
+  // The masks do not depend on the grouping: each row and edge is computed by the same
+  // operations in the same order in any group. (A model on a GPU runs every group's work
+  // there: one group.)
+  const int64_t threads = gnn::model_device(*call.model).is_cpu() ? at::get_num_threads() : 1;
+  const int64_t groups = std::max<int64_t>(1, std::min<int64_t>(threads, count));
+  const ChunkProgress silent = [](int64_t, int64_t) {};
+  std::vector<std::vector<Explanation>> results(groups);
+  detail::run_in_threads(groups, [&](int64_t g) {
+    std::vector<int64_t> part, part_classes;
+    for (int64_t i = g; i < count; i += groups) {
+      part.push_back(targets[i]);
+      part_classes.push_back(classes[i]);
     }
-    for (size_t i = 0; i < targets.size(); ++i) labels[i] = graph.y()[targets[i]].item<int64_t>();
-  }
-  const gnn::GcnAdjacency adj(graph);
-  const int64_t hops = model.spec().num_layers;
-  if (options_.edge_lap() > 0) {
-    EvalGuard eval(model);
-    torch::NoGradGuard no_grad;
-    node_predictions_ = model.logits(graph.x(), adj).argmax(1).cpu();
-  }
-  auto explanations =
-      explain_targets(model, targets, labels, [&](const std::vector<int64_t>& part) {
-        return make_node_batch(graph, adj, part, hops);
-      });
-  node_predictions_ = torch::Tensor();
-  return explanations;
-}
-
-std::vector<Explanation> GNNExplainer::explain_graphs(gnn::GnnModel& model,
-                                                      const std::vector<gnn::Graph>& graphs) {
-  require_task(model, gnn::Task::kGraphClassification, "explaining graphs");
-  check_explained_class(options_.explained_class(), model);
-  std::vector<int64_t> labels(graphs.size(), options_.explained_class());
-  if (options_.explained_class() < 0 && options_.mode() == ExplainMode::kPhenomenon) {
-    for (size_t i = 0; i < graphs.size(); ++i) {
-      if (!graphs[i].y().defined() || graphs[i].y().numel() != 1) {
-        throw InputError("gnnexplainer: phenomenon mode needs a label on graph " +
-                         std::to_string(i));
-      }
-      labels[i] = graphs[i].y().item<int64_t>();
-    }
-  }
-  std::vector<int64_t> indices(graphs.size());
-  for (size_t i = 0; i < graphs.size(); ++i) indices[i] = static_cast<int64_t>(i);
-  return explain_targets(model, indices, labels, [&](const std::vector<int64_t>& part) {
-    return make_graph_batch(graphs, part);
+    // Group 0 runs on the caller's thread: it alone reports progress.
+    results[g] = explain_batch(call, call.make_batch(part), part_classes, g == 0 ? progress : silent);
   });
-}
-
-std::vector<Explanation> GNNExplainer::explain_targets(
-    gnn::GnnModel& model, const std::vector<int64_t>& targets, const std::vector<int64_t>& labels,
-    const std::function<TargetBatch(const std::vector<int64_t>&)>& make_batch) {
-  EvalGuard eval(model);
-  FrozenParameters frozen(model);
-  const size_t chunk = options_.batch_size() > 0 ? options_.batch_size() : targets.size();
-  start_progress(targets.size(), chunk);
   std::vector<Explanation> out;
-  for (size_t begin = 0; begin < targets.size(); begin += chunk) {
-    const int64_t count = static_cast<int64_t>(std::min(targets.size(), begin + chunk) - begin);
-    // Every target's mask is independent of the others', so the targets are split into one
-    // group per thread, each optimised on its own thread with single-threaded operations: a
-    // step is a few dozen small operations, too small to share among threads (two threads per
-    // operation were no faster than one), while the groups are as large as the call. Interleaved (target i in group i mod G) so that groups get
-    // alike mixes of small and large subgraphs. The masks do not depend on the grouping: each
-    // row and edge is computed by the same operations in the same order in any group.
-    // (A model on a GPU runs every group's work there: one group.)
-    const int64_t threads = gnn::model_device(model).is_cpu() ? at::get_num_threads() : 1;
-    const int64_t groups = std::max<int64_t>(1, std::min<int64_t>(threads, count));
-    std::vector<std::vector<Explanation>> results(groups);
-    detail::run_in_threads(groups, [&](int64_t g) {
-      std::vector<int64_t> part, part_labels;
-      for (int64_t i = g; i < count; i += groups) {
-        part.push_back(targets[begin + i]);
-        part_labels.push_back(labels[begin + i]);
-      }
-      results[g] = explain_batch(model, make_batch(part), part_labels, /*report=*/g == 0);
-    });
-    for (int64_t i = 0; i < count; ++i) out.push_back(std::move(results[i % groups][i / groups]));
-    progress_done_ += options_.epochs();
-  }
+  for (int64_t i = 0; i < count; ++i) out.push_back(std::move(results[i % groups][i / groups]));
   return out;
 }
 
-void GNNExplainer::start_progress(size_t targets, size_t chunk) {
-  const int64_t batches = chunk ? static_cast<int64_t>((targets + chunk - 1) / chunk) : 0;
-  progress_done_ = 0;
-  progress_total_ = batches * options_.epochs();
-}
-
-std::vector<Explanation> GNNExplainer::explain_batch(gnn::GnnModel& model,
+std::vector<Explanation> GNNExplainer::explain_batch(const ExplainCall& call,
                                                      const TargetBatch& batch,
                                                      const std::vector<int64_t>& labels,
-                                                     bool report_progress) {
+                                                     const ChunkProgress& progress) const {
+  gnn::GnnModel& model = *call.model;
   const int64_t parts = batch.num_parts();
   if (parts == 0) return {};
   const auto& x = batch.graph.x();
@@ -281,16 +236,15 @@ std::vector<Explanation> GNNExplainer::explain_batch(gnn::GnnModel& model,
   }
 
   std::optional<LayerPlan> plan;
-  if (batch.task == gnn::Task::kNodeClassification &&
-      dynamic_cast<gnn::NodeClassifier*>(&model) != nullptr) {
+  if (batch.task == gnn::Task::kNodeClassification && model.describe().layer_graphs) {
     plan.emplace(model, batch);  // same logits, only the rows and edges the target reads
   }
   const int64_t num_edges = batch.graph.num_edges();
   // The Laplacian term's gradient is a constant per edge (the predictions are fixed).
   const torch::Tensor laplacian =
-      node_predictions_.defined()
+      call.node_predictions.defined()
           ? options_.edge_lap() *
-                edge_laplacian_weights(batch, node_predictions_.index_select(0, batch.node_id))
+                edge_laplacian_weights(batch, call.node_predictions.index_select(0, batch.node_id))
           : torch::Tensor();
   for (int64_t epoch = 0; epoch < options_.epochs(); ++epoch) {
     const auto& mask = edge_logits.values();
@@ -323,9 +277,7 @@ std::vector<Explanation> GNNExplainer::explain_batch(gnn::GnnModel& model,
       feat_optimizer->step();
       feat_optimizer->zero_grad();
     }
-    if (report_progress && options_.progress()) {
-      options_.progress()(progress_done_ + epoch + 1, progress_total_);
-    }
+    progress(epoch + 1, options_.epochs());
   }
 
   torch::NoGradGuard no_grad;

@@ -1,8 +1,7 @@
 #include <gnnx/explainers/layer_plan.h>
-#include <gnnx/gnn/dense.h>
 #include <gnnx/gnn/error.h>
 
-#include <ATen/ops/relu.h>
+#include <torch/types.h>
 
 #include <deque>
 #include <vector>
@@ -41,11 +40,13 @@ std::vector<int64_t> hops_to_target(const TargetBatch& batch) {
 }  // namespace
 
 LayerPlan::LayerPlan(gnn::GnnModel& model, const TargetBatch& batch)
-    : model_(dynamic_cast<gnn::NodeClassifier*>(&model)), num_targets_(batch.num_parts()) {
-  if (batch.task != gnn::Task::kNodeClassification || model_ == nullptr) {
-    throw InputError("LayerPlan: needs a node batch and a node classifier");
+    : model_(&model), num_targets_(batch.num_parts()) {
+  const gnn::ModelDescription description = model.describe();
+  if (batch.task != gnn::Task::kNodeClassification ||
+      description.task != gnn::Task::kNodeClassification || !description.layer_graphs) {
+    throw InputError("LayerPlan: needs a node batch and a node classifier that takes layer graphs");
   }
-  const int64_t layers = static_cast<int64_t>(model_->convs.size());
+  const int64_t layers = description.num_layers();
   const std::vector<int64_t> hops = hops_to_target(batch);
   const int64_t n = static_cast<int64_t>(hops.size());
   // Rows sorted by hop count (nodes no path joins, and any beyond `layers` hops, last), stably,
@@ -116,18 +117,20 @@ torch::Tensor LayerPlan::target_logits_of_used(const torch::Tensor& x,
   // A model on a GPU computes there; the copies are differentiable, so the mask (with x's
   // device) gets its gradient, and the logits come back to x's device.
   const torch::Device device = gnn::model_device(*model_);
-  torch::Tensor h =
-      x.index_select(0, order_.slice(0, 0, layer_adj_.front().num_nodes())).to(device);
   const torch::Tensor weight_all = used_weight.defined() ? used_weight.to(device) : torch::Tensor();
-  std::vector<torch::Tensor> at_targets;
+  gnn::ForwardHooks hooks;
   for (size_t l = 0; l < layer_adj_.size(); ++l) {
-    const auto weight =
+    gnn::LayerGraph layer;
+    layer.adj = &layer_adj_[l];
+    layer.edge_mask =
         weight_all.defined() ? weight_all.slice(0, 0, layer_edges_[l]) : torch::Tensor();
-    h = at::relu(model_->convs[l]->forward(h, layer_adj_[l], weight)).slice(0, 0, layer_rows_[l]);
-    at_targets.push_back(h.slice(0, 0, num_targets_));
+    layer.rows = layer_rows_[l];
+    hooks.layer_graphs.push_back(std::move(layer));
   }
-  const auto features = model_->spec().concat ? torch::cat(at_targets, 1) : at_targets.back();
-  return gnn::dense_linear(features, model_->head->weight, model_->head->bias).to(x.device());
+  gnn::ModelInput input;
+  input.x = x.index_select(0, order_.slice(0, 0, layer_adj_.front().num_nodes())).to(device);
+  input.output_rows = torch::arange(num_targets_, torch::dtype(torch::kLong).device(device));
+  return model_->run(input, hooks).logits.to(x.device());
 }
 
 }  // namespace gnnx::explainers

@@ -1,71 +1,126 @@
-// The method registry: one line per explainer.
+// The method registry: one entry per explainer, with its paper, tasks, devices and options.
+// Defaults are read from each method's own Options struct, so they are written once.
 
 #include <gnnx/explainers/explainer.h>
 #include <gnnx/explainers/gnnexplainer.h>
 #include <gnnx/explainers/gradient_methods.h>
 #include <gnnx/gnn/error.h>
 
-namespace gnnx::explainers {
+#include <c10/util/StringUtil.h>
 
-const std::vector<MethodInfo>& methods() {
-  static const std::vector<MethodInfo> all = {
-      {"gnnexplainer", "GNNExplainer: learned soft edge (and feature) mask (Ying et al. 2019)",
-       [](const MethodOptions& o) {
+#include <algorithm>
+
+namespace gnnx::explainers {
+namespace {
+
+using gnn::Task;
+const std::vector<Task> kBothTasks = {Task::kNodeClassification, Task::kGraphClassification};
+const std::vector<std::string> kCpu = {"cpu"};
+
+std::string text(double v) { return c10::str(v); }
+std::string text(int64_t v) { return std::to_string(v); }
+
+using Factory = std::function<std::unique_ptr<Explainer>(const MethodOptions&)>;
+
+/// A gradient-family method that reads only the target options.
+template <typename Method>
+Factory plain() {
+  return [](const MethodOptions& o) { return std::make_unique<Method>(TargetOptions::from(o)); };
+}
+
+/// A gradient-family method with options of its own.
+template <typename Method, typename Options>
+Factory with_options() {
+  return [](const MethodOptions& o) {
+    return std::make_unique<Method>(Options::from(o), TargetOptions::from(o));
+  };
+}
+
+std::vector<MethodInfo> make_registry() {
+  const GNNExplainerOptions gnnexplainer;
+  const SmoothGradOptions smoothgrad;
+  const BayesGradOptions bayesgrad;
+  const auto pope = [](const std::string& first) {
+    return first + "; Pope, Kolouri, Rostami, Martin, Hoffmann, CVPR 2019";
+  };
+  return {
+      {"gnnexplainer", "Learned soft edge (and feature) mask",
+       "Ying, Bourgeois, You, Zitnik, Leskovec: GNNExplainer, NeurIPS 2019", kBothTasks,
+       {"cpu", "cuda"},
+       {{"epochs", text(gnnexplainer.epochs())},
+        {"lr", text(gnnexplainer.lr())},
+        {"edge-size", text(gnnexplainer.edge_size())},
+        {"edge-entropy", text(gnnexplainer.edge_ent())},
+        {"edge-laplacian", text(gnnexplainer.edge_lap())},
+        {"feature-mask", "false"},
+        {"asymmetric", "false (masks tied on undirected graphs)"},
+        {"explainer-seed", text(static_cast<int64_t>(gnnexplainer.seed()))}},
+       [](const MethodOptions& o) -> std::unique_ptr<Explainer> {
          return std::make_unique<GNNExplainer>(GNNExplainerOptions::from(o));
        }},
-      // The gradient family (gradient_methods.h); all read mode, batch_size and progress.
-      {"saliency",
-       "Gradient saliency |dy/dX_n|, |dy/dw_e| (Simonyan et al. 2014; Pope et al. 2019)",
-       [](const MethodOptions& o) {
-         return std::make_unique<Saliency>(SaliencyOptions::from(o), TargetOptions::from(o));
-       }},
-      {"input-x-gradient", "Input x gradient, summed per node (Shrikumar et al. 2016)",
-       [](const MethodOptions& o) {
-         return std::make_unique<InputXGradient>(TargetOptions::from(o));
-       }},
-      {"integrated-gradients", "Integrated gradients, --steps (Sundararajan et al. 2017)",
-       [](const MethodOptions& o) {
-         return std::make_unique<IntegratedGradients>(IntegratedGradientsOptions::from(o),
-                                                      TargetOptions::from(o));
-       }},
-      {"smoothgrad", "SmoothGrad: saliency over noisy features, --samples (Smilkov et al. 2017)",
-       [](const MethodOptions& o) {
-         return std::make_unique<SmoothGrad>(SmoothGradOptions::from(o), TargetOptions::from(o));
-       }},
-      {"guided-backprop", "Guided backpropagation (Springenberg et al. 2015)",
-       [](const MethodOptions& o) {
-         return std::make_unique<GuidedBackprop>(TargetOptions::from(o));
-       }},
-      {"deconvolution", "Deconvolution: ReLUs pass positive gradients (Zeiler & Fergus 2014)",
-       [](const MethodOptions& o) {
-         return std::make_unique<Deconvolution>(TargetOptions::from(o));
-       }},
-      {"occlusion", "Occlusion: probability drop without a node / an edge (Zeiler & Fergus 2014)",
-       [](const MethodOptions& o) { return std::make_unique<Occlusion>(TargetOptions::from(o)); }},
-      {"cam", "Class activation map, mean-readout linear-head graph models (Pope et al. 2019)",
-       [](const MethodOptions& o) { return std::make_unique<Cam>(TargetOptions::from(o)); }},
-      {"grad-cam", "Grad-CAM at one GCN layer, --layer (Pope et al. 2019)",
-       [](const MethodOptions& o) {
-         return std::make_unique<GradCam>(GradCamOptions::from(o), TargetOptions::from(o));
-       }},
-      {"grad-cam-avg", "Grad-CAM averaged over all GCN layers (Pope et al. 2019)",
-       [](const MethodOptions& o) { return std::make_unique<GradCamAvg>(TargetOptions::from(o)); }},
-      {"eb", "Excitation backprop (Zhang et al. 2016; Pope et al. 2019)",
-       [](const MethodOptions& o) {
-         return std::make_unique<ExcitationBackprop>(ExcitationBackpropOptions::from(o),
-                                                     TargetOptions::from(o));
-       }},
-      {"contrastive-eb", "Contrastive excitation backprop (Zhang et al. 2016; Pope et al. 2019)",
-       [](const MethodOptions& o) {
+      {"saliency", "Gradient saliency |dy/dX_n|, |dy/dw_e|",
+       pope("Simonyan, Vedaldi, Zisserman 2014"), kBothTasks, kCpu, {{"contrastive", "false"}},
+       with_options<Saliency, SaliencyOptions>()},
+      {"input-x-gradient", "Input x gradient, summed per node", "Shrikumar et al. 2016",
+       kBothTasks, kCpu, {}, plain<InputXGradient>()},
+      {"integrated-gradients", "Integrated gradients from a zero baseline",
+       "Sundararajan, Taly, Yan, ICML 2017", kBothTasks, kCpu,
+       {{"steps", text(IntegratedGradientsOptions().steps())}},
+       with_options<IntegratedGradients, IntegratedGradientsOptions>()},
+      {"smoothgrad", "SmoothGrad: saliency averaged over noisy features", "Smilkov et al. 2017",
+       kBothTasks, kCpu,
+       {{"samples", text(smoothgrad.samples())},
+        {"explainer-seed", text(static_cast<int64_t>(smoothgrad.seed()))}},
+       with_options<SmoothGrad, SmoothGradOptions>()},
+      {"guided-backprop", "Guided backpropagation", "Springenberg et al., ICLR-W 2015",
+       kBothTasks, kCpu, {}, plain<GuidedBackprop>()},
+      {"deconvolution", "Deconvolution: ReLUs pass positive gradients",
+       "Zeiler & Fergus, ECCV 2014", kBothTasks, kCpu, {}, plain<Deconvolution>()},
+      {"occlusion", "Probability drop without a node / an edge", "Zeiler & Fergus, ECCV 2014",
+       kBothTasks, kCpu, {}, plain<Occlusion>()},
+      {"cam", "Class activation map (mean/sum-readout, linear-head graph models)",
+       pope("Zhou et al. 2016"), {Task::kGraphClassification}, kCpu, {}, plain<Cam>()},
+      {"grad-cam", "Grad-CAM at one message-passing layer", pope("Selvaraju et al. 2017"),
+       kBothTasks, kCpu, {{"layer", text(GradCamOptions().layer()) + " (the last)"}},
+       with_options<GradCam, GradCamOptions>()},
+      {"grad-cam-avg", "Grad-CAM averaged over all message-passing layers",
+       pope("Selvaraju et al. 2017"), kBothTasks, kCpu, {}, plain<GradCamAvg>()},
+      {"eb", "Excitation backprop", pope("Zhang et al., ECCV 2016"), kBothTasks, kCpu, {},
+       with_options<ExcitationBackprop, ExcitationBackpropOptions>()},
+      {"contrastive-eb", "Contrastive excitation backprop", pope("Zhang et al., ECCV 2016"),
+       kBothTasks, kCpu, {},
+       [](const MethodOptions& o) -> std::unique_ptr<Explainer> {
          return std::make_unique<ExcitationBackprop>(
              ExcitationBackpropOptions::from(o).contrastive(true), TargetOptions::from(o));
        }},
-      {"bayesgrad", "BayesGrad: saliency under MC dropout, --samples --dropout (Akita et al. 2018)",
-       [](const MethodOptions& o) {
-         return std::make_unique<BayesGrad>(BayesGradOptions::from(o), TargetOptions::from(o));
-       }},
+      {"bayesgrad", "BayesGrad: saliency under Monte-Carlo dropout, with its spread",
+       "Akita, Nakago, Komatsu, Sugawara, Maeda, Baba, Kashima, ICONIP 2018", kBothTasks, kCpu,
+       {{"samples", text(bayesgrad.samples())},
+        {"dropout", "the model's own, else " + text(BayesGradOptions::kDefaultDropout)},
+        {"gradient-x-input", "false"},
+        {"explainer-seed", text(static_cast<int64_t>(bayesgrad.seed()))}},
+       with_options<BayesGrad, BayesGradOptions>()},
   };
+}
+
+}  // namespace
+
+bool MethodInfo::reads(const std::string& option) const {
+  const auto named = [&](const MethodOption& o) { return o.name == option; };
+  const auto& common = common_method_options();
+  return std::any_of(common.begin(), common.end(), named) ||
+         std::any_of(options.begin(), options.end(), named);
+}
+
+const std::vector<MethodInfo>& methods() {
+  static const std::vector<MethodInfo> all = make_registry();
   return all;
+}
+
+const std::vector<MethodOption>& common_method_options() {
+  static const std::vector<MethodOption> common = {
+      {"mode", "model"}, {"class", "the mode's"}, {"batch-size", "all targets at once"}};
+  return common;
 }
 
 std::string method_names() {
@@ -74,11 +129,15 @@ std::string method_names() {
   return out;
 }
 
-std::unique_ptr<Explainer> make_explainer(const std::string& name, const MethodOptions& options) {
+const MethodInfo& find_method(const std::string& name) {
   for (const auto& m : methods()) {
-    if (m.name == name) return m.make(options);
+    if (m.name == name) return m;
   }
   throw InputError("unknown method '" + name + "' (valid: " + method_names() + ")");
+}
+
+std::unique_ptr<Explainer> make_explainer(const std::string& name, const MethodOptions& options) {
+  return find_method(name).make(options);
 }
 
 }  // namespace gnnx::explainers

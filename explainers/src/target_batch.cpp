@@ -36,18 +36,6 @@ TargetBatch assemble(gnn::Task task, const std::vector<gnn::Graph>& parts,
 
 }  // namespace
 
-std::vector<int64_t> checked_ids(const torch::Tensor& ids, int64_t limit, const char* what) {
-  const auto flat = ids.to(torch::kLong).reshape({-1}).contiguous();
-  std::vector<int64_t> out(flat.data_ptr<int64_t>(), flat.data_ptr<int64_t>() + flat.numel());
-  for (int64_t id : out) {
-    if (id < 0 || id >= limit) {
-      throw InputError(std::string(what) + " " + std::to_string(id) + " is out of range [0, " +
-                       std::to_string(limit) + ")");
-    }
-  }
-  return out;
-}
-
 TargetBatch make_node_batch(const gnn::Graph& graph, const gnn::GcnAdjacency& adj,
                             const std::vector<int64_t>& targets, int64_t num_hops) {
   std::vector<gnn::Graph> parts;
@@ -88,21 +76,29 @@ TargetBatch make_graph_batch(const std::vector<gnn::Graph>& graphs,
   return out;
 }
 
-torch::Tensor target_logits(gnn::GnnModel& model, const TargetBatch& batch,
-                            const torch::Tensor& x, const torch::Tensor& edge_weight) {
-  // A model on another device (a GPU) computes there; the copies are differentiable, so a mask
-  // that lives with x still receives its gradient, and the logits come back to x's device.
+gnn::ModelOutput forward_targets(gnn::GnnModel& model, const TargetBatch& batch,
+                                 const torch::Tensor& x, const torch::Tensor& edge_weight,
+                                 const gnn::ForwardHooks& hooks) {
   const torch::Device device = gnn::model_device(model);
   const auto there = [&](const torch::Tensor& t) { return t.defined() ? t.to(device) : t; };
-  torch::Tensor logits;
+  gnn::ModelInput input;
+  input.x = there(x);
+  input.adj = &batch.adj;
+  input.edge_mask = there(edge_weight);
   if (batch.task == gnn::Task::kNodeClassification) {
-    logits = model.logits(there(x), batch.adj, there(edge_weight))
-                 .index_select(0, there(batch.target_pos));
+    input.output_rows = there(batch.target_pos);
   } else {
-    logits = model.logits(there(x), batch.adj, there(edge_weight), there(batch.part),
-                          batch.num_parts());
+    input.batch = there(batch.part);
+    input.num_graphs = batch.num_parts();
   }
-  return logits.to(x.device());
+  gnn::ModelOutput out = model.run(input, hooks);
+  out.logits = out.logits.to(x.device());
+  return out;
+}
+
+torch::Tensor target_logits(gnn::GnnModel& model, const TargetBatch& batch,
+                            const torch::Tensor& x, const torch::Tensor& edge_weight) {
+  return forward_targets(model, batch, x, edge_weight).logits;
 }
 
 std::vector<Explanation> split_explanations(const TargetBatch& batch, const std::string& method,

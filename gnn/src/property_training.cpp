@@ -301,14 +301,13 @@ PropertyResult train_property_model(GnnModel& model, const std::vector<Graph>& g
     for (auto& p : model.parameters()) p.copy_(best_weights.at(i++));
     if (kind == PropertyKind::kRegression) {
       // Fold the standardisation into the head: y = W' h + b' with W' = s W, b' = s b + mean.
-      auto* graph_model = dynamic_cast<GraphClassifier*>(&model);
-      if (graph_model == nullptr) {
+      if (model.spec().task != Task::kGraphClassification) {
         throw InputError(c10::str(kFn, ": regression needs a GraphClassifier"));
       }
-      auto& head = graph_model->head;
-      const torch::Tensor s = stdev.to(head->weight.dtype());
-      head->weight.mul_(s.unsqueeze(1));
-      head->bias.mul_(s).add_(mean.to(head->bias.dtype()));
+      const DenseLayer head = model.head_layers().back();
+      const torch::Tensor s = stdev.to(head.weight.dtype());
+      head.weight.mul_(s.unsqueeze(1));
+      head.bias.mul_(s).add_(mean.to(head.bias.dtype()));
       mean.zero_();
       stdev.fill_(1);
     }
@@ -367,8 +366,9 @@ std::vector<Split> kfold_splits(const torch::Tensor& labels, int64_t folds, doub
 }
 
 std::shared_ptr<GnnModel> single_task_view(const GnnModel& model, int64_t task, PropertyKind kind) {
-  const auto* source = dynamic_cast<const GraphClassifier*>(&model);
-  if (source == nullptr) throw InputError("single_task_view: not a graph model");
+  if (model.spec().task != Task::kGraphClassification) {
+    throw InputError("single_task_view: not a graph model");
+  }
   const int64_t t = model.spec().num_classes;
   if (task < 0 || task >= t) {
     throw InputError(
@@ -379,7 +379,7 @@ std::shared_ptr<GnnModel> single_task_view(const GnnModel& model, int64_t task, 
   auto view = make_model(spec);
   view->to(weight_dtype(model));
   torch::NoGradGuard no_grad;
-  const auto from = source->named_parameters();
+  const auto from = model.named_parameters();
   for (auto& item : view->named_parameters()) {
     const torch::Tensor& src = from[item.key()];
     torch::Tensor dst = item.value();

@@ -54,28 +54,30 @@ Subgraph cut(const Graph& graph, const std::vector<char>& keep,
   return sub;
 }
 
-std::vector<int64_t> checked_nodes(const Graph& graph, const torch::Tensor& nodes,
-                                   const char* what) {
-  const auto flat = nodes.to(torch::kLong).reshape({-1}).contiguous();
-  std::vector<int64_t> out(flat.data_ptr<int64_t>(), flat.data_ptr<int64_t>() + flat.numel());
-  for (int64_t v : out) {
-    if (v < 0 || v >= graph.num_nodes()) {
-      throw InputError(std::string(what) + ": node " + std::to_string(v) +
-                       " is out of range for a graph of " + std::to_string(graph.num_nodes()) +
-                       " nodes");
+}  // namespace
+
+void check_ids(const std::vector<int64_t>& ids, int64_t limit, const std::string& what) {
+  for (int64_t id : ids) {
+    if (id < 0 || id >= limit) {
+      throw InputError(what + " " + std::to_string(id) + " is out of range [0, " +
+                       std::to_string(limit) + ")");
     }
   }
-  return out;
 }
 
-}  // namespace
+std::vector<int64_t> checked_ids(const torch::Tensor& ids, int64_t limit, const std::string& what) {
+  const auto flat = ids.to(torch::kLong).reshape({-1}).contiguous();
+  std::vector<int64_t> out(flat.data_ptr<int64_t>(), flat.data_ptr<int64_t>() + flat.numel());
+  check_ids(out, limit, what);
+  return out;
+}
 
 Subgraph k_hop_subgraph(const Graph& graph, const torch::Tensor& targets, int64_t num_hops) {
   if (num_hops < 0) {
     throw InputError("k_hop_subgraph: number of hops must be >= 0, got " +
                      std::to_string(num_hops));
   }
-  const auto target_list = checked_nodes(graph, targets, "k_hop_subgraph");
+  const auto target_list = checked_ids(targets, graph.num_nodes(), "k_hop_subgraph: node");
   // A frontier expansion over the CSR by target touches only the edges it visits; a full BFS
   // (Boost's included) would cost O(N + E) per call, too much when explaining nodes one by one
   // in a large graph.
@@ -106,7 +108,7 @@ Subgraph k_hop_subgraph(const Graph& graph, const torch::Tensor& targets, int64_
 }
 
 Subgraph induced_subgraph(const Graph& graph, const torch::Tensor& nodes) {
-  const auto node_list = checked_nodes(graph, nodes, "induced_subgraph");
+  const auto node_list = checked_ids(nodes, graph.num_nodes(), "induced_subgraph: node");
   std::vector<char> keep(graph.num_nodes(), 0);
   for (int64_t v : node_list) keep[v] = 1;
   return cut(graph, keep, {});

@@ -143,13 +143,13 @@ TEST(GNNExplainerTest, KeepsTheEdgeThePredictionNeedsOnAHandBuiltModel) {
   spec.num_classes = 2;
   spec.hidden = 2;
   spec.num_layers = 1;
-  auto model = std::dynamic_pointer_cast<gnn::NodeClassifier>(gnn::make_model(spec));
+  auto model = std::dynamic_pointer_cast<gnn::NodeClassifierImpl>(gnn::make_model(spec));
   {
     torch::NoGradGuard no_grad;
-    model->convs[0]->weight.copy_(torch::eye(2));
-    model->convs[0]->bias.zero_();
-    model->head->weight.copy_(torch::tensor({{0.f, 0.f}, {20.f, -5.f}}));
-    model->head->bias.copy_(torch::tensor({8.f, 0.f}));
+    model->convs()[0]->weight.copy_(torch::eye(2));
+    model->convs()[0]->bias.zero_();
+    model->head()->weight.copy_(torch::tensor({{0.f, 0.f}, {20.f, -5.f}}));
+    model->head()->bias.copy_(torch::tensor({8.f, 0.f}));
   }
   const gnn::Graph g(3, torch::tensor({{1, 2}, {0, 0}}, torch::kLong),
                      torch::tensor({{0.f, 0.f}, {1.f, 0.f}, {0.f, 1.f}}));

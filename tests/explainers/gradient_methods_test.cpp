@@ -78,18 +78,18 @@ ModelSpec base_spec(gnn::Task task) {
   return spec;
 }
 
-std::shared_ptr<gnn::NodeClassifier> node_model(bool positive = false) {
-  auto m = std::make_shared<gnn::NodeClassifier>(base_spec(gnn::Task::kNodeClassification));
+std::shared_ptr<gnn::NodeClassifierImpl> node_model(bool positive = false) {
+  auto m = std::make_shared<gnn::NodeClassifierImpl>(base_spec(gnn::Task::kNodeClassification));
   set_parameters(*m, 0.9, 0.05, positive);
   return m;
 }
 
-std::shared_ptr<gnn::GraphClassifier> graph_model(gnn::Readout readout = gnn::Readout::kMean,
+std::shared_ptr<gnn::GraphClassifierImpl> graph_model(gnn::Readout readout = gnn::Readout::kMean,
                                                   int64_t mlp_hidden = 0, bool positive = false) {
   ModelSpec spec = base_spec(gnn::Task::kGraphClassification);
   spec.readout = readout;
   spec.mlp_hidden = mlp_hidden;
-  auto m = std::make_shared<gnn::GraphClassifier>(spec);
+  auto m = std::make_shared<gnn::GraphClassifierImpl>(spec);
   set_parameters(*m, 0.9, 0.05, positive);
   return m;
 }
@@ -902,20 +902,36 @@ TEST_F(GradientMethodsTest, ClearErrors) {
             std::string::npos);
 }
 
-// A GnnModel that is neither of gnnx's classifiers.
+// A GnnModel that is neither of gnnx's classifiers and offers none of the optional hooks (an
+// imported model whose layers are not gnnx's would say so in its description).
 class ForeignModel : public gnn::GnnModel {
  public:
-  ForeignModel() : GnnModel(base_spec(gnn::Task::kNodeClassification)), inner_(spec_) {
-    set_parameters(inner_);
+  ForeignModel()
+      : GnnModel(base_spec(gnn::Task::kNodeClassification)),
+        inner_(std::make_shared<gnn::NodeClassifierImpl>(spec_)) {
+    register_module("inner", inner_);
   }
-  gnn::ModelOutput forward(const torch::Tensor& x, const gnn::GcnAdjacency& adj,
-                           const torch::Tensor& edge_weight, const torch::Tensor& batch,
-                           int64_t num_graphs) override {
-    return inner_.forward(x, adj, edge_weight, batch, num_graphs);
+  gnn::ModelDescription describe() const override {
+    gnn::ModelDescription d = inner_->describe();
+    d.relu_rules = false;
+    d.dropout_masks = false;
+    d.layer_graphs = false;
+    for (auto& layer : d.layers) layer.linear_message = false;
+    return d;
   }
+  gnn::ModelOutput run(const gnn::ModelInput& input, const gnn::ForwardHooks& hooks) override {
+    TORCH_CHECK(hooks.relu == gnn::ReluRule::kStandard && hooks.dropout_masks.empty() &&
+                    hooks.layer_graphs.empty(),
+                "ForeignModel: no hooks");
+    return inner_->run(input);
+  }
+  torch::Tensor layer_weight(int64_t /*layer*/) const override {
+    TORCH_CHECK(false, "ForeignModel: no linear messages");
+  }
+  std::vector<gnn::DenseLayer> head_layers() const override { return inner_->head_layers(); }
 
  private:
-  gnn::NodeClassifier inner_;
+  std::shared_ptr<gnn::NodeClassifierImpl> inner_;
 };
 
 TEST_F(GradientMethodsTest, ReplayingMethodsNeedGnnxClassifiers) {

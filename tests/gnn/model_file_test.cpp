@@ -165,9 +165,9 @@ TEST_F(ModelFileTest, GraphClassifierRoundTripIsBitIdentical) {
   EXPECT_EQ(loaded.model->spec().readout, Readout::kMax);
   EXPECT_EQ(loaded.model->spec().mlp_hidden, 7);
   EXPECT_FALSE(loaded.model->spec().concat);
-  auto* graph_model = dynamic_cast<GraphClassifier*>(loaded.model.get());
+  auto* graph_model = dynamic_cast<GraphClassifierImpl*>(loaded.model.get());
   ASSERT_NE(graph_model, nullptr);
-  EXPECT_FALSE(graph_model->hidden_layer.is_empty());
+  EXPECT_FALSE(graph_model->hidden_layer().is_empty());
 }
 
 TEST_F(ModelFileTest, BiasInitRoundTripsAndDefaultsToZeroWhenAbsent) {

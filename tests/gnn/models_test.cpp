@@ -38,7 +38,7 @@ ModelSpec graph_spec() {
 TEST_F(ModelsTest, NodeClassifierShapes) {
   const Graph g = testing::random_graph(10, 20, 4, /*seed=*/1);
   const GcnAdjacency adj(g);
-  NodeClassifier model(node_spec());
+  NodeClassifierImpl model(node_spec());
   const ModelOutput out = model.forward(g.x(), adj);
   EXPECT_EQ(out.logits.sizes(), (std::vector<int64_t>{10, 3}));
   ASSERT_EQ(out.embeddings.size(), 3u);
@@ -47,14 +47,14 @@ TEST_F(ModelsTest, NodeClassifierShapes) {
     EXPECT_GE(e.min().item<float>(), 0.0f);  // post-ReLU
   }
   EXPECT_FALSE(out.pooled.defined());
-  EXPECT_EQ(model.head->options.in_features(), 24);  // all three layers concatenated
+  EXPECT_EQ(model.head()->options.in_features(), 24);  // all three layers concatenated
 }
 
 TEST_F(ModelsTest, NodeClassifierWithoutConcatReadsLastLayer) {
   ModelSpec spec = node_spec();
   spec.concat = false;
-  NodeClassifier model(spec);
-  EXPECT_EQ(model.head->options.in_features(), 8);
+  NodeClassifierImpl model(spec);
+  EXPECT_EQ(model.head()->options.in_features(), 8);
   const Graph g = testing::random_graph(5, 6, 4, /*seed=*/2);
   EXPECT_EQ(model.logits(g.x(), GcnAdjacency(g)).sizes(), (std::vector<int64_t>{5, 3}));
 }
@@ -62,7 +62,7 @@ TEST_F(ModelsTest, NodeClassifierWithoutConcatReadsLastLayer) {
 TEST_F(ModelsTest, ParametersHaveStableNames) {
   ModelSpec spec = graph_spec();
   spec.mlp_hidden = 5;
-  GraphClassifier model(spec);
+  GraphClassifierImpl model(spec);
   std::vector<std::string> names;
   for (const auto& p : model.named_parameters()) names.push_back(p.key());
   const std::vector<std::string> expected = {
@@ -73,7 +73,7 @@ TEST_F(ModelsTest, ParametersHaveStableNames) {
 
 TEST_F(ModelsTest, EmbeddingsArePartOfTheAutogradGraph) {
   const Graph g = testing::random_graph(8, 16, 4, /*seed=*/3);
-  NodeClassifier model(node_spec());
+  NodeClassifierImpl model(node_spec());
   ModelOutput out = model.forward(g.x(), GcnAdjacency(g));
   for (auto& e : out.embeddings) e.retain_grad();
   out.logits.sum().backward();
@@ -88,8 +88,8 @@ TEST_F(ModelsTest, GraphClassifierShapesOnABatch) {
                               testing::random_graph(3, 2, 4, 3)});
   ModelSpec spec = graph_spec();
   spec.mlp_hidden = 5;
-  GraphClassifier model(spec);
-  ASSERT_FALSE(model.hidden_layer.is_empty());
+  GraphClassifierImpl model(spec);
+  ASSERT_FALSE(model.hidden_layer().is_empty());
   const ModelOutput out =
       model.forward(b.graph.x(), GcnAdjacency(b.graph), {}, b.batch, b.num_graphs());
   EXPECT_EQ(out.logits.sizes(), (std::vector<int64_t>{3, 3}));
@@ -104,7 +104,7 @@ TEST_F(ModelsTest, GraphClassifierBatchedEqualsOneGraphAtATime) {
   for (Readout kind : {Readout::kMean, Readout::kMax, Readout::kSum}) {
     ModelSpec spec = graph_spec();
     spec.readout = kind;
-    GraphClassifier model(spec);
+    GraphClassifierImpl model(spec);
     model.eval();
     const Batch b = make_batch(graphs);
     const torch::Tensor batched =
@@ -117,9 +117,9 @@ TEST_F(ModelsTest, GraphClassifierBatchedEqualsOneGraphAtATime) {
 }
 
 TEST_F(ModelsTest, GraphClassifierSingleLinearHeadByDefault) {
-  GraphClassifier model(graph_spec());
-  EXPECT_TRUE(model.hidden_layer.is_empty());
-  EXPECT_EQ(model.head->options.in_features(), 8);
+  GraphClassifierImpl model(graph_spec());
+  EXPECT_TRUE(model.hidden_layer().is_empty());
+  EXPECT_EQ(model.head()->options.in_features(), 8);
 }
 
 TEST_F(ModelsTest, ReadoutMatchesHandComputation) {
@@ -151,7 +151,7 @@ TEST_F(ModelsTest, ReadoutRejectsOutOfRangeGraphIds) {
 TEST_F(ModelsTest, DropoutOnlyInTrainMode) {
   ModelSpec spec = node_spec();
   spec.dropout = 0.5;
-  NodeClassifier model(spec);
+  NodeClassifierImpl model(spec);
   const Graph g = testing::random_graph(12, 30, 4, /*seed=*/4);
   const GcnAdjacency adj(g);
   model.eval();
@@ -161,14 +161,14 @@ TEST_F(ModelsTest, DropoutOnlyInTrainMode) {
 }
 
 TEST_F(ModelsTest, ForwardRejectsWrongFeatureWidth) {
-  NodeClassifier model(node_spec());
+  NodeClassifierImpl model(node_spec());
   const Graph g = testing::random_graph(5, 6, 7, /*seed=*/5);
   EXPECT_THROW(model.forward(g.x(), GcnAdjacency(g)), c10::Error);
 }
 
 TEST_F(ModelsTest, MakeModelBuildsTheSpecsTask) {
-  EXPECT_NE(dynamic_cast<NodeClassifier*>(make_model(node_spec()).get()), nullptr);
-  EXPECT_NE(dynamic_cast<GraphClassifier*>(make_model(graph_spec()).get()), nullptr);
+  EXPECT_NE(dynamic_cast<NodeClassifierImpl*>(make_model(node_spec()).get()), nullptr);
+  EXPECT_NE(dynamic_cast<GraphClassifierImpl*>(make_model(graph_spec()).get()), nullptr);
 }
 
 TEST_F(ModelsTest, ValidateNamesTheBadField) {
@@ -213,7 +213,7 @@ TEST_F(ModelsTest, ConstantFeaturesGiveRankOneEmbeddingsUnlessBiasInitIsPositive
     spec.bias_init = bias_init;
     torch::manual_seed(3);
     auto model = make_model(spec);
-    for (const auto& conv : dynamic_cast<GraphClassifier&>(*model).convs) {
+    for (const auto& conv : dynamic_cast<GraphClassifierImpl&>(*model).convs()) {
       EXPECT_TRUE(torch::equal(conv->bias, torch::full({spec.hidden}, bias_init)));
     }
     torch::NoGradGuard no_grad;

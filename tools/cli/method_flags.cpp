@@ -1,75 +1,90 @@
 #include "cli/method_flags.h"
 
-#include "cli/validators.h"
+#include <gnnx/gnn/error.h>
 
 #include <CLI/CLI.hpp>
 
 namespace gnnx::tools {
+namespace {
 
-void add_method_flags(CLI::App& cmd, MethodFlags& flags) {
-  cmd.add_option("--mode", flags.mode,
-                 "Explain the model's prediction (model) or the true label (phenomenon)")
-      ->check(CLI::IsMember({"model", "phenomenon"}))
-      ->capture_default_str();
-  cmd.add_option("--class", flags.explained_class,
-                 "Explain this class for every target (overrides --mode)")
-      ->check(CLI::NonNegativeNumber);
-  cmd.add_option("--explainer-seed", flags.seed, "Seed of the explainer's own randomness")
-      ->capture_default_str();
-  cmd.add_option("--epochs", flags.epochs, "GNNExplainer: optimisation steps (default 100)")
-      ->check(positive());
-  cmd.add_option("--lr", flags.lr, "GNNExplainer: learning rate (default 0.1)")
-      ->check(positive());
-  cmd.add_flag("--feature-mask", flags.feature_mask, "GNNExplainer: also learn a feature mask");
-  cmd.add_flag("--asymmetric", flags.asymmetric,
-               "GNNExplainer: separate masks for u->v and v->u on undirected graphs");
-  cmd.add_option("--edge-size", flags.edge_size,
-                 "GNNExplainer: coefficient of the mask-size penalty (default 0.005)")
-      ->check(non_negative());
-  cmd.add_option("--edge-entropy", flags.edge_ent,
-                 "GNNExplainer: coefficient of the mask-entropy penalty (default 0.1)")
-      ->check(non_negative());
-  cmd.add_option("--edge-laplacian", flags.edge_lap,
-                 "GNNExplainer: coefficient of the Laplacian term on node targets (default 100; "
-                 "the original code's is 1.0; 0 = off)")
-      ->check(non_negative());
-  cmd.add_option("--samples", flags.samples, "BayesGrad / SmoothGrad: stochastic samples")
-      ->check(positive());
-  cmd.add_option("--dropout", flags.dropout, "BayesGrad: dropout rate")
-      ->check(CLI::Range(0.0, 1.0));
-  cmd.add_option("--steps", flags.steps, "Integrated gradients: interpolation steps")
-      ->check(positive());
-  cmd.add_option("--layer", flags.layer, "Grad-CAM: GCN layer (0-based; default the last)")
-      ->check(CLI::NonNegativeNumber);
-  cmd.add_flag("--contrastive", flags.contrastive,
-               "Saliency: Pope et al.'s contrastive gradient (positive part only)");
-  cmd.add_flag("--gradient-x-input", flags.gradient_x_input,
-               "BayesGrad: score gradient x input instead of the gradient");
-  cmd.add_option("--batch-size", flags.batch_size,
-                 "Targets optimised together (default: all at once)")
-      ->check(positive());
+/// "Optimisation steps (gnnexplainer: 100)": the schema's help and each reader's default.
+std::string help_of(const explainers::OptionSpec& spec) {
+  std::string readers;
+  for (const auto& m : explainers::methods()) {
+    for (const auto& o : m.options) {
+      if (o.name == spec.name) readers += (readers.empty() ? "" : "; ") + m.name + ": " + o.default_value;
+    }
+  }
+  for (const auto& o : explainers::common_method_options()) {
+    if (o.name == spec.name) readers = "every method; default " + o.default_value;
+  }
+  return spec.help + " (" + readers + ")";
 }
 
-explainers::MethodOptions method_options(const MethodFlags& flags, bool undirected_graph) {
+/// A CLI11 check that runs the schema's own conversion, so the flag is refused with the
+/// schema's message before any work.
+CLI::Validator schema_check(const explainers::OptionSpec& spec) {
+  return CLI::Validator(
+      [name = spec.name](std::string& value) -> std::string {
+        try {
+          explainers::MethodOptions scratch;
+          explainers::set_option(scratch, name, value);
+        } catch (const InputError& e) {
+          return e.what();
+        }
+        return {};
+      },
+      explainers::describe_values(spec));
+}
+
+std::string type_name(explainers::OptionType type) {
+  switch (type) {
+    case explainers::OptionType::kInteger:
+      return "INT";
+    case explainers::OptionType::kNumber:
+      return "NUMBER";
+    case explainers::OptionType::kChoice:
+      return "CHOICE";
+    case explainers::OptionType::kFlag:
+      break;
+  }
+  return "";
+}
+
+}  // namespace
+
+void add_method_flags(CLI::App& cmd, MethodFlags& flags) {
+  for (const auto& spec : explainers::option_specs()) {
+    const std::string flag = "--" + spec.name;
+    if (spec.type == explainers::OptionType::kFlag) {
+      flags.given[spec.name] = cmd.add_flag(flag, flags.switches[spec.name], help_of(spec));
+    } else {
+      flags.given[spec.name] = cmd.add_option(flag, flags.values[spec.name], help_of(spec))
+                                   ->type_name(type_name(spec.type))
+                                   ->check(schema_check(spec));
+    }
+  }
+}
+
+explainers::MethodOptions method_options(const std::string& method, const MethodFlags& flags,
+                                         bool undirected_graph) {
+  const explainers::MethodInfo* info = method == "all" ? nullptr : &explainers::find_method(method);
   explainers::MethodOptions o;
-  o.mode = flags.mode == "phenomenon" ? explainers::ExplainMode::kPhenomenon
-                                      : explainers::ExplainMode::kModel;
-  o.explained_class = flags.explained_class;
-  o.seed = flags.seed;
-  o.epochs = flags.epochs;
-  o.lr = flags.lr;
-  o.feature_mask = flags.feature_mask;
-  o.symmetric_edges = undirected_graph && !flags.asymmetric;
-  o.edge_size = flags.edge_size;
-  o.edge_ent = flags.edge_ent;
-  o.edge_lap = flags.edge_lap;
-  o.samples = flags.samples;
-  o.dropout = flags.dropout;
-  o.steps = flags.steps;
-  o.layer = flags.layer;
-  o.contrastive = flags.contrastive;
-  o.gradient_x_input = flags.gradient_x_input;
-  o.batch_size = flags.batch_size;
+  o.symmetric_edges = undirected_graph;
+  for (const auto& [name, option] : flags.given) {
+    if (option->count() == 0) continue;
+    if (info != nullptr && !info->reads(name)) {
+      std::string read;
+      for (const auto& c : explainers::common_method_options()) read += " --" + c.name;
+      for (const auto& c : info->options) read += " --" + c.name;
+      throw InputError("--" + name + " is not an option of " + method + " (its options:" + read +
+                       ")");
+    }
+    const auto flag = flags.switches.find(name);
+    explainers::set_option(o, name,
+                           flag != flags.switches.end() ? (flag->second ? "true" : "false")
+                                                        : flags.values.at(name));
+  }
   return o;
 }
 

@@ -1,43 +1,34 @@
 #pragma once
-// The explainer flags shared by `gnnx explain` and `gnnx evaluate`, turned into the
-// registry's MethodOptions.
+// The explainer flags of `gnnx explain`, `evaluate` and `explain-mol`, built from the registry's
+// option schema (explainers/method_options.h): one flag per option, its check and its help text
+// (with the methods that read it and their defaults) all come from there.
 
 #include <gnnx/explainers/explainer.h>
 
+#include <map>
 #include <string>
 
 namespace CLI {
 class App;
-}
+class Option;
+}  // namespace CLI
 
 namespace gnnx::tools {
 
+/// What the user typed for each explainer option.
 struct MethodFlags {
-  std::string mode = "model";
-  int64_t explained_class = -1;
-  uint64_t seed = 0;
-  int64_t epochs = 0;
-  double lr = 0;
-  bool feature_mask = false;
-  bool asymmetric = false;
-  double edge_size = -1;
-  double edge_ent = -1;
-  double edge_lap = -1;
-  int64_t samples = 0;
-  double dropout = -1;
-  int64_t steps = 0;
-  int64_t layer = -1;
-  bool contrastive = false;
-  bool gradient_x_input = false;
-  int64_t batch_size = 0;
+  std::map<std::string, std::string> values;  ///< valued options, by option name
+  std::map<std::string, bool> switches;       ///< flags, by option name
+  std::map<std::string, CLI::Option*> given;  ///< every option, to ask whether it was given
 };
 
-/// Adds --mode, --class, --explainer-seed, --epochs, --lr, --feature-mask, --asymmetric,
-/// --edge-size, --edge-entropy, --samples, --dropout, --steps, --layer, --contrastive,
-/// --gradient-x-input, --batch-size.
+/// Adds one flag per option of the schema (--mode, --class, --epochs, ...).
 void add_method_flags(CLI::App& cmd, MethodFlags& flags);
 
-/// The options for a graph; edge masks are symmetric on an undirected graph unless --asymmetric.
-explainers::MethodOptions method_options(const MethodFlags& flags, bool undirected_graph);
+/// The options for `method` ("all": every method; then options no method reads are still
+/// refused). Edge masks are symmetric on an undirected graph unless --asymmetric. Throws
+/// InputError for a given flag that `method` does not read, naming the flags it does read.
+explainers::MethodOptions method_options(const std::string& method, const MethodFlags& flags,
+                                         bool undirected_graph);
 
 }  // namespace gnnx::tools

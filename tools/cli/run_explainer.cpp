@@ -3,6 +3,7 @@
 #include "cli/progress.h"
 
 #include <gnnx/gnn/error.h>
+#include <gnnx/gnn/subgraph.h>
 
 namespace gnnx::tools {
 
@@ -67,8 +68,9 @@ std::vector<explainers::Explanation> run_explainer(const std::string& method,
   auto explainer = explainers::make_explainer(method, options);
   std::vector<explainers::Explanation> out;
   if (ds.task == gnn::Task::kNodeClassification) {
-    out = explainer->explain_nodes(model, ds.graphs.front(), torch::tensor(ids, torch::kLong));
+    out = explainer->explain_nodes(model, ds.graphs.front(), ids);
   } else {
+    gnn::check_ids(ids, static_cast<int64_t>(ds.graphs.size()), method + ": graph");
     std::vector<gnn::Graph> graphs;
     for (int64_t i : ids) graphs.push_back(ds.graphs.at(i));
     out = explainer->explain_graphs(model, graphs);

@@ -14,6 +14,9 @@ namespace gnnx::tools {
 /// `gnnx datasets [--json]`: the synthetic data sets and their sizes.
 void add_datasets_command(CLI::App& app, const GlobalOptions& globals);
 
+/// `gnnx methods [--json]`: the explainers, their papers, tasks, devices and options.
+void add_methods_command(CLI::App& app, const GlobalOptions& globals);
+
 /// `gnnx train --dataset NAME --out FILE ...`: trains a GCN on a data set, saves a model file.
 void add_train_command(CLI::App& app, const GlobalOptions& globals);
 

@@ -102,7 +102,8 @@ Row evaluate_method(const std::string& method, const EvaluateArgs& args,
   Row row;
   row.method = method;
   row.device = explainer_device(method, device).str();
-  const auto options = method_options(args.flags, gnn::is_undirected(ds.graphs.front()));
+  const auto options =
+      method_options(args.method, args.flags, gnn::is_undirected(ds.graphs.front()));
   const auto start = std::chrono::steady_clock::now();
   std::vector<explainers::Explanation> explanations;
   try {

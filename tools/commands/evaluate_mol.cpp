@@ -275,7 +275,8 @@ Row evaluate_method(const std::string& method, const EvaluateRequest& request,
                     const Targets& targets, gnn::GnnModel& model, bool quiet) {
   Row row;
   row.method = method;
-  explainers::MethodOptions options = method_options(request.flags, /*undirected_graph=*/true);
+  explainers::MethodOptions options =
+      method_options(request.method, request.flags, /*undirected_graph=*/true);
   if (options.explained_class < 0) options.explained_class = targets.explained_class;
   ProgressBar bar(method, 1, !quiet);
   if (bar.active()) {

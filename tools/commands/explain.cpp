@@ -80,7 +80,8 @@ void run(const ExplainArgs& args, const GlobalOptions& globals) {
   const std::vector<int64_t> ids =
       spec.empty() ? eval_targets(ds) : parse_id_list(spec, limit, node_task ? "--nodes" : "--graphs");
 
-  const auto options = method_options(args.flags, gnn::is_undirected(ds.graphs.front()));
+  const auto options =
+      method_options(args.method, args.flags, gnn::is_undirected(ds.graphs.front()));
   const auto start = std::chrono::steady_clock::now();
   const torch::Device requested = gnn::resolve_device(globals.device);
   const auto explanations =

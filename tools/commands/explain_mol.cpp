@@ -308,7 +308,7 @@ void run(const ExplainMolArgs& args, const GlobalOptions& globals) {
   }
   molecules::MoleculeExplainerOptions options;
   options.task = args.task;
-  options.method = method_options(args.flags, /*undirected_graph=*/true);
+  options.method = method_options(args.method, args.flags, /*undirected_graph=*/true);
   options.fragment.size = args.fragment_size;
   options.fragment.threshold = args.fragment_threshold;
   options.batch = args.batch;

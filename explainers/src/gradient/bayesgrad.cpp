@@ -13,8 +13,9 @@ namespace gnnx::explainers {
 
 BayesGradOptions BayesGradOptions::from(const MethodOptions& options) {
   BayesGradOptions out;
-  if (options.samples > 0) out.samples(options.samples);
-  out.dropout(options.dropout).gradient_x_input(options.gradient_x_input).seed(options.seed);
+  if (options.samples) out.samples(*options.samples);
+  if (options.dropout) out.dropout(*options.dropout);
+  out.gradient_x_input(options.gradient_x_input).seed(options.seed);
   return out;
 }
 
@@ -28,25 +29,41 @@ BayesGrad::BayesGrad(BayesGradOptions options, TargetOptions target)
 }
 
 void BayesGrad::check_model(const gnn::GnnModel& model) const {
-  detail::require_replayable(model, name());
+  // One draw of [nodes, layers, width] per target (the stream each target's masks come from)
+  // needs the layers to be equally wide.
+  const gnn::ModelDescription description = model.describe();
+  if (!description.dropout_masks) {
+    throw InputError(name() +
+                     ": needs a gnnx NodeClassifier or GraphClassifier, or another model whose "
+                     "description offers fixed dropout masks (ModelDescription::dropout_masks)");
+  }
+  const auto& layers = description.layers;
+  for (const auto& layer : layers) {
+    if (layer.out_features != layers.front().out_features) {
+      throw InputError(name() + ": needs message-passing layers of one width, got " +
+                       std::to_string(layers.front().out_features) + " and " +
+                       std::to_string(layer.out_features));
+    }
+  }
 }
 
 GradientExplainer::Attribution BayesGrad::attribute(gnn::GnnModel& model, const TargetBatch& batch,
-                                                    const torch::Tensor& classes) {
+                                                    const torch::Tensor& classes,
+    const ChunkProgress& progress) const {
+  const gnn::ModelDescription description = model.describe();
   double p = options_.dropout();
-  if (p < 0)
-    p = model.spec().dropout > 0 ? model.spec().dropout : BayesGradOptions::kDefaultDropout;
+  if (p < 0) p = description.dropout > 0 ? description.dropout : BayesGradOptions::kDefaultDropout;
   const auto& x = batch.graph.x();
   const auto sizes = detail::part_sizes(batch.node_offset);
   const int64_t parts = batch.num_parts();
-  const int64_t layers = model.spec().num_layers;
-  const int64_t hidden = model.spec().hidden;
+  const int64_t layers = description.num_layers();
+  const int64_t hidden = description.layers.front().out_features;
   auto gens = detail::part_generators(batch, options_.seed());
   const auto ones = detail::ones_edge_mask(batch, x);
   std::vector<torch::Tensor> node_samples;
   auto edge_sum = torch::zeros_like(ones);
   for (int64_t s = 0; s < options_.samples(); ++s) {
-    detail::ForwardHooks hooks;
+    gnn::ForwardHooks hooks;
     if (p > 0) {
       // Inverted dropout as torch::dropout: keep with probability 1 − p, scale by 1 / (1 − p).
       std::vector<torch::Tensor> draws;
@@ -60,7 +77,7 @@ GradientExplainer::Attribution BayesGrad::attribute(gnn::GnnModel& model, const 
     const auto s_n = options_.gradient_x_input() ? g.x * x : g.x;
     node_samples.push_back(s_n.pow(2).sum(1));
     edge_sum += g.edge.pow(2);
-    report_progress(s + 1, options_.samples());
+    progress(s + 1, options_.samples());
   }
   const auto stacked = torch::stack(node_samples);  // [T, N]
   Attribution a;

@@ -20,7 +20,7 @@ std::vector<torch::Tensor> grad_cam_maps(gnn::GnnModel& model, const TargetBatch
   // x requires grad so that the embeddings are in the autograd graph even when the model's
   // parameters are frozen.
   const auto x = batch.graph.x().detach().requires_grad_(true);
-  const auto fwd = detail::forward_targets(model, batch, x, {});
+  const auto fwd = forward_targets(model, batch, x);
   std::vector<torch::Tensor> wanted;
   for (int64_t l : layers) wanted.push_back(fwd.embeddings[l]);
   const auto grads = torch::autograd::grad({detail::class_score(fwd.logits, classes)}, wanted,
@@ -51,35 +51,37 @@ GradientExplainer::Attribution node_map_attribution(const TargetBatch& batch,
 Cam::Cam(TargetOptions target) : GradientExplainer(target) {}
 
 void Cam::check_model(const gnn::GnnModel& model) const {
-  const auto* m = dynamic_cast<const gnn::GraphClassifier*>(&model);
-  if (m == nullptr) {
+  const gnn::ModelDescription d = model.describe();
+  if (d.head_input != gnn::HeadInput::kReadout) {
     throw InputError(
         "cam: needs a graph classifier whose mean (or sum) readout feeds a single linear layer; "
         "a node classifier has no pooling (each node's logit reads only its own embedding), "
         "use grad-cam instead");
   }
-  if (m->spec().readout == gnn::Readout::kMax) {
+  if (d.readout == gnn::Readout::kMax) {
     throw InputError(
         "cam: needs a mean (or sum) readout before the linear head, the model uses "
         "max readout (use grad-cam instead)");
   }
-  if (m->hidden_layer) {
+  if (d.head_layers != 1) {
     throw InputError(
         "cam: needs the readout to feed a single linear layer (mlp_hidden = 0), the "
         "model's head has a hidden layer of " +
-        std::to_string(m->spec().mlp_hidden) + " units (use grad-cam instead)");
+        std::to_string(model.head_layers().front().weight.size(0)) +
+        " units (use grad-cam instead)");
   }
 }
 
 GradientExplainer::Attribution Cam::attribute(gnn::GnnModel& model, const TargetBatch& batch,
-                                              const torch::Tensor& classes) {
+                                              const torch::Tensor& classes,
+                                              const ChunkProgress& /*progress*/) const {
   torch::NoGradGuard no_grad;
-  const auto& m = dynamic_cast<gnn::GraphClassifier&>(model);
-  const auto fwd = detail::forward_targets(model, batch, batch.graph.x(), {});
-  const auto& f = fwd.embeddings.back();                                               // [N, H]
-  const auto w = m.head->weight.index_select(0, classes).index_select(0, batch.part);  // [N, H]
+  const auto fwd = forward_targets(model, batch, batch.graph.x());
+  const auto& f = fwd.embeddings.back();  // [N, H]
+  const auto& head = model.head_layers().front().weight;
+  const auto w = head.index_select(0, classes).index_select(0, batch.part);  // [N, H]
   auto a = node_map_attribution(batch, torch::relu((w.to(f.dtype()) * f).sum(1)));
-  a.options = {{"readout", gnn::to_string(m.spec().readout)}};
+  a.options = {{"readout", gnn::to_string(model.describe().readout)}};
   return a;
 }
 
@@ -112,7 +114,8 @@ void GradCam::check_model(const gnn::GnnModel& model) const {
 }
 
 GradientExplainer::Attribution GradCam::attribute(gnn::GnnModel& model, const TargetBatch& batch,
-                                                  const torch::Tensor& classes) {
+                                                  const torch::Tensor& classes,
+    const ChunkProgress& progress) const {
   const int64_t layer = resolved_layer(options_.layer(), model.spec().num_layers);
   auto a = node_map_attribution(batch, grad_cam_maps(model, batch, classes, {layer}).front());
   a.options = {{"layer", std::to_string(layer)}};
@@ -122,7 +125,8 @@ GradientExplainer::Attribution GradCam::attribute(gnn::GnnModel& model, const Ta
 GradCamAvg::GradCamAvg(TargetOptions target) : GradientExplainer(target) {}
 
 GradientExplainer::Attribution GradCamAvg::attribute(gnn::GnnModel& model, const TargetBatch& batch,
-                                                     const torch::Tensor& classes) {
+                                                     const torch::Tensor& classes,
+    const ChunkProgress& progress) const {
   std::vector<int64_t> layers;
   for (int64_t l = 0; l < model.spec().num_layers; ++l) layers.push_back(l);
   const auto maps = grad_cam_maps(model, batch, classes, layers);

@@ -39,14 +39,15 @@ Maps excitation_maps(gnn::GnnModel& model, const TargetBatch& batch,
   const int64_t n = x.size(0);
   std::vector<torch::Tensor> p(layers);  // winning probability of each GCN layer's outputs
   for (int64_t l = 0; l < layers; ++l) p[l] = torch::zeros_like(f[l]);
-  std::vector<gnn::GCNConv>* convs = nullptr;
+  const gnn::ModelDescription d = model.describe();
+  const std::vector<gnn::DenseLayer> head = model.head_layers();
+  const auto w = (sign * head.back().weight.detach().to(dbl).index_select(0, classes)).clamp_min(0);
 
-  if (auto* m = dynamic_cast<gnn::NodeClassifier*>(&model)) {
-    convs = &m->convs;
+  if (d.head_input != gnn::HeadInput::kReadout) {
     // Head: P(y_c) = 1 split over the target node's head inputs a_j ∝ a_j W⁺_{c,j}.
-    const auto w = (sign * m->head->weight.detach().to(dbl).index_select(0, classes)).clamp_min(0);
+    const bool concat = d.head_input == gnn::HeadInput::kConcatenatedLayers;
     std::vector<torch::Tensor> inputs;
-    if (m->spec().concat) {
+    if (concat) {
       for (const auto& fl : f) inputs.push_back(fl.index_select(0, batch.target_pos));
     } else {
       inputs.push_back(f.back().index_select(0, batch.target_pos));
@@ -55,21 +56,18 @@ Maps excitation_maps(gnn::GnnModel& model, const TargetBatch& batch,
     const auto contrib = a * w;
     const auto share = safe_ratio(contrib, contrib.sum(1, /*keepdim=*/true).expand_as(contrib));
     const int64_t hidden = f.back().size(1);
-    const int64_t first = m->spec().concat ? 0 : layers - 1;
+    const int64_t first = concat ? 0 : layers - 1;
     for (int64_t l = first; l < layers; ++l) {
       p[l].index_add_(0, batch.target_pos,
                       share.slice(1, (l - first) * hidden, (l - first + 1) * hidden));
     }
-  } else if (auto* m = dynamic_cast<gnn::GraphClassifier*>(&model)) {
-    convs = &m->convs;
+  } else {
     const auto& last = f.back();
-    const auto pooled = gnn::readout(last, batch.part, batch.num_parts(), m->spec().readout);
-    const auto w = (sign * m->head->weight.detach().to(dbl).index_select(0, classes)).clamp_min(0);
+    const auto pooled = gnn::readout(last, batch.part, batch.num_parts(), d.readout);
     torch::Tensor p_pooled;  // [T, H]
-    if (m->hidden_layer) {
-      const auto w1 = m->hidden_layer->weight.detach().to(dbl);
-      const auto h =
-          torch::relu(torch::matmul(pooled, w1.t()) + m->hidden_layer->bias.detach().to(dbl));
+    if (head.size() == 2) {
+      const auto w1 = head.front().weight.detach().to(dbl);
+      const auto h = torch::relu(torch::matmul(pooled, w1.t()) + head.front().bias.detach().to(dbl));
       const auto contrib = h * w;
       const auto p_h = safe_ratio(contrib, contrib.sum(1, /*keepdim=*/true).expand_as(contrib));
       p_pooled = linear_step(pooled, w1.clamp_min(0), p_h);
@@ -78,7 +76,7 @@ Maps excitation_maps(gnn::GnnModel& model, const TargetBatch& batch,
       p_pooled = safe_ratio(contrib, contrib.sum(1, /*keepdim=*/true).expand_as(contrib));
     }
     const auto p_node = p_pooled.index_select(0, batch.part);  // [N, H]
-    if (m->spec().readout == gnn::Readout::kMax) {
+    if (d.readout == gnn::Readout::kMax) {
       // Max pooling: the arg-max node wins all of its unit's mass; ties share it.
       const auto winners = (last == pooled.index_select(0, batch.part)).to(dbl);
       const auto count = detail::part_sum(batch, winners).index_select(0, batch.part);
@@ -88,8 +86,6 @@ Maps excitation_maps(gnn::GnnModel& model, const TargetBatch& batch,
       const auto total = detail::part_sum(batch, last).index_select(0, batch.part);
       p.back() = safe_ratio(last * p_node, total);
     }
-  } else {
-    detail::require_replayable(model, "eb");
   }
 
   // GCN layers, top-down: out[n, k] = Σ_{n', k'} Â_{n,n'} a[n', k'] W_{k',k}.
@@ -100,7 +96,7 @@ Maps excitation_maps(gnn::GnnModel& model, const TargetBatch& batch,
   torch::Tensor p_input;
   for (int64_t l = layers - 1; l >= 0; --l) {
     const auto& a = l == 0 ? x : f[l - 1];                                 // [N, K]
-    const auto w_pos = (*convs)[l]->weight.detach().to(dbl).clamp_min(0);  // [K, H]
+    const auto w_pos = model.layer_weight(l).detach().to(dbl).clamp_min(0);  // [K, H]
     const auto den = detail::propagate(batch, torch::matmul(a, w_pos));    // [N, H]
     const auto u = torch::matmul(safe_ratio(p[l], den), w_pos.t());        // [N, K]
     const auto p_in = a * detail::propagate_transpose(batch, u);
@@ -126,12 +122,21 @@ ExcitationBackprop::ExcitationBackprop(ExcitationBackpropOptions options, Target
     : GradientExplainer(target), options_(options) {}
 
 void ExcitationBackprop::check_model(const gnn::GnnModel& model) const {
-  detail::require_replayable(model, name());
+  const gnn::ModelDescription d = model.describe();
+  bool linear = d.relu_rules && d.head_layers <= 2;
+  for (const auto& layer : d.layers) linear = linear && layer.linear_message;
+  if (!linear) {
+    throw InputError(name() +
+                     ": needs a gnnx NodeClassifier or GraphClassifier, or another model whose "
+                     "description offers ReLU layers with linear messages (propagate(h W)) and "
+                     "a head of at most two dense layers");
+  }
 }
 
 GradientExplainer::Attribution ExcitationBackprop::attribute(gnn::GnnModel& model,
                                                              const TargetBatch& batch,
-                                                             const torch::Tensor& classes) {
+                                                             const torch::Tensor& classes,
+    const ChunkProgress& progress) const {
   torch::NoGradGuard no_grad;
   const auto x = batch.graph.x().to(torch::kDouble);
   if (x.numel() > 0 && x.min().item<double>() < 0) {
@@ -141,7 +146,7 @@ GradientExplainer::Attribution ExcitationBackprop::attribute(gnn::GnnModel& mode
                      "them), got a minimum of " +
                      c10::str(x.min().item<double>()));
   }
-  const auto fwd = detail::forward_targets(model, batch, batch.graph.x(), {});
+  const auto fwd = forward_targets(model, batch, batch.graph.x());
   std::vector<torch::Tensor> f;
   for (const auto& e : fwd.embeddings) f.push_back(e.to(torch::kDouble));
   Attribution a;

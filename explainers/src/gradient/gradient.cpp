@@ -26,7 +26,8 @@ Saliency::Saliency(SaliencyOptions options, TargetOptions target)
     : GradientExplainer(target), options_(options) {}
 
 GradientExplainer::Attribution Saliency::attribute(gnn::GnnModel& model, const TargetBatch& batch,
-                                                   const torch::Tensor& classes) {
+                                                   const torch::Tensor& classes,
+    const ChunkProgress& progress) const {
   const auto g = detail::input_gradients(model, batch, batch.graph.x(), {}, classes);
   Attribution a;
   if (options_.contrastive()) {
@@ -43,7 +44,8 @@ InputXGradient::InputXGradient(TargetOptions target) : GradientExplainer(target)
 
 GradientExplainer::Attribution InputXGradient::attribute(gnn::GnnModel& model,
                                                          const TargetBatch& batch,
-                                                         const torch::Tensor& classes) {
+                                                         const torch::Tensor& classes,
+    const ChunkProgress& progress) const {
   const auto& x = batch.graph.x();
   const auto g = detail::input_gradients(model, batch, x, {}, classes);
   Attribution a;
@@ -55,28 +57,30 @@ GradientExplainer::Attribution InputXGradient::attribute(gnn::GnnModel& model,
 GuidedBackprop::GuidedBackprop(TargetOptions target) : GradientExplainer(target) {}
 
 void GuidedBackprop::check_model(const gnn::GnnModel& model) const {
-  detail::require_replayable(model, name());
+  detail::require_relu_rules(model, name());
 }
 
 GradientExplainer::Attribution GuidedBackprop::attribute(gnn::GnnModel& model,
                                                          const TargetBatch& batch,
-                                                         const torch::Tensor& classes) {
-  detail::ForwardHooks hooks;
-  hooks.relu = detail::ReluRule::kGuided;
+                                                         const torch::Tensor& classes,
+    const ChunkProgress& progress) const {
+  gnn::ForwardHooks hooks;
+  hooks.relu = gnn::ReluRule::kGuided;
   return norm_maps(detail::input_gradients(model, batch, batch.graph.x(), {}, classes, hooks));
 }
 
 Deconvolution::Deconvolution(TargetOptions target) : GradientExplainer(target) {}
 
 void Deconvolution::check_model(const gnn::GnnModel& model) const {
-  detail::require_replayable(model, name());
+  detail::require_relu_rules(model, name());
 }
 
 GradientExplainer::Attribution Deconvolution::attribute(gnn::GnnModel& model,
                                                         const TargetBatch& batch,
-                                                        const torch::Tensor& classes) {
-  detail::ForwardHooks hooks;
-  hooks.relu = detail::ReluRule::kDeconvolution;
+                                                        const torch::Tensor& classes,
+    const ChunkProgress& progress) const {
+  gnn::ForwardHooks hooks;
+  hooks.relu = gnn::ReluRule::kDeconvolution;
   return norm_maps(detail::input_gradients(model, batch, batch.graph.x(), {}, classes, hooks));
 }
 

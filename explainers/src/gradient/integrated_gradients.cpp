@@ -12,7 +12,7 @@ namespace gnnx::explainers {
 
 IntegratedGradientsOptions IntegratedGradientsOptions::from(const MethodOptions& options) {
   IntegratedGradientsOptions out;
-  if (options.steps > 0) out.steps(options.steps);
+  if (options.steps) out.steps(*options.steps);
   return out;
 }
 
@@ -26,7 +26,8 @@ IntegratedGradients::IntegratedGradients(IntegratedGradientsOptions options, Tar
 
 GradientExplainer::Attribution IntegratedGradients::attribute(gnn::GnnModel& model,
                                                               const TargetBatch& batch,
-                                                              const torch::Tensor& classes) {
+                                                              const torch::Tensor& classes,
+    const ChunkProgress& progress) const {
   const auto& x = batch.graph.x();
   torch::Tensor baseline = torch::zeros_like(x);
   if (options_.baseline().defined()) {
@@ -52,7 +53,7 @@ GradientExplainer::Attribution IntegratedGradients::attribute(gnn::GnnModel& mod
         weight * detail::input_gradients(model, batch, baseline + alpha * delta, ones, classes).x;
     // Edge path: the features as they are, every edge scaled by α.
     edge_sum += weight * detail::input_gradients(model, batch, x, alpha * ones, classes).edge;
-    report_progress(k + 1, m + 1);
+    progress(k + 1, m + 1);
   }
   Attribution a;
   a.node_scores = (delta * node_sum).sum(1);

@@ -1,78 +1,15 @@
-// The gradient family's shared machinery and its base class (target selection and batching).
+// The gradient family's shared machinery.
 
 #include "machinery.h"
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <gnnx/explainers/gradient_methods.h>
-#include <gnnx/gnn/dense.h>
 #include <gnnx/gnn/error.h>
 #include <torch/autograd.h>
 
-#include <algorithm>
 #include <string>
 
-namespace gnnx::explainers {
-namespace detail {
+namespace gnnx::explainers::detail {
 namespace {
-
-// ReLU with the guided-backprop backward: [z > 0] · max(g, 0).
-struct GuidedRelu : public torch::autograd::Function<GuidedRelu> {
-  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, torch::Tensor z) {
-    ctx->save_for_backward({z});
-    return torch::relu(z);
-  }
-  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
-                                                 torch::autograd::variable_list grad) {
-    const auto z = ctx->get_saved_variables()[0];
-    return {grad[0].clamp_min(0) * (z > 0).to(grad[0].scalar_type())};
-  }
-};
-
-// ReLU with the deconvnet backward: max(g, 0), whatever the input.
-struct DeconvRelu : public torch::autograd::Function<DeconvRelu> {
-  static torch::Tensor forward(torch::autograd::AutogradContext* /*ctx*/, torch::Tensor z) {
-    return torch::relu(z);
-  }
-  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* /*ctx*/,
-                                                 torch::autograd::variable_list grad) {
-    return {grad[0].clamp_min(0)};
-  }
-};
-
-torch::Tensor activate(const torch::Tensor& z, ReluRule rule) {
-  switch (rule) {
-    case ReluRule::kStandard:
-      return torch::relu(z);
-    case ReluRule::kGuided:
-      return GuidedRelu::apply(z);
-    case ReluRule::kDeconvolution:
-      return DeconvRelu::apply(z);
-  }
-  TORCH_INTERNAL_ASSERT(false, "unknown ReluRule ", static_cast<int>(rule));
-}
-
-// The GCN stack of either classifier, replayed: `activated` are the embeddings, `dropped`
-// what the next layer and the head read.
-struct Stack {
-  std::vector<torch::Tensor> activated, dropped;
-};
-
-Stack replay_convs(std::vector<gnn::GCNConv>& convs, const torch::Tensor& x,
-                   const gnn::GcnAdjacency& adj, const torch::Tensor& edge_weight,
-                   const ForwardHooks& hooks) {
-  TORCH_CHECK(hooks.dropout_masks.empty() || hooks.dropout_masks.size() == convs.size(),
-              "forward_targets: ", hooks.dropout_masks.size(), " dropout masks for ", convs.size(),
-              " layers");
-  Stack out;
-  torch::Tensor h = x;
-  for (size_t l = 0; l < convs.size(); ++l) {
-    out.activated.push_back(activate(convs[l]->forward(h, adj, edge_weight), hooks.relu));
-    h = hooks.dropout_masks.empty() ? out.activated.back()
-                                    : out.activated.back() * hooks.dropout_masks[l];
-    out.dropped.push_back(h);
-  }
-  return out;
-}
 
 // splitmix64: decorrelates nearby (seed, target) pairs.
 uint64_t mix(uint64_t z) {
@@ -84,51 +21,13 @@ uint64_t mix(uint64_t z) {
 
 }  // namespace
 
-void require_replayable(const gnn::GnnModel& model, const std::string& method) {
-  if (dynamic_cast<const gnn::NodeClassifier*>(&model) == nullptr &&
-      dynamic_cast<const gnn::GraphClassifier*>(&model) == nullptr) {
+void require_relu_rules(const gnn::GnnModel& model, const std::string& method) {
+  if (!model.describe().relu_rules) {
     throw InputError(method +
-                     ": needs a gnnx NodeClassifier or GraphClassifier (it replays their "
-                     "layers), got another GnnModel");
+                     ": needs a gnnx NodeClassifier or GraphClassifier, or another model whose "
+                     "description offers replaceable ReLU backward rules "
+                     "(ModelDescription::relu_rules)");
   }
-}
-
-TargetForward forward_targets(gnn::GnnModel& model, const TargetBatch& batch,
-                              const torch::Tensor& x, const torch::Tensor& edge_weight,
-                              const ForwardHooks& hooks) {
-  const bool node_task = batch.task == gnn::Task::kNodeClassification;
-  TargetForward out;
-  if (!hooks.replay()) {
-    gnn::ModelOutput o =
-        node_task ? model.forward(x, batch.adj, edge_weight)
-                  : model.forward(x, batch.adj, edge_weight, batch.part, batch.num_parts());
-    out.logits = node_task ? o.logits.index_select(0, batch.target_pos) : o.logits;
-    out.embeddings = std::move(o.embeddings);
-    return out;
-  }
-  if (auto* m = dynamic_cast<gnn::NodeClassifier*>(&model)) {
-    Stack stack = replay_convs(m->convs, x, batch.adj, edge_weight, hooks);
-    const torch::Tensor features =
-        m->spec().concat ? torch::cat(stack.dropped, /*dim=*/1) : stack.dropped.back();
-    out.logits = gnn::dense_linear(features.index_select(0, batch.target_pos), m->head->weight,
-                                   m->head->bias);
-    out.embeddings = std::move(stack.activated);
-    return out;
-  }
-  if (auto* m = dynamic_cast<gnn::GraphClassifier*>(&model)) {
-    Stack stack = replay_convs(m->convs, x, batch.adj, edge_weight, hooks);
-    torch::Tensor h =
-        gnn::readout(stack.dropped.back(), batch.part, batch.num_parts(), m->spec().readout);
-    if (m->hidden_layer) {
-      h = activate(gnn::dense_linear(h, m->hidden_layer->weight, m->hidden_layer->bias),
-                   hooks.relu);
-    }
-    out.logits = gnn::dense_linear(h, m->head->weight, m->head->bias);
-    out.embeddings = std::move(stack.activated);
-    return out;
-  }
-  require_replayable(model, "forward_targets");
-  TORCH_INTERNAL_ASSERT(false, "unreachable");
 }
 
 torch::Tensor class_score(const torch::Tensor& logits, const torch::Tensor& classes) {
@@ -141,12 +40,12 @@ torch::Tensor ones_edge_mask(const TargetBatch& batch, const torch::Tensor& x) {
 
 InputGradients input_gradients(gnn::GnnModel& model, const TargetBatch& batch,
                                const torch::Tensor& x, const torch::Tensor& edge_weight,
-                               const torch::Tensor& classes, const ForwardHooks& hooks) {
+                               const torch::Tensor& classes, const gnn::ForwardHooks& hooks) {
   auto xv = x.detach().requires_grad_(true);
   auto wv = (edge_weight.defined() ? edge_weight : ones_edge_mask(batch, x))
                 .detach()
                 .requires_grad_(true);
-  const TargetForward fwd = forward_targets(model, batch, xv, wv, hooks);
+  const gnn::ModelOutput fwd = forward_targets(model, batch, xv, wv, hooks);
   const auto score = class_score(fwd.logits, classes);
   auto grads = torch::autograd::grad({score}, {xv, wv}, /*grad_outputs=*/{},
                                      /*retain_graph=*/false, /*create_graph=*/false,
@@ -276,170 +175,4 @@ torch::Tensor propagate_transpose(const TargetBatch& batch, const torch::Tensor&
       .index_add(0, adj.src(), y.index_select(0, adj.dst()) * norm);
 }
 
-}  // namespace detail
-
-// --- TargetOptions and the base class ----------------------------------------------------------
-
-namespace {
-
-// Restores the model's train/eval mode on scope exit.
-class EvalGuard {
- public:
-  explicit EvalGuard(gnn::GnnModel& model) : model_(model), was_training_(model.is_training()) {
-    model_.eval();
-  }
-  ~EvalGuard() { model_.train(was_training_); }
-  EvalGuard(const EvalGuard&) = delete;
-  EvalGuard& operator=(const EvalGuard&) = delete;
-
- private:
-  gnn::GnnModel& model_;
-  bool was_training_;
-};
-
-void require_task(const gnn::GnnModel& model, gnn::Task task, const std::string& method,
-                  const char* what) {
-  if (model.spec().task != task) {
-    throw InputError(method + ": " + what + " needs a " + gnn::to_string(task) +
-                     "-classification model, got a " + gnn::to_string(model.spec().task) +
-                     "-classification model");
-  }
-}
-
-}  // namespace
-
-TargetOptions TargetOptions::from(const MethodOptions& options) {
-  TargetOptions out;
-  out.mode(options.mode).explained_class(options.explained_class);
-  out.batch_size(options.batch_size).progress(options.progress);
-  return out;
-}
-
-namespace {
-constexpr int64_t kProgressScale = 1000;  // progress units per batch
-}  // namespace
-
-void GradientExplainer::report_progress(int64_t done, int64_t total) {
-  if (!target_.progress() || total <= 0) return;
-  const int64_t within = std::min<int64_t>(done, total) * kProgressScale / total;
-  target_.progress()(batch_index_ * kProgressScale + within, batch_count_ * kProgressScale);
-}
-
-std::vector<Explanation> GradientExplainer::explain_nodes(gnn::GnnModel& model,
-                                                          const gnn::Graph& graph,
-                                                          const torch::Tensor& nodes) {
-  const std::string method = name();
-  require_task(model, gnn::Task::kNodeClassification, method, "explaining nodes");
-  check_model(model);
-  const auto targets = checked_ids(nodes, graph.num_nodes(), (method + ": node").c_str());
-  std::vector<int64_t> labels(targets.size(), target_.explained_class());
-  if (target_.explained_class() >= model.spec().num_classes) {
-    throw InputError(method + ": explained class " + std::to_string(target_.explained_class()) +
-                     " is out of range for a model with " +
-                     std::to_string(model.spec().num_classes) + " classes");
-  }
-  if (target_.explained_class() < 0 && target_.mode() == ExplainMode::kPhenomenon) {
-    if (!graph.y().defined() || graph.y().numel() != graph.num_nodes()) {
-      throw InputError(method + ": phenomenon mode needs node labels");
-    }
-    const auto y = graph.y().to(torch::kLong).contiguous();
-    for (size_t i = 0; i < targets.size(); ++i) labels[i] = y.data_ptr<int64_t>()[targets[i]];
-  }
-  if (target_.batch_size() < 0) {
-    throw InputError(method + ": batch size must be >= 0, got " +
-                     std::to_string(target_.batch_size()));
-  }
-  const gnn::GcnAdjacency adj(graph);
-  const size_t chunk = target_.batch_size() > 0 ? static_cast<size_t>(target_.batch_size())
-                                                : std::max<size_t>(targets.size(), 1);
-  batch_index_ = 0;
-  batch_count_ = static_cast<int64_t>((targets.size() + chunk - 1) / chunk);
-  std::vector<Explanation> out;
-  for (size_t begin = 0; begin < targets.size(); begin += chunk, ++batch_index_) {
-    const size_t end = std::min(targets.size(), begin + chunk);
-    const std::vector<int64_t> part(targets.begin() + begin, targets.begin() + end);
-    const TargetBatch batch = make_node_batch(graph, adj, part, model.spec().num_layers);
-    auto explanations = explain_batch(
-        model, batch, std::vector<int64_t>(labels.begin() + begin, labels.begin() + end));
-    for (auto& e : explanations) out.push_back(std::move(e));
-  }
-  return out;
-}
-
-std::vector<Explanation> GradientExplainer::explain_graphs(gnn::GnnModel& model,
-                                                           const std::vector<gnn::Graph>& graphs) {
-  const std::string method = name();
-  require_task(model, gnn::Task::kGraphClassification, method, "explaining graphs");
-  check_model(model);
-  if (target_.explained_class() >= model.spec().num_classes) {
-    throw InputError(method + ": explained class " + std::to_string(target_.explained_class()) +
-                     " is out of range for a model with " +
-                     std::to_string(model.spec().num_classes) + " classes");
-  }
-  std::vector<int64_t> labels(graphs.size(), target_.explained_class());
-  if (target_.explained_class() < 0 && target_.mode() == ExplainMode::kPhenomenon) {
-    for (size_t i = 0; i < graphs.size(); ++i) {
-      if (!graphs[i].y().defined() || graphs[i].y().numel() != 1) {
-        throw InputError(method + ": phenomenon mode needs a label on graph " + std::to_string(i));
-      }
-      labels[i] = graphs[i].y().to(torch::kLong).item<int64_t>();
-    }
-  }
-  if (target_.batch_size() < 0) {
-    throw InputError(method + ": batch size must be >= 0, got " +
-                     std::to_string(target_.batch_size()));
-  }
-  const size_t chunk = target_.batch_size() > 0 ? static_cast<size_t>(target_.batch_size())
-                                                : std::max<size_t>(graphs.size(), 1);
-  batch_index_ = 0;
-  batch_count_ = static_cast<int64_t>((graphs.size() + chunk - 1) / chunk);
-  std::vector<Explanation> out;
-  for (size_t begin = 0; begin < graphs.size(); begin += chunk, ++batch_index_) {
-    const size_t end = std::min(graphs.size(), begin + chunk);
-    std::vector<int64_t> indices;
-    for (size_t i = begin; i < end; ++i) indices.push_back(static_cast<int64_t>(i));
-    const TargetBatch batch = make_graph_batch(graphs, indices);
-    auto explanations = explain_batch(
-        model, batch, std::vector<int64_t>(labels.begin() + begin, labels.begin() + end));
-    for (auto& e : explanations) out.push_back(std::move(e));
-  }
-  return out;
-}
-
-std::vector<Explanation> GradientExplainer::explain_batch(gnn::GnnModel& model,
-                                                          const TargetBatch& batch,
-                                                          const std::vector<int64_t>& labels) {
-  EvalGuard eval(model);
-  const int64_t parts = batch.num_parts();
-  if (parts == 0) return {};
-  torch::Tensor logits0;
-  {
-    torch::NoGradGuard no_grad;
-    logits0 = detail::forward_targets(model, batch, batch.graph.x(), {}).logits;
-  }
-  std::vector<int64_t> explained(parts);
-  const auto predicted = logits0.argmax(1).to(torch::kLong).contiguous();
-  for (int64_t t = 0; t < parts; ++t) {
-    explained[t] = labels[t] >= 0 ? labels[t] : predicted.data_ptr<int64_t>()[t];
-  }
-  const auto classes = torch::tensor(explained, torch::kLong);
-  Attribution a = attribute(model, batch, classes);
-  report_progress(1, 1);
-  auto explanations =
-      split_explanations(batch, name(), logits0, explained, a.edge_scores, a.node_scores);
-  a.options["mode"] = target_.mode() == ExplainMode::kModel ? "model" : "phenomenon";
-  a.options["explained_class"] = std::to_string(target_.explained_class());
-  a.options["batch_size"] = std::to_string(target_.batch_size());
-  for (int64_t t = 0; t < parts; ++t) {
-    auto& e = explanations[t];
-    if (a.node_uncertainty.defined()) {
-      const int64_t n0 = batch.node_offset[t].item<int64_t>();
-      const int64_t n1 = batch.node_offset[t + 1].item<int64_t>();
-      e.node_uncertainty = a.node_uncertainty.detach().slice(0, n0, n1).to(torch::kFloat).clone();
-    }
-    e.options = a.options;
-  }
-  return explanations;
-}
-
-}  // namespace gnnx::explainers
+}  // namespace gnnx::explainers::detail

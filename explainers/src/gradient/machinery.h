@@ -1,7 +1,6 @@
 #pragma once
-// What the gradient family shares: a forward pass over a TargetBatch that can replay the model
-// layer by layer with modified ReLU backward rules or dropout masks, the class score whose
-// gradient every method reads, and the per-part reductions.
+// What the gradient family shares: the class score whose gradient every method reads, the input
+// gradients of a pass (changed through the model's ForwardHooks), and the per-part reductions.
 
 #include <ATen/core/Generator.h>
 #include <gnnx/explainers/target_batch.h>
@@ -12,36 +11,9 @@
 
 namespace gnnx::explainers::detail {
 
-/// The backward rule of every ReLU of a replayed pass (the forward is always max(z, 0)).
-enum class ReluRule {
-  kStandard,       ///< ∂/∂z = [z > 0] · g
-  kGuided,         ///< guided backprop: [z > 0] · max(g, 0)
-  kDeconvolution,  ///< deconvnet: max(g, 0)
-};
-
-/// How a pass departs from the model's own forward.
-struct ForwardHooks {
-  ReluRule relu = ReluRule::kStandard;
-  /// One [N, hidden] multiplier per GCN layer, applied after its ReLU where the model applies
-  /// dropout (so it reaches the next layer and the head, not `embeddings`). Empty = none.
-  std::vector<torch::Tensor> dropout_masks;
-  bool replay() const { return relu != ReluRule::kStandard || !dropout_masks.empty(); }
-};
-
-struct TargetForward {
-  torch::Tensor logits;                   ///< [T, C] of each part's target
-  std::vector<torch::Tensor> embeddings;  ///< per GCN layer [N, hidden], after ReLU
-};
-
-/// The model on the union `batch` with node features x [N, F] and edge mask w [E] (undefined =
-/// none). Without hooks this is the model's own forward (any GnnModel); with hooks the layers
-/// of a NodeClassifier or GraphClassifier are replayed (InputError for other models).
-TargetForward forward_targets(gnn::GnnModel& model, const TargetBatch& batch,
-                              const torch::Tensor& x, const torch::Tensor& edge_weight,
-                              const ForwardHooks& hooks = {});
-
-/// Throws InputError "<method>: needs a NodeClassifier or GraphClassifier ..." otherwise.
-void require_replayable(const gnn::GnnModel& model, const std::string& method);
+/// Throws InputError "<method>: needs a gnnx NodeClassifier or GraphClassifier, or ..." when the
+/// model's description says its backward rules cannot be replaced (ForwardHooks::relu).
+void require_relu_rules(const gnn::GnnModel& model, const std::string& method);
 
 /// Σ_t logits[t, classes[t]]: the sum over the independent parts of each target's score.
 torch::Tensor class_score(const torch::Tensor& logits, const torch::Tensor& classes);
@@ -56,7 +28,7 @@ struct InputGradients {
 /// Gradients of class_score at (x, w) (w undefined = ones), one backward pass.
 InputGradients input_gradients(gnn::GnnModel& model, const TargetBatch& batch,
                                const torch::Tensor& x, const torch::Tensor& edge_weight,
-                               const torch::Tensor& classes, const ForwardHooks& hooks = {});
+                               const torch::Tensor& classes, const gnn::ForwardHooks& hooks = {});
 
 /// Row-wise L2 norm [N, F] -> [N].
 torch::Tensor row_norm(const torch::Tensor& rows);

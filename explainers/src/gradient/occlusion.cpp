@@ -19,7 +19,7 @@ enum class Element { kNode, kEdge };
 torch::Tensor class_probability(gnn::GnnModel& model, const TargetBatch& batch,
                                 const torch::Tensor& x, const torch::Tensor& w,
                                 const torch::Tensor& classes) {
-  const auto logits = detail::forward_targets(model, batch, x, w).logits.to(torch::kDouble);
+  const auto logits = forward_targets(model, batch, x, w).logits.to(torch::kDouble);
   return torch::softmax(logits, 1).gather(1, classes.unsqueeze(1)).squeeze(1);
 }
 
@@ -99,7 +99,8 @@ void occlude(gnn::GnnModel& model, const TargetBatch& batch, const torch::Tensor
 Occlusion::Occlusion(TargetOptions target) : GradientExplainer(target) {}
 
 GradientExplainer::Attribution Occlusion::attribute(gnn::GnnModel& model, const TargetBatch& batch,
-                                                    const torch::Tensor& classes) {
+                                                    const torch::Tensor& classes,
+    const ChunkProgress& progress) const {
   torch::NoGradGuard no_grad;
   const auto& x = batch.graph.x();
   const auto p0 = class_probability(model, batch, x, detail::ones_edge_mask(batch, x), classes);
@@ -110,8 +111,7 @@ GradientExplainer::Attribution Occlusion::attribute(gnn::GnnModel& model, const 
   // classifier the edges are cut to those a LayerPlan uses, a fifth of a BA-Shapes union, and
   // each pass runs on that smaller union.
   std::unique_ptr<detail::PartSubset> used;
-  if (batch.task == gnn::Task::kNodeClassification &&
-      dynamic_cast<gnn::NodeClassifier*>(&model) != nullptr) {
+  if (batch.task == gnn::Task::kNodeClassification && model.describe().layer_graphs) {
     const auto keep = torch::zeros({batch.graph.num_edges()}, torch::kBool)
                           .index_fill(0, LayerPlan(model, batch).used_edges(), true);
     used = std::make_unique<detail::PartSubset>(detail::select_edges(batch, keep));
@@ -123,7 +123,7 @@ GradientExplainer::Attribution Occlusion::attribute(gnn::GnnModel& model, const 
       (occluded_edges.empty() ? 0
                               : *std::max_element(occluded_edges.begin(), occluded_edges.end()));
   int64_t done = 0;
-  const std::function<void()> on_pass = [&] { report_progress(++done, passes); };
+  const std::function<void()> on_pass = [&] { progress(++done, passes); };
   occlude(model, occluded, classes, p0, Element::kNode, node_scores, on_pass);
   auto used_scores = torch::zeros({occluded.graph.num_edges()}, torch::kDouble);
   occlude(model, occluded, classes, p0, Element::kEdge, used_scores, on_pass);

@@ -13,7 +13,7 @@ namespace gnnx::explainers {
 
 SmoothGradOptions SmoothGradOptions::from(const MethodOptions& options) {
   SmoothGradOptions out;
-  if (options.samples > 0) out.samples(options.samples);
+  if (options.samples) out.samples(*options.samples);
   out.seed(options.seed);
   return out;
 }
@@ -28,7 +28,8 @@ SmoothGrad::SmoothGrad(SmoothGradOptions options, TargetOptions target)
 }
 
 GradientExplainer::Attribution SmoothGrad::attribute(gnn::GnnModel& model, const TargetBatch& batch,
-                                                     const torch::Tensor& classes) {
+                                                     const torch::Tensor& classes,
+    const ChunkProgress& progress) const {
   const auto& x = batch.graph.x();
   const auto sizes = detail::part_sizes(batch.node_offset);
   const int64_t parts = batch.num_parts();
@@ -56,7 +57,7 @@ GradientExplainer::Attribution SmoothGrad::attribute(gnn::GnnModel& model, const
     const auto g = detail::input_gradients(model, batch, x + torch::cat(noise), ones, classes);
     node_sum += detail::row_norm(g.x);
     edge_sum += g.edge.abs();
-    report_progress(s + 1, options_.samples());
+    progress(s + 1, options_.samples());
   }
   const double inv = 1.0 / static_cast<double>(options_.samples());
   Attribution a;

@@ -4,8 +4,11 @@
 // method touches its own files and one registry line).
 
 #include <gnnx/explainers/explanation.h>
+#include <gnnx/explainers/method_options.h>
+#include <gnnx/explainers/target_batch.h>
 #include <gnnx/gnn/graph.h>
 #include <gnnx/gnn/models.h>
+#include <torch/arg.h>
 
 #include <functional>
 #include <memory>
@@ -14,64 +17,119 @@
 
 namespace gnnx::explainers {
 
-/// Which class an explanation is for.
-enum class ExplainMode {
-  kModel,       ///< the model's predicted class ("why did the model say this")
-  kPhenomenon,  ///< the true label ("what in the data supports the label"); needs labels
+/// Which class each target is explained for, how many targets share a pass, and where progress
+/// goes; read by the target loop every explainer shares (Explainer).
+struct TargetOptions {
+  /// kModel: the predicted class; kPhenomenon: the label (needs labels on the graph(s)).
+  TORCH_ARG(ExplainMode, mode) = ExplainMode::kModel;
+  /// >= 0: explain this class for every target, whatever the mode (e.g. both classes of a
+  /// binary task, for Pope's contrastivity). -1: as `mode` says.
+  TORCH_ARG(int64_t, explained_class) = -1;
+  /// Targets per chunk (one pass or one optimisation each); 0 = all in one chunk.
+  TORCH_ARG(int64_t, batch_size) = 0;
+  /// Optional progress report (done, total), called from the caller's thread; monotone, total
+  /// fixed per call of explain_nodes / explain_graphs, ending at the total.
+  TORCH_ARG(std::function<void(int64_t, int64_t)>, progress);
+
+ public:
+  /// mode, explained_class, batch_size and progress from the shared options.
+  static TargetOptions from(const MethodOptions& options);
 };
 
-/// Options of every method; each method reads the ones it uses (documented per method) and
-/// records them in Explanation::options.
-struct MethodOptions {
-  ExplainMode mode = ExplainMode::kModel;
-  /// >= 0: explain this class for every target whatever `mode` says (e.g. each class of a
-  /// binary task in turn, for Pope's contrastivity); -1: as `mode` says.
-  int64_t explained_class = -1;
-  uint64_t seed = 0;
-  int64_t epochs = 0;       ///< optimisation steps (GNNExplainer); 0 = method default
-  double lr = 0;            ///< learning rate (GNNExplainer); 0 = method default
-  bool feature_mask = false;    ///< GNNExplainer: also learn a node-feature mask
-  bool symmetric_edges = false; ///< GNNExplainer: tie u->v and v->u into one mask entry
-  double edge_size = -1;    ///< GNNExplainer: size coefficient; < 0 = default
-  double edge_ent = -1;     ///< GNNExplainer: entropy coefficient; < 0 = default
-  double edge_lap = -1;     ///< GNNExplainer: Laplacian coefficient; < 0 = default
-  int64_t samples = 0;      ///< stochastic samples (BayesGrad, SmoothGrad); 0 = default
-  double dropout = -1;      ///< BayesGrad dropout rate; < 0 = model's own / default
-  int64_t steps = 0;        ///< integrated-gradients steps; 0 = default
-  int64_t layer = -1;       ///< Grad-CAM layer; -1 = last
-  bool contrastive = false;       ///< saliency: Pope et al.'s contrastive gradient
-  bool gradient_x_input = false;  ///< BayesGrad: score gradient x input, not the gradient
-  int64_t batch_size = 0;   ///< targets optimised together; 0 = all at once
-  /// Optional progress report: (steps done, steps in all), called from the caller's thread.
-  std::function<void(int64_t, int64_t)> progress;
+/// Progress within one chunk of targets: (done, total) of that chunk's work. Always callable.
+using ChunkProgress = std::function<void(int64_t, int64_t)>;
+
+/// What one call of explain_nodes / explain_graphs knows, passed down to the method (an
+/// explainer keeps no per-call state in members, so one object may explain from many threads).
+struct ExplainCall {
+  gnn::GnnModel* model = nullptr;
+  gnn::Task task = gnn::Task::kNodeClassification;
+  const gnn::Graph* graph = nullptr;               ///< node task: the explained graph
+  const gnn::GcnAdjacency* adj = nullptr;          ///< node task: its adjacency
+  const std::vector<gnn::Graph>* graphs = nullptr; ///< graph task: the explained graphs
+  /// Node task, when the method asks for it (Explainer::needs_node_predictions): [N] int64, the
+  /// model's predicted class of every node on the full graph.
+  torch::Tensor node_predictions;
+  /// The disjoint union of `targets`' computation subgraphs (node task, the model's number of
+  /// hops) or graphs (graph task).
+  TargetBatch make_batch(const std::vector<int64_t>& targets) const;
 };
 
-/// Explains a model's predictions.
+/// Base of every explainer: owns the target loop. explain_nodes / explain_graphs check the task,
+/// the model (check_model), the ids (once, into one form) and the explained class, resolve each
+/// target's class (mode, explained_class, labels), put the model in eval mode for the call,
+/// cut the targets into chunks of batch_size and report progress; the method explains one
+/// chunk (explain_chunk, by default one TargetBatch through explain_batch).
+/// Throws InputError for a model of the wrong task, an id out of range, a missing label in
+/// phenomenon mode or an explained_class outside [0, num_classes).
 class Explainer {
  public:
+  explicit Explainer(TargetOptions target = {});
   virtual ~Explainer() = default;
   virtual std::string name() const = 0;
 
   /// Explains node predictions of a node classifier on `graph` for each id in `nodes`.
-  /// Throws InputError for a node out of range, a model/graph mismatch, or a task the
-  /// method does not support.
-  virtual std::vector<Explanation> explain_nodes(gnn::GnnModel& model, const gnn::Graph& graph,
-                                                 const torch::Tensor& nodes) = 0;
+  std::vector<Explanation> explain_nodes(gnn::GnnModel& model, const gnn::Graph& graph,
+                                         const std::vector<int64_t>& nodes) const;
+  /// The same with the ids in an integer tensor of any shape.
+  std::vector<Explanation> explain_nodes(gnn::GnnModel& model, const gnn::Graph& graph,
+                                         const torch::Tensor& nodes) const;
 
   /// Explains a graph classifier's prediction for each graph (Explanation::target = index).
-  virtual std::vector<Explanation> explain_graphs(gnn::GnnModel& model,
-                                                  const std::vector<gnn::Graph>& graphs) = 0;
+  std::vector<Explanation> explain_graphs(gnn::GnnModel& model,
+                                          const std::vector<gnn::Graph>& graphs) const;
+
+  const TargetOptions& target_options() const { return target_; }
+
+ protected:
+  /// Throws InputError when the method cannot explain this model (checked before any work).
+  virtual void check_model(const gnn::GnnModel& model) const {}
+  /// Whether explain_nodes should fill ExplainCall::node_predictions.
+  virtual bool needs_node_predictions() const { return false; }
+  /// Explains one chunk: `targets` (node ids or graph indices) for classes[t] (>= 0 resolved
+  /// from the options, -1: the model's prediction). Default: one batch through explain_batch.
+  virtual std::vector<Explanation> explain_chunk(const ExplainCall& call,
+                                                 const std::vector<int64_t>& targets,
+                                                 const std::vector<int64_t>& classes,
+                                                 const ChunkProgress& progress) const;
+  /// Explains every part of `batch`; classes as in explain_chunk.
+  virtual std::vector<Explanation> explain_batch(const ExplainCall& call,
+                                                 const TargetBatch& batch,
+                                                 const std::vector<int64_t>& classes,
+                                                 const ChunkProgress& progress) const = 0;
+
+ private:
+  std::vector<Explanation> explain_targets(const ExplainCall& call,
+                                           const std::vector<int64_t>& targets,
+                                           const std::vector<int64_t>& classes) const;
+  TargetOptions target_;
 };
 
-/// One registry entry.
+/// An option a method reads, with the default it takes when the option is not given.
+struct MethodOption {
+  std::string name;           ///< an OptionSpec name (method_options.h)
+  std::string default_value;  ///< as text, or a phrase ("the model's own")
+};
+
+/// One registry entry: everything about a method the command line, `gnnx methods` and the
+/// benchmarks need. Adding a method touches its own files and one entry (registry.cpp).
 struct MethodInfo {
   std::string name;
-  std::string summary;  ///< one line, with the paper
+  std::string summary;  ///< one line
+  std::string paper;    ///< the method's source(s)
+  std::vector<gnn::Task> tasks;       ///< what it explains
+  std::vector<std::string> devices;   ///< where it runs: "cpu", "cuda"
+  std::vector<MethodOption> options;  ///< besides common_method_options()
   std::function<std::unique_ptr<Explainer>(const MethodOptions&)> make;
+  bool reads(const std::string& option) const;  ///< a common option or one of `options`
 };
 
 /// All registered methods, in a stable order.
 const std::vector<MethodInfo>& methods();
+/// The options every method reads (the target loop's: mode, class, batch-size).
+const std::vector<MethodOption>& common_method_options();
+/// The named method; throws InputError listing the valid names for an unknown one.
+const MethodInfo& find_method(const std::string& name);
 /// Makes the named explainer; throws InputError listing the valid names for an unknown one.
 std::unique_ptr<Explainer> make_explainer(const std::string& name, const MethodOptions& options);
 /// Comma-separated list of method names (for error messages and --help).

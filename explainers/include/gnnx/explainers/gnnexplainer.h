@@ -115,28 +115,22 @@ class GNNExplainer : public Explainer {
  public:
   explicit GNNExplainer(GNNExplainerOptions options = {});
   std::string name() const override { return "gnnexplainer"; }
-  std::vector<Explanation> explain_nodes(gnn::GnnModel& model, const gnn::Graph& graph,
-                                         const torch::Tensor& nodes) override;
-  std::vector<Explanation> explain_graphs(gnn::GnnModel& model,
-                                          const std::vector<gnn::Graph>& graphs) override;
+
+ protected:
+  /// The Laplacian term reads every node's predicted class on the full graph.
+  bool needs_node_predictions() const override { return options_.edge_lap() > 0; }
+  /// Splits the chunk into one group per thread, each optimised on its own thread.
+  std::vector<Explanation> explain_chunk(const ExplainCall& call,
+                                         const std::vector<int64_t>& targets,
+                                         const std::vector<int64_t>& classes,
+                                         const ChunkProgress& progress) const override;
+  /// One mask optimisation over all parts of `batch`.
+  std::vector<Explanation> explain_batch(const ExplainCall& call, const TargetBatch& batch,
+                                         const std::vector<int64_t>& classes,
+                                         const ChunkProgress& progress) const override;
 
  private:
-  /// Explains `targets` (node ids or graph indices) in chunks of batch_size, each chunk split
-  /// into one group per thread; make_batch builds a group's TargetBatch.
-  std::vector<Explanation> explain_targets(
-      gnn::GnnModel& model, const std::vector<int64_t>& targets,
-      const std::vector<int64_t>& labels,
-      const std::function<TargetBatch(const std::vector<int64_t>&)>& make_batch);
-  /// One mask optimisation over all parts of `batch`; progress reported when `report_progress`.
-  std::vector<Explanation> explain_batch(gnn::GnnModel& model, const TargetBatch& batch,
-                                         const std::vector<int64_t>& labels,
-                                         bool report_progress);
-  void start_progress(size_t targets, size_t chunk);
   GNNExplainerOptions options_;
-  int64_t progress_done_ = 0, progress_total_ = 0;
-  /// explain_nodes: the model's predicted class of every node of the explained graph (for the
-  /// Laplacian term); undefined otherwise.
-  torch::Tensor node_predictions_;
 };
 
 }  // namespace gnnx::explainers

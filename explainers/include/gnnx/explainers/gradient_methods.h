@@ -48,36 +48,11 @@ namespace gnnx::explainers {
 
 struct TargetBatch;
 
-/// Which class each target is explained for and how many targets share a pass; read by every
-/// method of the family.
-struct TargetOptions {
-  /// kModel: the predicted class; kPhenomenon: the label (needs labels on the graph(s)).
-  TORCH_ARG(ExplainMode, mode) = ExplainMode::kModel;
-  /// >= 0: explain this class for every target, whatever the mode (e.g. both classes of a
-  /// binary task, for Pope's contrastivity). -1: as `mode` says.
-  TORCH_ARG(int64_t, explained_class) = -1;
-  /// Targets per pass; 0 = all in one pass.
-  TORCH_ARG(int64_t, batch_size) = 0;
-  /// Optional progress report (done, total), called from the caller's thread; monotone, total
-  /// fixed per call of explain_nodes / explain_graphs.
-  TORCH_ARG(std::function<void(int64_t, int64_t)>, progress);
-
- public:
-  /// mode, explained_class, batch_size and progress from the shared options.
-  static TargetOptions from(const MethodOptions& options);
-};
-
-/// Base of the family: picks the explained classes, batches the targets into disjoint unions,
-/// runs the model in eval mode and cuts the union-wide scores into one Explanation per target.
-/// Throws InputError for a model of the wrong task, a node out of range, a missing label in
-/// phenomenon mode or an explained_class outside [0, num_classes).
+/// Base of the family: runs the model on each chunk's union of targets, picks the explained
+/// classes (the prediction where the target loop left -1) and cuts the union-wide scores of
+/// attribute() into one Explanation per target.
 class GradientExplainer : public Explainer {
  public:
-  std::vector<Explanation> explain_nodes(gnn::GnnModel& model, const gnn::Graph& graph,
-                                         const torch::Tensor& nodes) final;
-  std::vector<Explanation> explain_graphs(gnn::GnnModel& model,
-                                          const std::vector<gnn::Graph>& graphs) final;
-
   /// What a method computes for one batch: scores for every node and edge of the union.
   struct Attribution {
     torch::Tensor node_scores;                   ///< [N] float
@@ -87,21 +62,18 @@ class GradientExplainer : public Explainer {
   };
 
  protected:
-  explicit GradientExplainer(TargetOptions target) : target_(target) {}
-  /// Throws InputError when the method cannot explain this model (checked before any work).
-  virtual void check_model(const gnn::GnnModel& model) const {}
+  explicit GradientExplainer(TargetOptions target) : Explainer(std::move(target)) {}
   /// Scores of the union `batch` explaining class classes[t] ([T] int64) of each part t.
-  /// Runs with the model in eval mode.
+  /// Runs with the model in eval mode; long attributions report (passes done, passes) through
+  /// `progress`.
   virtual Attribution attribute(gnn::GnnModel& model, const TargetBatch& batch,
-                                const torch::Tensor& classes) = 0;
-  /// For long attributions: `done` of `total` passes of the current batch are finished.
-  void report_progress(int64_t done, int64_t total);
+                                const torch::Tensor& classes,
+                                const ChunkProgress& progress) const = 0;
 
  private:
-  std::vector<Explanation> explain_batch(gnn::GnnModel& model, const TargetBatch& batch,
-                                         const std::vector<int64_t>& labels);
-  TargetOptions target_;
-  int64_t batch_index_ = 0, batch_count_ = 0;  // progress: current batch, batches in all
+  std::vector<Explanation> explain_batch(const ExplainCall& call, const TargetBatch& batch,
+                                         const std::vector<int64_t>& classes,
+                                         const ChunkProgress& progress) const final;
 };
 
 // --- Plain gradients -------------------------------------------------------------------------
@@ -129,7 +101,7 @@ class Saliency : public GradientExplainer {
 
  protected:
   Attribution attribute(gnn::GnnModel& model, const TargetBatch& batch,
-                        const torch::Tensor& classes) override;
+                        const torch::Tensor& classes, const ChunkProgress& progress) const override;
 
  private:
   SaliencyOptions options_;
@@ -146,7 +118,7 @@ class InputXGradient : public GradientExplainer {
 
  protected:
   Attribution attribute(gnn::GnnModel& model, const TargetBatch& batch,
-                        const torch::Tensor& classes) override;
+                        const torch::Tensor& classes, const ChunkProgress& progress) const override;
 };
 
 /// Guided backpropagation (Springenberg et al. 2015), "guided-backprop": the saliency maps
@@ -162,7 +134,7 @@ class GuidedBackprop : public GradientExplainer {
  protected:
   void check_model(const gnn::GnnModel& model) const override;
   Attribution attribute(gnn::GnnModel& model, const TargetBatch& batch,
-                        const torch::Tensor& classes) override;
+                        const torch::Tensor& classes, const ChunkProgress& progress) const override;
 };
 
 /// Deconvolution (Zeiler & Fergus 2014), "deconvolution": as guided backprop, but each ReLU's
@@ -175,7 +147,7 @@ class Deconvolution : public GradientExplainer {
  protected:
   void check_model(const gnn::GnnModel& model) const override;
   Attribution attribute(gnn::GnnModel& model, const TargetBatch& batch,
-                        const torch::Tensor& classes) override;
+                        const torch::Tensor& classes, const ChunkProgress& progress) const override;
 };
 
 // --- Path and noise averages -----------------------------------------------------------------
@@ -206,7 +178,7 @@ class IntegratedGradients : public GradientExplainer {
 
  protected:
   Attribution attribute(gnn::GnnModel& model, const TargetBatch& batch,
-                        const torch::Tensor& classes) override;
+                        const torch::Tensor& classes, const ChunkProgress& progress) const override;
 
  private:
   IntegratedGradientsOptions options_;
@@ -235,7 +207,7 @@ class SmoothGrad : public GradientExplainer {
 
  protected:
   Attribution attribute(gnn::GnnModel& model, const TargetBatch& batch,
-                        const torch::Tensor& classes) override;
+                        const torch::Tensor& classes, const ChunkProgress& progress) const override;
 
  private:
   SmoothGradOptions options_;
@@ -275,7 +247,7 @@ class BayesGrad : public GradientExplainer {
  protected:
   void check_model(const gnn::GnnModel& model) const override;
   Attribution attribute(gnn::GnnModel& model, const TargetBatch& batch,
-                        const torch::Tensor& classes) override;
+                        const torch::Tensor& classes, const ChunkProgress& progress) const override;
 
  private:
   BayesGradOptions options_;
@@ -297,7 +269,7 @@ class Occlusion : public GradientExplainer {
 
  protected:
   Attribution attribute(gnn::GnnModel& model, const TargetBatch& batch,
-                        const torch::Tensor& classes) override;
+                        const torch::Tensor& classes, const ChunkProgress& progress) const override;
 };
 
 // --- Activation maps (Pope et al. 2019) ------------------------------------------------------
@@ -316,7 +288,7 @@ class Cam : public GradientExplainer {
  protected:
   void check_model(const gnn::GnnModel& model) const override;
   Attribution attribute(gnn::GnnModel& model, const TargetBatch& batch,
-                        const torch::Tensor& classes) override;
+                        const torch::Tensor& classes, const ChunkProgress& progress) const override;
 };
 
 struct GradCamOptions {
@@ -340,7 +312,7 @@ class GradCam : public GradientExplainer {
  protected:
   void check_model(const gnn::GnnModel& model) const override;
   Attribution attribute(gnn::GnnModel& model, const TargetBatch& batch,
-                        const torch::Tensor& classes) override;
+                        const torch::Tensor& classes, const ChunkProgress& progress) const override;
 
  private:
   GradCamOptions options_;
@@ -355,7 +327,7 @@ class GradCamAvg : public GradientExplainer {
 
  protected:
   Attribution attribute(gnn::GnnModel& model, const TargetBatch& batch,
-                        const torch::Tensor& classes) override;
+                        const torch::Tensor& classes, const ChunkProgress& progress) const override;
 };
 
 struct ExcitationBackpropOptions {
@@ -392,7 +364,7 @@ class ExcitationBackprop : public GradientExplainer {
  protected:
   void check_model(const gnn::GnnModel& model) const override;
   Attribution attribute(gnn::GnnModel& model, const TargetBatch& batch,
-                        const torch::Tensor& classes) override;
+                        const torch::Tensor& classes, const ChunkProgress& progress) const override;
 
  private:
   ExcitationBackpropOptions options_;

@@ -25,7 +25,8 @@ namespace gnnx::explainers {
 class LayerPlan {
  public:
   /// Plans `model`'s layers for `batch` (a node batch built with model.spec().num_layers hops).
-  /// Throws InputError for a graph batch or a model that is not a NodeClassifier.
+  /// Throws InputError for a graph batch or a model whose description does not take layer graphs
+  /// (ModelDescription::layer_graphs).
   LayerPlan(gnn::GnnModel& model, const TargetBatch& batch);
 
   /// [T, C] logits of the targets, as target_logits(model, batch, x, edge_weight).
@@ -44,7 +45,7 @@ class LayerPlan {
   int64_t num_used_edges() const { return used_edges_.numel(); }
 
  private:
-  gnn::NodeClassifier* model_;
+  gnn::GnnModel* model_;
   int64_t num_targets_;
   torch::Tensor order_;                       ///< [N] union node of each planned row
   std::vector<gnn::GcnAdjacency> layer_adj_;  ///< per layer: its input rows, its edges

@@ -8,6 +8,7 @@
 #include <gnnx/explainers/explanation.h>
 #include <gnnx/gnn/gcn_adjacency.h>
 #include <gnnx/gnn/graph.h>
+#include <gnnx/gnn/models.h>
 
 #include <vector>
 
@@ -37,7 +38,15 @@ TargetBatch make_node_batch(const gnn::Graph& graph, const gnn::GcnAdjacency& ad
 TargetBatch make_graph_batch(const std::vector<gnn::Graph>& graphs,
                              const std::vector<int64_t>& indices);
 
-/// Logits of the model for each part's target: [T, C] (target nodes, or pooled per graph).
+/// The model on the union `batch` with node features x [N, F] and edge mask w [E] (undefined =
+/// none), changed as `hooks` say: logits [T, C] of each part's target (target nodes, or pooled
+/// per graph) and the layers' embeddings over the union. A model on another device (a GPU)
+/// computes there; the copies are differentiable and the logits come back to x's device.
+gnn::ModelOutput forward_targets(gnn::GnnModel& model, const TargetBatch& batch,
+                                 const torch::Tensor& x, const torch::Tensor& edge_weight = {},
+                                 const gnn::ForwardHooks& hooks = {});
+
+/// Just the logits [T, C] of forward_targets.
 torch::Tensor target_logits(gnn::GnnModel& model, const TargetBatch& batch,
                             const torch::Tensor& x, const torch::Tensor& edge_weight = {});
 
@@ -48,9 +57,5 @@ std::vector<Explanation> split_explanations(const TargetBatch& batch, const std:
                                             const std::vector<int64_t>& explained_class,
                                             const torch::Tensor& edge_scores,
                                             const torch::Tensor& node_scores);
-
-/// Converts a list of node ids (any integer tensor) to a vector; throws InputError for ids
-/// outside [0, limit).
-std::vector<int64_t> checked_ids(const torch::Tensor& ids, int64_t limit, const char* what);
 
 }  // namespace gnnx::explainers

@@ -8,19 +8,18 @@
 // MLP head (a single linear layer when mlp_hidden = 0, which is what CAM needs).
 
 #include <gnnx/gnn/gcn_conv.h>
+#include <gnnx/gnn/model_hooks.h>
 
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/modulelist.h>
 #include <torch/nn/modules/linear.h>
+#include <torch/nn/pimpl.h>
 
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace gnnx::gnn {
-
-enum class Task { kNodeClassification, kGraphClassification };
-enum class Readout { kMean, kMax, kSum };
 
 std::string to_string(Task task);
 std::string to_string(Readout readout);
@@ -57,25 +56,35 @@ struct ModelSpec {
   void validate() const;
 };
 
-/// What one forward pass yields.
-struct ModelOutput {
-  torch::Tensor logits;                   ///< [N, C] (node task) or [G, C] (graph task)
-  std::vector<torch::Tensor> embeddings;  ///< each GCN layer's output after ReLU, [N, hidden]
-  torch::Tensor pooled;                   ///< graph task: readout [G, D] fed to the head
-};
-
-/// Common interface of gnnx models.
+/// Common interface of gnnx models: the only view explainers have of a model. Each model
+/// writes its forward pass once, in run(); everything an explainer changes about a pass goes
+/// through ForwardHooks, and everything it reads about the structure through describe(),
+/// layer_weight() and head_layers() (model_hooks.h).
 class GnnModel : public torch::nn::Module {
  public:
   explicit GnnModel(ModelSpec spec) : spec_(std::move(spec)) {}
   const ModelSpec& spec() const { return spec_; }
 
+  /// The model's structure (layers, aggregation, readout, head, which hooks apply).
+  virtual ModelDescription describe() const = 0;
+
+  /// One forward pass, changed as `hooks` say. Throws c10::Error on shape mismatch (x against
+  /// the adjacency and the model, dropout masks or layer graphs of the wrong count).
+  virtual ModelOutput run(const ModelInput& input, const ForwardHooks& hooks = {}) = 0;
+
+  /// The linear map of message-passing layer `layer` (0-based): [in, out], the layer's
+  /// messages being propagate(h W). Throws c10::Error for a layer out of range.
+  virtual torch::Tensor layer_weight(int64_t layer) const = 0;
+
+  /// The dense layers of the head, first to last (ReLU between them).
+  virtual std::vector<DenseLayer> head_layers() const = 0;
+
   /// x [N, in_features]; edge_weight undefined or [E] (a mask, see EdgeWeightMode::kMask);
   /// batch [N] int64 graph id of each node (graph task; undefined = a single graph) with
-  /// num_graphs graphs. Throws c10::Error on shape mismatch.
-  virtual ModelOutput forward(const torch::Tensor& x, const GcnAdjacency& adj,
-                              const torch::Tensor& edge_weight = {},
-                              const torch::Tensor& batch = {}, int64_t num_graphs = 1) = 0;
+  /// num_graphs graphs. run() without hooks. Throws c10::Error on shape mismatch.
+  ModelOutput forward(const torch::Tensor& x, const GcnAdjacency& adj,
+                      const torch::Tensor& edge_weight = {}, const torch::Tensor& batch = {},
+                      int64_t num_graphs = 1);
 
   /// Just the logits.
   torch::Tensor logits(const torch::Tensor& x, const GcnAdjacency& adj,
@@ -88,28 +97,51 @@ class GnnModel : public torch::nn::Module {
   ModelSpec spec_;
 };
 
-class NodeClassifier : public GnnModel {
+/// Node classifier: spec.num_layers GCN layers with ReLU (and dropout), the layers' outputs
+/// concatenated (or the last one), one linear head.
+///
+/// Example:
+///   NodeClassifier model(spec);  // spec.task == Task::kNodeClassification
+///   auto logits = model->logits(x, GcnAdjacency(graph));
+class NodeClassifierImpl : public GnnModel {
  public:
-  explicit NodeClassifier(ModelSpec spec);
-  ModelOutput forward(const torch::Tensor& x, const GcnAdjacency& adj,
-                      const torch::Tensor& edge_weight = {}, const torch::Tensor& batch = {},
-                      int64_t num_graphs = 1) override;
+  explicit NodeClassifierImpl(ModelSpec spec);
+  ModelDescription describe() const override;
+  ModelOutput run(const ModelInput& input, const ForwardHooks& hooks = {}) override;
+  torch::Tensor layer_weight(int64_t layer) const override;
+  std::vector<DenseLayer> head_layers() const override;
 
-  std::vector<GCNConv> convs;
-  torch::nn::Linear head{nullptr};
+  /// The GCN layers and the head (for inspection; explainers use the interface above).
+  const std::vector<GCNConv>& convs() const { return convs_; }
+  const torch::nn::Linear& head() const { return head_; }
+
+ private:
+  std::vector<GCNConv> convs_;
+  torch::nn::Linear head_{nullptr};
 };
+TORCH_MODULE(NodeClassifier);
 
-class GraphClassifier : public GnnModel {
+/// Graph classifier: GCN layers with ReLU (and dropout), a mean/max/sum readout over each
+/// graph's nodes, and a head of one linear layer (mlp_hidden = 0, what CAM needs) or two.
+class GraphClassifierImpl : public GnnModel {
  public:
-  explicit GraphClassifier(ModelSpec spec);
-  ModelOutput forward(const torch::Tensor& x, const GcnAdjacency& adj,
-                      const torch::Tensor& edge_weight = {}, const torch::Tensor& batch = {},
-                      int64_t num_graphs = 1) override;
+  explicit GraphClassifierImpl(ModelSpec spec);
+  ModelDescription describe() const override;
+  ModelOutput run(const ModelInput& input, const ForwardHooks& hooks = {}) override;
+  torch::Tensor layer_weight(int64_t layer) const override;
+  std::vector<DenseLayer> head_layers() const override;
 
-  std::vector<GCNConv> convs;
-  torch::nn::Linear hidden_layer{nullptr};  ///< present when mlp_hidden > 0
-  torch::nn::Linear head{nullptr};
+  const std::vector<GCNConv>& convs() const { return convs_; }
+  /// Present (not is_empty()) when mlp_hidden > 0.
+  const torch::nn::Linear& hidden_layer() const { return hidden_layer_; }
+  const torch::nn::Linear& head() const { return head_; }
+
+ private:
+  std::vector<GCNConv> convs_;
+  torch::nn::Linear hidden_layer_{nullptr};
+  torch::nn::Linear head_{nullptr};
 };
+TORCH_MODULE(GraphClassifier);
 
 /// Builds the model the spec describes, freshly initialised from torch's current RNG.
 std::shared_ptr<GnnModel> make_model(const ModelSpec& spec);

@@ -3,6 +3,7 @@
 
 #include <gnnx/gnn/graph.h>
 
+#include <string>
 #include <vector>
 
 namespace gnnx::gnn {
@@ -14,6 +15,12 @@ struct Subgraph {
   torch::Tensor edge_id;  ///< [m] int64: original id of each subgraph edge (ascending)
   torch::Tensor target;   ///< [T] int64: position in the subgraph of each requested target
 };
+
+/// The ids (any integer tensor, any shape) as a vector, each checked once: throws InputError
+/// "<what> <id> is out of range [0, <limit>)" for the first outside [0, limit).
+std::vector<int64_t> checked_ids(const torch::Tensor& ids, int64_t limit, const std::string& what);
+/// The same check on ids already in a vector.
+void check_ids(const std::vector<int64_t>& ids, int64_t limit, const std::string& what);
 
 /// The k-hop computation subgraph of `targets` (the nodes a k-layer GNN reads to compute their
 /// outputs): every node with a path of at most k edges *into* a target (messages flow source ->

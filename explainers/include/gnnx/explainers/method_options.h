@@ -1,0 +1,81 @@
+#pragma once
+// The options explainers read, and their schema: one table (option_specs) gives every option's
+// name, type, range and help, so that the command line builds its method flags, their checks and
+// their --help text from it, and `gnnx methods` lists them. Each method's registry entry
+// (explainer.h) names the options it reads, with the default its own Options struct holds.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gnnx::explainers {
+
+/// Which class an explanation is for.
+enum class ExplainMode {
+  kModel,       ///< the model's predicted class ("why did the model say this")
+  kPhenomenon,  ///< the true label ("what in the data supports the label"); needs labels
+};
+
+/// Options of every method; each method reads the ones its registry entry names and records
+/// them in Explanation::options. An unset optional keeps the method's own default.
+struct MethodOptions {
+  ExplainMode mode = ExplainMode::kModel;
+  /// >= 0: explain this class for every target whatever `mode` says (e.g. each class of a
+  /// binary task in turn, for Pope's contrastivity); -1: as `mode` says.
+  int64_t explained_class = -1;
+  uint64_t seed = 0;                   ///< the explainer's own randomness
+  std::optional<int64_t> epochs;       ///< optimisation steps (GNNExplainer)
+  std::optional<double> lr;            ///< learning rate (GNNExplainer)
+  bool feature_mask = false;           ///< GNNExplainer: also learn a node-feature mask
+  bool symmetric_edges = false;        ///< GNNExplainer: tie u->v and v->u into one mask entry
+  std::optional<double> edge_size;     ///< GNNExplainer: size coefficient
+  std::optional<double> edge_ent;      ///< GNNExplainer: entropy coefficient
+  std::optional<double> edge_lap;      ///< GNNExplainer: Laplacian coefficient
+  std::optional<int64_t> samples;      ///< stochastic samples (BayesGrad, SmoothGrad)
+  std::optional<double> dropout;       ///< BayesGrad dropout rate; unset = the model's own
+  std::optional<int64_t> steps;        ///< integrated-gradients steps
+  int64_t layer = -1;                  ///< Grad-CAM layer; negative counts from the end
+  bool contrastive = false;            ///< saliency: Pope et al.'s contrastive gradient
+  bool gradient_x_input = false;       ///< BayesGrad: score gradient x input
+  int64_t batch_size = 0;              ///< targets explained together; 0 = all at once
+  /// Optional progress report: (steps done, steps in all), called from the caller's thread.
+  std::function<void(int64_t, int64_t)> progress;
+};
+
+/// The type of an option's value.
+enum class OptionType {
+  kInteger,  ///< a whole decimal number in [min, max]
+  kNumber,   ///< a finite decimal number in [min, max]
+  kFlag,     ///< present or not (no value)
+  kChoice,   ///< one of `choices`
+};
+
+/// One option of the schema. Its name is also its command-line flag (--name).
+struct OptionSpec {
+  std::string name;
+  OptionType type = OptionType::kInteger;
+  std::string help;                  ///< one line, without the default
+  double min = 0;                    ///< kInteger, kNumber: smallest valid value
+  double max = 0;                    ///< kInteger, kNumber: largest valid value
+  bool min_exclusive = false;        ///< kNumber: min itself is invalid (a learning rate of 0)
+  bool max_exclusive = false;        ///< kNumber: max itself is invalid (a dropout rate of 1)
+  std::vector<std::string> choices;  ///< kChoice
+};
+
+/// Every option some method reads, in a stable order.
+const std::vector<OptionSpec>& option_specs();
+
+/// The named option; throws InputError listing the valid names for an unknown one.
+const OptionSpec& option_spec(const std::string& name);
+
+/// "integer in [1, 1000000]", "number in (0, 10]", "flag", "one of model, phenomenon".
+std::string describe_values(const OptionSpec& spec);
+
+/// Sets option `name` from its text (a flag takes "true"/"false"): the whole text must be a
+/// value of the option's type inside its range. Throws InputError naming the option, the value
+/// and what is valid.
+void set_option(MethodOptions& options, const std::string& name, const std::string& value);
+
+}  // namespace gnnx::explainers

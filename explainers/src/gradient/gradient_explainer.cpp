@@ -1,0 +1,47 @@
+// The gradient family's base: one pass of a method over a chunk's union of targets, cut into one
+// Explanation per target.
+
+#include <gnnx/explainers/gradient_methods.h>
+#include <gnnx/explainers/target_batch.h>
+
+#include <torch/types.h>
+
+namespace gnnx::explainers {
+
+std::vector<Explanation> GradientExplainer::explain_batch(const ExplainCall& call,
+                                                          const TargetBatch& batch,
+                                                          const std::vector<int64_t>& labels,
+                                                          const ChunkProgress& progress) const {
+  gnn::GnnModel& model = *call.model;
+  const int64_t parts = batch.num_parts();
+  if (parts == 0) return {};
+  torch::Tensor logits0;
+  {
+    torch::NoGradGuard no_grad;
+    logits0 = forward_targets(model, batch, batch.graph.x()).logits;
+  }
+  std::vector<int64_t> explained(parts);
+  const auto predicted = logits0.argmax(1).to(torch::kLong).contiguous();
+  for (int64_t t = 0; t < parts; ++t) {
+    explained[t] = labels[t] >= 0 ? labels[t] : predicted.data_ptr<int64_t>()[t];
+  }
+  const auto classes = torch::tensor(explained, torch::kLong);
+  Attribution a = attribute(model, batch, classes, progress);
+  auto explanations =
+      split_explanations(batch, name(), logits0, explained, a.edge_scores, a.node_scores);
+  a.options["mode"] = target_options().mode() == ExplainMode::kModel ? "model" : "phenomenon";
+  a.options["explained_class"] = std::to_string(target_options().explained_class());
+  a.options["batch_size"] = std::to_string(target_options().batch_size());
+  for (int64_t t = 0; t < parts; ++t) {
+    auto& e = explanations[t];
+    if (a.node_uncertainty.defined()) {
+      const int64_t n0 = batch.node_offset[t].item<int64_t>();
+      const int64_t n1 = batch.node_offset[t + 1].item<int64_t>();
+      e.node_uncertainty = a.node_uncertainty.detach().slice(0, n0, n1).to(torch::kFloat).clone();
+    }
+    e.options = a.options;
+  }
+  return explanations;
+}
+
+}  // namespace gnnx::explainers

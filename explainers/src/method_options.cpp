@@ -1,0 +1,189 @@
+// The option schema (method_options.h) and the strict conversion of an option's text.
+
+#include <gnnx/explainers/method_options.h>
+#include <gnnx/gnn/error.h>
+
+#include <c10/util/Exception.h>
+
+#include <charconv>
+#include <cmath>
+#include <sstream>
+
+namespace gnnx::explainers {
+namespace {
+
+constexpr double kMaxCount = 1e6;  // epochs, samples, steps: more would run for days
+
+OptionSpec integer(std::string name, double min, double max, std::string help) {
+  OptionSpec s;
+  s.name = std::move(name);
+  s.type = OptionType::kInteger;
+  s.min = min;
+  s.max = max;
+  s.help = std::move(help);
+  return s;
+}
+
+OptionSpec number(std::string name, double min, double max, std::string help,
+                  bool min_exclusive = false, bool max_exclusive = false) {
+  OptionSpec s = integer(std::move(name), min, max, std::move(help));
+  s.type = OptionType::kNumber;
+  s.min_exclusive = min_exclusive;
+  s.max_exclusive = max_exclusive;
+  return s;
+}
+
+OptionSpec flag(std::string name, std::string help) {
+  OptionSpec s;
+  s.name = std::move(name);
+  s.type = OptionType::kFlag;
+  s.help = std::move(help);
+  return s;
+}
+
+[[noreturn]] void invalid(const OptionSpec& spec, const std::string& value) {
+  throw InputError("--" + spec.name + ": invalid value '" + value + "' (valid: " +
+                   describe_values(spec) + ")");
+}
+
+bool in_range(const OptionSpec& spec, double v) {
+  const bool above = spec.min_exclusive ? v > spec.min : v >= spec.min;
+  const bool below = spec.max_exclusive ? v < spec.max : v <= spec.max;
+  return above && below;
+}
+
+int64_t parse_integer(const OptionSpec& spec, const std::string& text) {
+  int64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() ||
+      !in_range(spec, static_cast<double>(v))) {
+    invalid(spec, text);
+  }
+  return v;
+}
+
+double parse_number(const OptionSpec& spec, const std::string& text) {
+  double v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(v) ||
+      !in_range(spec, v)) {
+    invalid(spec, text);
+  }
+  return v;
+}
+
+bool parse_flag(const OptionSpec& spec, const std::string& text) {
+  if (text == "true" || text == "1") return true;
+  if (text == "false" || text == "0") return false;
+  invalid(spec, text);
+}
+
+}  // namespace
+
+const std::vector<OptionSpec>& option_specs() {
+  static const std::vector<OptionSpec> all = [] {
+    OptionSpec mode;
+    mode.name = "mode";
+    mode.type = OptionType::kChoice;
+    mode.choices = {"model", "phenomenon"};
+    mode.help = "Explain the model's prediction (model) or the true label (phenomenon)";
+    return std::vector<OptionSpec>{
+        mode,
+        integer("class", 0, kMaxCount, "Explain this class for every target (overrides --mode)"),
+        integer("batch-size", 1, 1e9, "Targets explained together (default: all at once)"),
+        integer("explainer-seed", 0, 9.2e18, "Seed of the explainer's own randomness"),
+        integer("epochs", 1, kMaxCount, "Optimisation steps"),
+        number("lr", 0, 1e3, "Learning rate", /*min_exclusive=*/true),
+        flag("feature-mask", "Also learn a feature mask"),
+        flag("asymmetric", "Separate masks for u->v and v->u on undirected graphs"),
+        number("edge-size", 0, 1e6, "Coefficient of the mask-size penalty"),
+        number("edge-entropy", 0, 1e6, "Coefficient of the mask-entropy penalty"),
+        number("edge-laplacian", 0, 1e6,
+               "Coefficient of the Laplacian term on node targets (the original code's is 1.0; "
+               "0 = off)"),
+        integer("samples", 1, kMaxCount, "Stochastic samples"),
+        number("dropout", 0, 1, "Dropout rate (default: the model's own)", false,
+               /*max_exclusive=*/true),
+        integer("steps", 1, kMaxCount, "Interpolation steps"),
+        integer("layer", -1000, 1000, "Layer (0-based; negative counts from the end)"),
+        flag("contrastive", "Pope et al.'s contrastive gradient (positive part only)"),
+        flag("gradient-x-input", "Score gradient x input instead of the gradient"),
+    };
+  }();
+  return all;
+}
+
+const OptionSpec& option_spec(const std::string& name) {
+  std::string names;
+  for (const auto& spec : option_specs()) {
+    if (spec.name == name) return spec;
+    names += (names.empty() ? "" : ", ") + spec.name;
+  }
+  throw InputError("unknown explainer option '" + name + "' (valid: " + names + ")");
+}
+
+std::string describe_values(const OptionSpec& spec) {
+  std::ostringstream out;
+  switch (spec.type) {
+    case OptionType::kInteger:
+      out << "integer in [" << static_cast<int64_t>(spec.min) << ", "
+          << static_cast<int64_t>(spec.max) << "]";
+      break;
+    case OptionType::kNumber:
+      out << "number in " << (spec.min_exclusive ? "(" : "[") << spec.min << ", " << spec.max
+          << (spec.max_exclusive ? ")" : "]");
+      break;
+    case OptionType::kFlag:
+      out << "flag";
+      break;
+    case OptionType::kChoice:
+      out << "one of ";
+      for (size_t i = 0; i < spec.choices.size(); ++i) out << (i ? ", " : "") << spec.choices[i];
+      break;
+  }
+  return out.str();
+}
+
+void set_option(MethodOptions& o, const std::string& name, const std::string& value) {
+  const OptionSpec& spec = option_spec(name);
+  if (name == "mode") {
+    if (value != "model" && value != "phenomenon") invalid(spec, value);
+    o.mode = value == "model" ? ExplainMode::kModel : ExplainMode::kPhenomenon;
+  } else if (name == "class") {
+    o.explained_class = parse_integer(spec, value);
+  } else if (name == "batch-size") {
+    o.batch_size = parse_integer(spec, value);
+  } else if (name == "explainer-seed") {
+    o.seed = static_cast<uint64_t>(parse_integer(spec, value));
+  } else if (name == "epochs") {
+    o.epochs = parse_integer(spec, value);
+  } else if (name == "lr") {
+    o.lr = parse_number(spec, value);
+  } else if (name == "feature-mask") {
+    o.feature_mask = parse_flag(spec, value);
+  } else if (name == "asymmetric") {
+    o.symmetric_edges = !parse_flag(spec, value);
+  } else if (name == "edge-size") {
+    o.edge_size = parse_number(spec, value);
+  } else if (name == "edge-entropy") {
+    o.edge_ent = parse_number(spec, value);
+  } else if (name == "edge-laplacian") {
+    o.edge_lap = parse_number(spec, value);
+  } else if (name == "samples") {
+    o.samples = parse_integer(spec, value);
+  } else if (name == "dropout") {
+    o.dropout = parse_number(spec, value);
+  } else if (name == "steps") {
+    o.steps = parse_integer(spec, value);
+  } else if (name == "layer") {
+    o.layer = parse_integer(spec, value);
+  } else if (name == "contrastive") {
+    o.contrastive = parse_flag(spec, value);
+  } else if (name == "gradient-x-input") {
+    o.gradient_x_input = parse_flag(spec, value);
+  } else {
+    TORCH_INTERNAL_ASSERT(false, "option '", name, "' has a spec but no field");
+  }
+}
+
+}  // namespace gnnx::explainers

@@ -1,0 +1,121 @@
+#pragma once
+// What an explainer may ask of a model, and how it may change one forward pass: the model
+// interface's vocabulary (GnnModel in models.h is the interface itself).
+//
+// Explainers never look behind GnnModel. They read the model's structure from a
+// ModelDescription, and they steer one forward pass with ForwardHooks, as PyTorch Geometric's
+// explainers steer a MessagePassing layer through its explain flag and Captum steers a module
+// through forward/backward hooks:
+//   - activations out, gradients in: ModelOutput::embeddings are each layer's outputs inside
+//     the autograd graph (torch::autograd::grad with respect to them gives the gradients in);
+//   - a mask on each layer's messages: ModelInput::edge_mask, or per layer in LayerGraph;
+//   - the nonlinearity's backward rule: ForwardHooks::relu (guided backprop, deconvolution);
+//   - dropout fixed to given masks (BayesGrad draws them): ForwardHooks::dropout_masks;
+//   - a plan of the rows and edges each layer needs: ForwardHooks::layer_graphs (LayerPlan);
+//   - the readout and the head: GnnModel::head_layers() and ModelDescription.
+
+#include <gnnx/gnn/gcn_adjacency.h>
+#include <gnnx/gnn/gcn_conv.h>
+
+#include <string>
+#include <vector>
+
+namespace gnnx::gnn {
+
+enum class Task { kNodeClassification, kGraphClassification };
+enum class Readout { kMean, kMax, kSum };
+
+/// The backward rule of every ReLU of a pass (the forward is always max(z, 0)).
+enum class ReluRule {
+  kStandard,       ///< ∂/∂z = [z > 0] · g
+  kGuided,         ///< guided backprop (Springenberg et al. 2015): [z > 0] · max(g, 0)
+  kDeconvolution,  ///< deconvnet (Zeiler & Fergus 2014): max(g, 0)
+};
+
+/// ReLU of z with the given backward rule; differentiable in z.
+torch::Tensor relu_with_rule(const torch::Tensor& z, ReluRule rule);
+
+/// The graph one message-passing layer reads in a planned pass.
+struct LayerGraph {
+  const GcnAdjacency* adj = nullptr;  ///< the layer's input rows and edges (not owned)
+  torch::Tensor edge_mask;            ///< [E_l] multiplier of each message, or undefined
+  int64_t rows = -1;                  ///< output rows kept (a prefix); -1 = all
+};
+
+/// How a pass departs from the model's own forward. The default changes nothing.
+struct ForwardHooks {
+  /// Backward rule of every ReLU (the message-passing layers' and the head's).
+  ReluRule relu = ReluRule::kStandard;
+  /// One multiplier per message-passing layer ([N, hidden], or [rows, hidden] in a planned
+  /// pass), applied where the model applies dropout, replacing it. Empty: the model's own
+  /// dropout (active in train() mode only).
+  std::vector<torch::Tensor> dropout_masks;
+  /// One graph per message-passing layer (node models; see ModelDescription::layer_graphs).
+  /// Empty: every layer reads ModelInput::adj and ModelInput::edge_mask.
+  std::vector<LayerGraph> layer_graphs;
+};
+
+/// The inputs of one forward pass.
+struct ModelInput {
+  torch::Tensor x;                    ///< [N, in_features]
+  const GcnAdjacency* adj = nullptr;  ///< the graph (not owned); with layer_graphs: unused
+  torch::Tensor edge_mask;            ///< [E] multiplier of each message, or undefined
+  torch::Tensor batch;                ///< graph task: [N] int64 graph of each node; undefined = one
+  int64_t num_graphs = 1;             ///< graph task: graphs in the batch
+  /// Node task: [T] int64 rows whose logits are wanted (undefined = every row). The head reads
+  /// only these rows; each row's logits are bit-identical to those of a full pass.
+  torch::Tensor output_rows;
+};
+
+/// What one forward pass yields.
+struct ModelOutput {
+  torch::Tensor logits;                   ///< [N or T, C] (node task) or [G, C] (graph task)
+  std::vector<torch::Tensor> embeddings;  ///< each message-passing layer's output after ReLU
+  torch::Tensor pooled;                   ///< graph task: readout [G, D] fed to the head
+};
+
+/// One dense layer of a head, the torch::nn::Linear convention: x Wᵀ + b. The tensors are the
+/// model's own parameters (writing into them changes the model).
+struct DenseLayer {
+  torch::Tensor weight;  ///< [out, in]
+  torch::Tensor bias;    ///< [out] or undefined
+};
+
+/// What the head of a model reads.
+enum class HeadInput {
+  kConcatenatedLayers,  ///< node task: every layer's output of the node, concatenated
+  kLastLayer,           ///< node task: the last layer's output of the node
+  kReadout,             ///< graph task: the readout of the last layer over each graph
+};
+
+/// One message-passing layer as explainers see it.
+struct LayerDescription {
+  std::string kind;  ///< "gcn"
+  int64_t in_features = 0;
+  int64_t out_features = 0;
+  Aggregation aggregation = Aggregation::kSymmetric;
+  EmbeddingNorm embedding_norm = EmbeddingNorm::kNone;
+  /// The layer is propagate(h W) + b with a linear map W (GnnModel::layer_weight): what
+  /// excitation backprop and the LRP rules need.
+  bool linear_message = true;
+};
+
+/// The structure of a model, for explainers to decide what applies.
+struct ModelDescription {
+  Task task = Task::kNodeClassification;
+  int64_t num_classes = 0;
+  std::vector<LayerDescription> layers;
+  HeadInput head_input = HeadInput::kConcatenatedLayers;
+  Readout readout = Readout::kMean;  ///< graph task only
+  int64_t head_layers = 1;           ///< dense layers of the head, ReLU between them
+  double dropout = 0;                ///< after each message-passing layer, in train() mode
+  /// Every nonlinearity is a ReLU whose backward rule ForwardHooks::relu replaces.
+  bool relu_rules = true;
+  /// The model accepts ForwardHooks::dropout_masks (BayesGrad).
+  bool dropout_masks = true;
+  /// The model accepts ForwardHooks::layer_graphs (node task).
+  bool layer_graphs = true;
+  int64_t num_layers() const { return static_cast<int64_t>(layers.size()); }
+};
+
+}  // namespace gnnx::gnn

@@ -1,0 +1,68 @@
+// ModelSpec and the names of tasks and readouts.
+
+#include <gnnx/gnn/error.h>
+#include <gnnx/gnn/models.h>
+
+#include <cmath>
+#include <string>
+
+namespace gnnx::gnn {
+namespace {
+
+/// Throws InputError "ModelSpec: <field> must be <condition>, got <value>".
+template <typename T>
+void require(bool ok, const char* field, const char* condition, const T& value) {
+  if (!ok) {
+    throw InputError(c10::str("ModelSpec: ", field, " must be ", condition, ", got ", value));
+  }
+}
+
+}  // namespace
+
+std::string to_string(Task task) {
+  switch (task) {
+    case Task::kNodeClassification:
+      return "node";
+    case Task::kGraphClassification:
+      return "graph";
+  }
+  TORCH_INTERNAL_ASSERT(false, "unknown Task ", static_cast<int>(task));
+}
+
+std::string to_string(Readout readout) {
+  switch (readout) {
+    case Readout::kMean:
+      return "mean";
+    case Readout::kMax:
+      return "max";
+    case Readout::kSum:
+      return "sum";
+  }
+  TORCH_INTERNAL_ASSERT(false, "unknown Readout ", static_cast<int>(readout));
+}
+
+Task parse_task(const std::string& name) {
+  if (name == "node") return Task::kNodeClassification;
+  if (name == "graph") return Task::kGraphClassification;
+  throw InputError("unknown task '" + name + "' (valid: node, graph)");
+}
+
+Readout parse_readout(const std::string& name) {
+  if (name == "mean") return Readout::kMean;
+  if (name == "max") return Readout::kMax;
+  if (name == "sum") return Readout::kSum;
+  throw InputError("unknown readout '" + name + "' (valid: mean, max, sum)");
+}
+
+void ModelSpec::validate() const {
+  require(in_features >= 1, "in_features", ">= 1", in_features);
+  require(num_classes >= 1, "num_classes", ">= 1", num_classes);
+  require(hidden >= 1, "hidden", ">= 1", hidden);
+  require(num_layers >= 1, "num_layers", ">= 1", num_layers);
+  // `!(x >= 0 && x < 1)` also rejects NaN.
+  require(dropout >= 0.0 && dropout < 1.0, "dropout", "in [0, 1)", dropout);
+  require(mlp_hidden >= 0, "mlp_hidden", ">= 0", mlp_hidden);
+  require(std::isfinite(bias_init), "bias_init", "finite", bias_init);
+}
+
+}  // namespace gnnx::gnn

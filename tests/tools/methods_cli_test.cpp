@@ -1,0 +1,73 @@
+// `gnnx methods` and the explainer flags built from the registry's option schema.
+
+#include <gnnx/explainers/explainer.h>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "support/run_cli.h"
+#include "support/temp_dir.h"
+
+namespace {
+
+class MethodsCliTest : public ::testing::Test {
+ protected:
+  gnnx::testing::TempDir temp_{"gnnx_methods_cli_test_"};
+  gnnx::testing::CliResult run(const std::string& args) {
+    return gnnx::testing::run_gnnx(temp_.path(), args);
+  }
+};
+
+TEST_F(MethodsCliTest, JsonListsEveryRegisteredMethodWithItsOptionsAndDefaults) {
+  const auto r = run("methods --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j.size(), gnnx::explainers::methods().size());
+  for (size_t i = 0; i < j.size(); ++i) {
+    const auto& info = gnnx::explainers::methods()[i];
+    EXPECT_EQ(j[i]["name"], info.name);
+    EXPECT_EQ(j[i]["paper"], info.paper);
+    EXPECT_EQ(j[i]["options"].size(),
+              info.options.size() + gnnx::explainers::common_method_options().size());
+  }
+  // GNNExplainer's defaults come from GNNExplainerOptions.
+  const auto& options = j[0]["options"];
+  bool found = false;
+  for (const auto& o : options) {
+    if (o["flag"] == "--epochs") {
+      EXPECT_EQ(o["default"], "100");
+      EXPECT_EQ(o["values"], "integer in [1, 1000000]");
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(MethodsCliTest, ExplainHelpNamesTheMethodsThatReadEachFlag) {
+  const auto r = run("explain --help");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("gnnexplainer: 100"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("integrated-gradients: 50"), std::string::npos) << r.out;
+}
+
+TEST_F(MethodsCliTest, AFlagTheMethodDoesNotReadIsRefused) {
+  ASSERT_EQ(run("--quiet train --dataset ba-2motifs --epochs 1 --out m.gnnx").exit_code, 0);
+  const auto r = run("--quiet explain --model m.gnnx --method saliency --graphs 0 --dropout 0.2 "
+                     "--out x.json");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--dropout is not an option of saliency"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(temp_.path() / "x.json"));
+}
+
+TEST_F(MethodsCliTest, ValuesOutsideTheSchemaAreRefused) {
+  for (const char* bad : {"--lr inf", "--lr 0", "--epochs 0x10", "--dropout 1", "--steps -3"}) {
+    const auto r = run(std::string("--quiet explain --model m.gnnx --method gnnexplainer ") + bad);
+    EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
+    // Refused by the flag's own check, before the (missing) model is read.
+    EXPECT_NE(r.err.find("invalid value"), std::string::npos) << bad << ": " << r.err;
+  }
+}
+
+}  // namespace
