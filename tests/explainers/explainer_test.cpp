@@ -30,6 +30,12 @@ std::shared_ptr<gnn::GnnModel> model_of(gnn::Task task, uint64_t seed) {
   return model;
 }
 
+/// A random graph with non-negative features (excitation backprop reads them as activations).
+gnn::Graph graph_of(int64_t nodes, int64_t edges, uint64_t seed) {
+  const gnn::Graph g = testing::random_graph(nodes, edges, 4, seed);
+  return gnn::Graph(g.num_nodes(), g.edge_index(), g.x().abs());
+}
+
 void expect_same(const std::vector<Explanation>& a, const std::vector<Explanation>& b,
                  const std::string& what) {
   ASSERT_EQ(a.size(), b.size()) << what;
@@ -42,10 +48,10 @@ void expect_same(const std::vector<Explanation>& a, const std::vector<Explanatio
 }
 
 TEST(ExplainerTest, OneObjectExplainsFromTwoThreadsAtOnceAsSequentially) {
-  const gnn::Graph graph = testing::random_graph(40, 120, 4, /*seed=*/7);
-  const std::vector<gnn::Graph> graphs = {testing::random_graph(9, 20, 4, 1),
-                                          testing::random_graph(12, 30, 4, 2),
-                                          testing::random_graph(7, 14, 4, 3)};
+  const gnn::Graph graph = graph_of(40, 120, 7);
+  const std::vector<gnn::Graph> graphs = {graph_of(9, 20, 1),
+                                          graph_of(12, 30, 2),
+                                          graph_of(7, 14, 3)};
   auto node_model = model_of(gnn::Task::kNodeClassification, 1);
   auto graph_model = model_of(gnn::Task::kGraphClassification, 2);
   const std::vector<int64_t> first = {0, 5, 9, 13}, second = {21, 3, 30, 39};
@@ -79,7 +85,7 @@ TEST(ExplainerTest, OneObjectExplainsFromTwoThreadsAtOnceAsSequentially) {
 }
 
 TEST(ExplainerTest, IdsFromATensorAndFromAVectorAreTheSameTargets) {
-  const gnn::Graph graph = testing::random_graph(20, 60, 4, /*seed=*/3);
+  const gnn::Graph graph = graph_of(20, 60, 3);
   auto model = model_of(gnn::Task::kNodeClassification, 4);
   const auto explainer = make_explainer("saliency", {});
   expect_same(explainer->explain_nodes(*model, graph, torch::tensor({{2, 4}, {6, 8}})),
@@ -88,7 +94,7 @@ TEST(ExplainerTest, IdsFromATensorAndFromAVectorAreTheSameTargets) {
 }
 
 TEST(ExplainerTest, AnIdOutOfRangeIsNamedWithTheMethod) {
-  const gnn::Graph graph = testing::random_graph(10, 20, 4, /*seed=*/3);
+  const gnn::Graph graph = graph_of(10, 20, 3);
   auto model = model_of(gnn::Task::kNodeClassification, 4);
   for (const auto& info : methods()) {
     if (info.name == "cam") continue;
@@ -102,7 +108,7 @@ TEST(ExplainerTest, AnIdOutOfRangeIsNamedWithTheMethod) {
 }
 
 TEST(ExplainerTest, TheModelsTrainingModeIsRestoredAfterTheCall) {
-  const gnn::Graph graph = testing::random_graph(10, 20, 4, /*seed=*/3);
+  const gnn::Graph graph = graph_of(10, 20, 3);
   auto model = model_of(gnn::Task::kNodeClassification, 4);
   model->train();
   make_explainer("saliency", {})->explain_nodes(*model, graph, std::vector<int64_t>{1});
@@ -114,9 +120,9 @@ TEST(ExplainerTest, TheModelsTrainingModeIsRestoredAfterTheCall) {
 }
 
 TEST(ExplainerTest, ChunkedProgressEndsAtItsTotalForEveryMethod) {
-  const gnn::Graph graph = testing::random_graph(20, 60, 4, /*seed=*/5);
-  const std::vector<gnn::Graph> graphs = {testing::random_graph(9, 20, 4, 1),
-                                          testing::random_graph(12, 30, 4, 2)};
+  const gnn::Graph graph = graph_of(20, 60, 5);
+  const std::vector<gnn::Graph> graphs = {graph_of(9, 20, 1),
+                                          graph_of(12, 30, 2)};
   auto node_model = model_of(gnn::Task::kNodeClassification, 6);
   auto graph_model = model_of(gnn::Task::kGraphClassification, 7);
   for (const auto& info : methods()) {

@@ -18,7 +18,9 @@ std::string help_of(const explainers::OptionSpec& spec) {
   for (const auto& o : explainers::common_method_options()) {
     if (o.name == spec.name) readers = "every method; default " + o.default_value;
   }
-  return spec.help + " (" + readers + ")";
+  const std::string values =
+      spec.type == explainers::OptionType::kFlag ? "" : "; " + explainers::describe_values(spec);
+  return spec.help + " (" + readers + values + ")";
 }
 
 /// A CLI11 check that runs the schema's own conversion, so the flag is refused with the
@@ -34,7 +36,7 @@ CLI::Validator schema_check(const explainers::OptionSpec& spec) {
         }
         return {};
       },
-      explainers::describe_values(spec));
+      /*validator_desc=*/"");
 }
 
 std::string type_name(explainers::OptionType type) {

@@ -78,7 +78,7 @@ GradientExplainer::Attribution Cam::attribute(gnn::GnnModel& model, const Target
   torch::NoGradGuard no_grad;
   const auto fwd = forward_targets(model, batch, batch.graph.x());
   const auto& f = fwd.embeddings.back();  // [N, H]
-  const auto& head = model.head_layers().front().weight;
+  const torch::Tensor head = model.head_layers().front().weight;
   const auto w = head.index_select(0, classes).index_select(0, batch.part);  // [N, H]
   auto a = node_map_attribution(batch, torch::relu((w.to(f.dtype()) * f).sum(1)));
   a.options = {{"readout", gnn::to_string(model.describe().readout)}};
