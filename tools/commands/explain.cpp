@@ -11,7 +11,7 @@
 #include <gnnx/explainers/explanation_json.h>
 #include <gnnx/explainers/metrics.h>
 #include <gnnx/explainers/render_graphviz.h>
-#include <gnnx/gnn/atomic_file.h>
+#include <gnnx/io/atomic_file.h>
 #include <gnnx/gnn/device.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/model_file.h>
@@ -48,8 +48,8 @@ uint64_t recorded_seed(const std::map<std::string, std::string>& metadata) {
 }
 
 void run(const ExplainArgs& args, const GlobalOptions& globals) {
-  gnn::check_writable_path(args.out);
-  if (!args.render.empty()) gnn::check_writable_path(args.render);
+  io::check_writable_path(args.out);
+  if (!args.render.empty()) io::check_writable_path(args.render);
   explainers::make_explainer(args.method, {});  // an unknown method fails before any work
   const gnn::ModelFile file = gnn::load_model(args.model);
   std::string dataset = args.dataset;
@@ -91,7 +91,7 @@ void run(const ExplainArgs& args, const GlobalOptions& globals) {
   const std::string text = explanations_to_json(
       explanations, ds.graphs, args.top_k,
       {{"dataset", dataset}, {"model", args.model}, {"seconds", std::to_string(seconds)}});
-  gnn::write_file_atomically(args.out, [&](std::ostream& out) { out << text << "\n"; });
+  io::write_file_atomically(args.out, [&](std::ostream& out) { out << text << "\n"; });
 
   if (!args.render.empty()) {
     const int64_t wanted = args.render_target >= 0 ? args.render_target : explanations.front().target;

@@ -6,7 +6,7 @@
 
 #include <GraphMol/ROMol.h>
 #include <gnnx/explainers/explainer.h>
-#include <gnnx/gnn/atomic_file.h>
+#include <gnnx/io/atomic_file.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/molecules/draw.h>
 #include <gnnx/molecules/featurize.h>
@@ -115,7 +115,7 @@ molecules::DrawOptions draw_options(const ExplainMolArgs& args) {
 }
 
 void write_bytes(const std::string& path, const std::string& bytes) {
-  gnn::write_file_atomically(path, [&](std::ostream& out) { out << bytes; });
+  io::write_file_atomically(path, [&](std::ostream& out) { out << bytes; });
 }
 
 void run_single(const ExplainMolArgs& args, molecules::MoleculeExplainer& explainer) {
@@ -236,7 +236,7 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
 
   // Everything is in memory: a failure above leaves no file behind, and each file below is
   // written atomically.
-  gnn::write_file_atomically(args.output, [&](std::ostream& out) {
+  io::write_file_atomically(args.output, [&](std::ostream& out) {
     for (const auto& [index, j] : lines) out << j.dump() << "\n";
   });
   if (!args.fragment_counts.empty()) write_bytes(args.fragment_counts, counter.to_csv());
@@ -289,15 +289,15 @@ void run(const ExplainMolArgs& args, const GlobalOptions& globals) {
   }
   if (single && !args.out.empty()) {
     molecules::image_format_for(args.out);
-    gnn::check_writable_path(args.out);
+    io::check_writable_path(args.out);
   }
   if (!single) {
     if (!args.shard.empty()) parse_shard(args.shard);
-    gnn::check_writable_path(args.output);
-    if (!args.fragment_counts.empty()) gnn::check_writable_path(args.fragment_counts);
+    io::check_writable_path(args.output);
+    if (!args.fragment_counts.empty()) io::check_writable_path(args.fragment_counts);
     if (!args.grid.empty()) {
       molecules::image_format_for(args.grid);
-      gnn::check_writable_path(args.grid);
+      io::check_writable_path(args.grid);
     }
     if (!args.render_dir.empty()) {
       std::error_code ec;

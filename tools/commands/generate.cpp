@@ -3,7 +3,7 @@
 // and an RDKit grid picture; plain graphs: a Graphviz picture), with the model's probabilities.
 
 #include <gnnx/explainers/xgnn.h>
-#include <gnnx/gnn/atomic_file.h>
+#include <gnnx/io/atomic_file.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/model_file.h>
 
@@ -70,7 +70,7 @@ nlohmann::ordered_json graph_json(const explainers::ScoredGraph& scored, const X
 }
 
 void run(GenerateArgs args, const GlobalOptions& globals) {
-  gnn::check_writable_path(args.out);
+  io::check_writable_path(args.out);
   const gnn::ModelFile file = gnn::load_model(args.model);
   const XgnnSetup setup = setup_for(file, args);
   setup.check_output(args.out);
