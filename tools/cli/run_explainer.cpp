@@ -3,6 +3,7 @@
 #include "cli/progress.h"
 
 #include <gnnx/gnn/error.h>
+#include <gnnx/io/tensor_vector.h>
 
 namespace gnnx::tools {
 
@@ -24,8 +25,7 @@ void check_model_fits(const gnn::GnnModel& model, const datasets::Dataset& ds,
 }
 
 std::vector<int64_t> eval_targets(const datasets::Dataset& ds) {
-  const auto t = ds.eval_targets.to(torch::kLong).contiguous();
-  return std::vector<int64_t>(t.data_ptr<int64_t>(), t.data_ptr<int64_t>() + t.numel());
+  return io::to_vector<int64_t>(ds.eval_targets);
 }
 
 torch::Device explainer_device(const std::string& method, torch::Device requested) {

@@ -12,6 +12,7 @@
 #include <gnnx/explainers/metrics.h>
 #include <gnnx/explainers/render_graphviz.h>
 #include <gnnx/io/atomic_file.h>
+#include <gnnx/io/number.h>
 #include <gnnx/gnn/device.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/model_file.h>
@@ -44,7 +45,7 @@ struct ExplainArgs {
 
 uint64_t recorded_seed(const std::map<std::string, std::string>& metadata) {
   auto it = metadata.find("dataset_seed");
-  return it == metadata.end() ? 0 : std::stoull(it->second);
+  return it == metadata.end() ? 0 : io::parse_uint64(it->second, "model metadata dataset_seed");
 }
 
 void run(const ExplainArgs& args, const GlobalOptions& globals) {
@@ -145,8 +146,12 @@ void add_explain_command(CLI::App& app, const GlobalOptions& globals) {
   cmd->add_option("--dataset-seed", args->dataset_seed, "Data set seed (default: the model's)");
   cmd->add_option("--method", args->method,
                   "Explainer: " + explainers::method_names())->required();
-  cmd->add_option("--nodes", args->nodes, "Node targets (node-classification data sets)");
-  cmd->add_option("--graphs", args->graphs, "Graph targets (graph-classification data sets)");
+  CLI::Option* nodes =
+      cmd->add_option("--nodes", args->nodes, "Node targets (node-classification data sets)")
+          ->check(id_list());
+  cmd->add_option("--graphs", args->graphs, "Graph targets (graph-classification data sets)")
+      ->check(id_list())
+      ->excludes(nodes);
   cmd->add_option("--top-k", args->top_k, "Edges listed as top_edges per target")
       ->check(positive())
       ->capture_default_str();

@@ -4,6 +4,7 @@
 
 #include <gnnx/explainers/xgnn.h>
 #include <gnnx/io/atomic_file.h>
+#include <gnnx/io/text.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/model_file.h>
 
@@ -12,7 +13,6 @@
 
 #include <cstdio>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -34,20 +34,10 @@ struct GenerateArgs {
   explainers::XgnnOptions options;
 };
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
-
 XgnnSetup setup_for(const gnn::ModelFile& file, const GenerateArgs& args) {
   if (is_molecule_model(file)) {
 #ifdef GNNX_WITH_RDKIT
-    return molecule_setup(file, split_list(args.node_types));
+    return molecule_setup(file, io::split_list(args.node_types));
 #else
     throw InputError("generate: '" + args.model + "' is a molecule model; this gnnx was built "
                      "without RDKit (GNNX_WITH_RDKIT=OFF)");
