@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <support/expect_error.h>
 #include <support/temp_dir.h>
 
 #include <fstream>
@@ -41,16 +42,9 @@ class GzipTest : public ::testing::Test {
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   }
 
-  /// Expects read_text_file(p) to throw InputError naming `p` and containing `needle`.
-  static void expect_error(const std::string& p, const std::string& needle) {
-    try {
-      read_text_file(p);
-      ADD_FAILURE() << "no error reading " << p;
-    } catch (const InputError& e) {
-      const std::string what = e.what();
-      EXPECT_NE(what.find("'" + p + "'"), std::string::npos) << what;
-      EXPECT_NE(what.find(needle), std::string::npos) << what;
-    }
+  /// Expects read_text_file(p) to throw InputError "<problem> '<p>': ...".
+  static void expect_read_error(const std::string& p, const std::string& problem) {
+    gnnx::testing::expect_error([&] { read_text_file(p); }, problem + " '" + p + "': ");
   }
 
   gnnx::testing::TempDir dir_{"gnnx_gzip_test_"};
@@ -84,18 +78,19 @@ TEST_F(GzipTest, PlainFilePassesThroughUnchanged) {
 TEST_F(GzipTest, TruncatedGzipIsAnError) {
   const std::string whole = read_plain(write_gzip("whole.gz", sample_text()));
   const std::string p = write_plain("cut.gz", whole.substr(0, whole.size() / 2));
-  expect_error(p, "cannot read");
+  expect_read_error(p, "cannot read");
 }
 
 TEST_F(GzipTest, CorruptGzipIsAnError) {
   std::string bytes = read_plain(write_gzip("whole.gz", sample_text()));
   for (size_t i = 20; i < 60; ++i) bytes[i] = static_cast<char>(bytes[i] ^ 0x5A);
-  expect_error(write_plain("bad.gz", bytes), "cannot read");
+  expect_read_error(write_plain("bad.gz", bytes), "cannot read");
 }
 
 TEST_F(GzipTest, MissingFileAndDirectoryAreNamed) {
-  expect_error(path("absent.txt"), "cannot open");
-  expect_error(dir_.path().string(), "directory");
+  expect_read_error(path("absent.txt"), "cannot open");
+  expect_read_error(dir_.path().string(), "cannot open");
+  gnnx::testing::expect_error([&] { read_text_file(dir_.path().string()); }, "it is a directory");
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <support/expect_error.h>
+
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -13,16 +15,7 @@
 namespace gnnx::io {
 namespace {
 
-/// Expects `call` to throw InputError whose message contains `needle`.
-template <typename Call>
-void expect_error(Call call, const std::string& needle) {
-  try {
-    call();
-    ADD_FAILURE() << "no error, expected one containing \"" << needle << "\"";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
-}
+using gnnx::testing::expect_error;
 
 TEST(NumberTest, IntegersAreTheWholeText) {
   EXPECT_EQ(to_integer<int64_t>("12"), 12);
