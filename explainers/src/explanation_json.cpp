@@ -50,7 +50,9 @@ nlohmann::json explanation_json(const Explanation& e, const gnn::Graph& graph, i
   j["top_edges"] = top;
   if (e.feature_mask.defined()) j["feature_mask"] = io::to_vector<double>(e.feature_mask);
   // Aligned with "nodes" (BayesGrad's std over dropout samples).
-  if (e.node_uncertainty.defined()) j["node_uncertainty"] = io::to_vector<double>(e.node_uncertainty);
+  if (e.node_uncertainty.defined()) {
+    j["node_uncertainty"] = io::to_vector<double>(e.node_uncertainty);
+  }
   j["options"] = e.options;
   return j;
 }

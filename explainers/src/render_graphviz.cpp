@@ -1,7 +1,7 @@
 #include <gnnx/explainers/render_graphviz.h>
-#include <gnnx/io/atomic_file.h>
 #include <gnnx/gnn/boost_graph.h>
 #include <gnnx/gnn/error.h>
+#include <gnnx/io/atomic_file.h>
 
 #include <boost/graph/graphviz.hpp>
 #include <spawn.h>

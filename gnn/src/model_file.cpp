@@ -254,9 +254,8 @@ Parsed parse_file(const std::string& bytes) {
                   " bytes)"));
   }
   const size_t data_begin = kPreambleSize + header_size;
-  const bool checksum_ok =
-      checksum(bytes.data(), bytes.size() - kChecksumSize) ==
-      static_cast<uint32_t>(read_le(bytes, bytes.size() - kChecksumSize, 4));
+  const bool checksum_ok = checksum(bytes.data(), bytes.size() - kChecksumSize) ==
+                           static_cast<uint32_t>(read_le(bytes, bytes.size() - kChecksumSize, 4));
 
   json header;
   try {
@@ -411,7 +410,9 @@ void save_model(const std::string& path, const GnnModel& model,
 
   io::write_file_atomically(
       path,
-      [&](std::ostream& out) { out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); },
+      [&](std::ostream& out) {
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+      },
       "model file");
 }
 

@@ -120,12 +120,12 @@ std::vector<MoleculeExplanation> MoleculeExplainer::explain(
         e.predicted_class = ex.predicted_class;
         e.explained_class = ex.explained_class;
       }
-      const std::vector<double> nodes = ex.node_mask.defined()
-                                            ? io::to_vector<double>(ex.dense_node_mask(g.num_nodes()))
-                                            : std::vector<double>();
-      const std::vector<double> edges = ex.edge_mask.defined()
-                                            ? io::to_vector<double>(ex.dense_edge_mask(g.num_edges()))
-                                            : std::vector<double>();
+      const std::vector<double> nodes =
+          ex.node_mask.defined() ? io::to_vector<double>(ex.dense_node_mask(g.num_nodes()))
+                                 : std::vector<double>();
+      const std::vector<double> edges =
+          ex.edge_mask.defined() ? io::to_vector<double>(ex.dense_edge_mask(g.num_edges()))
+                                 : std::vector<double>();
       AtomBondValues values = to_atoms_and_bonds(mol_graphs[i], nodes, edges);
       e.atoms = std::move(values.atoms);
       e.bonds = std::move(values.bonds);

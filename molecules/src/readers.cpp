@@ -87,8 +87,9 @@ class Collector {
       try {
         v = parse_label(label_fields[t]);
       } catch (const std::invalid_argument&) {
-        skip(line, r.id, smiles,
-             "label '" + io::trim(label_fields[t]) + "' of '" + set_.tasks[t] + "' is not a number");
+        skip(
+            line, r.id, smiles,
+            "label '" + io::trim(label_fields[t]) + "' of '" + set_.tasks[t] + "' is not a number");
         return;
       }
       r.labels.push_back(v ? *v : std::numeric_limits<double>::quiet_NaN());

@@ -2,12 +2,10 @@
 
 #include <gnnx/gnn/error.h>
 #include <gnnx/io/atomic_file.h>
-
 #include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <support/expect_error.h>
 #include <support/temp_dir.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -64,7 +62,10 @@ TEST_F(AtomicFileTest, FailedWriteKeepsTheOldFileAndLeavesNoTemporary) {
 TEST_F(AtomicFileTest, ErrorsNameWhatAndWhere) {
   const std::string missing = path("no/such/dir/m.gnnx");
   expect_error<Error>(
-      [&] { write_file_atomically(missing, [](std::ostream&) {}, "model file"); },
+      [&] {
+        write_file_atomically(
+            missing, [](std::ostream&) {}, "model file");
+      },
       "cannot write model file '" + missing + "': ");
   expect_error<Error>([&] { write_file_atomically(missing, [](std::ostream&) {}); },
                       "cannot write '" + missing + "': ");
@@ -73,8 +74,7 @@ TEST_F(AtomicFileTest, ErrorsNameWhatAndWhere) {
 
 TEST_F(AtomicFileTest, CheckWritablePathRefusesWhatCannotBeWritten) {
   check_writable_path(path("new.json"));  // a new file in an existing directory
-  expect_error([&] { check_writable_path(path("no/such/x.json")); },
-                           "does not exist");
+  expect_error([&] { check_writable_path(path("no/such/x.json")); }, "does not exist");
   expect_error([&] { check_writable_path(dir_.path().string()); }, "is a directory");
   expect_error([&] { check_writable_path(""); }, "does not name a file");
   expect_error([&] { check_writable_path(path("sub/")); }, "does not name a file");

@@ -2,7 +2,6 @@
 
 #include <gnnx/gnn/error.h>
 #include <gnnx/io/csv.h>
-
 #include <gtest/gtest.h>
 
 #include <sstream>

@@ -3,12 +3,10 @@
 
 #include <gnnx/gnn/error.h>
 #include <gnnx/io/gzip.h>
-
 #include <gtest/gtest.h>
-#include <zlib.h>
-
 #include <support/expect_error.h>
 #include <support/temp_dir.h>
+#include <zlib.h>
 
 #include <fstream>
 #include <string>

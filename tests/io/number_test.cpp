@@ -2,9 +2,7 @@
 
 #include <gnnx/gnn/error.h>
 #include <gnnx/io/number.h>
-
 #include <gtest/gtest.h>
-
 #include <support/expect_error.h>
 
 #include <cmath>

@@ -1,7 +1,6 @@
 // Tensors to and from std::vector (gnnx/io/tensor_vector.h).
 
 #include <gnnx/io/tensor_vector.h>
-
 #include <gtest/gtest.h>
 #include <torch/types.h>
 

@@ -1,7 +1,6 @@
 // Lists and trimming (gnnx/io/text.h), against cases worked out by hand.
 
 #include <gnnx/io/text.h>
-
 #include <gtest/gtest.h>
 
 #include <string>

@@ -2,7 +2,6 @@
 // expect_error: the call throws the exception type, and its message says what the test needs.
 
 #include <gnnx/gnn/error.h>
-
 #include <gtest/gtest.h>
 
 #include <string>

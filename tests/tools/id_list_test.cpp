@@ -3,16 +3,16 @@
 // CLI11 while the flags are parsed.
 
 #include "cli/id_list.h"
-#include "cli/validators.h"
 
 #include <gnnx/gnn/error.h>
-
-#include <CLI/CLI.hpp>
 #include <gtest/gtest.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "cli/validators.h"
 
 namespace gnnx::tools {
 namespace {
@@ -42,8 +42,8 @@ TEST(IdListTest, IdsListsRangesAndAll) {
 
 TEST(IdListTest, MalformedPartsAreNamed) {
   const std::string syntax = "is not an id, a list or a range a:b[:step]";
-  for (const std::string bad : {"x", "1x", "0x10", " 5", "1,,2", "1,", "1:2:3:4", "1:", ":5",
-                                "99999999999999999999"}) {
+  for (const std::string bad :
+       {"x", "1x", "0x10", " 5", "1,,2", "1,", "1:2:3:4", "1:", ":5", "99999999999999999999"}) {
     EXPECT_NE(id_list_error(bad, 10).find(syntax), std::string::npos) << bad;
     EXPECT_NE(id_list_problem(bad).find(syntax), std::string::npos) << bad;
   }
@@ -69,8 +69,8 @@ TEST(IdListTest, FirstIdOutOfRangeIsNamed) {
 TEST(ShardTest, ParseShard) {
   EXPECT_EQ(parse_shard("0/4"), (std::pair<int64_t, int64_t>{0, 4}));
   EXPECT_EQ(parse_shard("3/4"), (std::pair<int64_t, int64_t>{3, 4}));
-  for (const std::string bad : {"4/4", "-1/4", "0/0", "1/x", "1/", "/4", "1/4/2", "1", " 1/4",
-                                "0x1/4"}) {
+  for (const std::string bad :
+       {"4/4", "-1/4", "0/0", "1/x", "1/", "/4", "1/4/2", "1", " 1/4", "0x1/4"}) {
     EXPECT_FALSE(parse_shard(bad).has_value()) << bad;
   }
 }

@@ -1,6 +1,6 @@
-#include <gnnx/io/atomic_file.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/property_training.h>
+#include <gnnx/io/atomic_file.h>
 #include <gnnx/molecules/draw.h>
 #include <gnnx/molecules/featurize.h>
 #include <gnnx/molecules/xgnn_molecule_rules.h>

@@ -254,9 +254,11 @@ double atom_auc(const Targets& t, const std::vector<explainers::Explanation>& ex
   for (size_t i = 0; i < ex.size(); ++i) {
     const gnn::Graph& g = t.graphs[i];
     const std::vector<double> nodes =
-        ex[i].node_mask.defined() ? io::to_vector<double>(ex[i].dense_node_mask(g.num_nodes())) : std::vector<double>();
+        ex[i].node_mask.defined() ? io::to_vector<double>(ex[i].dense_node_mask(g.num_nodes()))
+                                  : std::vector<double>();
     const std::vector<double> edges =
-        ex[i].edge_mask.defined() ? io::to_vector<double>(ex[i].dense_edge_mask(g.num_edges())) : std::vector<double>();
+        ex[i].edge_mask.defined() ? io::to_vector<double>(ex[i].dense_edge_mask(g.num_edges()))
+                                  : std::vector<double>();
     scores_from = nodes.empty() ? "mean of incident bond scores" : "node mask";
     const auto atoms = molecules::to_atoms_and_bonds(t.mol_graphs[i], nodes, edges).atoms;
     const double auc = molecules::best_mask_auc(atoms, t.gt_masks[i]);

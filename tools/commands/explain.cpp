@@ -11,11 +11,11 @@
 #include <gnnx/explainers/explanation_json.h>
 #include <gnnx/explainers/metrics.h>
 #include <gnnx/explainers/render_graphviz.h>
-#include <gnnx/io/atomic_file.h>
-#include <gnnx/io/number.h>
 #include <gnnx/gnn/device.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/model_file.h>
+#include <gnnx/io/atomic_file.h>
+#include <gnnx/io/number.h>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>

@@ -6,8 +6,8 @@
 
 #include <GraphMol/ROMol.h>
 #include <gnnx/explainers/explainer.h>
-#include <gnnx/io/atomic_file.h>
 #include <gnnx/gnn/error.h>
+#include <gnnx/io/atomic_file.h>
 #include <gnnx/molecules/draw.h>
 #include <gnnx/molecules/featurize.h>
 #include <gnnx/molecules/fragment.h>

@@ -3,10 +3,10 @@
 // and an RDKit grid picture; plain graphs: a Graphviz picture), with the model's probabilities.
 
 #include <gnnx/explainers/xgnn.h>
-#include <gnnx/io/atomic_file.h>
-#include <gnnx/io/text.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/model_file.h>
+#include <gnnx/io/atomic_file.h>
+#include <gnnx/io/text.h>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>

@@ -1,6 +1,5 @@
 #include <gnnx/gnn/error.h>
 #include <gnnx/io/atomic_file.h>
-
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,11 +10,11 @@
 
 namespace gnnx::io {
 
-void write_file_atomically(const std::string& path,
-                           const std::function<void(std::ostream&)>& write,
+void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write,
                            const std::string& what) {
   const std::string temp = path + ".tmp." + std::to_string(::getpid());
-  const std::string prefix = "cannot write " + (what.empty() ? "" : what + " ") + "'" + path + "': ";
+  const std::string prefix =
+      "cannot write " + (what.empty() ? "" : what + " ") + "'" + path + "': ";
   try {
     {
       std::ofstream out(temp, std::ios::binary | std::ios::trunc);

@@ -53,8 +53,7 @@ std::optional<CsvRecord> CsvReader::next() {
   return record;
 }
 
-std::vector<CsvRecord> read_csv(const std::string& text, const std::string& name,
-                                char delimiter) {
+std::vector<CsvRecord> read_csv(const std::string& text, const std::string& name, char delimiter) {
   std::istringstream in(text);
   CsvReader reader(in, name, delimiter);
   std::vector<CsvRecord> records;

@@ -1,6 +1,5 @@
 #include <gnnx/gnn/error.h>
 #include <gnnx/io/gzip.h>
-
 #include <zlib.h>
 
 #include <cerrno>

@@ -1,5 +1,4 @@
 #include <gnnx/io/tensor_vector.h>
-
 #include <torch/types.h>
 
 namespace gnnx::io {
@@ -16,7 +15,9 @@ template std::vector<int64_t> to_vector<int64_t>(const at::Tensor&);
 template std::vector<float> to_vector<float>(const at::Tensor&);
 template std::vector<double> to_vector<double>(const at::Tensor&);
 
-at::Tensor to_tensor(const std::vector<int64_t>& values) { return torch::tensor(values, torch::kLong); }
+at::Tensor to_tensor(const std::vector<int64_t>& values) {
+  return torch::tensor(values, torch::kLong);
+}
 
 at::Tensor to_tensor(const std::vector<double>& values) {
   return torch::tensor(values, torch::kDouble);

@@ -8,7 +8,8 @@ std::vector<std::string> split_list(std::string_view text, char delimiter, Empty
   size_t begin = 0;
   while (true) {
     const size_t end = text.find(delimiter, begin);
-    const std::string_view item = text.substr(begin, end == std::string_view::npos ? end : end - begin);
+    const std::string_view item =
+        text.substr(begin, end == std::string_view::npos ? end : end - begin);
     if (!item.empty() || empty == EmptyItems::kKeep) items.emplace_back(item);
     if (end == std::string_view::npos) return items;
     begin = end + 1;

@@ -15,8 +15,7 @@ namespace gnnx::io {
 ///
 /// Example: `write_file_atomically("m.gnnx", [&](std::ostream& out) { out << bytes; },
 ///                                 "model file");`
-void write_file_atomically(const std::string& path,
-                           const std::function<void(std::ostream&)>& write,
+void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write,
                            const std::string& what = "");
 
 /// Throws InputError when `path` could not be written: it names no file, it is a directory, or
