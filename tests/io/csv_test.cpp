@@ -77,6 +77,21 @@ TEST(CsvTest, UnterminatedQuoteNamesTheFileAndTheRecordsLine) {
   }
 }
 
+TEST(CsvTest, FieldsAreQuotedOnlyWhenTheyMustBe) {
+  EXPECT_EQ(csv_field("CCO"), "CCO");
+  EXPECT_EQ(csv_field("[C,N]"), "\"[C,N]\"");
+  EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(csv_field("a\tb"), "a\tb");
+  EXPECT_EQ(csv_field("a\tb", '\t'), "\"a\tb\"");
+  // Written, then read back.
+  const std::vector<std::string> values = {"plain", "[C,N]", "q\"q", "two\nlines", "", "x\r"};
+  std::string line;
+  for (const auto& v : values) line += (line.empty() ? "" : ",") + csv_field(v);
+  const auto records = read_csv(line + "\n", "w.csv");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].fields, values);
+}
+
 TEST(CsvTest, ReaderReadsOneRecordAtATime) {
   std::istringstream in("x,y\n1,2\n");
   CsvReader reader(in, "s.csv");

@@ -53,6 +53,15 @@ std::optional<CsvRecord> CsvReader::next() {
   return record;
 }
 
+std::string csv_field(const std::string& value, char delimiter) {
+  if (value.find_first_of(std::string{delimiter, '"', '\n', '\r'}) == std::string::npos) {
+    return value;
+  }
+  std::string quoted = "\"";
+  for (char c : value) quoted += c == '"' ? "\"\"" : std::string(1, c);
+  return quoted + "\"";
+}
+
 std::vector<CsvRecord> read_csv(const std::string& text, const std::string& name, char delimiter) {
   std::istringstream in(text);
   CsvReader reader(in, name, delimiter);

@@ -1,5 +1,5 @@
 #pragma once
-// Delimited text (CSV, TSV) with RFC 4180 quoting: a field in double quotes may hold the
+// Delimited text (CSV, TSV) with RFC 4180 quoting, read and written: a field in double quotes may hold the
 // delimiter, line breaks and "" for one quote. Where RFC 4180 is silent the reader is lenient, as
 // the molecule readers always were: a quote inside an unquoted field also opens a quoted section
 // (a"b,c"d is one field, ab,cd), a carriage return outside quotes is dropped (CRLF files), and
@@ -41,6 +41,11 @@ class CsvReader {
   char delimiter_;
   int64_t line_ = 0;  ///< lines read so far
 };
+
+/// `value` as one CSV field: as it is, or in double quotes with every quote doubled when it holds
+/// the delimiter, a quote or a line break. CsvReader reads it back as `value`.
+/// Example: csv_field("[C,N]") == "\"[C,N]\"".
+std::string csv_field(const std::string& value, char delimiter = ',');
 
 /// The records of `text`, as CsvReader reads them.
 std::vector<CsvRecord> read_csv(const std::string& text, const std::string& name,
