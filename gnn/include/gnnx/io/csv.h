@@ -1,9 +1,9 @@
 #pragma once
-// Delimited text (CSV, TSV) with RFC 4180 quoting, read and written: a field in double quotes may hold the
-// delimiter, line breaks and "" for one quote. Where RFC 4180 is silent the reader is lenient, as
-// the molecule readers always were: a quote inside an unquoted field also opens a quoted section
-// (a"b,c"d is one field, ab,cd), a carriage return outside quotes is dropped (CRLF files), and
-// lines holding only spaces and tabs are no records.
+// Delimited text (CSV, TSV) with RFC 4180 quoting, read and written: a field in double quotes
+// may hold the delimiter, line breaks and "" for one quote. Where RFC 4180 is silent the reader
+// is lenient, as the molecule readers always were: a quote inside an unquoted field also opens a
+// quoted section (a"b,c"d is one field, ab,cd), a carriage return outside quotes is dropped
+// (CRLF files), and lines holding only spaces and tabs are no records.
 
 #include <cstdint>
 #include <istream>
