@@ -28,6 +28,8 @@
 #include <gnnx/gnn/allocator.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/training.h>
+#include <gnnx/io/tensor_vector.h>
+#include <gnnx/io/text.h>
 
 #include <algorithm>
 #include <chrono>
@@ -38,7 +40,6 @@
 #include <cstring>
 #include <functional>
 #include <map>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -173,15 +174,6 @@ std::string show(const Cell& c, int64_t all) {
   return out;
 }
 
-std::vector<std::string> split_list(const std::string& list) {
-  std::vector<std::string> out;
-  std::stringstream in(list);
-  for (std::string item; std::getline(in, item, ',');) {
-    if (!item.empty()) out.push_back(item);
-  }
-  return out;
-}
-
 // The issue's speed targets: GNNExplainer with 300 optimisation steps on BA-Shapes' 60
 // evaluation nodes (400:700:5) and on all 700 nodes, in one call each, on one thread and on
 // `threads`; seconds are the best of kRepeats calls, wall clock and CPU time of the process (on a
@@ -213,7 +205,7 @@ void issue_speed_targets(const Setup& s, ex::MethodOptions options, int threads)
   // The size of the problem: union edges of the computation subgraphs, and those a layer reads.
   const gnn::GcnAdjacency adj(s.shapes);
   for (const auto* nodes : {&eval_nodes, &all_nodes}) {
-    std::vector<int64_t> ids(nodes->data_ptr<int64_t>(), nodes->data_ptr<int64_t>() + nodes->numel());
+    const std::vector<int64_t> ids = gnnx::io::to_vector<int64_t>(*nodes);
     const auto batch = ex::make_node_batch(s.shapes, adj, ids, s.node_model->spec().num_layers);
     const ex::LayerPlan plan(*s.node_model, batch);
     std::printf("(%lld nodes: %lld union nodes, %lld union edges, %lld read by some layer)\n",
@@ -235,7 +227,7 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
       threads = std::atoi(argv[++i]);
     } else if (std::strcmp(argv[i], "--methods") == 0 && i + 1 < argc) {
-      names = split_list(argv[++i]);
+      names = gnnx::io::split_list(argv[++i]);
     } else {
       std::fprintf(stderr, "usage: explainer_bench [--threads N] [--methods a,b,...]\n");
       return 2;

@@ -15,12 +15,13 @@
 #include <gnnx/explainers/xgnn.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/model_file.h>
+#include <gnnx/io/number.h>
+#include <gnnx/io/text.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -41,11 +42,11 @@ struct Args {
   bool skip_invalid_in_rollouts = XgnnOptions().skip_invalid_in_rollouts;
 };
 
-std::vector<int64_t> int_list(const std::string& value) {
+std::vector<int64_t> int_list(const std::string& value, const std::string& flag) {
   std::vector<int64_t> out;
-  std::stringstream in(value);
-  std::string item;
-  while (std::getline(in, item, ',')) out.push_back(std::stoll(item));
+  for (const auto& item : gnnx::io::split_list(value, ',', gnnx::io::EmptyItems::kKeep)) {
+    out.push_back(gnnx::io::parse_int64(item, flag));
+  }
   return out;
 }
 
@@ -58,15 +59,15 @@ Args parse(int argc, char** argv) {
     } else if (flag == "--motifs") {
       a.motifs = value;
     } else if (flag == "--seed") {
-      a.seed = std::stoull(value);
+      a.seed = gnnx::io::parse_uint64(value, flag);
     } else if (flag == "--num") {
-      a.num = std::stoll(value);
+      a.num = gnnx::io::parse_int64(value, flag);
     } else if (flag == "--sizes") {
-      a.sizes = int_list(value);
+      a.sizes = int_list(value, flag);
     } else if (flag == "--classes") {
-      a.classes = int_list(value);
+      a.classes = int_list(value, flag);
     } else if (flag == "--iterations") {
-      a.iterations = std::stoll(value);
+      a.iterations = gnnx::io::parse_int64(value, flag);
     } else if (flag == "--rollout-invalid") {
       if (value != "skip" && value != "end") {
         throw gnnx::InputError("--rollout-invalid: skip or end, got '" + value + "'");

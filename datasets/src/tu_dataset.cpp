@@ -1,15 +1,14 @@
-// TUDataset reader: plain or gzipped text files (zlib's gz* functions read both), parsed into
+// TUDataset reader: plain or gzipped text files (io::read_text_file reads both), parsed into
 // one gnn::Graph per graph id.
 
 #include <gnnx/datasets/tu_dataset.h>
 #include <gnnx/gnn/error.h>
+#include <gnnx/io/gzip.h>
+#include <gnnx/io/number.h>
+#include <gnnx/io/text.h>
 #include <torch/types.h>
-#include <zlib.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -31,51 +30,32 @@ std::optional<std::string> find_part(const std::string& prefix, const std::strin
   return std::nullopt;
 }
 
-/// Whole file, decompressed when gzipped (gzread passes plain files through).
-std::string read_all(const std::string& path) {
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    throw InputError("cannot open '" + path + "': " + std::strerror(errno));
-  }
-  std::string text;
-  char buffer[1 << 16];
-  int n = 0;
-  while ((n = gzread(f, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<size_t>(n));
-  int err = Z_OK;
-  const char* message = n < 0 ? gzerror(f, &err) : nullptr;
-  const std::string reason = message ? message : "";
-  gzclose(f);
-  if (n < 0) throw InputError("cannot read '" + path + "': " + reason);
-  return text;
-}
-
 /// Each non-empty line as its comma/space separated integers; `width` of them per line.
 std::vector<std::vector<int64_t>> read_ints(const std::string& path, size_t width) {
-  const std::string text = read_all(path);
+  const std::string text = io::read_text_file(path);
   std::vector<std::vector<int64_t>> rows;
   size_t pos = 0;
   int64_t line_no = 0;
   while (pos < text.size()) {
     size_t end = text.find('\n', pos);
     if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(pos, end - pos);
+    const std::string line = text.substr(pos, end - pos);
     pos = end + 1;
     ++line_no;
-    std::replace(line.begin(), line.end(), ',', ' ');
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    std::string separated = line;
+    for (char& c : separated) {
+      if (c == ',' || c == '\t' || c == '\r') c = ' ';
+    }
+    const std::vector<std::string> tokens = io::split_list(separated, ' ');
+    if (tokens.empty()) continue;
     std::vector<int64_t> row;
-    const char* p = line.c_str();
-    while (true) {
-      while (*p == ' ' || *p == '\t' || *p == '\r') ++p;
-      if (*p == '\0') break;
-      char* next = nullptr;
-      const long long v = std::strtoll(p, &next, 10);
-      if (next == p) {
+    for (const auto& token : tokens) {
+      const auto value = io::to_integer<int64_t>(token);
+      if (!value) {
         throw InputError(path + ":" + std::to_string(line_no) + ": expected integers, got '" +
                          line + "'");
       }
-      row.push_back(v);
-      p = next;
+      row.push_back(*value);
     }
     if (row.size() != width) {
       throw InputError(path + ":" + std::to_string(line_no) + ": expected " +

@@ -3,6 +3,7 @@
 #include <gnnx/explainers/explainer.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/subgraph.h>
+#include <gnnx/io/tensor_vector.h>
 
 #include <torch/types.h>
 
@@ -67,10 +68,7 @@ Explainer::Explainer(TargetOptions target) : target_(std::move(target)) {}
 
 std::vector<Explanation> Explainer::explain_nodes(gnn::GnnModel& model, const gnn::Graph& graph,
                                                   const torch::Tensor& nodes) const {
-  const auto flat = nodes.to(torch::kLong).reshape({-1}).contiguous();
-  return explain_nodes(model, graph,
-                       std::vector<int64_t>(flat.data_ptr<int64_t>(),
-                                            flat.data_ptr<int64_t>() + flat.numel()));
+  return explain_nodes(model, graph, io::to_vector<int64_t>(nodes));
 }
 
 std::vector<Explanation> Explainer::explain_nodes(gnn::GnnModel& model, const gnn::Graph& graph,

@@ -1,5 +1,6 @@
 #include <gnnx/explainers/explanation_json.h>
 #include <gnnx/gnn/error.h>
+#include <gnnx/io/tensor_vector.h>
 
 #include <nlohmann/json.hpp>
 
@@ -9,19 +10,13 @@
 namespace gnnx::explainers {
 namespace {
 
-std::vector<double> to_vector(const torch::Tensor& t) {
-  if (!t.defined()) return {};
-  const auto d = t.to(torch::kDouble).contiguous();
-  return std::vector<double>(d.data_ptr<double>(), d.data_ptr<double>() + d.numel());
-}
-
 nlohmann::json explanation_json(const Explanation& e, const gnn::Graph& graph, int64_t top_k) {
   nlohmann::json j;
   j["target"] = e.target;
   j["predicted_class"] = e.predicted_class;
   j["explained_class"] = e.explained_class;
   j["probability"] = e.probability;
-  const auto node_scores = to_vector(e.node_mask);
+  const auto node_scores = io::to_vector<double>(e.node_mask);
   auto nodes = nlohmann::json::array();
   for (int64_t i = 0; i < e.node_ids.numel(); ++i) {
     nlohmann::json n{{"id", e.node_ids[i].item<int64_t>()}};
@@ -29,7 +24,7 @@ nlohmann::json explanation_json(const Explanation& e, const gnn::Graph& graph, i
     nodes.push_back(n);
   }
   j["nodes"] = nodes;
-  const auto edge_scores = to_vector(e.edge_mask);
+  const auto edge_scores = io::to_vector<double>(e.edge_mask);
   const auto ei = graph.edge_index();
   auto edge_json = [&](int64_t pos) {
     const int64_t id = e.edge_ids[pos].item<int64_t>();
@@ -53,9 +48,11 @@ nlohmann::json explanation_json(const Explanation& e, const gnn::Graph& graph, i
     }
   }
   j["top_edges"] = top;
-  if (e.feature_mask.defined()) j["feature_mask"] = to_vector(e.feature_mask);
+  if (e.feature_mask.defined()) j["feature_mask"] = io::to_vector<double>(e.feature_mask);
   // Aligned with "nodes" (BayesGrad's std over dropout samples).
-  if (e.node_uncertainty.defined()) j["node_uncertainty"] = to_vector(e.node_uncertainty);
+  if (e.node_uncertainty.defined()) {
+    j["node_uncertainty"] = io::to_vector<double>(e.node_uncertainty);
+  }
   j["options"] = e.options;
   return j;
 }

@@ -1,7 +1,7 @@
 #include <gnnx/explainers/render_graphviz.h>
-#include <gnnx/gnn/atomic_file.h>
 #include <gnnx/gnn/boost_graph.h>
 #include <gnnx/gnn/error.h>
+#include <gnnx/io/atomic_file.h>
 
 #include <boost/graph/graphviz.hpp>
 #include <spawn.h>
@@ -135,10 +135,10 @@ void render_explanation(const Explanation& e, const gnn::Graph& graph, const std
     throw InputError("render: unknown image format '" + ext + "' in '" + path +
                      "' (valid: .svg, .png, .pdf, .dot)");
   }
-  gnn::check_writable_path(path);
+  io::check_writable_path(path);
   const std::string dot = explanation_to_dot(e, graph, options);
   if (ext == "dot") {
-    gnn::write_file_atomically(path, [&](std::ostream& out) { out << dot; });
+    io::write_file_atomically(path, [&](std::ostream& out) { out << dot; });
     return;
   }
   const std::string dot_path = path + ".dot.tmp." + std::to_string(::getpid());

@@ -1,5 +1,6 @@
 #include <gnnx/gnn/device.h>
 #include <gnnx/gnn/error.h>
+#include <gnnx/io/number.h>
 
 #include "cuda/spmm_cuda.h"
 
@@ -23,12 +24,11 @@ torch::Device resolve_device(const std::string& name) {
   }
   int index = 0;
   if (name.size() > prefix.size()) {
-    const std::string digits = name.substr(prefix.size() + 1);
-    if (name[prefix.size()] != ':' || digits.empty() ||
-        digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 4) {
+    const auto parsed = io::to_integer<int>(std::string_view(name).substr(prefix.size() + 1));
+    if (name[prefix.size()] != ':' || !parsed || *parsed < 0) {
       throw InputError("unknown device '" + name + "' (valid: cpu, cuda, cuda:N)");
     }
-    index = std::stoi(digits);
+    index = *parsed;
   }
   if (!cuda_built()) {
     throw InputError("device '" + name +

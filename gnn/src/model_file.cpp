@@ -23,18 +23,17 @@
 
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/model_file.h>
+#include <gnnx/io/atomic_file.h>
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/types.h>
 #include <torch/utils.h>
 
 #include <nlohmann/json.hpp>
-
-#include <unistd.h>
+#include <zlib.h>
 
 #include <array>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -57,24 +56,10 @@ constexpr size_t kChecksumSize = 4;
 
 // --- bytes ---------------------------------------------------------------------------------
 
-constexpr std::array<uint32_t, 256> make_crc_table() {
-  std::array<uint32_t, 256> table{};
-  for (uint32_t i = 0; i < 256; ++i) {
-    uint32_t c = i;
-    for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    table[i] = c;
-  }
-  return table;
-}
-constexpr std::array<uint32_t, 256> kCrcTable = make_crc_table();
-
-/// CRC-32 as zlib's crc32(): crc32("123456789") = 0xCBF43926.
-uint32_t crc32(const char* data, size_t size) {
-  uint32_t crc = 0xFFFFFFFFu;
-  for (size_t i = 0; i < size; ++i) {
-    crc = kCrcTable[(crc ^ static_cast<unsigned char>(data[i])) & 0xFFu] ^ (crc >> 8);
-  }
-  return ~crc;
+/// zlib's CRC-32 (IEEE 802.3) of the bytes: checksum("123456789") = 0xCBF43926. crc32_z takes
+/// a size_t length, so no size is cut to 32 bits.
+uint32_t checksum(const char* data, size_t size) {
+  return static_cast<uint32_t>(::crc32_z(0, reinterpret_cast<const Bytef*>(data), size));
 }
 
 void append_le(std::string& out, uint64_t value, int bytes) {
@@ -269,9 +254,8 @@ Parsed parse_file(const std::string& bytes) {
                   " bytes)"));
   }
   const size_t data_begin = kPreambleSize + header_size;
-  const bool checksum_ok =
-      crc32(bytes.data(), bytes.size() - kChecksumSize) ==
-      static_cast<uint32_t>(read_le(bytes, bytes.size() - kChecksumSize, 4));
+  const bool checksum_ok = checksum(bytes.data(), bytes.size() - kChecksumSize) ==
+                           static_cast<uint32_t>(read_le(bytes, bytes.size() - kChecksumSize, 4));
 
   json header;
   try {
@@ -422,25 +406,14 @@ void save_model(const std::string& path, const GnnModel& model,
     bytes.append(static_cast<const char*>(item.second.data_ptr()),
                  item.second.numel() * item.second.element_size());
   }
-  append_le(bytes, crc32(bytes.data(), bytes.size()), 4);
+  append_le(bytes, checksum(bytes.data(), bytes.size()), 4);
 
-  // Write next to the target, then rename: readers see the old file or the complete new one.
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  auto fail_write = [&](const std::string& what) {
-    const int err = errno;
-    std::remove(tmp.c_str());
-    throw Error("cannot write model file '" + path + "': " + what +
-                (err ? std::string(" (") + std::strerror(err) + ")" : std::string()));
-  };
-  errno = 0;
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) fail_write("cannot create '" + tmp + "'");
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.close();
-    if (!out) fail_write("write failed");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) fail_write("rename failed");
+  io::write_file_atomically(
+      path,
+      [&](std::ostream& out) {
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+      },
+      "model file");
 }
 
 ModelFile load_model(const std::string& path) {

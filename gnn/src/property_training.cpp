@@ -3,6 +3,7 @@
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/property_training.h>
 #include <gnnx/gnn/subgraph.h>
+#include <gnnx/io/tensor_vector.h>
 #include <torch/nn/functional/loss.h>
 #include <torch/optim/adam.h>
 #include <torch/types.h>
@@ -116,11 +117,6 @@ PropertyScores score(const torch::Tensor& outputs, const torch::Tensor& targets,
   return s;
 }
 
-std::vector<int64_t> to_vector(const torch::Tensor& t) {
-  const torch::Tensor c = t.contiguous();
-  return std::vector<int64_t>(c.data_ptr<int64_t>(), c.data_ptr<int64_t>() + c.numel());
-}
-
 }  // namespace
 
 std::string to_string(PropertyKind kind) {
@@ -219,9 +215,9 @@ PropertyResult train_property_model(GnnModel& model, const std::vector<Graph>& g
     result.split = stratified_split(torch::zeros({g}, torch::kLong), options.train_fraction,
                                     options.val_fraction, options.seed);
   }
-  const std::vector<int64_t> train_ids = to_vector(result.split.train);
-  const std::vector<int64_t> val_ids = to_vector(result.split.val);
-  const std::vector<int64_t> test_ids = to_vector(result.split.test);
+  const std::vector<int64_t> train_ids = io::to_vector<int64_t>(result.split.train);
+  const std::vector<int64_t> val_ids = io::to_vector<int64_t>(result.split.val);
+  const std::vector<int64_t> test_ids = io::to_vector<int64_t>(result.split.test);
   const torch::Tensor train_targets = targets.index_select(0, result.split.train);
 
   // Standardise regression targets with the training labels' mean and standard deviation.

@@ -1,5 +1,6 @@
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/subgraph.h>
+#include <gnnx/io/tensor_vector.h>
 
 #include <string>
 #include <vector>
@@ -66,8 +67,7 @@ void check_ids(const std::vector<int64_t>& ids, int64_t limit, const std::string
 }
 
 std::vector<int64_t> checked_ids(const torch::Tensor& ids, int64_t limit, const std::string& what) {
-  const auto flat = ids.to(torch::kLong).reshape({-1}).contiguous();
-  std::vector<int64_t> out(flat.data_ptr<int64_t>(), flat.data_ptr<int64_t>() + flat.numel());
+  std::vector<int64_t> out = io::to_vector<int64_t>(ids);
   check_ids(out, limit, what);
   return out;
 }

@@ -4,6 +4,7 @@
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/subgraph.h>
 #include <gnnx/gnn/training.h>
+#include <gnnx/io/tensor_vector.h>
 
 #include <torch/nn/functional/loss.h>
 #include <torch/optim/adam.h>
@@ -346,8 +347,7 @@ TrainResult train_graph_classifier(GnnModel& model, const std::vector<Graph>& gr
 
   // A stream of its own, so that the epoch order does not repeat the split's draws.
   std::mt19937_64 rng(options.seed ^ 0x9E3779B97F4A7C15ull);
-  std::vector<int64_t> order(split.train.data_ptr<int64_t>(),
-                             split.train.data_ptr<int64_t>() + split.train.numel());
+  std::vector<int64_t> order = io::to_vector<int64_t>(split.train);
   torch::optim::Adam optimizer(
       model.parameters(), torch::optim::AdamOptions(options.lr).weight_decay(options.weight_decay));
 

@@ -5,12 +5,12 @@
 #include <GraphMol/ROMol.h>
 #include <GraphMol/RingInfo.h>
 #include <gnnx/gnn/error.h>
+#include <gnnx/io/text.h>
 #include <gnnx/molecules/featurize.h>
 #include <torch/types.h>
 
 #include <algorithm>
 #include <memory>
-#include <sstream>
 
 namespace gnnx::molecules {
 namespace {
@@ -51,12 +51,6 @@ int64_t bond_column(const RDKit::Bond& bond) {
     default:
       return 0;
   }
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : ",") + s;
-  return out;
 }
 
 }  // namespace
@@ -101,7 +95,7 @@ std::vector<std::string> FeaturizerOptions::feature_names() const {
 }
 
 std::map<std::string, std::string> FeaturizerOptions::to_metadata() const {
-  return {{"featurizer.elements", join(elements)},
+  return {{"featurizer.elements", io::join(elements)},
           {"featurizer.other_element", other_element ? "1" : "0"},
           {"featurizer.chemistry", chemistry ? "1" : "0"},
           {"featurizer.explicit_hydrogens", explicit_hydrogens ? "1" : "0"}};
@@ -118,12 +112,7 @@ FeaturizerOptions FeaturizerOptions::from_metadata(
     return it->second;
   };
   FeaturizerOptions o;
-  o.elements.clear();
-  std::stringstream in(get("featurizer.elements"));
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    if (!item.empty()) o.elements.push_back(item);
-  }
+  o.elements = io::split_list(get("featurizer.elements"));
   o.other_element = get("featurizer.other_element") == "1";
   o.chemistry = get("featurizer.chemistry") == "1";
   o.explicit_hydrogens = get("featurizer.explicit_hydrogens") == "1";
@@ -158,7 +147,7 @@ MolGraph featurize(const RDKit::ROMol& input, const FeaturizerOptions& options) 
     if (found == options.elements.end()) {
       if (!options.other_element) {
         throw InputError("featurize: atom " + std::to_string(i) + " is " + symbol +
-                         ", which the model's element list (" + join(options.elements) +
+                         ", which the model's element list (" + io::join(options.elements) +
                          ") does not contain");
       }
       col = num_elements;

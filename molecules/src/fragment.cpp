@@ -4,6 +4,7 @@
 #include <GraphMol/SmilesParse/SmartsWrite.h>
 #include <GraphMol/SmilesParse/SmilesWrite.h>
 #include <gnnx/gnn/error.h>
+#include <gnnx/io/csv.h>
 #include <gnnx/molecules/fragment.h>
 
 #include <algorithm>
@@ -16,13 +17,6 @@ namespace {
 
 double finite_or_lowest(double v) {
   return std::isfinite(v) ? v : -std::numeric_limits<double>::infinity();
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
 }
 
 }  // namespace
@@ -111,7 +105,8 @@ std::string FragmentCounter::to_csv() const {
     std::snprintf(numbers, sizeof numbers, ",%lld,%.6g,%.6g,", static_cast<long long>(r.count),
                   molecules_ > 0 ? static_cast<double>(r.count) / molecules_ : 0.0,
                   r.mean_prediction);
-    csv += csv_field(r.smiles) + "," + csv_field(r.smarts) + numbers + csv_field(r.first_id) + "\n";
+    csv += io::csv_field(r.smiles) + "," + io::csv_field(r.smarts) + numbers +
+           io::csv_field(r.first_id) + "\n";
   }
   return csv;
 }

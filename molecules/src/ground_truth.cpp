@@ -1,72 +1,26 @@
 // Ground truth of the molecule explanation benchmarks (see ground_truth.h).
 
 #include <gnnx/gnn/error.h>
+#include <gnnx/io/csv.h>
+#include <gnnx/io/gzip.h>
+#include <gnnx/io/number.h>
+#include <gnnx/io/text.h>
 #include <gnnx/molecules/ground_truth.h>
 #include <torch/types.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
 namespace gnnx::molecules {
 namespace {
 
-/// The whole file, decompressed when gzipped (gzread passes plain files through).
-std::string read_text(const std::string& path) {
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (f == nullptr) throw InputError("cannot open ground-truth file '" + path + "'");
-  std::string text;
-  char buffer[1 << 16];
-  int n = 0;
-  while ((n = gzread(f, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<size_t>(n));
-  const bool failed = n < 0;
-  gzclose(f);
-  if (failed) throw InputError("error reading '" + path + "' (corrupt gzip?)");
-  return text;
-}
-
-/// A CSV line split into fields; double quotes group (the match lists hold commas).
-std::vector<std::string> split_csv(const std::string& line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (char c : line) {
-    if (c == '"') {
-      quoted = !quoted;
-    } else if (c == ',' && !quoted) {
-      fields.emplace_back();
-    } else if (c != '\r') {
-      fields.back() += c;
-    }
-  }
-  return fields;
-}
-
-std::vector<std::string> split(const std::string& text, char delimiter) {
-  std::vector<std::string> parts;
-  if (text.empty()) return parts;
-  std::stringstream in(text);
-  for (std::string part; std::getline(in, part, delimiter);) parts.push_back(part);
-  return parts;
-}
-
-int64_t parse_int(const std::string& text, const std::string& where) {
-  try {
-    size_t used = 0;
-    const long long v = std::stoll(text, &used);
-    if (used == text.size()) return v;
-  } catch (const std::exception&) {
-  }
-  throw InputError(where + ": '" + text + "' is not an integer");
-}
-
 std::vector<int64_t> parse_atoms(const std::string& text, char delimiter, const std::string& where) {
   std::vector<int64_t> atoms;
-  for (const auto& s : split(text, delimiter)) {
-    if (!s.empty()) atoms.push_back(parse_int(s, where));
-  }
+  for (const auto& s : io::split_list(text, delimiter)) atoms.push_back(io::parse_int64(s, where));
   return atoms;
 }
 
@@ -74,13 +28,13 @@ std::vector<int64_t> parse_atoms(const std::string& text, char delimiter, const 
 std::vector<std::pair<std::string, std::vector<std::vector<int64_t>>>> parse_rule_matches(
     const std::string& text, const std::string& where) {
   std::vector<std::pair<std::string, std::vector<std::vector<int64_t>>>> rules;
-  for (const auto& rule : split(text, ';')) {
+  for (const auto& rule : io::split_list(text, ';')) {
     const size_t eq = rule.find('=');
     if (eq == std::string::npos || eq == 0) {
       throw InputError(where + ": gt_rule_matches entry '" + rule + "' is not rule=atoms|atoms");
     }
     std::vector<std::vector<int64_t>> matches;
-    for (const auto& match : split(rule.substr(eq + 1), '|')) {
+    for (const auto& match : io::split_list(rule.substr(eq + 1), '|')) {
       matches.push_back(parse_atoms(match, ',', where));
     }
     rules.emplace_back(rule.substr(0, eq), std::move(matches));
@@ -122,10 +76,11 @@ std::set<AtomSet> subset_unions(const std::vector<std::vector<int64_t>>& matches
 }  // namespace
 
 std::vector<AttributionRecord> read_attribution_csv(const std::string& path) {
-  std::stringstream in(read_text(path));
-  std::string line;
-  if (!std::getline(in, line)) throw InputError("'" + path + "' is empty: no header line");
-  const std::vector<std::string> header = split_csv(line);
+  std::istringstream in(io::read_text_file(path));
+  io::CsvReader reader(in, path);
+  const std::optional<io::CsvRecord> header_record = reader.next();
+  if (!header_record) throw InputError("'" + path + "' is empty: no header line");
+  const std::vector<std::string>& header = header_record->fields;
   auto column = [&](const std::string& name) {
     const auto it = std::find(header.begin(), header.end(), name);
     if (it == header.end()) {
@@ -139,27 +94,24 @@ std::vector<AttributionRecord> read_attribution_csv(const std::string& path) {
                c_union = column("gt_union_atoms"), c_matches = column("gt_rule_matches"),
                c_masks = column("n_gt_masks");
   std::vector<AttributionRecord> records;
-  int64_t line_no = 1;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.empty() || line == "\r") continue;
-    const std::vector<std::string> f = split_csv(line);
-    const std::string where = path + ":" + std::to_string(line_no);
+  while (const std::optional<io::CsvRecord> record = reader.next()) {
+    const std::vector<std::string>& f = record->fields;
+    const std::string where = path + ":" + std::to_string(record->line);
     if (f.size() != header.size()) {
       throw InputError(where + ": " + std::to_string(f.size()) + " fields, the header has " +
                        std::to_string(header.size()));
     }
     AttributionRecord r;
-    r.line = line_no;
-    r.index = parse_int(f[c_index], where);
+    r.line = record->line;
+    r.index = io::parse_int64(f[c_index], where);
     r.id = f[c_id];
     r.smiles = f[c_smiles];
-    r.label = parse_int(f[c_label], where);
+    r.label = io::parse_int64(f[c_label], where);
     r.split = f[c_split];
-    r.num_atoms = parse_int(f[c_atoms], where);
+    r.num_atoms = io::parse_int64(f[c_atoms], where);
     r.union_atoms = parse_atoms(f[c_union], ' ', where);
     r.rule_matches = parse_rule_matches(f[c_matches], where);
-    r.num_gt_masks = parse_int(f[c_masks], where);
+    r.num_gt_masks = io::parse_int64(f[c_masks], where);
     if (r.label != 0 && r.label != 1) throw InputError(where + ": label must be 0 or 1");
     for (int64_t a : r.union_atoms) {
       if (a < 0 || a >= r.num_atoms) {

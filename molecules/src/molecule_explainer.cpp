@@ -5,21 +5,14 @@
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/model_file.h>
 #include <gnnx/gnn/property_training.h>
+#include <gnnx/io/tensor_vector.h>
+#include <gnnx/io/text.h>
 #include <gnnx/molecules/molecule_explainer.h>
 
 #include <algorithm>
 #include <cstdio>
-#include <sstream>
 
 namespace gnnx::molecules {
-namespace {
-
-std::vector<double> to_vector(const torch::Tensor& t) {
-  const torch::Tensor c = t.to(torch::kDouble).contiguous();
-  return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
-}
-
-}  // namespace
 
 struct MoleculeExplainer::Impl {
   std::shared_ptr<gnn::GnnModel> view;  // gnn::single_task_view of the file's model
@@ -64,16 +57,15 @@ MoleculeExplainer::MoleculeExplainer(const std::string& model_path, const std::s
   };
   Impl& m = *impl_;
   m.kind = gnn::parse_property_kind(get("property.kind"));
-  std::vector<std::string> tasks;
-  std::stringstream in(get("property.tasks"));
-  for (std::string t; std::getline(in, t, ',');) tasks.push_back(t);
+  // Every output is a task: an empty name keeps its place.
+  const std::vector<std::string> tasks =
+      io::split_list(get("property.tasks"), ',', io::EmptyItems::kKeep);
   m.featurizer = FeaturizerOptions::from_metadata(file.metadata);
   int64_t index = 0;
   if (!options.task.empty()) {
     auto it = std::find(tasks.begin(), tasks.end(), options.task);
     if (it == tasks.end()) {
-      std::string names;
-      for (const auto& t : tasks) names += (names.empty() ? "" : ", ") + t;
+      const std::string names = io::join(tasks, ", ");
       throw InputError("task '" + options.task + "' is not a task of the model (tasks: " + names +
                        ")");
     }
@@ -128,12 +120,12 @@ std::vector<MoleculeExplanation> MoleculeExplainer::explain(
         e.predicted_class = ex.predicted_class;
         e.explained_class = ex.explained_class;
       }
-      const std::vector<double> nodes = ex.node_mask.defined()
-                                            ? to_vector(ex.dense_node_mask(g.num_nodes()))
-                                            : std::vector<double>();
-      const std::vector<double> edges = ex.edge_mask.defined()
-                                            ? to_vector(ex.dense_edge_mask(g.num_edges()))
-                                            : std::vector<double>();
+      const std::vector<double> nodes =
+          ex.node_mask.defined() ? io::to_vector<double>(ex.dense_node_mask(g.num_nodes()))
+                                 : std::vector<double>();
+      const std::vector<double> edges =
+          ex.edge_mask.defined() ? io::to_vector<double>(ex.dense_edge_mask(g.num_edges()))
+                                 : std::vector<double>();
       AtomBondValues values = to_atoms_and_bonds(mol_graphs[i], nodes, edges);
       e.atoms = std::move(values.atoms);
       e.bonds = std::move(values.bonds);

@@ -7,6 +7,7 @@
 #include <GraphMol/SmilesParse/SmilesParse.h>
 #include <GraphMol/SmilesParse/SmilesWrite.h>
 #include <RDGeneral/RDLog.h>
+#include <gnnx/io/text.h>
 #include <gnnx/molecules/parse.h>
 
 #include <sstream>
@@ -81,13 +82,6 @@ ParseResult parse_with(Parse&& parse, const char* fallback) {
   return result;
 }
 
-std::string trim(const std::string& s) {
-  const size_t begin = s.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return "";
-  const size_t end = s.find_last_not_of(" \t\r\n");
-  return s.substr(begin, end - begin + 1);
-}
-
 }  // namespace
 
 ParseError::ParseError(std::string smiles, std::string reason, int64_t line)
@@ -98,7 +92,7 @@ ParseError::ParseError(std::string smiles, std::string reason, int64_t line)
       line_(line) {}
 
 ParseResult parse_smiles(const std::string& smiles) {
-  const std::string s = trim(smiles);
+  const std::string s = io::trim(smiles);
   if (s.empty()) {
     ParseResult r;
     r.error = "empty SMILES";
@@ -122,7 +116,7 @@ ParseResult parse_mol_block(const std::string& block) {
 
 std::unique_ptr<RDKit::ROMol> smiles_to_mol(const std::string& smiles) {
   ParseResult r = parse_smiles(smiles);
-  if (!r) throw ParseError(trim(smiles), r.error);
+  if (!r) throw ParseError(io::trim(smiles), r.error);
   return std::move(r.mol);
 }
 

@@ -3,13 +3,14 @@
 
 #include <GraphMol/ROMol.h>
 #include <gnnx/gnn/error.h>
+#include <gnnx/io/csv.h>
+#include <gnnx/io/number.h>
+#include <gnnx/io/text.h>
 #include <gnnx/molecules/parse.h>
 #include <gnnx/molecules/readers.h>
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
-#include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -25,44 +26,8 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string trim(const std::string& s) {
-  const size_t begin = s.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return "";
-  const size_t end = s.find_last_not_of(" \t\r\n");
-  return s.substr(begin, end - begin + 1);
-}
-
 bool ends_with(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
-
-/// One delimited line split into fields; double quotes group and "" escapes a quote.
-std::vector<std::string> split_fields(const std::string& line, char delimiter) {
-  std::vector<std::string> fields;
-  std::string field;
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == delimiter) {
-      fields.push_back(field);
-      field.clear();
-    } else if (c != '\r') {
-      field += c;
-    }
-  }
-  fields.push_back(field);
-  return fields;
 }
 
 std::string format_of(const std::string& path, const std::string& requested) {
@@ -85,12 +50,11 @@ std::string format_of(const std::string& path, const std::string& requested) {
 
 /// A label field: nullopt when missing; throws std::invalid_argument when not a number.
 std::optional<double> parse_label(const std::string& raw) {
-  const std::string s = trim(raw);
+  const std::string s = io::trim(raw);
   const std::string l = lower(s);
   if (s.empty() || l == "nan" || l == "na" || l == "n/a" || l == "none") return std::nullopt;
-  char* end = nullptr;
-  const double v = std::strtod(s.c_str(), &end);
-  if (end != s.c_str() + s.size() || !std::isfinite(v)) throw std::invalid_argument(s);
+  const std::optional<double> v = io::to_double(s);
+  if (!v) throw std::invalid_argument(s);
   return v;
 }
 
@@ -123,8 +87,9 @@ class Collector {
       try {
         v = parse_label(label_fields[t]);
       } catch (const std::invalid_argument&) {
-        skip(line, r.id, smiles,
-             "label '" + trim(label_fields[t]) + "' of '" + set_.tasks[t] + "' is not a number");
+        skip(
+            line, r.id, smiles,
+            "label '" + io::trim(label_fields[t]) + "' of '" + set_.tasks[t] + "' is not a number");
         return;
       }
       r.labels.push_back(v ? *v : std::numeric_limits<double>::quiet_NaN());
@@ -147,48 +112,40 @@ class Collector {
 size_t find_column(const std::vector<std::string>& header, const std::string& name,
                    const std::string& path, const char* role) {
   for (size_t i = 0; i < header.size(); ++i) {
-    if (trim(header[i]) == name) return i;
+    if (io::trim(header[i]) == name) return i;
   }
   for (size_t i = 0; i < header.size(); ++i) {
-    if (lower(trim(header[i])) == lower(name)) return i;
+    if (lower(io::trim(header[i])) == lower(name)) return i;
   }
-  std::string names;
-  for (const auto& h : header) names += (names.empty() ? "" : ", ") + trim(h);
-  throw InputError("'" + path + "' has no " + role + " column '" + name + "' (columns: " + names +
-                   ")");
+  std::vector<std::string> names;
+  for (const auto& h : header) names.push_back(io::trim(h));
+  throw InputError("'" + path + "' has no " + role + " column '" + name +
+                   "' (columns: " + io::join(names, ", ") + ")");
 }
 
 void read_table(std::istream& in, const std::string& path, char delimiter,
                 const ReadOptions& options, MoleculeSet& set) {
-  std::string line;
-  int64_t line_no = 0;
-  std::vector<std::string> header;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (!trim(line).empty()) {
-      header = split_fields(line, delimiter);
-      break;
-    }
-  }
-  if (header.empty()) throw InputError("'" + path + "' is empty: no header line");
+  io::CsvReader reader(in, path, delimiter);
+  const std::optional<io::CsvRecord> header_record = reader.next();
+  if (!header_record) throw InputError("'" + path + "' is empty: no header line");
+  const std::vector<std::string>& header = header_record->fields;
   const size_t smiles_col = find_column(header, options.smiles_column, path, "SMILES");
   std::vector<size_t> label_cols;
   for (const auto& c : options.label_columns) {
     label_cols.push_back(find_column(header, c, path, "label"));
-    set.tasks.push_back(trim(header[label_cols.back()]));
+    set.tasks.push_back(io::trim(header[label_cols.back()]));
   }
   std::optional<size_t> id_col;
   if (!options.id_column.empty()) id_col = find_column(header, options.id_column, path, "id");
 
   Collector collect(set, options);
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (trim(line).empty()) continue;
+  while (const std::optional<io::CsvRecord> record = reader.next()) {
     if (!collect.next_selected()) continue;
-    const std::vector<std::string> fields = split_fields(line, delimiter);
+    const int64_t line_no = record->line;
+    const std::vector<std::string>& fields = record->fields;
     auto field = [&](size_t col) { return col < fields.size() ? fields[col] : std::string(); };
-    const std::string smiles = trim(field(smiles_col));
-    const std::string id = id_col ? trim(field(*id_col)) : std::string();
+    const std::string smiles = io::trim(field(smiles_col));
+    const std::string id = id_col ? io::trim(field(*id_col)) : std::string();
     if (fields.size() < header.size()) {
       collect.skip(line_no, id, smiles,
                    "the line has " + std::to_string(fields.size()) + " fields, the header " +
@@ -208,7 +165,7 @@ void read_smi(std::istream& in, const ReadOptions& options, MoleculeSet& set) {
   Collector collect(set, options);
   while (std::getline(in, line)) {
     ++line_no;
-    const std::string t = trim(line);
+    const std::string t = io::trim(line);
     if (t.empty() || t[0] == '#') continue;
     std::istringstream fields(t);
     std::string smiles, id;
@@ -232,14 +189,14 @@ void read_sdf(std::istream& in, const ReadOptions& options, MoleculeSet& set) {
   int64_t start = 1;
   auto flush = [&] {
     bool blank = true;
-    for (const auto& l : lines) blank = blank && trim(l).empty();
+    for (const auto& l : lines) blank = blank && io::trim(l).empty();
     if (blank) {
       lines.clear();
       return;
     }
     const bool selected = collect.next_selected();
     if (selected) {
-      std::string block, title = trim(lines.front());
+      std::string block, title = io::trim(lines.front());
       std::map<std::string, std::string> props;
       bool in_block = true;
       for (size_t i = 0; i < lines.size(); ++i) {
@@ -249,7 +206,7 @@ void read_sdf(std::istream& in, const ReadOptions& options, MoleculeSet& set) {
         } else if (!lines[i].empty() && lines[i][0] == '>') {
           const size_t open = lines[i].find('<'), close = lines[i].find('>', open);
           if (open != std::string::npos && close != std::string::npos && i + 1 < lines.size()) {
-            props[lines[i].substr(open + 1, close - open - 1)] = trim(lines[i + 1]);
+            props[lines[i].substr(open + 1, close - open - 1)] = io::trim(lines[i + 1]);
           }
         }
       }

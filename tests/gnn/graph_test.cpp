@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <support/expect_error.h>
+
 #include <limits>
 
 using gnnx::InputError;
@@ -14,16 +16,8 @@ torch::Tensor edges(std::vector<int64_t> src, std::vector<int64_t> dst) {
   return torch::stack({torch::tensor(src, torch::kLong), torch::tensor(dst, torch::kLong)});
 }
 
-// Expects `fn` to throw InputError whose message contains `needle`.
-template <typename Fn>
-void expect_input_error(Fn fn, const std::string& needle) {
-  try {
-    fn();
-    FAIL() << "expected InputError containing '" << needle << "'";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
-}
+// Expects the call to throw InputError whose message contains the text.
+using gnnx::testing::expect_error;
 
 }  // namespace
 
@@ -50,31 +44,31 @@ TEST(GraphTest, EmptyGraphAndIsolatedNodes) {
 }
 
 TEST(GraphTest, RejectsOutOfRangeNode) {
-  expect_input_error([] { Graph(3, edges({0, 1}, {1, 3}), torch::ones({3, 1})); },
+  expect_error([] { Graph(3, edges({0, 1}, {1, 3}), torch::ones({3, 1})); },
                      "edge_index[1][1] = 3 is out of range for 3 nodes");
-  expect_input_error([] { Graph(3, edges({-1}, {1}), torch::ones({3, 1})); }, "= -1");
+  expect_error([] { Graph(3, edges({-1}, {1}), torch::ones({3, 1})); }, "= -1");
 }
 
 TEST(GraphTest, RejectsShapeMismatches) {
-  expect_input_error([] { Graph(3, torch::zeros({3, 2}, torch::kLong), torch::ones({3, 1})); },
+  expect_error([] { Graph(3, torch::zeros({3, 2}, torch::kLong), torch::ones({3, 1})); },
                      "edge_index must have shape [2, E]");
-  expect_input_error([] { Graph(3, edges({0}, {1}), torch::ones({4, 1})); },
+  expect_error([] { Graph(3, edges({0}, {1}), torch::ones({4, 1})); },
                      "features x must have shape [3, F]");
-  expect_input_error([] { Graph(3, edges({0}, {1}), torch::ones({3, 1}), {}, torch::ones({2, 1})); },
+  expect_error([] { Graph(3, edges({0}, {1}), torch::ones({3, 1}), {}, torch::ones({2, 1})); },
                      "edge_attr must have one row per edge");
-  expect_input_error([] { Graph(3, torch::zeros({2, 1}), torch::ones({3, 1})); },
+  expect_error([] { Graph(3, torch::zeros({2, 1}), torch::ones({3, 1})); },
                      "must be an integer tensor");
 }
 
 TEST(GraphTest, RejectsNegativeCountAndNonFiniteFeatures) {
-  expect_input_error([] { Graph(-1, torch::Tensor(), torch::Tensor()); }, "must be >= 0");
+  expect_error([] { Graph(-1, torch::Tensor(), torch::Tensor()); }, "must be >= 0");
   auto x = torch::ones({3, 2});
   x[1][1] = std::numeric_limits<float>::quiet_NaN();
-  expect_input_error([&] { Graph(3, edges({0}, {1}), x); }, "feature x[1][1]");
+  expect_error([&] { Graph(3, edges({0}, {1}), x); }, "feature x[1][1]");
   x[1][1] = std::numeric_limits<float>::infinity();
-  expect_input_error([&] { Graph(3, edges({0}, {1}), x); }, "NaN or infinite");
+  expect_error([&] { Graph(3, edges({0}, {1}), x); }, "NaN or infinite");
   Graph ok(3, edges({0}, {1}), torch::ones({3, 2}));
-  expect_input_error([&] { ok.with_features(x); }, "NaN or infinite");
-  expect_input_error([&] { ok.with_features(torch::ones({3, 2}, torch::kLong)); },
+  expect_error([&] { ok.with_features(x); }, "NaN or infinite");
+  expect_error([&] { ok.with_features(torch::ones({3, 2}, torch::kLong)); },
                      "floating point");
 }

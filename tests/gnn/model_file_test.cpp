@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <zlib.h>
 
 #include <support/builders.h>
 
@@ -255,6 +256,19 @@ TEST_F(ModelFileTest, LoadingDoesNotDisturbTheRandomStream) {
   torch::manual_seed(7);
   load_model(path("m.gnnx"));
   EXPECT_TRUE(torch::equal(torch::rand({4}), expected));
+}
+
+TEST_F(ModelFileTest, ChecksumIsZlibCrc32OfTheBytesBeforeIt) {
+  const std::string check = "123456789";
+  ASSERT_EQ(::crc32(0, reinterpret_cast<const Bytef*>(check.data()), check.size()), 0xCBF43926u);
+  save_model(path("m.gnnx"), *make_model(graph_spec()));
+  const std::string bytes = read_bytes(path("m.gnnx"));
+  const std::string body = bytes.substr(0, bytes.size() - 4);
+  const auto zlib = static_cast<uint32_t>(
+      ::crc32(0, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size())));
+  EXPECT_EQ(le(bytes, bytes.size() - 4, 4), zlib);
+  // The same value as the hand-written CRC-32 that wrote the files of earlier versions.
+  EXPECT_EQ(reference_crc32(body), zlib);
 }
 
 // --- failed saves -----------------------------------------------------------------------------

@@ -175,5 +175,22 @@ TEST(GroundTruthTest, ReadsTheCsvAndNamesTheBadLine) {
   fs::remove_all(dir);
 }
 
+// The ground-truth reader once split on every quote and read "" as nothing (RFC 4180: one quote).
+TEST(GroundTruthTest, EscapedQuotesInQuotedFields) {
+  std::random_device rd;
+  const fs::path dir =
+      fs::temp_directory_path() / ("gnnx_ground_truth_quotes_" + std::to_string(rd()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "q.csv")
+      << "index,mol_id,smiles,label,label_in_source_csv,split,n_atoms,gt_union_atoms,"
+         "gt_rule_matches,n_gt_masks\n"
+      << "0,\"Z\"\"1\",CC(=O)F,1,1,test,4,0 1 2 3,\"fluoride=3;carbonyl=1,2\",1\n";
+  const auto records = read_attribution_csv((dir / "q.csv").string());
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].id, "Z\"1");
+  EXPECT_EQ(records[0].rule_matches.size(), 2u);
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace gnnx::molecules

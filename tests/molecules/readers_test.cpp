@@ -183,5 +183,23 @@ TEST_F(ReadersTest, BbbpElevenSkipped) {
       << set.skipped[0].reason;
 }
 
+// RFC 4180: a quoted field may hold a line break; records keep the line they start on.
+TEST_F(ReadersTest, QuotedFieldMaySpanLines) {
+  const std::string path = write("q.csv",
+                                 "id,smiles,a\n"
+                                 "\"two\nlines\",CCO,1\n"
+                                 "\"say \"\"hi\"\"\",CC,0\n");
+  ReadOptions o;
+  o.label_columns = {"a"};
+  o.id_column = "id";
+  const MoleculeSet set = read_molecules(path, o);
+  ASSERT_EQ(set.records.size(), 2u);
+  EXPECT_EQ(set.records[0].id, "two\nlines");
+  EXPECT_EQ(set.records[0].line, 2);
+  EXPECT_EQ(set.records[1].id, "say \"hi\"");
+  EXPECT_EQ(set.records[1].line, 4);
+  EXPECT_EQ(set.records[1].labels[0], 0.0);
+}
+
 }  // namespace
 }  // namespace gnnx::molecules

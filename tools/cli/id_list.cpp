@@ -1,27 +1,88 @@
 #include "cli/id_list.h"
 
 #include <gnnx/gnn/error.h>
+#include <gnnx/io/number.h>
+#include <gnnx/io/text.h>
 
-#include <sstream>
+#include <optional>
 
 namespace gnnx::tools {
 namespace {
 
-int64_t parse_int(const std::string& text, const std::string& part, const std::string& what) {
-  size_t used = 0;
-  int64_t value = 0;
-  try {
-    value = std::stoll(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
+/// One comma-separated part: a single id, or the ids begin, begin + step, ... below end.
+struct IdRange {
+  int64_t begin = 0;
+  int64_t end = 0;
+  int64_t step = 1;
+  bool single = false;
+
+  bool empty() const { return !single && begin >= end; }
+};
+
+/// The ranges of a spec other than "all"; on a syntax error, none and the problem.
+std::vector<IdRange> parse_ranges(const std::string& spec, std::string& problem) {
+  std::vector<IdRange> ranges;
+  bool selects = false;
+  for (const std::string& part : io::split_list(spec, ',', io::EmptyItems::kKeep)) {
+    const std::vector<std::string> fields = io::split_list(part, ':', io::EmptyItems::kKeep);
+    std::vector<int64_t> values;
+    for (const auto& field : fields) {
+      const std::optional<int64_t> v = io::to_integer<int64_t>(field);
+      if (!v) break;
+      values.push_back(*v);
+    }
+    if (fields.empty() || fields.size() > 3 || values.size() != fields.size()) {
+      problem = "'" + part + "' is not an id, a list or a range a:b[:step]";
+      return {};
+    }
+    IdRange r;
+    r.begin = values[0];
+    r.single = values.size() == 1;
+    if (!r.single) r.end = values[1];
+    if (values.size() == 3) r.step = values[2];
+    if (r.step <= 0) {
+      problem = "step in '" + part + "' must be positive";
+      return {};
+    }
+    selects = selects || !r.empty();
+    ranges.push_back(r);
   }
-  if (text.empty() || used != text.size()) {
-    throw InputError(what + ": '" + part + "' is not an id, a list or a range a:b[:step]");
+  if (!selects) {
+    problem = "'" + spec + "' selects nothing";
+    return {};
   }
-  return value;
+  return ranges;
+}
+
+/// The first id of `r` outside [0, limit), if any. Ranges are checked before they are
+/// expanded, so that "0:99999999999" fails at once rather than after filling memory.
+std::optional<int64_t> first_out_of_range(const IdRange& r, int64_t limit) {
+  if (r.empty()) return std::nullopt;
+  if (r.begin < 0 || r.begin >= limit) return r.begin;
+  if (r.single) return std::nullopt;
+  // 0 <= begin < end: neither difference below overflows.
+  const int64_t last = r.begin + (r.end - 1 - r.begin) / r.step * r.step;
+  if (last < limit) return std::nullopt;
+  return r.begin + ((limit - r.begin - 1) / r.step + 1) * r.step;  // <= last
+}
+
+/// Appends the ids of `r`, all in [0, limit) by now, without stepping past INT64_MAX.
+void expand(const IdRange& r, std::vector<int64_t>& ids) {
+  if (r.empty()) return;
+  for (int64_t i = r.begin;; i += r.step) {
+    ids.push_back(i);
+    if (r.single || r.end - i <= r.step) return;
+  }
 }
 
 }  // namespace
+
+std::string id_list_problem(const std::string& spec) {
+  if (spec == "all") return "";
+  std::string problem;
+  parse_ranges(spec, problem);
+  return problem;
+}
 
 std::vector<int64_t> parse_id_list(const std::string& spec, int64_t limit,
                                    const std::string& what) {
@@ -30,33 +91,16 @@ std::vector<int64_t> parse_id_list(const std::string& spec, int64_t limit,
     for (int64_t i = 0; i < limit; ++i) ids.push_back(i);
     return ids;
   }
-  std::stringstream parts(spec);
-  std::string part;
-  while (std::getline(parts, part, ',')) {
-    std::vector<std::string> fields;
-    std::stringstream pieces(part);
-    std::string piece;
-    while (std::getline(pieces, piece, ':')) fields.push_back(piece);
-    if (!part.empty() && part.back() == ':') fields.push_back("");
-    if (fields.size() == 1) {
-      ids.push_back(parse_int(fields[0], part, what));
-    } else if (fields.size() == 2 || fields.size() == 3) {
-      const int64_t begin = parse_int(fields[0], part, what);
-      const int64_t end = parse_int(fields[1], part, what);
-      const int64_t step = fields.size() == 3 ? parse_int(fields[2], part, what) : 1;
-      if (step <= 0) throw InputError(what + ": step in '" + part + "' must be positive");
-      for (int64_t i = begin; i < end; i += step) ids.push_back(i);
-    } else {
-      throw InputError(what + ": '" + part + "' is not an id, a list or a range a:b[:step]");
-    }
-  }
-  if (ids.empty()) throw InputError(what + ": '" + spec + "' selects nothing");
-  for (int64_t id : ids) {
-    if (id < 0 || id >= limit) {
-      throw InputError(what + ": " + std::to_string(id) + " is out of range [0, " +
+  std::string problem;
+  const std::vector<IdRange> ranges = parse_ranges(spec, problem);
+  if (!problem.empty()) throw InputError(what + ": " + problem);
+  for (const IdRange& r : ranges) {
+    if (const auto bad = first_out_of_range(r, limit)) {
+      throw InputError(what + ": " + std::to_string(*bad) + " is out of range [0, " +
                        std::to_string(limit) + ")");
     }
   }
+  for (const IdRange& r : ranges) expand(r, ids);
   return ids;
 }
 

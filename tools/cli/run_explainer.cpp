@@ -4,6 +4,7 @@
 
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/subgraph.h>
+#include <gnnx/io/tensor_vector.h>
 
 namespace gnnx::tools {
 
@@ -25,8 +26,7 @@ void check_model_fits(const gnn::GnnModel& model, const datasets::Dataset& ds,
 }
 
 std::vector<int64_t> eval_targets(const datasets::Dataset& ds) {
-  const auto t = ds.eval_targets.to(torch::kLong).contiguous();
-  return std::vector<int64_t>(t.data_ptr<int64_t>(), t.data_ptr<int64_t>() + t.numel());
+  return io::to_vector<int64_t>(ds.eval_targets);
 }
 
 torch::Device explainer_device(const std::string& method, torch::Device requested) {

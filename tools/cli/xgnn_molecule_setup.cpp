@@ -1,6 +1,6 @@
-#include <gnnx/gnn/atomic_file.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/property_training.h>
+#include <gnnx/io/atomic_file.h>
 #include <gnnx/molecules/draw.h>
 #include <gnnx/molecules/featurize.h>
 #include <gnnx/molecules/xgnn_molecule_rules.h>
@@ -67,7 +67,7 @@ XgnnSetup molecule_setup(const gnn::ModelFile& file, const std::vector<std::stri
     }
     const std::string picture = molecules::draw_molecule_grid(
         all, legends, /*columns=*/5, molecules::image_format_for(path));
-    gnn::write_file_atomically(path, [&](std::ostream& out) { out << picture; });
+    io::write_file_atomically(path, [&](std::ostream& out) { out << picture; });
   };
   return s;
 }

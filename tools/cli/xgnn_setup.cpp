@@ -2,6 +2,7 @@
 
 #include <gnnx/datasets/synthetic.h>
 #include <gnnx/gnn/error.h>
+#include <gnnx/io/number.h>
 
 #include <torch/types.h>
 
@@ -24,7 +25,9 @@ XgnnSetup plain_graph_setup(const gnn::ModelFile& file, int64_t max_degree) {
                      "so the features of a generated node are unknown");
   }
   auto seed_it = file.metadata.find("dataset_seed");
-  const uint64_t seed = seed_it == file.metadata.end() ? 0 : std::stoull(seed_it->second);
+  const uint64_t seed = seed_it == file.metadata.end()
+                            ? 0
+                            : io::parse_uint64(seed_it->second, "model metadata dataset_seed");
   // Every node of the synthetic graph data sets has the same features: a generated node too.
   const torch::Tensor row = datasets::make_synthetic(it->second, seed).graphs.at(0).x()[0];
 

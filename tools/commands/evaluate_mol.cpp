@@ -23,6 +23,7 @@
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/model_file.h>
 #include <gnnx/gnn/property_training.h>
+#include <gnnx/io/tensor_vector.h>
 #include <gnnx/molecules/featurize.h>
 #include <gnnx/molecules/ground_truth.h>
 #include <gnnx/molecules/parse.h>
@@ -69,11 +70,6 @@ const Benchmark& benchmark(const std::string& name) {
     if (b.name == name) return b;
   }
   throw InputError("unknown molecule benchmark '" + name + "'");
-}
-
-std::vector<double> to_vector(const torch::Tensor& t) {
-  const torch::Tensor c = t.to(torch::kDouble).contiguous();
-  return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
 }
 
 /// The targets of one benchmark and their ground truth.
@@ -241,7 +237,7 @@ double edge_auc(const Targets& t, const std::vector<explainers::Explanation>& ex
       scores.push_back(ex[i].dense_edge_mask(g.num_edges()).to(torch::kDouble));
       scores_from = "edge mask";
     } else {
-      const auto nodes = to_vector(ex[i].dense_node_mask(g.num_nodes()));
+      const auto nodes = io::to_vector<double>(ex[i].dense_node_mask(g.num_nodes()));
       scores.push_back(torch::tensor(molecules::edge_scores_from_nodes(g, nodes), torch::kDouble));
       scores_from = "min of end-node scores";
     }
@@ -258,9 +254,11 @@ double atom_auc(const Targets& t, const std::vector<explainers::Explanation>& ex
   for (size_t i = 0; i < ex.size(); ++i) {
     const gnn::Graph& g = t.graphs[i];
     const std::vector<double> nodes =
-        ex[i].node_mask.defined() ? to_vector(ex[i].dense_node_mask(g.num_nodes())) : std::vector<double>();
+        ex[i].node_mask.defined() ? io::to_vector<double>(ex[i].dense_node_mask(g.num_nodes()))
+                                  : std::vector<double>();
     const std::vector<double> edges =
-        ex[i].edge_mask.defined() ? to_vector(ex[i].dense_edge_mask(g.num_edges())) : std::vector<double>();
+        ex[i].edge_mask.defined() ? io::to_vector<double>(ex[i].dense_edge_mask(g.num_edges()))
+                                  : std::vector<double>();
     scores_from = nodes.empty() ? "mean of incident bond scores" : "node mask";
     const auto atoms = molecules::to_atoms_and_bonds(t.mol_graphs[i], nodes, edges).atoms;
     const double auc = molecules::best_mask_auc(atoms, t.gt_masks[i]);

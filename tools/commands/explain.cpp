@@ -11,10 +11,11 @@
 #include <gnnx/explainers/explanation_json.h>
 #include <gnnx/explainers/metrics.h>
 #include <gnnx/explainers/render_graphviz.h>
-#include <gnnx/gnn/atomic_file.h>
 #include <gnnx/gnn/device.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/model_file.h>
+#include <gnnx/io/atomic_file.h>
+#include <gnnx/io/number.h>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -44,12 +45,12 @@ struct ExplainArgs {
 
 uint64_t recorded_seed(const std::map<std::string, std::string>& metadata) {
   auto it = metadata.find("dataset_seed");
-  return it == metadata.end() ? 0 : std::stoull(it->second);
+  return it == metadata.end() ? 0 : io::parse_uint64(it->second, "model metadata dataset_seed");
 }
 
 void run(const ExplainArgs& args, const GlobalOptions& globals) {
-  gnn::check_writable_path(args.out);
-  if (!args.render.empty()) gnn::check_writable_path(args.render);
+  io::check_writable_path(args.out);
+  if (!args.render.empty()) io::check_writable_path(args.render);
   explainers::make_explainer(args.method, {});  // an unknown method fails before any work
   const gnn::ModelFile file = gnn::load_model(args.model);
   std::string dataset = args.dataset;
@@ -92,7 +93,7 @@ void run(const ExplainArgs& args, const GlobalOptions& globals) {
   const std::string text = explanations_to_json(
       explanations, ds.graphs, args.top_k,
       {{"dataset", dataset}, {"model", args.model}, {"seconds", std::to_string(seconds)}});
-  gnn::write_file_atomically(args.out, [&](std::ostream& out) { out << text << "\n"; });
+  io::write_file_atomically(args.out, [&](std::ostream& out) { out << text << "\n"; });
 
   if (!args.render.empty()) {
     const int64_t wanted = args.render_target >= 0 ? args.render_target : explanations.front().target;
@@ -146,8 +147,12 @@ void add_explain_command(CLI::App& app, const GlobalOptions& globals) {
   cmd->add_option("--dataset-seed", args->dataset_seed, "Data set seed (default: the model's)");
   cmd->add_option("--method", args->method,
                   "Explainer: " + explainers::method_names())->required();
-  cmd->add_option("--nodes", args->nodes, "Node targets (node-classification data sets)");
-  cmd->add_option("--graphs", args->graphs, "Graph targets (graph-classification data sets)");
+  CLI::Option* nodes =
+      cmd->add_option("--nodes", args->nodes, "Node targets (node-classification data sets)")
+          ->check(id_list());
+  cmd->add_option("--graphs", args->graphs, "Graph targets (graph-classification data sets)")
+      ->check(id_list())
+      ->excludes(nodes);
   cmd->add_option("--top-k", args->top_k, "Edges listed as top_edges per target")
       ->check(positive())
       ->capture_default_str();

@@ -6,8 +6,8 @@
 
 #include <GraphMol/ROMol.h>
 #include <gnnx/explainers/explainer.h>
-#include <gnnx/gnn/atomic_file.h>
 #include <gnnx/gnn/error.h>
+#include <gnnx/io/atomic_file.h>
 #include <gnnx/molecules/draw.h>
 #include <gnnx/molecules/featurize.h>
 #include <gnnx/molecules/fragment.h>
@@ -26,6 +26,7 @@
 
 #include "cli/method_flags.h"
 #include "cli/progress.h"
+#include "cli/validators.h"
 #include "commands/commands.h"
 
 namespace gnnx::tools {
@@ -89,23 +90,6 @@ nlohmann::ordered_json result_json(const molecules::MoleculeExplainer& explainer
   return j;
 }
 
-std::pair<int64_t, int64_t> parse_shard(const std::string& text) {
-  const size_t slash = text.find('/');
-  try {
-    if (slash != std::string::npos) {
-      size_t used = 0;
-      const int64_t i = std::stoll(text.substr(0, slash), &used);
-      size_t used2 = 0;
-      const int64_t n = std::stoll(text.substr(slash + 1), &used2);
-      if (used == slash && used2 == text.size() - slash - 1 && n >= 1 && i >= 0 && i < n) {
-        return {i, n};
-      }
-    }
-  } catch (const std::exception&) {
-  }
-  throw InputError("--shard '" + text + "': expected i/N with 0 <= i < N, e.g. 0/4");
-}
-
 molecules::DrawOptions draw_options(const ExplainMolArgs& args) {
   molecules::DrawOptions o;
   o.width = args.width;
@@ -115,7 +99,7 @@ molecules::DrawOptions draw_options(const ExplainMolArgs& args) {
 }
 
 void write_bytes(const std::string& path, const std::string& bytes) {
-  gnn::write_file_atomically(path, [&](std::ostream& out) { out << bytes; });
+  io::write_file_atomically(path, [&](std::ostream& out) { out << bytes; });
 }
 
 void run_single(const ExplainMolArgs& args, molecules::MoleculeExplainer& explainer) {
@@ -156,8 +140,9 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
   molecules::ReadOptions read;
   read.smiles_column = args.smiles_col;
   read.id_column = args.id_col;
+  // --shard was checked when the flags were parsed (validators.h: shard()).
   std::tie(read.shard_index, read.shard_count) =
-      args.shard.empty() ? std::pair<int64_t, int64_t>{0, 1} : parse_shard(args.shard);
+      args.shard.empty() ? std::pair<int64_t, int64_t>{0, 1} : *parse_shard(args.shard);
   const molecules::MoleculeSet set = molecules::read_molecules(args.input, read);
 
   // Lines by record index; records and skipped ones are merged in input order at the end.
@@ -236,7 +221,7 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
 
   // Everything is in memory: a failure above leaves no file behind, and each file below is
   // written atomically.
-  gnn::write_file_atomically(args.output, [&](std::ostream& out) {
+  io::write_file_atomically(args.output, [&](std::ostream& out) {
     for (const auto& [index, j] : lines) out << j.dump() << "\n";
   });
   if (!args.fragment_counts.empty()) write_bytes(args.fragment_counts, counter.to_csv());
@@ -273,31 +258,19 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
 }
 
 void run(const ExplainMolArgs& args, const GlobalOptions& globals) {
+  // Which flags go together is CLI11's to check (add_explain_mol_command): exactly one of
+  // --smiles and --input, and the batch flags only with --input.
   const bool single = !args.smiles.empty();
-  if (single == !args.input.empty()) {
-    throw InputError("explain-mol: give either --smiles (one molecule) or --input (a file)");
-  }
-  if (!single && args.output.empty()) throw InputError("explain-mol: --input needs --output");
-  if (single) {
-    for (const char* flag : {"--render-dir", "--grid", "--fragment-counts", "--shard"}) {
-      const std::string& value = std::string(flag) == "--render-dir" ? args.render_dir
-                                 : std::string(flag) == "--grid"     ? args.grid
-                                 : std::string(flag) == "--shard"    ? args.shard
-                                                                     : args.fragment_counts;
-      if (!value.empty()) throw InputError(std::string("explain-mol: ") + flag + " needs --input");
-    }
-  }
   if (single && !args.out.empty()) {
     molecules::image_format_for(args.out);
-    gnn::check_writable_path(args.out);
+    io::check_writable_path(args.out);
   }
   if (!single) {
-    if (!args.shard.empty()) parse_shard(args.shard);
-    gnn::check_writable_path(args.output);
-    if (!args.fragment_counts.empty()) gnn::check_writable_path(args.fragment_counts);
+    io::check_writable_path(args.output);
+    if (!args.fragment_counts.empty()) io::check_writable_path(args.fragment_counts);
     if (!args.grid.empty()) {
       molecules::image_format_for(args.grid);
-      gnn::check_writable_path(args.grid);
+      io::check_writable_path(args.grid);
     }
     if (!args.render_dir.empty()) {
       std::error_code ec;
@@ -338,17 +311,25 @@ void add_explain_mol_command(CLI::App& app, const GlobalOptions& globals) {
       "parts and sort them by index (LC_ALL=C sort -t: -k2,2n) to get the single-run file byte for byte.");
   cmd->add_option("--model", args->model, "Model file (from gnnx train --data)")->required();
   cmd->add_option("--method", args->method, "Explainer: " + explainers::method_names())->required();
-  cmd->add_option("--smiles", args->smiles, "One molecule to explain");
+  CLI::App* source = cmd->add_option_group("Molecules", "One SMILES or a file (exactly one)");
+  source->add_option("--smiles", args->smiles, "One molecule to explain");
+  CLI::Option* input =
+      source->add_option("--input", args->input, "Molecules to explain (.csv, .tsv, .smi, .sdf)");
+  source->require_option(1);
   cmd->add_option("--out", args->out, "--smiles: drawing to write (.png or .svg)");
-  cmd->add_option("--input", args->input, "Molecules to explain (.csv, .tsv, .smi, .sdf)");
-  cmd->add_option("--output", args->output, "--input: JSON lines to write (atomically)");
+  CLI::Option* output =
+      cmd->add_option("--output", args->output, "--input: JSON lines to write (atomically)");
+  input->needs(output);
   cmd->add_option("--render-dir", args->render_dir,
-                  "--input: also draw each molecule to DIR/<index>.png");
+                  "--input: also draw each molecule to DIR/<index>.png")
+      ->needs(input);
   cmd->add_option("--render-format", args->render_format, "--render-dir: png or svg")
       ->check(CLI::IsMember({"png", "svg"}))
       ->capture_default_str();
   cmd->add_option("--shard", args->shard,
-                  "--input: i/N, explain records i, i+N, i+2N, ... (0 <= i < N)");
+                  "--input: i/N, explain records i, i+N, i+2N, ... (0 <= i < N)")
+      ->check(shard())
+      ->needs(input);
   cmd->add_option("--task", args->task, "Which task of a multi-task model (default: the first)");
   cmd->add_option("--smiles-col", args->smiles_col, "--input CSV/TSV: the SMILES column")
       ->capture_default_str();
@@ -371,9 +352,11 @@ void add_explain_mol_command(CLI::App& app, const GlobalOptions& globals) {
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   cmd->add_option("--fragment-counts", args->fragment_counts,
-                  "--input: CSV of explanation fragments and how many molecules each explains");
+                  "--input: CSV of explanation fragments and how many molecules each explains")
+      ->needs(input);
   cmd->add_option("--grid", args->grid,
-                  "--input: one picture (.png or .svg) of the first --grid-max molecules");
+                  "--input: one picture (.png or .svg) of the first --grid-max molecules")
+      ->needs(input);
   cmd->add_option("--grid-columns", args->grid_columns, "--grid: panels per row")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();

@@ -3,16 +3,16 @@
 // and an RDKit grid picture; plain graphs: a Graphviz picture), with the model's probabilities.
 
 #include <gnnx/explainers/xgnn.h>
-#include <gnnx/gnn/atomic_file.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/model_file.h>
+#include <gnnx/io/atomic_file.h>
+#include <gnnx/io/text.h>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -34,20 +34,10 @@ struct GenerateArgs {
   explainers::XgnnOptions options;
 };
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
-
 XgnnSetup setup_for(const gnn::ModelFile& file, const GenerateArgs& args) {
   if (is_molecule_model(file)) {
 #ifdef GNNX_WITH_RDKIT
-    return molecule_setup(file, split_list(args.node_types));
+    return molecule_setup(file, io::split_list(args.node_types));
 #else
     throw InputError("generate: '" + args.model + "' is a molecule model; this gnnx was built "
                      "without RDKit (GNNX_WITH_RDKIT=OFF)");
@@ -70,7 +60,7 @@ nlohmann::ordered_json graph_json(const explainers::ScoredGraph& scored, const X
 }
 
 void run(GenerateArgs args, const GlobalOptions& globals) {
-  gnn::check_writable_path(args.out);
+  io::check_writable_path(args.out);
   const gnn::ModelFile file = gnn::load_model(args.model);
   const XgnnSetup setup = setup_for(file, args);
   setup.check_output(args.out);

@@ -8,6 +8,7 @@
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/model_file.h>
 #include <gnnx/gnn/property_training.h>
+#include <gnnx/io/text.h>
 #include <gnnx/molecules/featurize.h>
 #include <gnnx/molecules/readers.h>
 #include <torch/utils.h>
@@ -25,22 +26,6 @@
 
 namespace gnnx::tools {
 namespace {
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
 
 std::string format_double(double v) {
   std::ostringstream s;
@@ -95,7 +80,7 @@ TrainingData read_tu(const std::string& path, gnn::PropertyKind kind) {
 TrainingData read_table(const MoleculeTrainArgs& args) {
   molecules::ReadOptions options;
   options.smiles_column = args.smiles_col;
-  options.label_columns = split_list(args.targets);
+  options.label_columns = io::split_list(args.targets);
   if (options.label_columns.empty()) {
     throw InputError("--target: name the label column(s) of '" + args.data + "'");
   }
@@ -329,7 +314,7 @@ void run_molecule_train(const MoleculeTrainArgs& args, const TrainDefaults& sett
       {"created_by", "gnnx train --data"},
       {"data", args.data},
       {"property.kind", gnn::to_string(kind)},
-      {"property.tasks", join(data.tasks)},
+      {"property.tasks", io::join(data.tasks)},
       {"seed", std::to_string(seed)},
       {"epochs", std::to_string(options.epochs)},
       {"lr", format_double(options.lr)},

@@ -15,16 +15,15 @@
 #include <gnnx/gnn/model_file.h>
 #include <gnnx/gnn/models.h>
 #include <gnnx/gnn/training.h>
+#include <gnnx/io/atomic_file.h>
 
 #include <CLI/CLI.hpp>
 #include <gnnx/gnn/device.h>
 
 #include <nlohmann/json.hpp>
 #include <torch/utils.h>
-#include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -67,26 +66,6 @@ struct TrainArgs {
   CLI::Option* edge_dropout_opt = nullptr;
 };
 
-// Fails before training, rather than after it, when the model could not be saved.
-void check_output_path(const std::string& path) {
-  namespace fs = std::filesystem;
-  const fs::path p(path);
-  fs::path dir = p.parent_path();
-  if (dir.empty()) dir = ".";
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    throw InputError("cannot write the model to '" + path + "': directory '" + dir.string() +
-                     "' does not exist");
-  }
-  if (fs::is_directory(p, ec)) {
-    throw InputError("cannot write the model to '" + path + "': it is a directory");
-  }
-  if (::access(dir.c_str(), W_OK) != 0) {
-    throw InputError("cannot write the model to '" + path + "': directory '" + dir.string() +
-                     "' is not writable");
-  }
-}
-
 std::string format_double(double v) {
   std::ostringstream s;
   s.precision(17);
@@ -115,7 +94,7 @@ TrainDefaults with_overrides(TrainDefaults settings, const TrainArgs& args) {
 }
 
 void run(const TrainArgs& args, const GlobalOptions& globals) {
-  check_output_path(args.out);
+  io::check_writable_path(args.out);  // fail before training, not after it
   // Throws InputError listing the known names for an unknown data set.
   const datasets::Dataset ds = datasets::make_synthetic(args.dataset, args.seed);
   if (ds.graphs.empty()) throw InputError("data set '" + args.dataset + "' has no graphs");
@@ -255,7 +234,7 @@ void add_train_command(CLI::App& app, const GlobalOptions& globals) {
   cmd->get_option("--data")->excludes(dataset_opt);
   cmd->callback([args, molecules, &globals] {
     if (!molecules->data.empty()) {
-      check_output_path(args->out);
+      io::check_writable_path(args->out);
       run_molecule_train(*molecules, with_overrides(molecule_train_defaults(), *args), args->seed,
                          args->out, args->json, globals);
       return;

@@ -1,6 +1,5 @@
-#include <gnnx/gnn/atomic_file.h>
 #include <gnnx/gnn/error.h>
-
+#include <gnnx/io/atomic_file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,22 +8,23 @@
 #include <filesystem>
 #include <fstream>
 
-namespace gnnx::gnn {
+namespace gnnx::io {
 
-void write_file_atomically(const std::string& path,
-                           const std::function<void(std::ostream&)>& write) {
+void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write,
+                           const std::string& what) {
   const std::string temp = path + ".tmp." + std::to_string(::getpid());
+  const std::string prefix =
+      "cannot write " + (what.empty() ? "" : what + " ") + "'" + path + "': ";
   try {
     {
       std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-      if (!out) throw Error("cannot write '" + path + "': " + std::strerror(errno));
+      if (!out) throw Error(prefix + std::strerror(errno));
       write(out);
-      out.flush();
-      if (!out) throw Error("cannot write '" + path + "': write failed");
+      // close() flushes: a full disk may only show here.
+      out.close();
+      if (!out) throw Error(prefix + "write failed");
     }
-    if (std::rename(temp.c_str(), path.c_str()) != 0) {
-      throw Error("cannot write '" + path + "': " + std::strerror(errno));
-    }
+    if (std::rename(temp.c_str(), path.c_str()) != 0) throw Error(prefix + std::strerror(errno));
   } catch (...) {
     std::remove(temp.c_str());
     throw;
@@ -46,6 +46,11 @@ void check_writable_path(const std::string& path) {
   if (fs::is_directory(p, ec)) {
     throw InputError("cannot write '" + path + "': it is a directory");
   }
+  // The temporary file is created in the directory, so the directory itself must be writable.
+  if (::access(dir.c_str(), W_OK) != 0) {
+    throw InputError("cannot write '" + path + "': directory '" + dir.string() +
+                     "' is not writable");
+  }
 }
 
-}  // namespace gnnx::gnn
+}  // namespace gnnx::io

@@ -1,0 +1,34 @@
+#include <gnnx/gnn/error.h>
+#include <gnnx/io/gzip.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+
+namespace gnnx::io {
+
+std::string read_text_file(const std::string& path) {
+  // gzopen opens a directory without complaint; its read would fail with a vaguer message.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw InputError("cannot open '" + path + "': it is a directory");
+  }
+  // gzread detects the gzip header itself and passes any other file through unchanged.
+  const std::unique_ptr<gzFile_s, int (*)(gzFile)> file(gzopen(path.c_str(), "rb"), gzclose);
+  if (!file) throw InputError("cannot open '" + path + "': " + std::strerror(errno));
+  std::string text;
+  char buffer[1 << 16];
+  int n = 0;
+  while ((n = gzread(file.get(), buffer, sizeof buffer)) > 0) {
+    text.append(buffer, static_cast<size_t>(n));
+  }
+  // A truncated stream ends the reads like the end of the file does; only gzerror tells.
+  int err = Z_OK;
+  const char* reason = gzerror(file.get(), &err);
+  if (n < 0 || err != Z_OK) throw InputError("cannot read '" + path + "': " + reason);
+  return text;
+}
+
+}  // namespace gnnx::io
