@@ -2,11 +2,11 @@
 
 #include <gnnx/explainers/method_options.h>
 #include <gnnx/gnn/error.h>
+#include <gnnx/io/number.h>
 
 #include <c10/util/Exception.h>
 
-#include <charconv>
-#include <cmath>
+#include <optional>
 #include <sstream>
 
 namespace gnnx::explainers {
@@ -53,23 +53,15 @@ bool in_range(const OptionSpec& spec, double v) {
 }
 
 int64_t parse_integer(const OptionSpec& spec, const std::string& text) {
-  int64_t v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() ||
-      !in_range(spec, static_cast<double>(v))) {
-    invalid(spec, text);
-  }
-  return v;
+  const std::optional<int64_t> v = io::to_integer<int64_t>(text);
+  if (!v || !in_range(spec, static_cast<double>(*v))) invalid(spec, text);
+  return *v;
 }
 
 double parse_number(const OptionSpec& spec, const std::string& text) {
-  double v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(v) ||
-      !in_range(spec, v)) {
-    invalid(spec, text);
-  }
-  return v;
+  const std::optional<double> v = io::to_double(text);  // NaN and infinities refused
+  if (!v || !in_range(spec, *v)) invalid(spec, text);
+  return *v;
 }
 
 bool parse_flag(const OptionSpec& spec, const std::string& text) {
