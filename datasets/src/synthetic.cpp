@@ -50,9 +50,10 @@ gnn::Graph to_graph(const detail::Motif& motif) {
     src.insert(src.end(), {u, v});
     dst.insert(dst.end(), {v, u});
   }
-  return gnn::Graph(motif.num_nodes,
-                    torch::stack({torch::tensor(src, torch::kLong), torch::tensor(dst, torch::kLong)}),
-                    torch::Tensor());
+  return gnn::Graph(
+      motif.num_nodes,
+      torch::stack({torch::tensor(src, torch::kLong), torch::tensor(dst, torch::kLong)}),
+      torch::Tensor());
 }
 
 // The motif of each class (see Dataset::class_motif).

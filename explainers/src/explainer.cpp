@@ -145,10 +145,9 @@ std::vector<Explanation> Explainer::explain_targets(const ExplainCall& call,
       const int64_t within = std::min<int64_t>(done, total) * kProgressScale / total;
       target_.progress()(index * kProgressScale + within, chunks * kProgressScale);
     };
-    auto explanations =
-        explain_chunk(call, std::vector<int64_t>(targets.begin() + begin, targets.begin() + end),
-                      std::vector<int64_t>(classes.begin() + begin, classes.begin() + end),
-                      progress);
+    auto explanations = explain_chunk(
+        call, std::vector<int64_t>(targets.begin() + begin, targets.begin() + end),
+        std::vector<int64_t>(classes.begin() + begin, classes.begin() + end), progress);
     progress(1, 1);
     for (auto& e : explanations) out.push_back(std::move(e));
   }

@@ -31,8 +31,7 @@ torch::Tensor binary_entropy(const torch::Tensor& p) {
 
 // Initial mask logits of one part: N(1, gain_relu · sqrt(2 / (2n))) as the original code, from
 // a generator seeded by (seed, target) so a target gets the same start in any batch.
-torch::Tensor initial_logits(int64_t num_edges, int64_t num_nodes, uint64_t seed,
-                             int64_t target) {
+torch::Tensor initial_logits(int64_t num_edges, int64_t num_nodes, uint64_t seed, int64_t target) {
   auto gen = at::detail::createCPUGenerator(seed * 1000003ULL + static_cast<uint64_t>(target));
   const double std = std::sqrt(2.0) * std::sqrt(2.0 / (2.0 * std::max<int64_t>(num_nodes, 1)));
   return at::randn({num_edges}, gen, torch::kFloat) * std + 1.0;
@@ -185,7 +184,8 @@ std::vector<Explanation> GNNExplainer::explain_chunk(const ExplainCall& call,
       part_classes.push_back(classes[i]);
     }
     // Group 0 runs on the caller's thread: it alone reports progress.
-    results[g] = explain_batch(call, call.make_batch(part), part_classes, g == 0 ? progress : silent);
+    results[g] =
+        explain_batch(call, call.make_batch(part), part_classes, g == 0 ? progress : silent);
   });
   std::vector<Explanation> out;
   for (int64_t i = 0; i < count; ++i) out.push_back(std::move(results[i % groups][i / groups]));
@@ -221,9 +221,9 @@ std::vector<Explanation> GNNExplainer::explain_batch(const ExplainCall& call,
     const int64_t n = (batch.node_offset[t + 1] - batch.node_offset[t]).item<int64_t>();
     inits.push_back(initial_logits(e, n, options_.seed(), batch.targets[t]));
   }
-  detail::EdgeMask edge_logits(
-      torch::cat(inits),
-      options_.symmetric_edges() ? detail::reverse_edges(batch.graph) : torch::Tensor());
+  detail::EdgeMask edge_logits(torch::cat(inits), options_.symmetric_edges()
+                                                      ? detail::reverse_edges(batch.graph)
+                                                      : torch::Tensor());
   const detail::EdgeMaskRegularisers regularisers{
       options_.edge_size(), options_.edge_ent(),
       edge_entropy_weights(batch, options_.entropy_mean()).contiguous()};
@@ -249,8 +249,8 @@ std::vector<Explanation> GNNExplainer::explain_batch(const ExplainCall& call,
   for (int64_t epoch = 0; epoch < options_.epochs(); ++epoch) {
     const auto& mask = edge_logits.values();
     // The model differentiates with respect to the mask of the edges it reads.
-    auto read_mask = (plan ? mask.index_select(0, plan->used_edges()) : mask.clone())
-                         .requires_grad_();
+    auto read_mask =
+        (plan ? mask.index_select(0, plan->used_edges()) : mask.clone()).requires_grad_();
     torch::Tensor h = x;
     torch::Tensor feat_mask;
     if (feat_logits.defined()) {

@@ -42,8 +42,8 @@ OptionSpec flag(std::string name, std::string help) {
 }
 
 [[noreturn]] void invalid(const OptionSpec& spec, const std::string& value) {
-  throw InputError("--" + spec.name + ": invalid value '" + value + "' (valid: " +
-                   describe_values(spec) + ")");
+  throw InputError("--" + spec.name + ": invalid value '" + value +
+                   "' (valid: " + describe_values(spec) + ")");
 }
 
 bool in_range(const OptionSpec& spec, double v) {

@@ -47,11 +47,9 @@ TargetBatch make_node_batch(const gnn::Graph& graph, const gnn::GcnAdjacency& ad
     edge_ids.push_back(sub.edge_id);
     positions.push_back(sub.target);
   }
-  TargetBatch out =
-      assemble(gnn::Task::kNodeClassification, parts, node_ids, edge_ids, targets);
-  out.target_pos = positions.empty()
-                       ? torch::zeros({0}, torch::kLong)
-                       : torch::cat(positions) + out.node_offset.slice(0, 0, -1);
+  TargetBatch out = assemble(gnn::Task::kNodeClassification, parts, node_ids, edge_ids, targets);
+  out.target_pos = positions.empty() ? torch::zeros({0}, torch::kLong)
+                                     : torch::cat(positions) + out.node_offset.slice(0, 0, -1);
   out.adj = gnn::GcnAdjacency(out.graph).with_normalisation(
       adj.edge_norm().index_select(0, out.edge_id), adj.self_norm().index_select(0, out.node_id));
   return out;
@@ -70,8 +68,7 @@ TargetBatch make_graph_batch(const std::vector<gnn::Graph>& graphs,
     node_ids.push_back(torch::arange(graphs[i].num_nodes(), torch::kLong));
     edge_ids.push_back(torch::arange(graphs[i].num_edges(), torch::kLong));
   }
-  TargetBatch out =
-      assemble(gnn::Task::kGraphClassification, parts, node_ids, edge_ids, indices);
+  TargetBatch out = assemble(gnn::Task::kGraphClassification, parts, node_ids, edge_ids, indices);
   out.adj = gnn::GcnAdjacency(out.graph);
   return out;
 }
@@ -96,8 +93,8 @@ gnn::ModelOutput forward_targets(gnn::GnnModel& model, const TargetBatch& batch,
   return out;
 }
 
-torch::Tensor target_logits(gnn::GnnModel& model, const TargetBatch& batch,
-                            const torch::Tensor& x, const torch::Tensor& edge_weight) {
+torch::Tensor target_logits(gnn::GnnModel& model, const TargetBatch& batch, const torch::Tensor& x,
+                            const torch::Tensor& edge_weight) {
   return forward_targets(model, batch, x, edge_weight).logits;
 }
 
@@ -123,8 +120,10 @@ std::vector<Explanation> split_explanations(const TargetBatch& batch, const std:
     const int64_t e1 = batch.edge_offset[t + 1].item<int64_t>();
     e.node_ids = batch.node_id.slice(0, n0, n1).clone();
     e.edge_ids = batch.edge_id.slice(0, e0, e1).clone();
-    if (node_scores.defined()) e.node_mask = node_scores.detach().slice(0, n0, n1).to(torch::kFloat).clone();
-    if (edge_scores.defined()) e.edge_mask = edge_scores.detach().slice(0, e0, e1).to(torch::kFloat).clone();
+    if (node_scores.defined())
+      e.node_mask = node_scores.detach().slice(0, n0, n1).to(torch::kFloat).clone();
+    if (edge_scores.defined())
+      e.edge_mask = edge_scores.detach().slice(0, e0, e1).to(torch::kFloat).clone();
     out.push_back(std::move(e));
   }
   return out;

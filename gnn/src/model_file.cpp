@@ -29,8 +29,8 @@
 #include <torch/types.h>
 #include <torch/utils.h>
 
-#include <nlohmann/json.hpp>
 #include <zlib.h>
+#include <nlohmann/json.hpp>
 
 #include <array>
 #include <cerrno>
@@ -113,11 +113,16 @@ std::optional<torch::ScalarType> parse_dtype(const std::string& name) {
 // --- spec <-> JSON -------------------------------------------------------------------------
 
 json spec_to_json(const ModelSpec& spec) {
-  return json{{"task", to_string(spec.task)},     {"in_features", spec.in_features},
-              {"num_classes", spec.num_classes},  {"hidden", spec.hidden},
-              {"num_layers", spec.num_layers},    {"dropout", spec.dropout},
-              {"concat", spec.concat},            {"readout", to_string(spec.readout)},
-              {"mlp_hidden", spec.mlp_hidden},    {"bias_init", spec.bias_init},
+  return json{{"task", to_string(spec.task)},
+              {"in_features", spec.in_features},
+              {"num_classes", spec.num_classes},
+              {"hidden", spec.hidden},
+              {"num_layers", spec.num_layers},
+              {"dropout", spec.dropout},
+              {"concat", spec.concat},
+              {"readout", to_string(spec.readout)},
+              {"mlp_hidden", spec.mlp_hidden},
+              {"bias_init", spec.bias_init},
               {"aggregation", to_string(spec.aggregation)},
               {"embedding_norm", to_string(spec.embedding_norm)}};
 }
@@ -177,8 +182,9 @@ std::vector<TensorEntry> parse_entries(const json& list, uint64_t data_size) {
     e.name = item.at("name").get<std::string>();
     if (!seen.insert(e.name).second) fail("tensor '" + e.name + "' is stored twice");
     const auto dtype = parse_dtype(item.at("dtype").get<std::string>());
-    if (!dtype) fail("tensor '" + e.name + "' has unknown dtype '" +
-                     item.at("dtype").get<std::string>() + "'");
+    if (!dtype)
+      fail("tensor '" + e.name + "' has unknown dtype '" + item.at("dtype").get<std::string>() +
+           "'");
     e.dtype = *dtype;
     e.shape = item.at("shape").get<std::vector<int64_t>>();
     e.offset = item.at("offset").get<uint64_t>();
@@ -195,8 +201,8 @@ std::vector<TensorEntry> parse_entries(const json& list, uint64_t data_size) {
                     expected));
     }
     if (e.offset > data_size || e.nbytes > data_size - e.offset) {
-      fail(c10::str("tensor '", e.name, "' lies outside the data block (offset ", e.offset,
-                    ", ", e.nbytes, " bytes, data block ", data_size, " bytes)"));
+      fail(c10::str("tensor '", e.name, "' lies outside the data block (offset ", e.offset, ", ",
+                    e.nbytes, " bytes, data block ", data_size, " bytes)"));
     }
     entries.push_back(std::move(e));
   }
@@ -319,8 +325,8 @@ void fill_model(GnnModel& model, const Parsed& parsed, const std::string& bytes)
                     dtype_name(tensor.scalar_type())));
     }
     if (tensor.sizes() != c10::IntArrayRef(e.shape)) {
-      fail("tensor '" + name + "' has shape " + shape_string(e.shape) +
-           ", the model expects " + shape_string(tensor.sizes()));
+      fail("tensor '" + name + "' has shape " + shape_string(e.shape) + ", the model expects " +
+           shape_string(tensor.sizes()));
     }
     TORCH_INTERNAL_ASSERT(tensor.is_contiguous() && tensor.device().is_cpu());
     // memcpy rather than from_blob: the bytes in the file carry no alignment guarantee.

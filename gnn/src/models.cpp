@@ -66,11 +66,11 @@ std::vector<GCNConv> make_convs(torch::nn::Module& model, const ModelSpec& spec)
   std::vector<GCNConv> convs;
   int64_t in = spec.in_features;
   for (int64_t i = 0; i < spec.num_layers; ++i) {
-    convs.push_back(model.register_module(
-        "conv" + std::to_string(i), GCNConv(GCNConvOptions(in, spec.hidden)
-                                                .bias_init(spec.bias_init)
-                                                .aggregation(spec.aggregation)
-                                                .embedding_norm(spec.embedding_norm))));
+    convs.push_back(model.register_module("conv" + std::to_string(i),
+                                          GCNConv(GCNConvOptions(in, spec.hidden)
+                                                      .bias_init(spec.bias_init)
+                                                      .aggregation(spec.aggregation)
+                                                      .embedding_norm(spec.embedding_norm))));
     in = spec.hidden;
   }
   return convs;
@@ -132,8 +132,8 @@ ModelDescription NodeClassifierImpl::describe() const {
 }
 
 ModelOutput NodeClassifierImpl::run(const ModelInput& input, const ForwardHooks& hooks) {
-  ConvStack stack = run_stack("NodeClassifier::forward", convs_, spec_, input, hooks,
-                              is_training());
+  ConvStack stack =
+      run_stack("NodeClassifier::forward", convs_, spec_, input, hooks, is_training());
   // The head reads each wanted row; dense_linear sums every output element in one fixed order,
   // so a row's logits do not depend on which other rows are computed with it.
   std::vector<torch::Tensor> rows;

@@ -29,10 +29,8 @@ torch::Tensor readout(const torch::Tensor& h, const torch::Tensor& batch, int64_
     // gradient evenly among ties with exact 0/1 counts: deterministic on every device. Starting
     // from -inf (not 0 with include_self=false) keeps the start value out of that tie count.
     const torch::Tensor start =
-        torch::full({num_graphs, h.size(1)}, -std::numeric_limits<double>::infinity(),
-                    h.options());
-    const torch::Tensor max =
-        start.scatter_reduce(0, index.unsqueeze(1).expand_as(h), h, "amax");
+        torch::full({num_graphs, h.size(1)}, -std::numeric_limits<double>::infinity(), h.options());
+    const torch::Tensor max = start.scatter_reduce(0, index.unsqueeze(1).expand_as(h), h, "amax");
     const torch::Tensor empty =
         torch::bincount(index, /*weights=*/{}, /*minlength=*/num_graphs).eq(0);
     return max.masked_fill(empty.unsqueeze(1), 0);

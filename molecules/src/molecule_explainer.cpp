@@ -90,7 +90,8 @@ std::vector<MoleculeExplanation> MoleculeExplainer::explain(
     const std::vector<const RDKit::ROMol*>& mols) {
   std::vector<MolGraph> graphs;
   graphs.reserve(mols.size());
-  for (const RDKit::ROMol* mol : mols) graphs.push_back(molecules::featurize(*mol, impl_->featurizer));
+  for (const RDKit::ROMol* mol : mols)
+    graphs.push_back(molecules::featurize(*mol, impl_->featurizer));
   return explain(mols, graphs);
 }
 
@@ -140,7 +141,8 @@ std::vector<MoleculeExplanation> MoleculeExplainer::explain(
 std::vector<double> MoleculeExplainer::predict(const std::vector<const RDKit::ROMol*>& mols) {
   std::vector<MolGraph> graphs;
   graphs.reserve(mols.size());
-  for (const RDKit::ROMol* mol : mols) graphs.push_back(molecules::featurize(*mol, impl_->featurizer));
+  for (const RDKit::ROMol* mol : mols)
+    graphs.push_back(molecules::featurize(*mol, impl_->featurizer));
   return predict(graphs);
 }
 
@@ -170,8 +172,6 @@ std::string MoleculeExplainer::draw(const RDKit::ROMol& mol, const MoleculeExpla
 const FeaturizerOptions& MoleculeExplainer::featurizer() const { return impl_->featurizer; }
 const std::string& MoleculeExplainer::task() const { return impl_->task; }
 const std::string& MoleculeExplainer::method() const { return impl_->method; }
-bool MoleculeExplainer::regression() const {
-  return impl_->kind == gnn::PropertyKind::kRegression;
-}
+bool MoleculeExplainer::regression() const { return impl_->kind == gnn::PropertyKind::kRegression; }
 
 }  // namespace gnnx::molecules

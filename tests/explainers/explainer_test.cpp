@@ -49,8 +49,7 @@ void expect_same(const std::vector<Explanation>& a, const std::vector<Explanatio
 
 TEST(ExplainerTest, OneObjectExplainsFromTwoThreadsAtOnceAsSequentially) {
   const gnn::Graph graph = graph_of(40, 120, 7);
-  const std::vector<gnn::Graph> graphs = {graph_of(9, 20, 1),
-                                          graph_of(12, 30, 2),
+  const std::vector<gnn::Graph> graphs = {graph_of(9, 20, 1), graph_of(12, 30, 2),
                                           graph_of(7, 14, 3)};
   auto node_model = model_of(gnn::Task::kNodeClassification, 1);
   auto graph_model = model_of(gnn::Task::kGraphClassification, 2);
@@ -68,7 +67,9 @@ TEST(ExplainerTest, OneObjectExplainsFromTwoThreadsAtOnceAsSequentially) {
       a_seq = explainer->explain_graphs(*graph_model, graphs);
       b_seq = explainer->explain_graphs(*graph_model, {graphs[2], graphs[0]});
       std::thread ta([&] { a_par = explainer->explain_graphs(*graph_model, graphs); });
-      std::thread tb([&] { b_par = explainer->explain_graphs(*graph_model, {graphs[2], graphs[0]}); });
+      std::thread tb([&] {
+        b_par = explainer->explain_graphs(*graph_model, {graphs[2], graphs[0]});
+      });
       ta.join();
       tb.join();
     } else {
@@ -113,16 +114,15 @@ TEST(ExplainerTest, TheModelsTrainingModeIsRestoredAfterTheCall) {
   model->train();
   make_explainer("saliency", {})->explain_nodes(*model, graph, std::vector<int64_t>{1});
   EXPECT_TRUE(model->is_training());
-  EXPECT_THROW(make_explainer("saliency", {})
-                   ->explain_nodes(*model, graph, std::vector<int64_t>{1, 99}),
-               InputError);
+  EXPECT_THROW(
+      make_explainer("saliency", {})->explain_nodes(*model, graph, std::vector<int64_t>{1, 99}),
+      InputError);
   EXPECT_TRUE(model->is_training());
 }
 
 TEST(ExplainerTest, ChunkedProgressEndsAtItsTotalForEveryMethod) {
   const gnn::Graph graph = graph_of(20, 60, 5);
-  const std::vector<gnn::Graph> graphs = {graph_of(9, 20, 1),
-                                          graph_of(12, 30, 2)};
+  const std::vector<gnn::Graph> graphs = {graph_of(9, 20, 1), graph_of(12, 30, 2)};
   auto node_model = model_of(gnn::Task::kNodeClassification, 6);
   auto graph_model = model_of(gnn::Task::kGraphClassification, 7);
   for (const auto& info : methods()) {

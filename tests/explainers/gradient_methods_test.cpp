@@ -85,7 +85,8 @@ std::shared_ptr<gnn::NodeClassifierImpl> node_model(bool positive = false) {
 }
 
 std::shared_ptr<gnn::GraphClassifierImpl> graph_model(gnn::Readout readout = gnn::Readout::kMean,
-                                                  int64_t mlp_hidden = 0, bool positive = false) {
+                                                      int64_t mlp_hidden = 0,
+                                                      bool positive = false) {
   ModelSpec spec = base_spec(gnn::Task::kGraphClassification);
   spec.readout = readout;
   spec.mlp_hidden = mlp_hidden;

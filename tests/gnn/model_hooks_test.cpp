@@ -94,7 +94,8 @@ TEST(ModelHooksTest, LayerGraphsOfTheWholeGraphEqualThePlainPass) {
   for (int l = 0; l < 3; ++l) hooks.layer_graphs.push_back({&adj, mask, -1});
   ModelInput input;
   input.x = g.x();
-  EXPECT_TRUE(torch::equal(model->run(input, hooks).logits, model->forward(g.x(), adj, mask).logits));
+  EXPECT_TRUE(
+      torch::equal(model->run(input, hooks).logits, model->forward(g.x(), adj, mask).logits));
 }
 
 TEST(ModelHooksTest, DescriptionsSayWhatEachModelIs) {

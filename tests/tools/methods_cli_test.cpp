@@ -54,8 +54,9 @@ TEST_F(MethodsCliTest, ExplainHelpNamesTheMethodsThatReadEachFlag) {
 
 TEST_F(MethodsCliTest, AFlagTheMethodDoesNotReadIsRefused) {
   ASSERT_EQ(run("--quiet train --dataset ba-2motifs --epochs 1 --out m.gnnx").exit_code, 0);
-  const auto r = run("--quiet explain --model m.gnnx --method saliency --graphs 0 --dropout 0.2 "
-                     "--out x.json");
+  const auto r =
+      run("--quiet explain --model m.gnnx --method saliency --graphs 0 --dropout 0.2 "
+          "--out x.json");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--dropout is not an option of saliency"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(temp_.path() / "x.json"));

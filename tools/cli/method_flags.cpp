@@ -12,7 +12,8 @@ std::string help_of(const explainers::OptionSpec& spec) {
   std::string readers;
   for (const auto& m : explainers::methods()) {
     for (const auto& o : m.options) {
-      if (o.name == spec.name) readers += (readers.empty() ? "" : "; ") + m.name + ": " + o.default_value;
+      if (o.name == spec.name)
+        readers += (readers.empty() ? "" : "; ") + m.name + ": " + o.default_value;
     }
   }
   for (const auto& o : explainers::common_method_options()) {
@@ -83,9 +84,9 @@ explainers::MethodOptions method_options(const std::string& method, const Method
                        ")");
     }
     const auto flag = flags.switches.find(name);
-    explainers::set_option(o, name,
-                           flag != flags.switches.end() ? (flag->second ? "true" : "false")
-                                                        : flags.values.at(name));
+    explainers::set_option(
+        o, name,
+        flag != flags.switches.end() ? (flag->second ? "true" : "false") : flags.values.at(name));
   }
   return o;
 }

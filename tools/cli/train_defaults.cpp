@@ -33,7 +33,8 @@ namespace {
 // 0.99 (seed 4 is still climbing slowly at 600 epochs: 0.65 at 1200). Training leaves the plateau
 // after 100-200 epochs and converges by 600. Bias 0.1 matches the pre-activation scale of these
 // 0.1 features: 0.05 (seed 1) and 0.3 (seeds 0, 1) stay at chance. These figures are for the
-// symmetric GCN with max readout, as PGExplainer (sum readout: seeds 0-5 1.00 / 0.95 / 0.99 / 0.95 / 0.49 / 0.52; batch size 32 trades seed 4 for 5).
+// symmetric GCN with max readout, as PGExplainer (sum readout: seeds 0-5 1.00 / 0.95 / 0.99 / 0.95
+// / 0.49 / 0.52; batch size 32 trades seed 4 for 5).
 //
 // Picked by a small sweep (each set trains in seconds on one CPU core). Keep in step with the
 // README's Results section, which scripts/results.sh regenerates.
@@ -102,12 +103,12 @@ TrainDefaults with_self_loops(TrainDefaults d) {
 const std::map<std::string, TrainDefaults>& table() {
   static const std::map<std::string, TrainDefaults> kTable = {
       //  name             epochs  lr     weight decay  readout
-      {"ba-shapes",    make(1000, 0.01, 5e-4)},
+      {"ba-shapes", make(1000, 0.01, 5e-4)},
       {"ba-community", make(1000, 0.01, 1e-3)},
-      {"tree-cycles",  original_layer(make(3000, 0.003, 5e-4), /*edge_dropout=*/0.05)},
-      {"tree-grid",    original_layer(make(3000, 0.01, 5e-4), /*edge_dropout=*/0.05)},
-      {"ba-2motifs",   with_self_loops(original_layer(make(600, 0.001, 0.0, gnn::Readout::kMax),
-                                                      /*edge_dropout=*/0.1))},
+      {"tree-cycles", original_layer(make(3000, 0.003, 5e-4), /*edge_dropout=*/0.05)},
+      {"tree-grid", original_layer(make(3000, 0.01, 5e-4), /*edge_dropout=*/0.05)},
+      {"ba-2motifs", with_self_loops(original_layer(make(600, 0.001, 0.0, gnn::Readout::kMax),
+                                                    /*edge_dropout=*/0.1))},
   };
   return kTable;
 }

@@ -39,13 +39,13 @@ TrainedModel train_on_dataset(const datasets::Dataset& ds, const TrainDefaults& 
       bar.update(epoch, status);
     };
   }
-  torch::manual_seed(seed);  // make_model initialises from torch's RNG
+  torch::manual_seed(seed);               // make_model initialises from torch's RNG
   out.model = gnn::make_model(out.spec);  // initialised on the CPU: same weights on any device
   out.model->to(device);
   out.result = ds.task == gnn::Task::kNodeClassification
                    ? gnn::train_node_classifier(*out.model, ds.graphs.front(), out.options)
                    : gnn::train_graph_classifier(*out.model, ds.graphs, out.options);
-  out.model->to(torch::kCPU);  // saved and explained from the CPU
+  out.model->to(torch::kCPU);      // saved and explained from the CPU
   out.options.on_epoch = nullptr;  // the bar dies with this scope
   bar.finish();
   return out;

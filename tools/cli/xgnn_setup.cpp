@@ -20,9 +20,11 @@ XgnnSetup plain_graph_setup(const gnn::ModelFile& file, int64_t max_degree) {
   }
   auto it = file.metadata.find("dataset");
   const std::vector<std::string> known = datasets::synthetic_names();
-  if (it == file.metadata.end() || std::find(known.begin(), known.end(), it->second) == known.end()) {
-    throw InputError("generate: the model records no synthetic data set or molecule featurizer, "
-                     "so the features of a generated node are unknown");
+  if (it == file.metadata.end() ||
+      std::find(known.begin(), known.end(), it->second) == known.end()) {
+    throw InputError(
+        "generate: the model records no synthetic data set or molecule featurizer, "
+        "so the features of a generated node are unknown");
   }
   auto seed_it = file.metadata.find("dataset_seed");
   const uint64_t seed = seed_it == file.metadata.end()

@@ -49,7 +49,7 @@ struct Row {
   std::string method;
   size_t targets = 0;
   double auc = NAN, precision = NAN, motif = NAN, contrastivity = NAN, seconds = 0;
-  double auc_own = NAN;  // node tasks: against the target's own motif only (own_motif_auc)
+  double auc_own = NAN;    // node tasks: against the target's own motif only (own_motif_auc)
   int64_t flat_masks = 0;  // targets whose edge mask ranks nothing (count_flat_edge_masks)
   explainers::FidelityScores fidelity;
   std::string error;  // a method that cannot explain this model (e.g. CAM without mean readout)
@@ -70,11 +70,12 @@ double motif_recovery(const datasets::Dataset& ds,
   int64_t counted = 0;
   double recovered = 0;
   for (const auto& e : explanations) {
-    if (e.explained_class < 0 || e.explained_class >= static_cast<int64_t>(ds.class_motif.size())) continue;
+    if (e.explained_class < 0 || e.explained_class >= static_cast<int64_t>(ds.class_motif.size()))
+      continue;
     const gnn::Graph& motif = ds.class_motif[e.explained_class];
     if (motif.num_nodes() == 0) continue;
-    const gnn::Graph& graph = ds.task == gnn::Task::kNodeClassification ? ds.graphs.front()
-                                                                      : ds.graphs.at(e.target);
+    const gnn::Graph& graph =
+        ds.task == gnn::Task::kNodeClassification ? ds.graphs.front() : ds.graphs.at(e.target);
     recovered += explainers::motif_recovery({e}, graph, motif);
     ++counted;
   }
@@ -131,7 +132,9 @@ Row evaluate_method(const std::string& method, const EvaluateArgs& args,
 }
 
 nlohmann::ordered_json to_json(const Row& r, const EvaluateArgs& args, const std::string& model) {
-  auto number = [](double v) { return std::isnan(v) ? nlohmann::ordered_json() : nlohmann::ordered_json(v); };
+  auto number = [](double v) {
+    return std::isnan(v) ? nlohmann::ordered_json() : nlohmann::ordered_json(v);
+  };
   nlohmann::ordered_json j = {{"dataset", args.dataset},
                               {"method", r.method},
                               {"model", model},
@@ -184,7 +187,8 @@ void run(const EvaluateArgs& args, const GlobalOptions& globals) {
     const auto trained = train_on_dataset(ds, train_defaults(args.dataset), args.seed,
                                           globals.quiet, gnn::resolve_device(globals.device));
     model = trained.model;
-    model_name = "(trained, test accuracy " + std::to_string(trained.result.test_accuracy).substr(0, 5) + ")";
+    model_name = "(trained, test accuracy " +
+                 std::to_string(trained.result.test_accuracy).substr(0, 5) + ")";
   } else {
     model = gnn::load_model(args.model).model;
     check_model_fits(*model, ds, args.model);
@@ -226,8 +230,8 @@ void run(const EvaluateArgs& args, const GlobalOptions& globals) {
       std::printf("%-22s not applicable: %s\n", r.method.c_str(), r.error.c_str());
       continue;
     }
-    std::printf("%-22s %7zu %s %s %s %s %s  %s   %s %s %8.2f   %s\n", r.method.c_str(),
-                r.targets, cell(r.auc).c_str(), cell(r.auc_own).c_str(), cell(r.precision).c_str(),
+    std::printf("%-22s %7zu %s %s %s %s %s  %s   %s %s %8.2f   %s\n", r.method.c_str(), r.targets,
+                cell(r.auc).c_str(), cell(r.auc_own).c_str(), cell(r.precision).c_str(),
                 cell(r.fidelity.fidelity_plus_prob).c_str(),
                 cell(r.fidelity.fidelity_minus_prob).c_str(),
                 cell(r.fidelity.characterization).c_str(), cell(r.fidelity.sparsity).c_str(),
@@ -235,9 +239,10 @@ void run(const EvaluateArgs& args, const GlobalOptions& globals) {
   }
   for (const auto& r : rows) {
     if (r.flat_masks == 0) continue;
-    std::printf("note: %s gave %lld of %zu targets the same score on every edge (a map that ranks "
-                "nothing, e.g. all zero); their edges tie, which pulls its AUC towards 0.5\n",
-                r.method.c_str(), static_cast<long long>(r.flat_masks), r.targets);
+    std::printf(
+        "note: %s gave %lld of %zu targets the same score on every edge (a map that ranks "
+        "nothing, e.g. all zero); their edges tie, which pulls its AUC towards 0.5\n",
+        r.method.c_str(), static_cast<long long>(r.flat_masks), r.targets);
   }
 }
 
@@ -256,8 +261,8 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& globals) {
       "NO2/NH2 edge AUC or rule-atom AUC (README, \"Explanations against ground truth\").\n"
       "Example: gnnx evaluate --dataset ba-shapes --method gnnexplainer --json");
   cmd->add_option("--dataset", args->dataset, "Data set name (see gnnx datasets)")->required();
-  cmd->add_option("--method", args->method,
-                  "Explainer, or all: " + explainers::method_names())->required();
+  cmd->add_option("--method", args->method, "Explainer, or all: " + explainers::method_names())
+      ->required();
   cmd->add_option("--model", args->model, "Model file (default: train one)");
   cmd->add_option("--seed", args->seed, "Seed of the data set and of the trained model")
       ->capture_default_str();

@@ -30,8 +30,8 @@
 #include <torch/types.h>
 #include <torch/utils.h>
 
-#include <CLI/CLI.hpp>
 #include <GraphMol/ROMol.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -48,9 +48,9 @@ namespace {
 /// One benchmark: where its data lies under the data folder and how a model is trained for it.
 struct Benchmark {
   std::string name;
-  std::string path;       ///< relative to --data-dir
-  bool tu = false;        ///< TUDataset (edge ground truth) or graph-attribution CSV (atoms)
-  int64_t epochs = 100;   ///< training epochs when no --model is given
+  std::string path;      ///< relative to --data-dir
+  bool tu = false;       ///< TUDataset (edge ground truth) or graph-attribution CSV (atoms)
+  int64_t epochs = 100;  ///< training epochs when no --model is given
 };
 
 // Training epochs: Mutagenicity keeps `gnnx train --data`'s 100 (README: test accuracy 0.822).
@@ -75,8 +75,8 @@ const Benchmark& benchmark(const std::string& name) {
 /// The targets of one benchmark and their ground truth.
 struct Targets {
   std::vector<gnn::Graph> graphs;
-  int64_t explained_class = 1;  ///< the class the ground truth is evidence for
-  std::vector<torch::Tensor> gt_edges;  ///< mutagenicity: [E] bool per target
+  int64_t explained_class = 1;                  ///< the class the ground truth is evidence for
+  std::vector<torch::Tensor> gt_edges;          ///< mutagenicity: [E] bool per target
   std::vector<molecules::MolGraph> mol_graphs;  ///< graph-attribution: per target
   std::vector<std::vector<std::vector<int64_t>>> gt_masks;  ///< graph-attribution: valid masks
 };
@@ -194,7 +194,8 @@ Model load_molecule_model(const std::string& path, const Prepared& p, const Benc
   const std::string why = "model '" + path + "' cannot be evaluated on " + b.name + ": ";
   const std::string kind = value("property.kind");  // gnn::to_string(PropertyKind)
   if (kind != "classification" && kind != "binary") {
-    throw InputError(why + "it is not a binary molecule classifier (train one with gnnx train "
+    throw InputError(why +
+                     "it is not a binary molecule classifier (train one with gnnx train "
                      "--data FILE)");
   }
   if (value("property.tasks").find(',') != std::string::npos) {
@@ -286,7 +287,8 @@ Row evaluate_method(const std::string& method, const EvaluateRequest& request,
   const auto start = std::chrono::steady_clock::now();
   std::vector<explainers::Explanation> explanations;
   try {
-    explanations = explainers::make_explainer(method, options)->explain_graphs(model, targets.graphs);
+    explanations =
+        explainers::make_explainer(method, options)->explain_graphs(model, targets.graphs);
   } catch (const InputError& e) {
     if (request.method != "all") throw;
     row.error = e.what();
@@ -300,8 +302,8 @@ Row evaluate_method(const std::string& method, const EvaluateRequest& request,
   return row;
 }
 
-nlohmann::ordered_json to_json(const Row& r, const EvaluateRequest& request,
-                               const Targets& targets, const std::string& model) {
+nlohmann::ordered_json to_json(const Row& r, const EvaluateRequest& request, const Targets& targets,
+                               const std::string& model) {
   nlohmann::ordered_json j = {
       {"dataset", request.dataset},
       {"method", r.method},
@@ -353,18 +355,18 @@ void add_molecule_evaluate_flags(CLI::App& cmd, MoleculeEvaluateArgs& args) {
 void run_molecule_evaluate(const EvaluateRequest& request, const MoleculeEvaluateArgs& args,
                            const GlobalOptions& globals) {
   if (globals.device != "cpu") {  // as `gnnx train --data`: molecule models train on the CPU
-    throw InputError("--device " + globals.device +
-                     ": the molecule benchmarks run on the CPU; --device is for the synthetic ones");
+    throw InputError(
+        "--device " + globals.device +
+        ": the molecule benchmarks run on the CPU; --device is for the synthetic ones");
   }
   if (request.method != "all") explainers::make_explainer(request.method, {});  // fail early
   const Benchmark& b = benchmark(request.dataset);
   const std::string dir = args.data_dir.empty() ? default_data_dir() : args.data_dir;
   const std::string path = dir + "/" + b.path;
-  Prepared p = b.tu ? prepare_mutagenicity(path)
-                    : prepare_attribution(path, molecules::FeaturizerOptions());
-  const Model model = request.model.empty()
-                          ? train_model(p, b, args, request.seed, globals.quiet)
-                          : load_molecule_model(request.model, p, b);
+  Prepared p =
+      b.tu ? prepare_mutagenicity(path) : prepare_attribution(path, molecules::FeaturizerOptions());
+  const Model model = request.model.empty() ? train_model(p, b, args, request.seed, globals.quiet)
+                                            : load_molecule_model(request.model, p, b);
   Targets& targets = p.targets;
   if (args.limit > 0 && static_cast<size_t>(args.limit) < targets.graphs.size()) {
     const auto n = static_cast<size_t>(args.limit);

@@ -76,10 +76,11 @@ void run(const ExplainArgs& args, const GlobalOptions& globals) {
                      "' is a node task: use --nodes");
   }
   const std::string spec = node_task ? args.nodes : args.graphs;
-  const int64_t limit = node_task ? ds.graphs.front().num_nodes()
-                                  : static_cast<int64_t>(ds.graphs.size());
+  const int64_t limit =
+      node_task ? ds.graphs.front().num_nodes() : static_cast<int64_t>(ds.graphs.size());
   const std::vector<int64_t> ids =
-      spec.empty() ? eval_targets(ds) : parse_id_list(spec, limit, node_task ? "--nodes" : "--graphs");
+      spec.empty() ? eval_targets(ds)
+                   : parse_id_list(spec, limit, node_task ? "--nodes" : "--graphs");
 
   const auto options =
       method_options(args.method, args.flags, gnn::is_undirected(ds.graphs.front()));
@@ -96,13 +97,15 @@ void run(const ExplainArgs& args, const GlobalOptions& globals) {
   io::write_file_atomically(args.out, [&](std::ostream& out) { out << text << "\n"; });
 
   if (!args.render.empty()) {
-    const int64_t wanted = args.render_target >= 0 ? args.render_target : explanations.front().target;
+    const int64_t wanted =
+        args.render_target >= 0 ? args.render_target : explanations.front().target;
     const explainers::Explanation* chosen = nullptr;
     for (const auto& e : explanations) {
       if (e.target == wanted) chosen = &e;
     }
     if (!chosen) {
-      throw InputError("--render-target " + std::to_string(wanted) + " is not among the explained targets");
+      throw InputError("--render-target " + std::to_string(wanted) +
+                       " is not among the explained targets");
     }
     const gnn::Graph& graph = node_task ? ds.graphs.front() : ds.graphs.at(chosen->target);
     explainers::render_explanation(*chosen, graph, args.render);
@@ -145,8 +148,7 @@ void add_explain_command(CLI::App& app, const GlobalOptions& globals) {
   cmd->add_option("--model", args->model, "Model file (from gnnx train)")->required();
   cmd->add_option("--dataset", args->dataset, "Data set (default: the model's)");
   cmd->add_option("--dataset-seed", args->dataset_seed, "Data set seed (default: the model's)");
-  cmd->add_option("--method", args->method,
-                  "Explainer: " + explainers::method_names())->required();
+  cmd->add_option("--method", args->method, "Explainer: " + explainers::method_names())->required();
   CLI::Option* nodes =
       cmd->add_option("--nodes", args->nodes, "Node targets (node-classification data sets)")
           ->check(id_list());

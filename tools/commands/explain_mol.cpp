@@ -106,8 +106,8 @@ void run_single(const ExplainMolArgs& args, molecules::MoleculeExplainer& explai
   const std::unique_ptr<RDKit::ROMol> mol = molecules::smiles_to_mol(args.smiles);
   const molecules::MoleculeExplanation r = explainer.explain(*mol);
   if (!args.out.empty()) {
-    write_bytes(args.out, explainer.draw(*mol, r, molecules::image_format_for(args.out),
-                                         draw_options(args)));
+    write_bytes(args.out,
+                explainer.draw(*mol, r, molecules::image_format_for(args.out), draw_options(args)));
   }
   if (args.json) {
     nlohmann::ordered_json j = {{"smiles", args.smiles}};
@@ -161,9 +161,8 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
     }
   }
 
-  const molecules::ImageFormat grid_format = args.grid.empty()
-                                                 ? molecules::ImageFormat::kPng
-                                                 : molecules::image_format_for(args.grid);
+  const molecules::ImageFormat grid_format =
+      args.grid.empty() ? molecules::ImageFormat::kPng : molecules::image_format_for(args.grid);
   molecules::FragmentCounter counter;
   std::vector<std::string> grid_panels;
   size_t explained = 0;
@@ -179,8 +178,8 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
       const std::string path = (std::filesystem::path(args.render_dir) /
                                 (std::to_string(rec.index) + "." + args.render_format))
                                    .string();
-      write_bytes(path, explainer.draw(*rec.mol, r, molecules::image_format_for(path),
-                                       draw_options(args)));
+      write_bytes(
+          path, explainer.draw(*rec.mol, r, molecules::image_format_for(path), draw_options(args)));
     }
     if (!args.grid.empty() && static_cast<int64_t>(grid_panels.size()) < args.grid_max) {
       molecules::DrawOptions o = draw_options(args);
@@ -247,9 +246,8 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
               << "\n";
     return;
   }
-  std::printf("explained %zu of %zu record(s) of %s with %s -> %s (%zu error line(s))\n",
-              explained, lines.size(), args.input.c_str(), args.method.c_str(),
-              args.output.c_str(), errors);
+  std::printf("explained %zu of %zu record(s) of %s with %s -> %s (%zu error line(s))\n", explained,
+              lines.size(), args.input.c_str(), args.method.c_str(), args.output.c_str(), errors);
   const auto rows = counter.rows();
   if (!rows.empty()) std::printf("most frequent explanation fragments:\n");
   for (size_t i = 0; i < std::min<size_t>(5, rows.size()); ++i) {
@@ -306,9 +304,11 @@ void add_explain_mol_command(CLI::App& app, const GlobalOptions& globals) {
       "  gnnx explain-mol --model bbbp.gnnx --method grad-cam --input mols.csv --output "
       "expl.jsonl --shard 0/4\n"
       "Batch output: one JSON line per input record, in input order (index, id, smiles, "
-      "prediction, atoms, bonds, fragment_smiles, fragment_smarts, fragment_atoms, fragment_bonds), "
+      "prediction, atoms, bonds, fragment_smiles, fragment_smarts, fragment_atoms, "
+      "fragment_bonds), "
       "or an \"error\" field for a record that could not be read. Shards: concatenate the "
-      "parts and sort them by index (LC_ALL=C sort -t: -k2,2n) to get the single-run file byte for byte.");
+      "parts and sort them by index (LC_ALL=C sort -t: -k2,2n) to get the single-run file byte for "
+      "byte.");
   cmd->add_option("--model", args->model, "Model file (from gnnx train --data)")->required();
   cmd->add_option("--method", args->method, "Explainer: " + explainers::method_names())->required();
   CLI::App* source = cmd->add_option_group("Molecules", "One SMILES or a file (exactly one)");

@@ -53,7 +53,7 @@ nlohmann::ordered_json to_json(const explainers::MethodInfo& m) {
                        {"help", spec.help}});
   }
   return {{"name", m.name}, {"summary", m.summary}, {"paper", m.paper},
-          {"tasks", tasks},  {"devices", m.devices}, {"options", options}};
+          {"tasks", tasks}, {"devices", m.devices}, {"options", options}};
 }
 
 void run(const MethodsArgs& args) {
@@ -66,11 +66,11 @@ void run(const MethodsArgs& args) {
   for (const auto& m : explainers::methods()) {
     std::string tasks;
     for (gnn::Task t : m.tasks) tasks += (tasks.empty() ? "" : ", ") + gnn::to_string(t);
-    std::cout << m.name << ": " << m.summary << "\n  " << m.paper << "\n  tasks: " << tasks
-              << "\n";
+    std::cout << m.name << ": " << m.summary << "\n  " << m.paper << "\n  tasks: " << tasks << "\n";
     for (const auto& o : all_options(m)) {
-      std::cout << "  --" << o.name << " (" << explainers::describe_values(explainers::option_spec(o.name))
-                << "; default " << o.default_value << ")\n";
+      std::cout << "  --" << o.name << " ("
+                << explainers::describe_values(explainers::option_spec(o.name)) << "; default "
+                << o.default_value << ")\n";
     }
   }
 }

@@ -18,8 +18,8 @@
 #include <cstdio>
 #include <iostream>
 #include <limits>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "cli/progress.h"
@@ -187,24 +187,20 @@ CrossValidation cross_validate(const gnn::ModelSpec& spec, const TrainingData& d
 }
 
 nlohmann::ordered_json cv_json(const CrossValidation& cv) {
-  return {{"folds", cv.test_accuracies.size()},
-          {"test_accuracy_mean", cv.test_accuracy.mean},
-          {"test_accuracy_sd", cv.test_accuracy.sd},
-          {"test_roc_auc_mean", cv.test_auc.mean},
-          {"test_roc_auc_sd", cv.test_auc.sd},
-          {"val_accuracy_mean", cv.val_accuracy.mean},
-          {"test_accuracy", cv.test_accuracies},
-          {"test_roc_auc", cv.test_aucs},
+  return {{"folds", cv.test_accuracies.size()},      {"test_accuracy_mean", cv.test_accuracy.mean},
+          {"test_accuracy_sd", cv.test_accuracy.sd}, {"test_roc_auc_mean", cv.test_auc.mean},
+          {"test_roc_auc_sd", cv.test_auc.sd},       {"val_accuracy_mean", cv.val_accuracy.mean},
+          {"test_accuracy", cv.test_accuracies},     {"test_roc_auc", cv.test_aucs},
           {"val_accuracy", cv.val_accuracies}};
 }
 
 }  // namespace
 
 void add_molecule_train_flags(CLI::App& cmd, MoleculeTrainArgs& args) {
-  CLI::Option* data = cmd.add_option(
-      "--data", args.data,
-      "Molecules to train on: .csv/.tsv/.sdf/.smi file, or a TUDataset folder "
-      "(instead of --dataset)");
+  CLI::Option* data =
+      cmd.add_option("--data", args.data,
+                     "Molecules to train on: .csv/.tsv/.sdf/.smi file, or a TUDataset folder "
+                     "(instead of --dataset)");
   cmd.add_option("--smiles-col", args.smiles_col, "--data: the SMILES column")
       ->capture_default_str();
   cmd.add_option("--target", args.targets,
@@ -231,8 +227,8 @@ void add_molecule_train_flags(CLI::App& cmd, MoleculeTrainArgs& args) {
                  "the GCN width)");
   // The flags above only mean something for --data: with --dataset they are refused (exit 2),
   // not silently ignored.
-  for (const char* name : {"--smiles-col", "--target", "--task", "--featurizer", "--split", "--cv",
-                           "--mlp-hidden"}) {
+  for (const char* name :
+       {"--smiles-col", "--target", "--task", "--featurizer", "--split", "--cv", "--mlp-hidden"}) {
     cmd.get_option(name)->needs(data);
   }
 }
@@ -372,10 +368,11 @@ void run_molecule_train(const MoleculeTrainArgs& args, const TrainDefaults& sett
                 result.val.accuracy, result.test.accuracy);
   }
   if (args.cv_folds > 0) {
-    std::printf("%lld-fold cross-validation: test accuracy %.4f +- %.4f, test ROC-AUC %.4f +- "
-                "%.4f, val accuracy %.4f\n",
-                static_cast<long long>(args.cv_folds), cv.test_accuracy.mean, cv.test_accuracy.sd,
-                cv.test_auc.mean, cv.test_auc.sd, cv.val_accuracy.mean);
+    std::printf(
+        "%lld-fold cross-validation: test accuracy %.4f +- %.4f, test ROC-AUC %.4f +- "
+        "%.4f, val accuracy %.4f\n",
+        static_cast<long long>(args.cv_folds), cv.test_accuracy.mean, cv.test_accuracy.sd,
+        cv.test_auc.mean, cv.test_auc.sd, cv.val_accuracy.mean);
   }
   if (data.tasks.size() > 1) {
     for (size_t k = 0; k < data.tasks.size(); ++k) {

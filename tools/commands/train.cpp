@@ -17,11 +17,11 @@
 #include <gnnx/gnn/training.h>
 #include <gnnx/io/atomic_file.h>
 
-#include <CLI/CLI.hpp>
 #include <gnnx/gnn/device.h>
+#include <CLI/CLI.hpp>
 
-#include <nlohmann/json.hpp>
 #include <torch/utils.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <iostream>
@@ -101,8 +101,8 @@ void run(const TrainArgs& args, const GlobalOptions& globals) {
 
   const TrainDefaults settings = with_overrides(train_defaults(args.dataset), args);
 
-  const TrainedModel trained = train_on_dataset(ds, settings, args.seed, globals.quiet,
-                                                gnn::resolve_device(globals.device));
+  const TrainedModel trained =
+      train_on_dataset(ds, settings, args.seed, globals.quiet, gnn::resolve_device(globals.device));
   const gnn::ModelSpec& spec = trained.spec;
   const gnn::TrainOptions& options = trained.options;
   const gnn::TrainResult& result = trained.result;
@@ -165,12 +165,12 @@ void run(const TrainArgs& args, const GlobalOptions& globals) {
   }
   int64_t nodes = 0;
   for (const gnn::Graph& g : ds.graphs) nodes += g.num_nodes();
-  std::printf("trained a %lld-layer GCN on %s (%s classification, %zu graph%s, %lld nodes, "
-              "%lld classes) in %.1f s\n",
-              static_cast<long long>(spec.num_layers), args.dataset.c_str(),
-              gnn::to_string(ds.task).c_str(), ds.graphs.size(), ds.graphs.size() == 1 ? "" : "s",
-              static_cast<long long>(nodes), static_cast<long long>(spec.num_classes),
-              result.seconds);
+  std::printf(
+      "trained a %lld-layer GCN on %s (%s classification, %zu graph%s, %lld nodes, "
+      "%lld classes) in %.1f s\n",
+      static_cast<long long>(spec.num_layers), args.dataset.c_str(),
+      gnn::to_string(ds.task).c_str(), ds.graphs.size(), ds.graphs.size() == 1 ? "" : "s",
+      static_cast<long long>(nodes), static_cast<long long>(spec.num_classes), result.seconds);
   std::printf("accuracy: train %.4f  val %.4f  test %.4f  (best epoch %lld of %lld)\n",
               result.train_accuracy, result.val_accuracy, result.test_accuracy,
               static_cast<long long>(result.best_epoch), static_cast<long long>(options.epochs));
@@ -194,15 +194,14 @@ void add_train_command(CLI::App& app, const GlobalOptions& globals) {
       ->capture_default_str();
   args->epochs_opt =
       cmd->add_option("--epochs", args->epochs, "Training epochs")->check(positive());
-  args->lr_opt = cmd->add_option("--lr", args->lr, "Adam learning rate")
-                     ->check(positive());
+  args->lr_opt = cmd->add_option("--lr", args->lr, "Adam learning rate")->check(positive());
   args->weight_decay_opt =
       cmd->add_option("--weight-decay", args->weight_decay, "Adam weight decay (L2)")
           ->check(non_negative());
-  args->hidden_opt = cmd->add_option("--hidden", args->hidden, "Width of each GCN layer")
-                         ->check(positive());
-  args->layers_opt = cmd->add_option("--layers", args->layers, "Number of GCN layers")
-                         ->check(positive());
+  args->hidden_opt =
+      cmd->add_option("--hidden", args->hidden, "Width of each GCN layer")->check(positive());
+  args->layers_opt =
+      cmd->add_option("--layers", args->layers, "Number of GCN layers")->check(positive());
   args->dropout_opt = cmd->add_option("--dropout", args->dropout, "Dropout after each layer")
                           ->check(CLI::Range(0.0, 1.0));
   args->bias_init_opt = cmd->add_option(

@@ -49,7 +49,7 @@ void BayesGrad::check_model(const gnn::GnnModel& model) const {
 
 GradientExplainer::Attribution BayesGrad::attribute(gnn::GnnModel& model, const TargetBatch& batch,
                                                     const torch::Tensor& classes,
-    const ChunkProgress& progress) const {
+                                                    const ChunkProgress& progress) const {
   const gnn::ModelDescription description = model.describe();
   double p = options_.dropout();
   if (p < 0) p = description.dropout > 0 ? description.dropout : BayesGradOptions::kDefaultDropout;

@@ -115,7 +115,7 @@ void GradCam::check_model(const gnn::GnnModel& model) const {
 
 GradientExplainer::Attribution GradCam::attribute(gnn::GnnModel& model, const TargetBatch& batch,
                                                   const torch::Tensor& classes,
-    const ChunkProgress& progress) const {
+                                                  const ChunkProgress& progress) const {
   const int64_t layer = resolved_layer(options_.layer(), model.spec().num_layers);
   auto a = node_map_attribution(batch, grad_cam_maps(model, batch, classes, {layer}).front());
   a.options = {{"layer", std::to_string(layer)}};
@@ -126,7 +126,7 @@ GradCamAvg::GradCamAvg(TargetOptions target) : GradientExplainer(target) {}
 
 GradientExplainer::Attribution GradCamAvg::attribute(gnn::GnnModel& model, const TargetBatch& batch,
                                                      const torch::Tensor& classes,
-    const ChunkProgress& progress) const {
+                                                     const ChunkProgress& progress) const {
   std::vector<int64_t> layers;
   for (int64_t l = 0; l < model.spec().num_layers; ++l) layers.push_back(l);
   const auto maps = grad_cam_maps(model, batch, classes, layers);

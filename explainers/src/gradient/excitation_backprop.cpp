@@ -67,7 +67,8 @@ Maps excitation_maps(gnn::GnnModel& model, const TargetBatch& batch,
     torch::Tensor p_pooled;  // [T, H]
     if (head.size() == 2) {
       const auto w1 = head.front().weight.detach().to(dbl);
-      const auto h = torch::relu(torch::matmul(pooled, w1.t()) + head.front().bias.detach().to(dbl));
+      const auto h =
+          torch::relu(torch::matmul(pooled, w1.t()) + head.front().bias.detach().to(dbl));
       const auto contrib = h * w;
       const auto p_h = safe_ratio(contrib, contrib.sum(1, /*keepdim=*/true).expand_as(contrib));
       p_pooled = linear_step(pooled, w1.clamp_min(0), p_h);
@@ -95,10 +96,10 @@ Maps excitation_maps(gnn::GnnModel& model, const TargetBatch& batch,
   const auto& dst = batch.adj.dst();
   torch::Tensor p_input;
   for (int64_t l = layers - 1; l >= 0; --l) {
-    const auto& a = l == 0 ? x : f[l - 1];                                 // [N, K]
+    const auto& a = l == 0 ? x : f[l - 1];                                   // [N, K]
     const auto w_pos = model.layer_weight(l).detach().to(dbl).clamp_min(0);  // [K, H]
-    const auto den = detail::propagate(batch, torch::matmul(a, w_pos));    // [N, H]
-    const auto u = torch::matmul(safe_ratio(p[l], den), w_pos.t());        // [N, K]
+    const auto den = detail::propagate(batch, torch::matmul(a, w_pos));      // [N, H]
+    const auto u = torch::matmul(safe_ratio(p[l], den), w_pos.t());          // [N, K]
     const auto p_in = a * detail::propagate_transpose(batch, u);
     // The mass that flows along s -> d: Â_{d,s} Σ_k' a[s, k'] u[d, k'].
     edge += norm * (a.index_select(0, src) * u.index_select(0, dst)).sum(1);
@@ -136,7 +137,7 @@ void ExcitationBackprop::check_model(const gnn::GnnModel& model) const {
 GradientExplainer::Attribution ExcitationBackprop::attribute(gnn::GnnModel& model,
                                                              const TargetBatch& batch,
                                                              const torch::Tensor& classes,
-    const ChunkProgress& progress) const {
+                                                             const ChunkProgress& progress) const {
   torch::NoGradGuard no_grad;
   const auto x = batch.graph.x().to(torch::kDouble);
   if (x.numel() > 0 && x.min().item<double>() < 0) {

@@ -27,7 +27,7 @@ Saliency::Saliency(SaliencyOptions options, TargetOptions target)
 
 GradientExplainer::Attribution Saliency::attribute(gnn::GnnModel& model, const TargetBatch& batch,
                                                    const torch::Tensor& classes,
-    const ChunkProgress& progress) const {
+                                                   const ChunkProgress& progress) const {
   const auto g = detail::input_gradients(model, batch, batch.graph.x(), {}, classes);
   Attribution a;
   if (options_.contrastive()) {
@@ -45,7 +45,7 @@ InputXGradient::InputXGradient(TargetOptions target) : GradientExplainer(target)
 GradientExplainer::Attribution InputXGradient::attribute(gnn::GnnModel& model,
                                                          const TargetBatch& batch,
                                                          const torch::Tensor& classes,
-    const ChunkProgress& progress) const {
+                                                         const ChunkProgress& progress) const {
   const auto& x = batch.graph.x();
   const auto g = detail::input_gradients(model, batch, x, {}, classes);
   Attribution a;
@@ -63,7 +63,7 @@ void GuidedBackprop::check_model(const gnn::GnnModel& model) const {
 GradientExplainer::Attribution GuidedBackprop::attribute(gnn::GnnModel& model,
                                                          const TargetBatch& batch,
                                                          const torch::Tensor& classes,
-    const ChunkProgress& progress) const {
+                                                         const ChunkProgress& progress) const {
   gnn::ForwardHooks hooks;
   hooks.relu = gnn::ReluRule::kGuided;
   return norm_maps(detail::input_gradients(model, batch, batch.graph.x(), {}, classes, hooks));
@@ -78,7 +78,7 @@ void Deconvolution::check_model(const gnn::GnnModel& model) const {
 GradientExplainer::Attribution Deconvolution::attribute(gnn::GnnModel& model,
                                                         const TargetBatch& batch,
                                                         const torch::Tensor& classes,
-    const ChunkProgress& progress) const {
+                                                        const ChunkProgress& progress) const {
   gnn::ForwardHooks hooks;
   hooks.relu = gnn::ReluRule::kDeconvolution;
   return norm_maps(detail::input_gradients(model, batch, batch.graph.x(), {}, classes, hooks));

@@ -27,7 +27,7 @@ IntegratedGradients::IntegratedGradients(IntegratedGradientsOptions options, Tar
 GradientExplainer::Attribution IntegratedGradients::attribute(gnn::GnnModel& model,
                                                               const TargetBatch& batch,
                                                               const torch::Tensor& classes,
-    const ChunkProgress& progress) const {
+                                                              const ChunkProgress& progress) const {
   const auto& x = batch.graph.x();
   torch::Tensor baseline = torch::zeros_like(x);
   if (options_.baseline().defined()) {

@@ -100,7 +100,7 @@ Occlusion::Occlusion(TargetOptions target) : GradientExplainer(target) {}
 
 GradientExplainer::Attribution Occlusion::attribute(gnn::GnnModel& model, const TargetBatch& batch,
                                                     const torch::Tensor& classes,
-    const ChunkProgress& progress) const {
+                                                    const ChunkProgress& progress) const {
   torch::NoGradGuard no_grad;
   const auto& x = batch.graph.x();
   const auto p0 = class_probability(model, batch, x, detail::ones_edge_mask(batch, x), classes);

@@ -29,7 +29,7 @@ SmoothGrad::SmoothGrad(SmoothGradOptions options, TargetOptions target)
 
 GradientExplainer::Attribution SmoothGrad::attribute(gnn::GnnModel& model, const TargetBatch& batch,
                                                      const torch::Tensor& classes,
-    const ChunkProgress& progress) const {
+                                                     const ChunkProgress& progress) const {
   const auto& x = batch.graph.x();
   const auto sizes = detail::part_sizes(batch.node_offset);
   const int64_t parts = batch.num_parts();

@@ -44,9 +44,9 @@ using ChunkProgress = std::function<void(int64_t, int64_t)>;
 struct ExplainCall {
   gnn::GnnModel* model = nullptr;
   gnn::Task task = gnn::Task::kNodeClassification;
-  const gnn::Graph* graph = nullptr;               ///< node task: the explained graph
-  const gnn::GcnAdjacency* adj = nullptr;          ///< node task: its adjacency
-  const std::vector<gnn::Graph>* graphs = nullptr; ///< graph task: the explained graphs
+  const gnn::Graph* graph = nullptr;                ///< node task: the explained graph
+  const gnn::GcnAdjacency* adj = nullptr;           ///< node task: its adjacency
+  const std::vector<gnn::Graph>* graphs = nullptr;  ///< graph task: the explained graphs
   /// Node task, when the method asks for it (Explainer::needs_node_predictions): [N] int64, the
   /// model's predicted class of every node on the full graph.
   torch::Tensor node_predictions;
@@ -93,8 +93,7 @@ class Explainer {
                                                  const std::vector<int64_t>& classes,
                                                  const ChunkProgress& progress) const;
   /// Explains every part of `batch`; classes as in explain_chunk.
-  virtual std::vector<Explanation> explain_batch(const ExplainCall& call,
-                                                 const TargetBatch& batch,
+  virtual std::vector<Explanation> explain_batch(const ExplainCall& call, const TargetBatch& batch,
                                                  const std::vector<int64_t>& classes,
                                                  const ChunkProgress& progress) const = 0;
 
@@ -115,8 +114,8 @@ struct MethodOption {
 /// benchmarks need. Adding a method touches its own files and one entry (registry.cpp).
 struct MethodInfo {
   std::string name;
-  std::string summary;  ///< one line
-  std::string paper;    ///< the method's source(s)
+  std::string summary;                ///< one line
+  std::string paper;                  ///< the method's source(s)
   std::vector<gnn::Task> tasks;       ///< what it explains
   std::vector<std::string> devices;   ///< where it runs: "cpu", "cuda"
   std::vector<MethodOption> options;  ///< besides common_method_options()

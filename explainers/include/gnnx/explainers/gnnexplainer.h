@@ -93,7 +93,6 @@ struct GNNExplainerOptions {
   /// Called after every epoch of every batch with (epochs done, epochs in all).
   TORCH_ARG(std::function<void(int64_t, int64_t)>, progress);
 
-
  public:
   /// Reads the shared options (0 / negative values keep these defaults).
   static GNNExplainerOptions from(const MethodOptions& options);

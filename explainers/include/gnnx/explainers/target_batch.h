@@ -47,8 +47,8 @@ gnn::ModelOutput forward_targets(gnn::GnnModel& model, const TargetBatch& batch,
                                  const gnn::ForwardHooks& hooks = {});
 
 /// Just the logits [T, C] of forward_targets.
-torch::Tensor target_logits(gnn::GnnModel& model, const TargetBatch& batch,
-                            const torch::Tensor& x, const torch::Tensor& edge_weight = {});
+torch::Tensor target_logits(gnn::GnnModel& model, const TargetBatch& batch, const torch::Tensor& x,
+                            const torch::Tensor& edge_weight = {});
 
 /// Cuts per-union-edge / per-union-node scores (either may be undefined) into one Explanation
 /// per part, with ids mapped back; `logits` [T, C] give predicted class and probability.
