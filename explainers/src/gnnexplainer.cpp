@@ -201,15 +201,9 @@ std::vector<Explanation> GNNExplainer::explain_batch(const ExplainCall& call,
   if (parts == 0) return {};
   const auto& x = batch.graph.x();
 
-  torch::Tensor logits0;
-  {
-    torch::NoGradGuard no_grad;
-    logits0 = target_logits(model, batch, x);
-  }
-  std::vector<int64_t> explained(parts);
-  for (int64_t t = 0; t < parts; ++t) {
-    explained[t] = labels[t] >= 0 ? labels[t] : logits0[t].argmax().item<int64_t>();
-  }
+  const TargetPrediction prediction = predict_targets(model, batch, labels);
+  const torch::Tensor& logits0 = prediction.logits;
+  const std::vector<int64_t>& explained = prediction.classes;
   const auto explained_t = torch::tensor(explained, torch::kLong).unsqueeze(1);
 
   // Parameters: one logit per union edge, optionally one feature-mask row per part. The edge

@@ -72,6 +72,20 @@ bool parse_flag(const OptionSpec& spec, const std::string& text) {
 
 }  // namespace
 
+std::string to_string(OptionType type) {
+  switch (type) {
+    case OptionType::kInteger:
+      return "integer";
+    case OptionType::kNumber:
+      return "number";
+    case OptionType::kFlag:
+      return "flag";
+    case OptionType::kChoice:
+      return "choice";
+  }
+  TORCH_INTERNAL_ASSERT(false, "unknown OptionType ", static_cast<int>(type));
+}
+
 const std::vector<OptionSpec>& option_specs() {
   static const std::vector<OptionSpec> all = [] {
     OptionSpec mode;

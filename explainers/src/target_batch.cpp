@@ -1,6 +1,7 @@
 #include <gnnx/explainers/target_batch.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/subgraph.h>
+#include <gnnx/io/tensor_vector.h>
 
 #include <string>
 
@@ -96,6 +97,20 @@ gnn::ModelOutput forward_targets(gnn::GnnModel& model, const TargetBatch& batch,
 torch::Tensor target_logits(gnn::GnnModel& model, const TargetBatch& batch, const torch::Tensor& x,
                             const torch::Tensor& edge_weight) {
   return forward_targets(model, batch, x, edge_weight).logits;
+}
+
+TargetPrediction predict_targets(gnn::GnnModel& model, const TargetBatch& batch,
+                                 const std::vector<int64_t>& labels) {
+  TargetPrediction out;
+  {
+    torch::NoGradGuard no_grad;
+    out.logits = target_logits(model, batch, batch.graph.x());
+  }
+  const auto predicted = io::to_vector<int64_t>(out.logits.argmax(1));
+  for (size_t t = 0; t < labels.size(); ++t) {
+    out.classes.push_back(labels[t] >= 0 ? labels[t] : predicted.at(t));
+  }
+  return out;
 }
 
 std::vector<Explanation> split_explanations(const TargetBatch& batch, const std::string& method,

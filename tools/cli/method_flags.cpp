@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cctype>
+
 namespace gnnx::tools {
 namespace {
 
@@ -40,18 +42,11 @@ CLI::Validator schema_check(const explainers::OptionSpec& spec) {
       /*validator_desc=*/"");
 }
 
+/// "INT", "NUMBER", "CHOICE": the value's placeholder in --help.
 std::string type_name(explainers::OptionType type) {
-  switch (type) {
-    case explainers::OptionType::kInteger:
-      return "INT";
-    case explainers::OptionType::kNumber:
-      return "NUMBER";
-    case explainers::OptionType::kChoice:
-      return "CHOICE";
-    case explainers::OptionType::kFlag:
-      break;
-  }
-  return "";
+  std::string name = type == explainers::OptionType::kInteger ? "int" : explainers::to_string(type);
+  for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return name;
 }
 
 }  // namespace

@@ -19,20 +19,6 @@ struct MethodsArgs {
   bool json = false;
 };
 
-std::string type_name(explainers::OptionType type) {
-  switch (type) {
-    case explainers::OptionType::kInteger:
-      return "integer";
-    case explainers::OptionType::kNumber:
-      return "number";
-    case explainers::OptionType::kFlag:
-      return "flag";
-    case explainers::OptionType::kChoice:
-      return "choice";
-  }
-  return "?";
-}
-
 /// The method's options, the common ones first, each with its schema entry.
 std::vector<explainers::MethodOption> all_options(const explainers::MethodInfo& m) {
   std::vector<explainers::MethodOption> out = explainers::common_method_options();
@@ -47,7 +33,7 @@ nlohmann::ordered_json to_json(const explainers::MethodInfo& m) {
   for (const auto& o : all_options(m)) {
     const auto& spec = explainers::option_spec(o.name);
     options.push_back({{"flag", "--" + o.name},
-                       {"type", type_name(spec.type)},
+                       {"type", explainers::to_string(spec.type)},
                        {"values", explainers::describe_values(spec)},
                        {"default", o.default_value},
                        {"help", spec.help}});

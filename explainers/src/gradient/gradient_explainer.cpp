@@ -15,16 +15,9 @@ std::vector<Explanation> GradientExplainer::explain_batch(const ExplainCall& cal
   gnn::GnnModel& model = *call.model;
   const int64_t parts = batch.num_parts();
   if (parts == 0) return {};
-  torch::Tensor logits0;
-  {
-    torch::NoGradGuard no_grad;
-    logits0 = forward_targets(model, batch, batch.graph.x()).logits;
-  }
-  std::vector<int64_t> explained(parts);
-  const auto predicted = logits0.argmax(1).to(torch::kLong).contiguous();
-  for (int64_t t = 0; t < parts; ++t) {
-    explained[t] = labels[t] >= 0 ? labels[t] : predicted.data_ptr<int64_t>()[t];
-  }
+  const TargetPrediction prediction = predict_targets(model, batch, labels);
+  const torch::Tensor& logits0 = prediction.logits;
+  const std::vector<int64_t>& explained = prediction.classes;
   const auto classes = torch::tensor(explained, torch::kLong);
   Attribution a = attribute(model, batch, classes, progress);
   auto explanations =

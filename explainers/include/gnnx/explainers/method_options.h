@@ -52,6 +52,9 @@ enum class OptionType {
   kChoice,   ///< one of `choices`
 };
 
+/// "integer", "number", "flag", "choice".
+std::string to_string(OptionType type);
+
 /// One option of the schema. Its name is also its command-line flag (--name).
 struct OptionSpec {
   std::string name;

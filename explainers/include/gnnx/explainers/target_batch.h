@@ -50,6 +50,15 @@ gnn::ModelOutput forward_targets(gnn::GnnModel& model, const TargetBatch& batch,
 torch::Tensor target_logits(gnn::GnnModel& model, const TargetBatch& batch, const torch::Tensor& x,
                             const torch::Tensor& edge_weight = {});
 
+/// The targets' logits [T, C] on `batch` (no autograd) and the class each part is explained
+/// for: labels[t] where >= 0, else the model's prediction (the first of tied maxima).
+struct TargetPrediction {
+  torch::Tensor logits;
+  std::vector<int64_t> classes;
+};
+TargetPrediction predict_targets(gnn::GnnModel& model, const TargetBatch& batch,
+                                 const std::vector<int64_t>& labels);
+
 /// Cuts per-union-edge / per-union-node scores (either may be undefined) into one Explanation
 /// per part, with ids mapped back; `logits` [T, C] give predicted class and probability.
 std::vector<Explanation> split_explanations(const TargetBatch& batch, const std::string& method,
