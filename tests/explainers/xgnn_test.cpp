@@ -17,10 +17,23 @@ class TriangleModel : public gnn::GnnModel {
  public:
   TriangleModel() : gnn::GnnModel(make_spec()) {}
 
-  gnn::ModelOutput forward(const torch::Tensor& x, const gnn::GcnAdjacency& adj,
-                           const torch::Tensor& edge_weight, const torch::Tensor& batch,
-                           int64_t num_graphs) override {
-    const int64_t n = x.size(0);
+  gnn::ModelDescription describe() const override {
+    gnn::ModelDescription d;
+    d.task = spec_.task;
+    d.num_classes = spec_.num_classes;
+    d.relu_rules = d.dropout_masks = d.layer_graphs = false;
+    return d;
+  }
+  torch::Tensor layer_weight(int64_t /*layer*/) const override {
+    TORCH_CHECK(false, "TriangleModel has no layers");
+  }
+  std::vector<gnn::DenseLayer> head_layers() const override { return {}; }
+
+  gnn::ModelOutput run(const gnn::ModelInput& input, const gnn::ForwardHooks& /*hooks*/) override {
+    const gnn::GcnAdjacency& adj = *input.adj;
+    const torch::Tensor& batch = input.batch;
+    const int64_t num_graphs = input.num_graphs;
+    const int64_t n = input.x.size(0);
     std::vector<std::set<int64_t>> nbr(n);
     for (int64_t e = 0; e < adj.num_edges(); ++e) {
       nbr[adj.src()[e].item<int64_t>()].insert(adj.dst()[e].item<int64_t>());
