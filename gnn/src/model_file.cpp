@@ -9,7 +9,11 @@
 //                                         bias_init (optional, 0 when absent),
 //                                         aggregation (optional, "symmetric" when absent),
 //                                         embedding_norm (optional, "none" when absent)},
-//                                "metadata": {string: string},
+//                                "card": {dataset, source, dataset_seed, property_kind, tasks,
+//                                         class_names, featurisation, created_by, training}
+//                                        (ModelCard; model_card.cpp; absent in older files),
+//                                "metadata": {string: string}  (the card's extras; in files
+//                                        without "card", the flat keys of ModelCard::from_metadata),
 //                                "byte_order": "little",
 //                                "data_size": D,
 //                                "tensors": [{name, dtype, shape, offset, nbytes}, ...]}
@@ -23,6 +27,8 @@
 
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/model_file.h>
+
+#include "model_card_json.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/types.h>
@@ -244,7 +250,7 @@ void check_spec_fits(const ModelSpec& spec, const std::vector<TensorEntry>& entr
 /// Everything of the file except the weights, checked.
 struct Parsed {
   ModelSpec spec;
-  std::map<std::string, std::string> metadata;
+  ModelCard card;
   std::vector<TensorEntry> entries;
   size_t data_begin = 0;
 };
@@ -299,7 +305,10 @@ Parsed parse_file(const std::string& bytes) {
     const std::string byte_order = header.at("byte_order").get<std::string>();
     if (byte_order != "little") fail("unsupported byte order '" + byte_order + "'");
     parsed.entries = parse_entries(header.at("tensors"), data_size);
-    parsed.metadata = header.at("metadata").get<std::map<std::string, std::string>>();
+    auto metadata = header.at("metadata").get<std::map<std::string, std::string>>();
+    parsed.card = header.contains("card")
+                      ? detail::card_from_json(header.at("card"), std::move(metadata))
+                      : ModelCard::from_metadata(metadata);  // written before the card
     parsed.spec = spec_from_json(header.at("spec"));
   } catch (const json::exception& e) {
     if (!checksum_ok) fail("corrupt (checksum mismatch)");
@@ -385,6 +394,10 @@ class CpuRngStateGuard {
 
 void save_model(const std::string& path, const GnnModel& model,
                 const std::map<std::string, std::string>& metadata) {
+  save_model(path, model, ModelCard::from_metadata(metadata));
+}
+
+void save_model(const std::string& path, const GnnModel& model, const ModelCard& card) {
   if (!host_is_little_endian()) throw Error("save_model: big-endian hosts are not supported");
 
   std::vector<std::pair<std::string, torch::Tensor>> tensors;
@@ -407,7 +420,8 @@ void save_model(const std::string& path, const GnnModel& model,
     data_size += nbytes;
   }
   const json header = {{"spec", spec_to_json(model.spec())},
-                       {"metadata", metadata},
+                       {"card", detail::card_to_json(card)},
+                       {"metadata", card.extras},
                        {"byte_order", "little"},
                        {"data_size", data_size},
                        {"tensors", entries}};
@@ -457,7 +471,8 @@ ModelFile load_model(const std::string& path) {
     }
     fill_model(*file.model, parsed, bytes);
     file.model->eval();
-    file.metadata = parsed.metadata;
+    file.card = parsed.card;
+    file.metadata = file.card.to_metadata();
     return file;
   } catch (const FormatError& e) {
     throw InputError("model file '" + path + "': " + e.problem);
