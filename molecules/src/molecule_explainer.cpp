@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <sstream>
 
 namespace gnnx::molecules {
 namespace {
@@ -54,20 +53,16 @@ MoleculeExplainer::MoleculeExplainer(const std::string& model_path, const std::s
     : impl_(std::make_unique<Impl>()) {
   if (options.batch < 1) throw InputError("MoleculeExplainer: batch must be >= 1");
   const gnn::ModelFile file = gnn::load_model(model_path);
-  auto get = [&](const std::string& key) {
-    auto it = file.metadata.find(key);
-    if (it == file.metadata.end()) {
-      throw InputError("model '" + model_path + "' is not a molecule model (no '" + key +
-                       "'): train it with gnnx train --data");
-    }
-    return it->second;
+  auto not_a_molecule_model = [&](const std::string& key) {
+    return InputError("model '" + model_path + "' is not a molecule model (no '" + key +
+                      "'): train it with gnnx train --data");
   };
   Impl& m = *impl_;
-  m.kind = gnn::parse_property_kind(get("property.kind"));
-  std::vector<std::string> tasks;
-  std::stringstream in(get("property.tasks"));
-  for (std::string t; std::getline(in, t, ',');) tasks.push_back(t);
-  m.featurizer = FeaturizerOptions::from_metadata(file.metadata);
+  if (!file.card.property_kind) throw not_a_molecule_model("property.kind");
+  m.kind = *file.card.property_kind;
+  const std::vector<std::string>& tasks = file.card.tasks;
+  if (tasks.empty()) throw not_a_molecule_model("property.tasks");
+  m.featurizer = FeaturizerOptions::from_metadata(file.card.featurisation.options);
   int64_t index = 0;
   if (!options.task.empty()) {
     auto it = std::find(tasks.begin(), tasks.end(), options.task);
@@ -143,6 +138,54 @@ std::vector<MoleculeExplanation> MoleculeExplainer::explain(
     }
   }
   return results;
+}
+
+std::vector<RecordExplanation> MoleculeExplainer::explain_records(
+    const MoleculeSet& set, const std::function<void(int64_t, int64_t)>& progress) {
+  std::vector<RecordExplanation> out;
+  for (const SkippedRecord& s : set.skipped) {
+    out.push_back({s.index, s.line, s.id, s.smiles, nullptr, std::nullopt, s.reason});
+  }
+  std::vector<size_t> todo;  // entries of `out` to explain, in input order
+  std::vector<MolGraph> graphs;
+  for (const MoleculeRecord& r : set.records) {
+    out.push_back({r.index, r.line, r.id, r.smiles, &r, std::nullopt, ""});
+    try {
+      graphs.push_back(molecules::featurize(*r.mol, impl_->featurizer));
+      todo.push_back(out.size() - 1);
+    } catch (const InputError& e) {
+      out.back().error = e.what();
+    }
+  }
+  const auto chunk = static_cast<size_t>(impl_->options.batch);
+  for (size_t begin = 0; begin < todo.size(); begin += chunk) {
+    const size_t end = std::min(todo.size(), begin + chunk);
+    std::vector<const RDKit::ROMol*> mols;
+    for (size_t k = begin; k < end; ++k) mols.push_back(out[todo[k]].record->mol.get());
+    const std::vector<MolGraph> part(graphs.begin() + begin, graphs.begin() + end);
+    std::vector<MoleculeExplanation> results;
+    try {
+      results = explain(mols, part);
+    } catch (const std::exception&) {
+      results.clear();
+    }
+    for (size_t k = begin; k < end; ++k) {
+      RecordExplanation& r = out[todo[k]];
+      if (!results.empty()) {
+        r.explanation = std::move(results[k - begin]);
+        continue;
+      }
+      try {
+        r.explanation = explain({mols[k - begin]}, {graphs[k]}).front();
+      } catch (const std::exception& e) {
+        r.error = e.what();
+      }
+    }
+    if (progress) progress(static_cast<int64_t>(end), static_cast<int64_t>(todo.size()));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const RecordExplanation& a,
+                                              const RecordExplanation& b) { return a.index < b.index; });
+  return out;
 }
 
 std::vector<double> MoleculeExplainer::predict(const std::vector<const RDKit::ROMol*>& mols) {
