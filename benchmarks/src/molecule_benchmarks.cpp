@@ -12,6 +12,7 @@
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/model_file.h>
 #include <gnnx/molecules/ground_truth.h>
+#include <gnnx/molecules/molecule_explainer.h>
 #include <gnnx/molecules/parse.h>
 
 #include <GraphMol/ROMol.h>
@@ -150,20 +151,13 @@ double edge_auc(const datasets::Dataset& ds, const std::vector<explainers::Expla
 }
 
 /// Graph attribution: the mean over targets of the best AUC over each one's valid masks.
-double atom_auc(const datasets::Dataset& ds, const AtomTruth& truth,
+double atom_auc(const AtomTruth& truth,
                 const std::vector<explainers::Explanation>& ex, std::string& scores_from) {
   double sum = 0;
   int64_t counted = 0;
   for (const explainers::Explanation& e : ex) {
-    const gnn::Graph& g = ds.graphs.at(e.target);
-    const std::vector<double> nodes = e.node_mask.defined()
-                                          ? to_vector(e.dense_node_mask(g.num_nodes()))
-                                          : std::vector<double>();
-    const std::vector<double> edges = e.edge_mask.defined()
-                                          ? to_vector(e.dense_edge_mask(g.num_edges()))
-                                          : std::vector<double>();
-    scores_from = nodes.empty() ? "mean of incident bond scores" : "node mask";
-    const auto atoms = molecules::to_atoms_and_bonds(truth.mol_graphs.at(e.target), nodes, edges).atoms;
+    scores_from = e.node_mask.defined() ? "node mask" : "mean of incident bond scores";
+    const auto atoms = molecules::atom_bond_values(truth.mol_graphs.at(e.target), e).atoms;
     const double auc = molecules::best_mask_auc(atoms, truth.masks.at(e.target));
     if (std::isnan(auc)) continue;
     sum += auc;
@@ -258,7 +252,7 @@ BenchmarkModel load_molecule_benchmark_model(const Benchmark& b, const Benchmark
 
 void score_molecules(const BenchmarkData& data,
                      const std::vector<explainers::Explanation>& explanations, MethodScores& s) {
-  s.auc = data.atom_truth ? atom_auc(data.dataset, *data.atom_truth, explanations, s.scores_from)
+  s.auc = data.atom_truth ? atom_auc(*data.atom_truth, explanations, s.scores_from)
                           : edge_auc(data.dataset, explanations, s.scores_from);
 }
 

@@ -1,7 +1,7 @@
 // ModelCard <-> the flat string map of older files, and <-> the JSON object of model files.
 // One list of fields (for_each_field) drives all four directions.
 
-#include "model_card_json.h"
+#include "model_json.h"
 
 #include <gnnx/gnn/error.h>
 

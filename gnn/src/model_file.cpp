@@ -28,7 +28,7 @@
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/model_file.h>
 
-#include "model_card_json.h"
+#include "model_json.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/types.h>
@@ -129,39 +129,6 @@ std::optional<torch::ScalarType> parse_dtype(const std::string& name) {
     if (name == n) return t;
   }
   return std::nullopt;
-}
-
-// --- spec <-> JSON -------------------------------------------------------------------------
-
-json spec_to_json(const ModelSpec& spec) {
-  return json{{"task", to_string(spec.task)},     {"in_features", spec.in_features},
-              {"num_classes", spec.num_classes},  {"hidden", spec.hidden},
-              {"num_layers", spec.num_layers},    {"dropout", spec.dropout},
-              {"concat", spec.concat},            {"readout", to_string(spec.readout)},
-              {"mlp_hidden", spec.mlp_hidden},    {"bias_init", spec.bias_init},
-              {"aggregation", to_string(spec.aggregation)},
-              {"embedding_norm", to_string(spec.embedding_norm)}};
-}
-
-/// Throws json exceptions (turned into InputError by the caller) or InputError.
-ModelSpec spec_from_json(const json& j) {
-  ModelSpec spec;
-  spec.task = parse_task(j.at("task").get<std::string>());
-  spec.in_features = j.at("in_features").get<int64_t>();
-  spec.num_classes = j.at("num_classes").get<int64_t>();
-  spec.hidden = j.at("hidden").get<int64_t>();
-  spec.num_layers = j.at("num_layers").get<int64_t>();
-  spec.dropout = j.at("dropout").get<double>();
-  spec.concat = j.at("concat").get<bool>();
-  spec.readout = parse_readout(j.at("readout").get<std::string>());
-  spec.mlp_hidden = j.at("mlp_hidden").get<int64_t>();
-  // Added after the first files were written; it only describes how the weights started.
-  spec.bias_init = j.value("bias_init", 0.0);
-  // Added later still; files without them were written by symmetric-normalised GCNs.
-  spec.aggregation = parse_aggregation(j.value("aggregation", std::string("symmetric")));
-  spec.embedding_norm = parse_embedding_norm(j.value("embedding_norm", std::string("none")));
-  spec.validate();
-  return spec;
 }
 
 /// One tensor of the file, as its header entry describes it.
@@ -309,7 +276,7 @@ Parsed parse_file(const std::string& bytes) {
     parsed.card = header.contains("card")
                       ? detail::card_from_json(header.at("card"), std::move(metadata))
                       : ModelCard::from_metadata(metadata);  // written before the card
-    parsed.spec = spec_from_json(header.at("spec"));
+    parsed.spec = detail::spec_from_json(header.at("spec"));
   } catch (const json::exception& e) {
     if (!checksum_ok) fail("corrupt (checksum mismatch)");
     fail(std::string("malformed header: ") + e.what());
@@ -419,7 +386,7 @@ void save_model(const std::string& path, const GnnModel& model, const ModelCard&
                        {"nbytes", nbytes}});
     data_size += nbytes;
   }
-  const json header = {{"spec", spec_to_json(model.spec())},
+  const json header = {{"spec", detail::spec_to_json(model.spec())},
                        {"card", detail::card_to_json(card)},
                        {"metadata", card.extras},
                        {"byte_order", "little"},

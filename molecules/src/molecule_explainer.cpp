@@ -20,6 +20,16 @@ std::vector<double> to_vector(const torch::Tensor& t) {
 
 }  // namespace
 
+AtomBondValues atom_bond_values(const MolGraph& g, const explainers::Explanation& e) {
+  const std::vector<double> nodes = e.node_mask.defined()
+                                        ? to_vector(e.dense_node_mask(g.graph.num_nodes()))
+                                        : std::vector<double>();
+  const std::vector<double> edges = e.edge_mask.defined()
+                                        ? to_vector(e.dense_edge_mask(g.graph.num_edges()))
+                                        : std::vector<double>();
+  return to_atoms_and_bonds(g, nodes, edges);
+}
+
 struct MoleculeExplainer::Impl {
   std::shared_ptr<gnn::GnnModel> view;  // gnn::single_task_view of the file's model
   FeaturizerOptions featurizer;
@@ -116,20 +126,13 @@ std::vector<MoleculeExplanation> MoleculeExplainer::explain(
         m.explainer->explain_graphs(*m.view, graphs);
     for (size_t i = begin; i < end; ++i) {
       const explainers::Explanation& ex = explanations.at(i - begin);
-      const gnn::Graph& g = graphs[i - begin];
       MoleculeExplanation e;
       e.prediction = m.prediction_of(outputs[i - begin]);
       if (m.kind == gnn::PropertyKind::kBinary) {
         e.predicted_class = ex.predicted_class;
         e.explained_class = ex.explained_class;
       }
-      const std::vector<double> nodes = ex.node_mask.defined()
-                                            ? to_vector(ex.dense_node_mask(g.num_nodes()))
-                                            : std::vector<double>();
-      const std::vector<double> edges = ex.edge_mask.defined()
-                                            ? to_vector(ex.dense_edge_mask(g.num_edges()))
-                                            : std::vector<double>();
-      AtomBondValues values = to_atoms_and_bonds(mol_graphs[i], nodes, edges);
+      AtomBondValues values = atom_bond_values(mol_graphs[i], ex);
       e.atoms = std::move(values.atoms);
       e.bonds = std::move(values.bonds);
       e.fragment = explanation_fragment(*mols[i], e.atoms, m.options.fragment);

@@ -98,7 +98,8 @@ const std::vector<Benchmark>& catalogue();
 std::vector<std::string> benchmark_names(std::optional<Family> family = std::nullopt);
 
 /// The named benchmark (of `family` when given). Throws InputError("unknown data set '<name>';
-/// known: <names>") listing the valid names for any other.
+/// known: <names>") listing the valid names for any other ("unknown synthetic data set ..."
+/// and the synthetic names only, with Family::kSynthetic).
 ///
 /// Example:
 ///   const Benchmark& b = find_benchmark("ba-2motifs");

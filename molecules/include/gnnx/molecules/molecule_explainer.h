@@ -43,6 +43,10 @@ struct MoleculeExplanation {
   std::string legend;
 };
 
+/// An explanation of featurize()'s graph `g` as per-atom and per-bond values: to_atoms_and_bonds
+/// of its dense node and edge masks (either may be absent).
+AtomBondValues atom_bond_values(const MolGraph& g, const explainers::Explanation& e);
+
 /// One record of a molecule file, explained: its explanation, or why it has none.
 struct RecordExplanation {
   int64_t index = 0;  ///< the record's position in the file (MoleculeRecord::index)

@@ -1,7 +1,9 @@
 #pragma once
-// The model card as the JSON object of a model file's header (model_file.cpp). Private to gnn.
+// The model spec and the model card as JSON objects of a model file's header (model_file.cpp).
+// Private to gnn.
 
 #include <gnnx/gnn/model_card.h>
+#include <gnnx/gnn/models.h>
 
 #include <nlohmann/json.hpp>
 
@@ -9,6 +11,12 @@
 #include <string>
 
 namespace gnnx::gnn::detail {
+
+nlohmann::json spec_to_json(const ModelSpec& spec);
+
+/// Throws nlohmann::json's exceptions (the caller turns them into InputError) or InputError;
+/// fields added after the first files default as documented in model_file.cpp.
+ModelSpec spec_from_json(const nlohmann::json& j);
 
 /// The card without its extras (those go to the header's "metadata" map); unset fields are
 /// left out.
