@@ -5,6 +5,7 @@
 // reads flags and writes files.
 
 #include "cli/explain_mol_args.h"
+#include "cli/explain_mol_json.h"
 #include "cli/progress.h"
 #include "commands/commands.h"
 
@@ -20,7 +21,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -30,37 +30,6 @@ namespace {
 
 void write_bytes(const std::string& path, const std::string& bytes) {
   gnn::write_file_atomically(path, [&](std::ostream& out) { out << bytes; });
-}
-
-/// 6 significant digits: small enough for JSON lines, and independent of the last bits that
-/// batching can change.
-double rounded(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6g", v);
-  return std::strtod(buffer, nullptr);
-}
-
-nlohmann::ordered_json result_json(const molecules::MoleculeExplainer& explainer,
-                                   const molecules::MoleculeExplanation& r) {
-  nlohmann::ordered_json j;
-  j["method"] = explainer.method();
-  j["task"] = explainer.task();
-  j["prediction"] = rounded(r.prediction);
-  if (!explainer.regression()) {
-    j["predicted_class"] = r.predicted_class;
-    j["explained_class"] = r.explained_class;
-  }
-  nlohmann::ordered_json atoms = nlohmann::ordered_json::array(),
-                         bonds = nlohmann::ordered_json::array();
-  for (double v : r.atoms) atoms.push_back(rounded(v));
-  for (double v : r.bonds) bonds.push_back(rounded(v));
-  j["atoms"] = atoms;
-  j["bonds"] = bonds;
-  j["fragment_smiles"] = r.fragment.smiles;
-  j["fragment_smarts"] = r.fragment.smarts;
-  j["fragment_atoms"] = r.fragment.atoms;
-  j["fragment_bonds"] = r.fragment.bonds;
-  return j;
 }
 
 void run_single(const ExplainMolArgs& args, molecules::MoleculeExplainer& explainer) {
@@ -90,18 +59,6 @@ void run_single(const ExplainMolArgs& args, molecules::MoleculeExplainer& explai
   std::printf("\nexplanation fragment: %s  (SMARTS %s)\n", r.fragment.smiles.c_str(),
               r.fragment.smarts.c_str());
   if (!args.out.empty()) std::printf("drew %s\n", args.out.c_str());
-}
-
-/// The batch output's line for a record: its explanation, or an "error" field.
-nlohmann::ordered_json record_json(const molecules::MoleculeExplainer& explainer,
-                                   const molecules::RecordExplanation& r) {
-  nlohmann::ordered_json j = {{"index", r.index}, {"id", r.id}, {"smiles", r.smiles}};
-  if (!r.explanation) {
-    j.update({{"line", r.line}, {"error", r.error}});
-    return j;
-  }
-  j.update(result_json(explainer, *r.explanation));
-  return j;
 }
 
 void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explainer, bool quiet) {
