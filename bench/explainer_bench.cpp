@@ -34,8 +34,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <map>
 #include <sstream>
@@ -67,7 +67,7 @@ Setup make_setup() {
   spec.task = gnn::Task::kNodeClassification;
   spec.in_features = s.shapes.num_features();
   spec.num_classes = shapes.num_classes;
-  spec.bias_init = 0.1;  // the architectures `gnnx train` uses by default (train_defaults.cpp)
+  spec.bias_init = 0.1;   // the architectures `gnnx train` uses by default (train_defaults.cpp)
   torch::manual_seed(0);  // make_model initialises from torch's RNG
   s.node_model = gnn::make_model(spec);
   gnn::TrainOptions train;
@@ -190,8 +190,11 @@ void issue_speed_targets(const Setup& s, ex::MethodOptions options, int threads)
   options.epochs = 300;
   const auto eval_nodes = torch::arange(400, 700, 5, torch::kLong);
   const auto all_nodes = torch::arange(s.shapes.num_nodes(), torch::kLong);
-  std::printf("\n| GNNExplainer, 300 steps, BA-Shapes | threads | wall s (best of %d; 700 nodes: 1 run) | CPU s |\n"
-              "|---|---:|---:|---:|\n", kRepeats);
+  std::printf(
+      "\n| GNNExplainer, 300 steps, BA-Shapes | threads | wall s (best of %d; 700 nodes: 1 run) | "
+      "CPU s |\n"
+      "|---|---:|---:|---:|\n",
+      kRepeats);
   for (int t : {1, threads}) {
     at::set_num_threads(t);
     for (const auto* nodes : {&eval_nodes, &all_nodes}) {
@@ -202,7 +205,8 @@ void issue_speed_targets(const Setup& s, ex::MethodOptions options, int threads)
         const std::clock_t cpu_start = std::clock();
         ex::make_explainer("gnnexplainer", options)->explain_nodes(*s.node_model, s.shapes, *nodes);
         best_cpu = std::min(best_cpu, double(std::clock() - cpu_start) / CLOCKS_PER_SEC);
-        best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        best = std::min(
+            best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
       }
       std::printf("| %lld nodes | %d | %.3f | %.3f |\n", static_cast<long long>(nodes->numel()), t,
                   best, best_cpu);
@@ -213,7 +217,8 @@ void issue_speed_targets(const Setup& s, ex::MethodOptions options, int threads)
   // The size of the problem: union edges of the computation subgraphs, and those a layer reads.
   const gnn::GcnAdjacency adj(s.shapes);
   for (const auto* nodes : {&eval_nodes, &all_nodes}) {
-    std::vector<int64_t> ids(nodes->data_ptr<int64_t>(), nodes->data_ptr<int64_t>() + nodes->numel());
+    std::vector<int64_t> ids(nodes->data_ptr<int64_t>(),
+                             nodes->data_ptr<int64_t>() + nodes->numel());
     const auto batch = ex::make_node_batch(s.shapes, adj, ids, s.node_model->spec().num_layers);
     const ex::LayerPlan plan(*s.node_model, batch);
     std::printf("(%lld nodes: %lld union nodes, %lld union edges, %lld read by some layer)\n",

@@ -35,7 +35,7 @@ struct Case {
   std::unique_ptr<GcnAdjacency> adj;
   torch::Tensor x, weight_csr, grad_out;  // features, edge values (CSR order), upstream gradient
   torch::Tensor coo, coo_t, csr_tensor, dense, dense_t;  // baselines' matrices
-  torch::Tensor src, dst, values_edge;                     // edge order, for the SDDMM baseline
+  torch::Tensor src, dst, values_edge;                   // edge order, for the SDDMM baseline
 };
 
 std::map<std::string, std::unique_ptr<Case>>& cases() {
@@ -95,7 +95,8 @@ void BM_gnnx_forward(benchmark::State& state, const std::string& name) {
   const Case& c = *cases().at(name);
   const auto diag = c.adj->self_norm().to(torch::kFloat);
   torch::NoGradGuard no_grad;
-  for (auto _ : state) benchmark::DoNotOptimize(gnnx::gnn::csr_spmm(*c.adj, c.weight_csr, diag, c.x));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(gnnx::gnn::csr_spmm(*c.adj, c.weight_csr, diag, c.x));
   set_counters(state, c);
 }
 void BM_torch_coo_forward(benchmark::State& state, const std::string& name) {
@@ -117,7 +118,8 @@ void BM_dense_forward(benchmark::State& state, const std::string& name) {
   set_counters(state, c);
 }
 
-// --- forward + backward: out, then the gradients w.r.t. x and the edge weights ---------------------------------------
+// --- forward + backward: out, then the gradients w.r.t. x and the edge weights
+// ---------------------------------------
 void BM_gnnx_backward(benchmark::State& state, const std::string& name) {
   const Case& c = *cases().at(name);
   const auto diag = c.adj->self_norm().to(torch::kFloat);
@@ -167,16 +169,18 @@ class RatioReporter : public benchmark::ConsoleReporter {
       if (suffix != std::string::npos) name.erase(suffix);
       seconds[name] = run.GetAdjustedRealTime() / 1e3;  // registered in ms
       edges[name] = run.counters.count("items_per_second")
-                                        ? double(run.counters.at("items_per_second"))
-                                        : 0.0;
+                        ? double(run.counters.at("items_per_second"))
+                        : 0.0;
     }
   }
   std::map<std::string, double> seconds, edges;
 };
 
 void print_ratio_table(const RatioReporter& r) {
-  std::printf("\n| graph | pass (backward = forward + backward) | gnnx ms | gnnx edges/s | torch::sparse COO ms | CSR mm ms | dense ms | "
-              "vs COO | vs CSR | vs dense |\n|---|---|---|---|---|---|---|---|---|---|\n");
+  std::printf(
+      "\n| graph | pass (backward = forward + backward) | gnnx ms | gnnx edges/s | torch::sparse "
+      "COO ms | CSR mm ms | dense ms | "
+      "vs COO | vs CSR | vs dense |\n|---|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& [name, c] : cases()) {
     for (std::string pass : {"forward", "backward"}) {  // "backward" rows time forward + backward
       auto get = [&](const std::string& who) {
@@ -185,13 +189,17 @@ void print_ratio_table(const RatioReporter& r) {
       };
       const double ours = get("gnnx"), coo = get("torch_coo"), csr = get("torch_csr"),
                    dense = get("dense");
-      auto cell = [](double v) { return v < 0 ? std::string("n/a") : std::to_string(v).substr(0, 7); };
+      auto cell = [](double v) {
+        return v < 0 ? std::string("n/a") : std::to_string(v).substr(0, 7);
+      };
       auto ratio = [&](double v) {
         return v < 0 ? std::string("n/a") : std::to_string(v / ours).substr(0, 5) + "x";
       };
       std::printf("| %s | %s | %s | %.3g | %s | %s | %s | %s | %s | %s |\n", name.c_str(),
                   pass.c_str(), cell(ours).c_str(),
-                  r.edges.count("gnnx_" + pass + "/" + name) ? r.edges.at("gnnx_" + pass + "/" + name) : 0.0,
+                  r.edges.count("gnnx_" + pass + "/" + name)
+                      ? r.edges.at("gnnx_" + pass + "/" + name)
+                      : 0.0,
                   cell(coo).c_str(), cell(csr).c_str(), cell(dense).c_str(), ratio(coo).c_str(),
                   ratio(csr).c_str(), ratio(dense).c_str());
     }

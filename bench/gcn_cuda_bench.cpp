@@ -21,9 +21,9 @@
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 #include <cuda_runtime_api.h>
-#include <nlohmann/json.hpp>
 #include <torch/autograd.h>
 #include <torch/cuda.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <cstdlib>
@@ -80,12 +80,16 @@ Graph power_law_graph(int64_t nodes, int64_t edges, uint64_t seed) {
   torch::manual_seed(seed);
   const auto opts = torch::TensorOptions().device(kGpu).dtype(torch::kDouble);
   const auto endpoint = [&] {
-    return (torch::rand({edges}, opts).pow(3) * double(nodes)).to(torch::kLong).clamp_max(nodes - 1);
+    return (torch::rand({edges}, opts).pow(3) * double(nodes))
+        .to(torch::kLong)
+        .clamp_max(nodes - 1);
   };
   const auto src = endpoint();
   const auto dst = endpoint();
-  const auto relabel = torch::randperm(nodes, torch::TensorOptions().device(kGpu).dtype(torch::kLong));
-  const auto edge_index = torch::stack({relabel.index_select(0, src), relabel.index_select(0, dst)});
+  const auto relabel =
+      torch::randperm(nodes, torch::TensorOptions().device(kGpu).dtype(torch::kLong));
+  const auto edge_index =
+      torch::stack({relabel.index_select(0, src), relabel.index_select(0, dst)});
   return Graph(nodes, edge_index.cpu(), torch::zeros({nodes, 1}));
 }
 
@@ -97,8 +101,9 @@ struct Row {
 void print_header(double peak) {
   std::printf("\npeak memory bandwidth %.0f GB/s (%s)\n\n", peak,
               peak > 0 ? "from the device's clock and bus width" : "unknown");
-  std::printf("| graph | operation | implementation | time | GFLOP/s | effective GB/s | of peak |"
-              " time / gnnx |\n|---|---|---|---|---|---|---|---|\n");
+  std::printf(
+      "| graph | operation | implementation | time | GFLOP/s | effective GB/s | of peak |"
+      " time / gnnx |\n|---|---|---|---|---|---|---|---|\n");
 }
 
 void print_row(const Row& r, double peak) {
@@ -131,10 +136,10 @@ std::optional<nlohmann::json> run_pyg(const Options& o, const GcnAdjacency& adj,
     const bool ok = std::fwrite(edge_index.data_ptr<int64_t>(), sizeof(int64_t), count, f) == count;
     if (std::fclose(f) != 0 || !ok) return std::nullopt;
   }
-  const std::string cmd = "python3 " + o.pyg_script + " --edges-file " + edges_file +
-                          " --nodes " + std::to_string(adj.num_nodes()) + " --width " +
-                          std::to_string(width) + " --iters " + std::to_string(o.iters) +
-                          " --seed " + std::to_string(o.seed) + " 2>&1";
+  const std::string cmd = "python3 " + o.pyg_script + " --edges-file " + edges_file + " --nodes " +
+                          std::to_string(adj.num_nodes()) + " --width " + std::to_string(width) +
+                          " --iters " + std::to_string(o.iters) + " --seed " +
+                          std::to_string(o.seed) + " 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) return std::nullopt;
   std::string out;
@@ -210,8 +215,8 @@ void bench_graph(const std::string& name, const Graph& graph, int64_t width, con
   print_row(bwd_ours, peak);
   Row bwd_cusparse = bwd_ours;
   bwd_cusparse.impl = "cuSPARSE (Aᵀ g mm + sampled_addmm)";
-  const auto pattern_csr = torch::sparse_csr_tensor(int32(fwd.rowptr), fwd.col,
-                                                    torch::ones({nnz}, opts), {n, n}, opts);
+  const auto pattern_csr =
+      torch::sparse_csr_tensor(int32(fwd.rowptr), fwd.col, torch::ones({nnz}, opts), {n, n}, opts);
   bwd_cusparse.ms = time_ms(
       [&] {
         torch::mm(a_t, g);
@@ -300,13 +305,20 @@ Options parse(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--nodes") o.nodes = std::stoll(next());
-    else if (a == "--edges") o.edges = std::stoll(next());
-    else if (a == "--width") o.width = std::stoll(next());
-    else if (a == "--iters") o.iters = std::stoll(next());
-    else if (a == "--seed") o.seed = std::stoull(next());
-    else if (a == "--no-pyg") o.pyg = false;
-    else if (a == "--pyg-script") o.pyg_script = next();
+    if (a == "--nodes")
+      o.nodes = std::stoll(next());
+    else if (a == "--edges")
+      o.edges = std::stoll(next());
+    else if (a == "--width")
+      o.width = std::stoll(next());
+    else if (a == "--iters")
+      o.iters = std::stoll(next());
+    else if (a == "--seed")
+      o.seed = std::stoull(next());
+    else if (a == "--no-pyg")
+      o.pyg = false;
+    else if (a == "--pyg-script")
+      o.pyg_script = next();
     else {
       std::fprintf(stderr, "gcn_cuda_bench: unknown flag %s\n", a.c_str());
       std::exit(2);
@@ -333,7 +345,8 @@ int main(int argc, char** argv) {
   bench_graph("BA-Shapes (700 nodes, 4110 edges, F=20)", ba.graphs.at(0), 20, o, peak);
   const Graph big = power_law_graph(o.nodes, o.edges, o.seed);
   const std::string big_name = "power law (" + std::to_string(o.nodes) + " nodes, " +
-                               std::to_string(o.edges) + " edges, F=" + std::to_string(o.width) + ")";
+                               std::to_string(o.edges) + " edges, F=" + std::to_string(o.width) +
+                               ")";
   {
     // A tenth of the size, where PyG's per-edge message tensors still fit in GPU memory.
     const Graph mid = power_law_graph(o.nodes / 10, o.edges / 10, o.seed);

@@ -36,8 +36,8 @@
 
 namespace {
 
-using gnnx::molecules::MolGraph;
 using gnnx::molecules::MoleculeSet;
+using gnnx::molecules::MolGraph;
 
 struct Args {
   std::string model, data;
@@ -60,7 +60,8 @@ std::vector<MolGraph> parse_and_featurize(const Args& args,
   set = gnnx::molecules::read_molecules(args.data, read);
   std::vector<MolGraph> graphs;
   graphs.reserve(set.records.size());
-  for (const auto& r : set.records) graphs.push_back(gnnx::molecules::featurize(*r.mol, featurizer));
+  for (const auto& r : set.records)
+    graphs.push_back(gnnx::molecules::featurize(*r.mol, featurizer));
   return graphs;
 }
 
@@ -131,8 +132,8 @@ int main(int argc, char** argv) {
         if (png) {
           size_t bytes = 0;
           for (size_t i = 0; i < mols.size(); ++i) {
-            bytes += explainer->draw(*mols[i], explanations[i],
-                                     gnnx::molecules::ImageFormat::kPng).size();
+            bytes += explainer->draw(*mols[i], explanations[i], gnnx::molecules::ImageFormat::kPng)
+                         .size();
           }
           if (bytes == 0) throw std::runtime_error("no PNG drawn");
         }

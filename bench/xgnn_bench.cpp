@@ -80,8 +80,8 @@ Args parse(int argc, char** argv) {
   return a;
 }
 
-void row(const std::string& data, int64_t cls, int64_t size, const XgnnResult& r,
-         int64_t valid, const std::string& extra) {
+void row(const std::string& data, int64_t cls, int64_t size, const XgnnResult& r, int64_t valid,
+         const std::string& extra) {
   double mean = 0;
   for (const auto& g : r.graphs) mean += g.probability / static_cast<double>(r.graphs.size());
   std::printf("| %s | %lld | %lld | %zu | %lld/%zu | %.3f | %s | %.1f |\n", data.c_str(),
@@ -118,9 +118,9 @@ int main(int argc, char** argv) {
       for (int64_t cls : args.classes) {
         for (int64_t size : args.sizes) {
           options.max_nodes = size;
-        options.max_steps = gnnx::explainers::default_max_steps(size);
-          const XgnnResult r =
-              gnnx::explainers::run_xgnn(*s.model, cls, s.type_names, s.featurizer, s.rules, options);
+          options.max_steps = gnnx::explainers::default_max_steps(size);
+          const XgnnResult r = gnnx::explainers::run_xgnn(*s.model, cls, s.type_names, s.featurizer,
+                                                          s.rules, options);
           int64_t valid = 0;
           for (const auto& g : r.graphs) {
             // Valid: the generator's rules hold (default valences, no hypervalent atom) and

@@ -12,8 +12,8 @@
 #include <gnnx/gnn/error.h>
 
 #include <ATen/Parallel.h>
-#include <CLI/CLI.hpp>
 #include <c10/util/Exception.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <exception>
@@ -24,9 +24,7 @@
 namespace {
 
 // The first line of a message: LibTorch's TORCH_CHECK texts go on with source locations.
-std::string first_line(const std::string& message) {
-  return message.substr(0, message.find('\n'));
-}
+std::string first_line(const std::string& message) { return message.substr(0, message.find('\n')); }
 
 int fail(int code, const std::string& message) {
   std::cerr << "gnnx: error: " << message << "\n";

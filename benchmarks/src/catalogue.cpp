@@ -42,7 +42,8 @@ namespace {
 // 0.99 (seed 4 is still climbing slowly at 600 epochs: 0.65 at 1200). Training leaves the plateau
 // after 100-200 epochs and converges by 600. Bias 0.1 matches the pre-activation scale of these
 // 0.1 features: 0.05 (seed 1) and 0.3 (seeds 0, 1) stay at chance. These figures are for the
-// symmetric GCN with max readout, as PGExplainer (sum readout: seeds 0-5 1.00 / 0.95 / 0.99 / 0.95 / 0.49 / 0.52; batch size 32 trades seed 4 for 5).
+// symmetric GCN with max readout, as PGExplainer (sum readout: seeds 0-5 1.00 / 0.95 / 0.99 / 0.95
+// / 0.49 / 0.52; batch size 32 trades seed 4 for 5).
 //
 // Picked by a small sweep (each set trains in seconds on one CPU core). Keep in step with the
 // README's Results section, which scripts/results.sh regenerates.
@@ -117,14 +118,15 @@ struct SyntheticRow {
 const std::vector<SyntheticRow>& synthetic_rows() {
   static const std::vector<SyntheticRow> kRows = {
       //  name          epochs  lr     weight decay  readout
-      {"ba-shapes",    make(1000, 0.01, 5e-4), "nodes 400:700:5 (node 0 of houses 20-79)"},
+      {"ba-shapes", make(1000, 0.01, 5e-4), "nodes 400:700:5 (node 0 of houses 20-79)"},
       {"ba-community", make(1000, 0.01, 1e-3), "nodes 400:700:5 and 1100:1400:5"},
-      {"tree-cycles",  original_layer(make(3000, 0.003, 5e-4), /*edge_dropout=*/0.05),
+      {"tree-cycles", original_layer(make(3000, 0.003, 5e-4), /*edge_dropout=*/0.05),
        "every cycle node"},
-      {"tree-grid",    original_layer(make(3000, 0.01, 5e-4), /*edge_dropout=*/0.05),
+      {"tree-grid", original_layer(make(3000, 0.01, 5e-4), /*edge_dropout=*/0.05),
        "every grid node"},
-      {"ba-2motifs",   with_self_loops(original_layer(make(600, 0.001, 0.0, gnn::Readout::kMax),
-                                                      /*edge_dropout=*/0.1)),
+      {"ba-2motifs",
+       with_self_loops(original_layer(make(600, 0.001, 0.0, gnn::Readout::kMax),
+                                      /*edge_dropout=*/0.1)),
        "every graph"},
   };
   return kRows;
@@ -192,13 +194,14 @@ const Benchmark& find_benchmark(const std::string& name, std::optional<Family> f
   }
   std::string known;
   for (const std::string& n : benchmark_names(family)) known += (known.empty() ? "" : ", ") + n;
-  throw InputError("unknown " + (family ? to_string(*family) + " " : std::string()) +
-                   "data set '" + name + "'; known: " + known);
+  throw InputError("unknown " + (family ? to_string(*family) + " " : std::string()) + "data set '" +
+                   name + "'; known: " + known);
 }
 
 void BenchmarkData::limit_targets(int64_t n) {
   TORCH_CHECK(n >= 1, "BenchmarkData::limit_targets: n must be >= 1, got ", n);
-  dataset.eval_targets = dataset.eval_targets.slice(0, 0, std::min(n, dataset.eval_targets.numel()));
+  dataset.eval_targets =
+      dataset.eval_targets.slice(0, 0, std::min(n, dataset.eval_targets.numel()));
 }
 
 }  // namespace gnnx::benchmarks

@@ -35,8 +35,8 @@ double motif_recovery(const datasets::Dataset& ds,
     }
     const gnn::Graph& motif = ds.class_motif[e.explained_class];
     if (motif.num_nodes() == 0) continue;
-    const gnn::Graph& graph = ds.task == gnn::Task::kNodeClassification ? ds.graphs.front()
-                                                                        : ds.graphs.at(e.target);
+    const gnn::Graph& graph =
+        ds.task == gnn::Task::kNodeClassification ? ds.graphs.front() : ds.graphs.at(e.target);
     recovered += explainers::motif_recovery({e}, graph, motif);
     ++counted;
   }
@@ -58,8 +58,8 @@ double contrastivity(const std::string& method, explainers::MethodOptions option
 }
 
 void score_synthetic(const datasets::Dataset& ds,
-                     const std::vector<explainers::Explanation>& explanations,
-                     gnn::GnnModel& model, int64_t top_k, MethodScores& s) {
+                     const std::vector<explainers::Explanation>& explanations, gnn::GnnModel& model,
+                     int64_t top_k, MethodScores& s) {
   if (explanations.empty() || !explanations.front().edge_mask.defined()) return;
   s.auc = explainers::explanation_auc(explanations, ds.gt_edge_mask);
   if (ds.task == gnn::Task::kNodeClassification) {
@@ -83,11 +83,10 @@ BenchmarkModel train_benchmark_model(const Benchmark& b, const BenchmarkData& da
     return detail::train_molecule_benchmark_model(data, settings, seed, std::move(on_epoch));
   }
 #endif
-  const TrainedModel trained = train_on_dataset(data.dataset, settings, seed, std::move(on_epoch),
-                                                device);
-  return {trained.model,
-          "(trained, test accuracy " + std::to_string(trained.result.test_accuracy).substr(0, 5) +
-              ")"};
+  const TrainedModel trained =
+      train_on_dataset(data.dataset, settings, seed, std::move(on_epoch), device);
+  return {trained.model, "(trained, test accuracy " +
+                             std::to_string(trained.result.test_accuracy).substr(0, 5) + ")"};
 }
 
 BenchmarkModel load_benchmark_model(const Benchmark& b, const BenchmarkData& data,

@@ -48,12 +48,9 @@ torch::Device explainer_device(const std::string& method, torch::Device requeste
   return method == "gnnexplainer" ? requested : torch::Device(torch::kCPU);
 }
 
-std::vector<explainers::Explanation> explain_targets(const std::string& method,
-                                                     const explainers::MethodOptions& options,
-                                                     gnn::GnnModel& model,
-                                                     const datasets::Dataset& ds,
-                                                     const std::vector<int64_t>& ids,
-                                                     torch::Device device) {
+std::vector<explainers::Explanation> explain_targets(
+    const std::string& method, const explainers::MethodOptions& options, gnn::GnnModel& model,
+    const datasets::Dataset& ds, const std::vector<int64_t>& ids, torch::Device device) {
   const ModelOnDevice placed(model, explainer_device(method, device));
   auto explainer = explainers::make_explainer(method, options);
   if (ds.task == gnn::Task::kNodeClassification) {

@@ -36,13 +36,28 @@ struct MoleculeRow {
 // The graph-attribution rules are found in fewer passes over their larger training sets.
 const std::vector<MoleculeRow>& rows() {
   static const std::vector<MoleculeRow> kRows = {
-      {"mutagenicity", "Mutagenicity/tudataset", true, 100, {"mutagen", "nonmutagen"},
+      {"mutagenicity",
+       "Mutagenicity/tudataset",
+       true,
+       100,
+       {"mutagen", "nonmutagen"},
        "4337 molecules of the TUDataset, hydrogens as nodes"},
-      {"benzene", "graph_attribution/benzene_gt.csv.gz", false, 30, {"other", "benzene"},
+      {"benzene",
+       "graph_attribution/benzene_gt.csv.gz",
+       false,
+       30,
+       {"other", "benzene"},
        "12000 ZINC molecules; class 1: a benzene ring"},
-      {"fluoride-carbonyl", "graph_attribution/logic7_gt.csv", false, 60,
-       {"other", "fluoride-carbonyl"}, "4326 ZINC molecules; class 1: a fluoride and a carbonyl"},
-      {"alkane-carbonyl", "graph_attribution/logic8_gt.csv", false, 40,
+      {"fluoride-carbonyl",
+       "graph_attribution/logic7_gt.csv",
+       false,
+       60,
+       {"other", "fluoride-carbonyl"},
+       "4326 ZINC molecules; class 1: a fluoride and a carbonyl"},
+      {"alkane-carbonyl",
+       "graph_attribution/logic8_gt.csv",
+       false,
+       40,
        {"other", "alkane-carbonyl"},
        "8671 ZINC molecules; class 1: an unbranched alkane and a carbonyl"},
   };
@@ -151,8 +166,8 @@ double edge_auc(const datasets::Dataset& ds, const std::vector<explainers::Expla
 }
 
 /// Graph attribution: the mean over targets of the best AUC over each one's valid masks.
-double atom_auc(const AtomTruth& truth,
-                const std::vector<explainers::Explanation>& ex, std::string& scores_from) {
+double atom_auc(const AtomTruth& truth, const std::vector<explainers::Explanation>& ex,
+                std::string& scores_from) {
   double sum = 0;
   int64_t counted = 0;
   for (const explainers::Explanation& e : ex) {
@@ -190,8 +205,9 @@ std::vector<Benchmark> molecule_benchmarks() {
     b.training.epochs = row.epochs;
     b.targets = row.tu ? "mutagens with NO2/NH2" : "positives of the test split";
     b.ground_truth = row.tu ? GroundTruth::kEdges : GroundTruth::kAtoms;
-    b.scoring = row.tu ? "NO2/NH2 edges, pooled edge ROC-AUC"
-                       : "rule atoms, mean over molecules of the best atom ROC-AUC over valid masks";
+    b.scoring = row.tu
+                    ? "NO2/NH2 edges, pooled edge ROC-AUC"
+                    : "rule atoms, mean over molecules of the best atom ROC-AUC over valid masks";
     b.explained_class = row.tu ? 0 : 1;
     b.load = [&row](const LoadOptions& options) {
       const std::string path = data_dir(options) + "/" + row.path;
@@ -224,7 +240,8 @@ BenchmarkModel load_molecule_benchmark_model(const Benchmark& b, const Benchmark
   const gnn::ModelCard& card = file.card;
   const std::string why = "model '" + path + "' cannot be evaluated on " + b.name + ": ";
   if (card.property_kind != gnn::PropertyKind::kBinary) {
-    throw InputError(why + "it is not a binary molecule classifier (train one with gnnx train "
+    throw InputError(why +
+                     "it is not a binary molecule classifier (train one with gnnx train "
                      "--data FILE)");
   }
   if (card.tasks.size() > 1) {

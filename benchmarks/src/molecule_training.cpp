@@ -155,8 +155,8 @@ MoleculeModel train_molecule_model(const MoleculeData& data, const TrainSettings
     throw InputError("more folds than molecules");
   }
   MoleculeModel m;
-  m.spec = model_spec(settings, gnn::Task::kGraphClassification,
-                      data.graphs.front().num_features(), static_cast<int64_t>(data.tasks.size()));
+  m.spec = model_spec(settings, gnn::Task::kGraphClassification, data.graphs.front().num_features(),
+                      static_cast<int64_t>(data.tasks.size()));
   m.options = train_options(settings, seed, std::move(on_epoch));
   std::optional<gnn::Split> split;
   if (options.stratified) {
@@ -165,9 +165,10 @@ MoleculeModel train_molecule_model(const MoleculeData& data, const TrainSettings
   }
   torch::manual_seed(seed);
   m.model = gnn::make_model(m.spec);
-  m.result = gnn::train_property_model(*m.model, data.graphs, data.targets, options.kind,
-                                       m.options, split ? &*split : nullptr);
-  if (options.cv_folds > 0) m.cv = cross_validate(m.spec, data, m.options, options.cv_folds, on_fold);
+  m.result = gnn::train_property_model(*m.model, data.graphs, data.targets, options.kind, m.options,
+                                       split ? &*split : nullptr);
+  if (options.cv_folds > 0)
+    m.cv = cross_validate(m.spec, data, m.options, options.cv_folds, on_fold);
   m.options.on_epoch = nullptr;
 
   m.card.source = data.source;

@@ -82,7 +82,7 @@ TrainedModel train_on_dataset(const datasets::Dataset& ds, const TrainSettings& 
   TrainedModel out;
   out.spec = model_spec(settings, ds.task, ds.graphs.front().num_features(), ds.num_classes);
   out.options = train_options(settings, seed, std::move(on_epoch));
-  torch::manual_seed(seed);                 // make_model initialises from torch's RNG
+  torch::manual_seed(seed);               // make_model initialises from torch's RNG
   out.model = gnn::make_model(out.spec);  // initialised on the CPU: same weights on any device
   out.model->to(device);
   out.result = ds.task == gnn::Task::kNodeClassification

@@ -20,28 +20,53 @@ struct Entry {
 
 const std::vector<Entry>& registry() {
   static const std::vector<Entry> entries = {
-      {{"ba-shapes", gnn::Task::kNodeClassification, 1, 700, detail::kNodeFeatures, 4,
+      {{"ba-shapes",
+        gnn::Task::kNodeClassification,
+        1,
+        700,
+        detail::kNodeFeatures,
+        4,
         {"base", "house-middle", "house-bottom", "house-top"},
         "Barabasi-Albert graph (300 nodes) + 80 houses; classes: base, house middle/bottom/top",
         "GNNExplainer (Ying et al., NeurIPS 2019)"},
        detail::make_ba_shapes},
-      {{"ba-community", gnn::Task::kNodeClassification, 1, 1400, detail::kNodeFeatures, 8,
+      {{"ba-community",
+        gnn::Task::kNodeClassification,
+        1,
+        1400,
+        detail::kNodeFeatures,
+        8,
         {"c1-base", "c1-house-middle", "c1-house-bottom", "c1-house-top", "c2-base",
          "c2-house-middle", "c2-house-bottom", "c2-house-top"},
         "two BA-Shapes graphs joined by 350 edges, Gaussian features per community",
         "GNNExplainer (Ying et al., NeurIPS 2019)"},
        detail::make_ba_community},
-      {{"tree-cycles", gnn::Task::kNodeClassification, 1, 871, detail::kNodeFeatures, 2,
+      {{"tree-cycles",
+        gnn::Task::kNodeClassification,
+        1,
+        871,
+        detail::kNodeFeatures,
+        2,
         {"tree", "cycle"},
         "balanced binary tree (height 8) + 60 six-cycles; classes: tree, cycle",
         "GNNExplainer (Ying et al., NeurIPS 2019)"},
        detail::make_tree_cycles},
-      {{"tree-grid", gnn::Task::kNodeClassification, 1, 1231, detail::kNodeFeatures, 2,
+      {{"tree-grid",
+        gnn::Task::kNodeClassification,
+        1,
+        1231,
+        detail::kNodeFeatures,
+        2,
         {"tree", "grid"},
         "balanced binary tree (height 8) + 80 3x3 grids; classes: tree, grid",
         "GNNExplainer (Ying et al., NeurIPS 2019)"},
        detail::make_tree_grid},
-      {{"ba-2motifs", gnn::Task::kGraphClassification, 1000, 25, detail::kNodeFeatures, 2,
+      {{"ba-2motifs",
+        gnn::Task::kGraphClassification,
+        1000,
+        25,
+        detail::kNodeFeatures,
+        2,
         {"house", "cycle"},
         "Barabasi-Albert graphs (20 nodes) + a house (class 0) or a five-cycle (class 1)",
         "PGExplainer (Luo et al., NeurIPS 2020)"},
@@ -56,9 +81,10 @@ gnn::Graph to_graph(const detail::Motif& motif) {
     src.insert(src.end(), {u, v});
     dst.insert(dst.end(), {v, u});
   }
-  return gnn::Graph(motif.num_nodes,
-                    torch::stack({torch::tensor(src, torch::kLong), torch::tensor(dst, torch::kLong)}),
-                    torch::Tensor());
+  return gnn::Graph(
+      motif.num_nodes,
+      torch::stack({torch::tensor(src, torch::kLong), torch::tensor(dst, torch::kLong)}),
+      torch::Tensor());
 }
 
 // The motif of each class (see Dataset::class_motif).

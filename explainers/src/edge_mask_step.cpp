@@ -36,9 +36,8 @@ torch::Tensor reverse_edges(const gnn::Graph& graph) {
   // at (first position of its key) + k.
   std::vector<int64_t> sorted(e);
   for (int64_t k = 0; k < e; ++k) sorted[k] = k;
-  std::sort(sorted.begin(), sorted.end(), [&](int64_t a, int64_t b) {
-    return key(a) != key(b) ? key(a) < key(b) : a < b;
-  });
+  std::sort(sorted.begin(), sorted.end(),
+            [&](int64_t a, int64_t b) { return key(a) != key(b) ? key(a) < key(b) : a < b; });
   auto first_of = [&](int64_t k) {  // first position in `sorted` with key k
     return std::lower_bound(sorted.begin(), sorted.end(), k,
                             [&](int64_t id, int64_t value) { return key(id) < value; }) -
@@ -104,8 +103,8 @@ void EdgeMask::adam_step(const torch::Tensor& model_grad, const EdgeMaskRegulari
   for (const auto* t : {&model_grad, &reg.entropy_weight}) {
     TORCH_CHECK(t->defined() && t->dim() == 1 && t->size(0) == num_edges_ &&
                     t->scalar_type() == torch::kFloat && t->is_contiguous() && t->is_cpu(),
-                "EdgeMask: the model gradient and entropy weights must be contiguous [",
-                num_edges_, "] float CPU tensors");
+                "EdgeMask: the model gradient and entropy weights must be contiguous [", num_edges_,
+                "] float CPU tensors");
   }
   ++step_;
   const double bias1 = 1 - std::pow(kBeta1, static_cast<double>(step_));

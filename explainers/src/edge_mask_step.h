@@ -50,7 +50,7 @@ class EdgeMask {
 
  private:
   int64_t num_edges_ = 0;
-  std::vector<int64_t> first_, second_;  ///< per parameter: its edge(s); second_ -1 when alone
+  std::vector<int64_t> first_, second_;       ///< per parameter: its edge(s); second_ -1 when alone
   torch::Tensor pre_, exp_avg_, exp_avg_sq_;  ///< per parameter: pre-sigmoid value, Adam state
   torch::Tensor mask_;                        ///< [E]
   int64_t step_ = 0;

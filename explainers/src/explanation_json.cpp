@@ -33,9 +33,8 @@ nlohmann::json explanation_json(const Explanation& e, const gnn::Graph& graph, i
   const auto ei = graph.edge_index();
   auto edge_json = [&](int64_t pos) {
     const int64_t id = e.edge_ids[pos].item<int64_t>();
-    nlohmann::json edge{{"id", id},
-                        {"source", ei[0][id].item<int64_t>()},
-                        {"target", ei[1][id].item<int64_t>()}};
+    nlohmann::json edge{
+        {"id", id}, {"source", ei[0][id].item<int64_t>()}, {"target", ei[1][id].item<int64_t>()}};
     if (!edge_scores.empty()) edge["importance"] = edge_scores[pos];
     return edge;
   };

@@ -29,8 +29,7 @@ torch::Tensor binary_entropy(const torch::Tensor& p) {
 
 // Initial mask logits of one part: N(1, gain_relu · sqrt(2 / (2n))) as the original code, from
 // a generator seeded by (seed, target) so a target gets the same start in any batch.
-torch::Tensor initial_logits(int64_t num_edges, int64_t num_nodes, uint64_t seed,
-                             int64_t target) {
+torch::Tensor initial_logits(int64_t num_edges, int64_t num_nodes, uint64_t seed, int64_t target) {
   auto gen = at::detail::createCPUGenerator(seed * 1000003ULL + static_cast<uint64_t>(target));
   const double std = std::sqrt(2.0) * std::sqrt(2.0 / (2.0 * std::max<int64_t>(num_nodes, 1)));
   return at::randn({num_edges}, gen, torch::kFloat) * std + 1.0;
@@ -149,8 +148,7 @@ GNNExplainer::GNNExplainer(GNNExplainerOptions options) : options_(options) {
   }
 }
 
-std::vector<Explanation> GNNExplainer::explain_nodes(gnn::GnnModel& model,
-                                                     const gnn::Graph& graph,
+std::vector<Explanation> GNNExplainer::explain_nodes(gnn::GnnModel& model, const gnn::Graph& graph,
                                                      const torch::Tensor& nodes) {
   require_task(model, gnn::Task::kNodeClassification, "explaining nodes");
   const auto targets = checked_ids(nodes, graph.num_nodes(), "gnnexplainer: node");
@@ -169,10 +167,9 @@ std::vector<Explanation> GNNExplainer::explain_nodes(gnn::GnnModel& model,
     torch::NoGradGuard no_grad;
     node_predictions_ = model.logits(graph.x(), adj).argmax(1).cpu();
   }
-  auto explanations =
-      explain_targets(model, targets, labels, [&](const std::vector<int64_t>& part) {
-        return make_node_batch(graph, adj, part, hops);
-      });
+  auto explanations = explain_targets(
+      model, targets, labels,
+      [&](const std::vector<int64_t>& part) { return make_node_batch(graph, adj, part, hops); });
   node_predictions_ = torch::Tensor();
   return explanations;
 }
@@ -211,10 +208,10 @@ std::vector<Explanation> GNNExplainer::explain_targets(
     // Every target's mask is independent of the others', so the targets are split into one
     // group per thread, each optimised on its own thread with single-threaded operations: a
     // step is a few dozen small operations, too small to share among threads (two threads per
-    // operation were no faster than one), while the groups are as large as the call. Interleaved (target i in group i mod G) so that groups get
-    // alike mixes of small and large subgraphs. The masks do not depend on the grouping: each
-    // row and edge is computed by the same operations in the same order in any group.
-    // (A model on a GPU runs every group's work there: one group.)
+    // operation were no faster than one), while the groups are as large as the call. Interleaved
+    // (target i in group i mod G) so that groups get alike mixes of small and large subgraphs. The
+    // masks do not depend on the grouping: each row and edge is computed by the same operations in
+    // the same order in any group. (A model on a GPU runs every group's work there: one group.)
     const int64_t threads = gnn::model_device(model).is_cpu() ? at::get_num_threads() : 1;
     const int64_t groups = std::max<int64_t>(1, std::min<int64_t>(threads, count));
     std::vector<std::vector<Explanation>> results(groups);
@@ -238,8 +235,7 @@ void GNNExplainer::start_progress(size_t targets, size_t chunk) {
   progress_total_ = batches * options_.epochs();
 }
 
-std::vector<Explanation> GNNExplainer::explain_batch(gnn::GnnModel& model,
-                                                     const TargetBatch& batch,
+std::vector<Explanation> GNNExplainer::explain_batch(gnn::GnnModel& model, const TargetBatch& batch,
                                                      const std::vector<int64_t>& labels,
                                                      bool report_progress) {
   const int64_t parts = batch.num_parts();
@@ -266,9 +262,9 @@ std::vector<Explanation> GNNExplainer::explain_batch(gnn::GnnModel& model,
     const int64_t n = (batch.node_offset[t + 1] - batch.node_offset[t]).item<int64_t>();
     inits.push_back(initial_logits(e, n, options_.seed(), batch.targets[t]));
   }
-  detail::EdgeMask edge_logits(
-      torch::cat(inits),
-      options_.symmetric_edges() ? detail::reverse_edges(batch.graph) : torch::Tensor());
+  detail::EdgeMask edge_logits(torch::cat(inits), options_.symmetric_edges()
+                                                      ? detail::reverse_edges(batch.graph)
+                                                      : torch::Tensor());
   const detail::EdgeMaskRegularisers regularisers{
       options_.edge_size(), options_.edge_ent(),
       edge_entropy_weights(batch, options_.entropy_mean()).contiguous()};
@@ -295,8 +291,8 @@ std::vector<Explanation> GNNExplainer::explain_batch(gnn::GnnModel& model,
   for (int64_t epoch = 0; epoch < options_.epochs(); ++epoch) {
     const auto& mask = edge_logits.values();
     // The model differentiates with respect to the mask of the edges it reads.
-    auto read_mask = (plan ? mask.index_select(0, plan->used_edges()) : mask.clone())
-                         .requires_grad_();
+    auto read_mask =
+        (plan ? mask.index_select(0, plan->used_edges()) : mask.clone()).requires_grad_();
     torch::Tensor h = x;
     torch::Tensor feat_mask;
     if (feat_logits.defined()) {

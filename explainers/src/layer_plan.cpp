@@ -87,13 +87,17 @@ LayerPlan::LayerPlan(gnn::GnnModel& model, const TargetBatch& batch)
     const int64_t out_hops = layers - l - 1;
     const int64_t in_rows = within[out_hops + 1];
     int64_t count = 0;
-    while (count < static_cast<int64_t>(used.size()) && rank_of(d[used[count]]) <= out_hops) ++count;
+    while (count < static_cast<int64_t>(used.size()) && rank_of(d[used[count]]) <= out_hops)
+      ++count;
     const auto edge_index = torch::stack(
-        {torch::tensor(std::vector<int64_t>(used_src.begin(), used_src.begin() + count), torch::kLong),
-         torch::tensor(std::vector<int64_t>(used_dst.begin(), used_dst.begin() + count), torch::kLong)});
+        {torch::tensor(std::vector<int64_t>(used_src.begin(), used_src.begin() + count),
+                       torch::kLong),
+         torch::tensor(std::vector<int64_t>(used_dst.begin(), used_dst.begin() + count),
+                       torch::kLong)});
     const gnn::Graph layer_graph(in_rows, edge_index, torch::Tensor());
-    layer_adj_.push_back(gnn::GcnAdjacency(layer_graph).with_normalisation(
-        edge_norm.slice(0, 0, count), self_norm.slice(0, 0, in_rows)));
+    layer_adj_.push_back(
+        gnn::GcnAdjacency(layer_graph)
+            .with_normalisation(edge_norm.slice(0, 0, count), self_norm.slice(0, 0, in_rows)));
     layer_edges_.push_back(count);
     layer_rows_.push_back(within[out_hops]);
   }
@@ -110,8 +114,8 @@ torch::Tensor LayerPlan::target_logits_of_used(const torch::Tensor& x,
   // Dropout would make the rows depend on the pass; explainers run the model in eval mode.
   TORCH_CHECK(!model_->is_training() || model_->spec().dropout == 0,
               "LayerPlan: the model must be in eval mode");
-  TORCH_CHECK(!used_weight.defined() || (used_weight.dim() == 1 &&
-                                         used_weight.size(0) == used_edges_.size(0)),
+  TORCH_CHECK(!used_weight.defined() ||
+                  (used_weight.dim() == 1 && used_weight.size(0) == used_edges_.size(0)),
               "LayerPlan: the used edges' weights must be [", used_edges_.size(0), "]");
   // A model on a GPU computes there; the copies are differentiable, so the mask (with x's
   // device) gets its gradient, and the logits come back to x's device.

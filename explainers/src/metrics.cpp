@@ -158,10 +158,10 @@ FidelityScores fidelity(gnn::GnnModel& model, const std::vector<gnn::Graph>& gra
     if (g >= graphs.size()) throw InputError("fidelity: no graph " + std::to_string(g));
     targets.push_back(e.target);
   }
-  const TargetBatch batch =
-      node_task ? make_node_batch(graphs.at(0), gnn::GcnAdjacency(graphs.at(0)), targets,
-                                  model.spec().num_layers)
-                : make_graph_batch(graphs, targets);
+  const TargetBatch batch = node_task
+                                ? make_node_batch(graphs.at(0), gnn::GcnAdjacency(graphs.at(0)),
+                                                  targets, model.spec().num_layers)
+                                : make_graph_batch(graphs, targets);
   auto without = torch::ones({batch.graph.num_edges()});
   auto only = torch::zeros({batch.graph.num_edges()});
   std::vector<int64_t> kept_count;

@@ -3,10 +3,10 @@
 #include <gnnx/gnn/boost_graph.h>
 #include <gnnx/gnn/error.h>
 
-#include <boost/graph/graphviz.hpp>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <boost/graph/graphviz.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -110,7 +110,8 @@ std::string explanation_to_dot(const Explanation& e, const gnn::Graph& graph,
         max_node > 0 ? e.node_mask[position.at(nodes[v])].item<double>() / max_node : 0.0;
     out << "[label=\"" << (options.node_labels ? std::to_string(nodes[v]) : "")
         << "\", style=filled, fillcolor=\"" << shade(0.55 * importance) << "\"";
-    if (node_task && nodes[v] == e.target) out << ", color=\"#d7301f\", penwidth=3, shape=doublecircle";
+    if (node_task && nodes[v] == e.target)
+      out << ", color=\"#d7301f\", penwidth=3, shape=doublecircle";
     out << "]";
   };
   auto edge_writer = [&](std::ostream& out, const gnn::BoostGraph::edge_descriptor& edge) {
@@ -147,14 +148,14 @@ void render_explanation(const Explanation& e, const gnn::Graph& graph, const std
     std::ofstream out(dot_path);
     out << dot;
   }
-  const int status =
-      run_program({options.layout, "-T" + ext, "-o", image_tmp, dot_path});
+  const int status = run_program({options.layout, "-T" + ext, "-o", image_tmp, dot_path});
   std::remove(dot_path.c_str());
   if (status != 0 || std::rename(image_tmp.c_str(), path.c_str()) != 0) {
     std::remove(image_tmp.c_str());
-    throw Error(status == -1 ? "render: cannot run Graphviz '" + options.layout +
-                                   "' (install the graphviz package)"
-                             : "render: Graphviz '" + options.layout + "' failed for '" + path + "'");
+    throw Error(status == -1
+                    ? "render: cannot run Graphviz '" + options.layout +
+                          "' (install the graphviz package)"
+                    : "render: Graphviz '" + options.layout + "' failed for '" + path + "'");
   }
 }
 

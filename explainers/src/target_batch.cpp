@@ -59,11 +59,9 @@ TargetBatch make_node_batch(const gnn::Graph& graph, const gnn::GcnAdjacency& ad
     edge_ids.push_back(sub.edge_id);
     positions.push_back(sub.target);
   }
-  TargetBatch out =
-      assemble(gnn::Task::kNodeClassification, parts, node_ids, edge_ids, targets);
-  out.target_pos = positions.empty()
-                       ? torch::zeros({0}, torch::kLong)
-                       : torch::cat(positions) + out.node_offset.slice(0, 0, -1);
+  TargetBatch out = assemble(gnn::Task::kNodeClassification, parts, node_ids, edge_ids, targets);
+  out.target_pos = positions.empty() ? torch::zeros({0}, torch::kLong)
+                                     : torch::cat(positions) + out.node_offset.slice(0, 0, -1);
   out.adj = gnn::GcnAdjacency(out.graph).with_normalisation(
       adj.edge_norm().index_select(0, out.edge_id), adj.self_norm().index_select(0, out.node_id));
   return out;
@@ -82,14 +80,13 @@ TargetBatch make_graph_batch(const std::vector<gnn::Graph>& graphs,
     node_ids.push_back(torch::arange(graphs[i].num_nodes(), torch::kLong));
     edge_ids.push_back(torch::arange(graphs[i].num_edges(), torch::kLong));
   }
-  TargetBatch out =
-      assemble(gnn::Task::kGraphClassification, parts, node_ids, edge_ids, indices);
+  TargetBatch out = assemble(gnn::Task::kGraphClassification, parts, node_ids, edge_ids, indices);
   out.adj = gnn::GcnAdjacency(out.graph);
   return out;
 }
 
-torch::Tensor target_logits(gnn::GnnModel& model, const TargetBatch& batch,
-                            const torch::Tensor& x, const torch::Tensor& edge_weight) {
+torch::Tensor target_logits(gnn::GnnModel& model, const TargetBatch& batch, const torch::Tensor& x,
+                            const torch::Tensor& edge_weight) {
   // A model on another device (a GPU) computes there; the copies are differentiable, so a mask
   // that lives with x still receives its gradient, and the logits come back to x's device.
   const torch::Device device = gnn::model_device(model);
@@ -99,8 +96,8 @@ torch::Tensor target_logits(gnn::GnnModel& model, const TargetBatch& batch,
     logits = model.logits(there(x), batch.adj, there(edge_weight))
                  .index_select(0, there(batch.target_pos));
   } else {
-    logits = model.logits(there(x), batch.adj, there(edge_weight), there(batch.part),
-                          batch.num_parts());
+    logits =
+        model.logits(there(x), batch.adj, there(edge_weight), there(batch.part), batch.num_parts());
   }
   return logits.to(x.device());
 }
@@ -127,8 +124,10 @@ std::vector<Explanation> split_explanations(const TargetBatch& batch, const std:
     const int64_t e1 = batch.edge_offset[t + 1].item<int64_t>();
     e.node_ids = batch.node_id.slice(0, n0, n1).clone();
     e.edge_ids = batch.edge_id.slice(0, e0, e1).clone();
-    if (node_scores.defined()) e.node_mask = node_scores.detach().slice(0, n0, n1).to(torch::kFloat).clone();
-    if (edge_scores.defined()) e.edge_mask = edge_scores.detach().slice(0, e0, e1).to(torch::kFloat).clone();
+    if (node_scores.defined())
+      e.node_mask = node_scores.detach().slice(0, n0, n1).to(torch::kFloat).clone();
+    if (edge_scores.defined())
+      e.edge_mask = edge_scores.detach().slice(0, e0, e1).to(torch::kFloat).clone();
     out.push_back(std::move(e));
   }
   return out;

@@ -61,10 +61,9 @@ torch::Tensor bfs_distances(const Graph& graph, int64_t source) {
   const BoostDigraph g = to_boost_digraph(graph);
   std::vector<int64_t> distance(graph.num_nodes(), -1);
   distance[source] = 0;
-  boost::breadth_first_search(
-      g, boost::vertex(source, g),
-      boost::visitor(boost::make_bfs_visitor(boost::record_distances(
-          distance.data(), boost::on_tree_edge()))));
+  boost::breadth_first_search(g, boost::vertex(source, g),
+                              boost::visitor(boost::make_bfs_visitor(boost::record_distances(
+                                  distance.data(), boost::on_tree_edge()))));
   return torch::tensor(distance, torch::kLong).reshape({graph.num_nodes()});
 }
 

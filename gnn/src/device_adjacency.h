@@ -14,10 +14,10 @@ struct CudaPattern;
 
 struct DeviceAdjacency {
   torch::Device device{torch::kCPU};
-  torch::Tensor src, dst;        ///< [E] int64, edge order
-  torch::Tensor csr_perm;        ///< [E] int64: CSR entry -> edge id
-  torch::Tensor edge_norm_csr;   ///< [E] float64, CSR order
-  torch::Tensor self_norm;       ///< [N] float64
+  torch::Tensor src, dst;       ///< [E] int64, edge order
+  torch::Tensor csr_perm;       ///< [E] int64: CSR entry -> edge id
+  torch::Tensor edge_norm_csr;  ///< [E] float64, CSR order
+  torch::Tensor self_norm;      ///< [N] float64
   /// The same two in float32, so that a float layer call launches no conversion.
   torch::Tensor edge_norm_csr_float, self_norm_float;
 
@@ -37,7 +37,6 @@ struct DeviceCache {
 
 /// Builds the CUDA pattern of `adj` on `device` (cuda/cuda_pattern.cpp; throws InputError in a
 /// build without CUDA).
-std::shared_ptr<const CudaPattern> make_cuda_pattern(const GcnAdjacency& adj,
-                                                     torch::Device device);
+std::shared_ptr<const CudaPattern> make_cuda_pattern(const GcnAdjacency& adj, torch::Device device);
 
 }  // namespace gnnx::gnn::detail

@@ -31,9 +31,8 @@ GcnAdjacency GcnAdjacency::with_normalisation(torch::Tensor edge_norm,
                                               torch::Tensor self_norm) const {
   if (edge_norm.dim() != 1 || edge_norm.size(0) != num_edges() || self_norm.dim() != 1 ||
       self_norm.size(0) != num_nodes_) {
-    throw InputError("GcnAdjacency::with_normalisation: expected [" +
-                     std::to_string(num_edges()) + "] and [" + std::to_string(num_nodes_) +
-                     "] coefficients");
+    throw InputError("GcnAdjacency::with_normalisation: expected [" + std::to_string(num_edges()) +
+                     "] and [" + std::to_string(num_nodes_) + "] coefficients");
   }
   GcnAdjacency out = *this;
   out.edge_norm_ = edge_norm.to(torch::kDouble).contiguous();
@@ -65,8 +64,8 @@ torch::Tensor csr_spmm(const GcnAdjacency& adj, const torch::Tensor& values,
                        const torch::Tensor& diag, const torch::Tensor& x) {
   TORCH_CHECK(x.dim() == 2 && x.size(0) == adj.num_nodes(), "csr_spmm: x must be [",
               adj.num_nodes(), ", F], got ", x.sizes());
-  TORCH_CHECK(values.dim() == 1 && values.size(0) == adj.num_edges(),
-              "csr_spmm: values must be [", adj.num_edges(), "], got ", values.sizes());
+  TORCH_CHECK(values.dim() == 1 && values.size(0) == adj.num_edges(), "csr_spmm: values must be [",
+              adj.num_edges(), "], got ", values.sizes());
   TORCH_CHECK(!diag.defined() || (diag.dim() == 1 && diag.size(0) == adj.num_nodes()),
               "csr_spmm: diag must be [", adj.num_nodes(), "], got ", diag.sizes());
   TORCH_CHECK(x.is_floating_point() && values.scalar_type() == x.scalar_type() &&
@@ -74,9 +73,10 @@ torch::Tensor csr_spmm(const GcnAdjacency& adj, const torch::Tensor& values,
               "csr_spmm: values, diag and x must share one floating dtype, got ",
               values.scalar_type(), " and ", x.scalar_type());
   TORCH_CHECK(values.device() == x.device() && (!diag.defined() || diag.device() == x.device()),
-              "csr_spmm: values, diag and x must be on one device, got ", values.device(),
-              " and ", x.device());
-  if (x.is_cuda()) return detail::spmm_autograd_cuda(adj.on_device(x.device()).cuda, values, diag, x);
+              "csr_spmm: values, diag and x must be on one device, got ", values.device(), " and ",
+              x.device());
+  if (x.is_cuda())
+    return detail::spmm_autograd_cuda(adj.on_device(x.device()).cuda, values, diag, x);
   TORCH_CHECK(x.is_cpu(), "csr_spmm: unsupported device ", x.device());
   const auto& csr = adj.csr();
   const auto& csr_t = adj.csr_t();
@@ -86,10 +86,10 @@ torch::Tensor csr_spmm(const GcnAdjacency& adj, const torch::Tensor& values,
 
 torch::Tensor gcn_propagate(const GcnAdjacency& adj, const torch::Tensor& x,
                             const torch::Tensor& edge_weight, EdgeWeightMode mode) {
-  TORCH_CHECK(!edge_weight.defined() ||
-                  (edge_weight.dim() == 1 && edge_weight.size(0) == adj.num_edges()),
-              "gcn_propagate: edge_weight must be [", adj.num_edges(), "] (one per edge), got ",
-              edge_weight.sizes());
+  TORCH_CHECK(
+      !edge_weight.defined() || (edge_weight.dim() == 1 && edge_weight.size(0) == adj.num_edges()),
+      "gcn_propagate: edge_weight must be [", adj.num_edges(), "] (one per edge), got ",
+      edge_weight.sizes());
   TORCH_CHECK(!edge_weight.defined() || edge_weight.device() == x.device(),
               "gcn_propagate: edge_weight is on ", edge_weight.device(), " but x on ", x.device());
   const auto dtype = x.scalar_type();

@@ -14,10 +14,10 @@ namespace {
 /// out = A x (+ x with self_loop): the raw sum of the messages, each times its edge weight.
 torch::Tensor sum_propagate(const GcnAdjacency& adj, const torch::Tensor& x,
                             const torch::Tensor& edge_weight, bool self_loop) {
-  TORCH_CHECK(!edge_weight.defined() ||
-                  (edge_weight.dim() == 1 && edge_weight.size(0) == adj.num_edges()),
-              "GCNConv: edge_weight must be [", adj.num_edges(), "] (one per edge), got ",
-              edge_weight.sizes());
+  TORCH_CHECK(
+      !edge_weight.defined() || (edge_weight.dim() == 1 && edge_weight.size(0) == adj.num_edges()),
+      "GCNConv: edge_weight must be [", adj.num_edges(), "] (one per edge), got ",
+      edge_weight.sizes());
   TORCH_CHECK(!edge_weight.defined() || edge_weight.device() == x.device(),
               "GCNConv: edge_weight is on ", edge_weight.device(), " but x on ", x.device());
   const auto options = x.options();
@@ -71,18 +71,17 @@ GCNConvImpl::GCNConvImpl(const GCNConvOptions& options_) : options(options_) { r
 
 void GCNConvImpl::reset() {
   TORCH_CHECK(options.in_features() > 0 && options.out_features() > 0,
-              "GCNConv: feature sizes must be positive, got in_features=",
-              options.in_features(), " out_features=", options.out_features());
-  weight = register_parameter("weight",
-                              torch::empty({options.in_features(), options.out_features()}));
+              "GCNConv: feature sizes must be positive, got in_features=", options.in_features(),
+              " out_features=", options.out_features());
+  weight =
+      register_parameter("weight", torch::empty({options.in_features(), options.out_features()}));
   const double bound = std::sqrt(6.0 / double(options.in_features() + options.out_features()));
   {
     torch::NoGradGuard no_grad;
     weight.uniform_(-bound, bound);
   }
   if (options.bias()) {
-    bias = register_parameter("bias",
-                              torch::full({options.out_features()}, options.bias_init()));
+    bias = register_parameter("bias", torch::full({options.out_features()}, options.bias_init()));
   } else {
     bias = register_parameter("bias", torch::Tensor(), /*requires_grad=*/false);
   }

@@ -52,8 +52,8 @@ void check_features(const torch::Tensor& x, int64_t num_nodes) {
   if (bad.size(0) > 0) {
     const int64_t r = bad[0][0].item<int64_t>();
     const int64_t c = bad[0][1].item<int64_t>();
-    throw InputError("Graph: feature x[" + std::to_string(r) + "][" + std::to_string(c) +
-                     "] is " + std::to_string(x[r][c].item<double>()) +
+    throw InputError("Graph: feature x[" + std::to_string(r) + "][" + std::to_string(c) + "] is " +
+                     std::to_string(x[r][c].item<double>()) +
                      " (NaN or infinite features are not allowed)");
   }
 }
@@ -107,8 +107,8 @@ Graph::Graph(int64_t num_nodes, torch::Tensor edge_index, torch::Tensor x, torch
   check_features(x, num_nodes);
   const int64_t num_edges = edge_index.size(1);
   if (edge_attr.defined() && (edge_attr.dim() == 0 || edge_attr.size(0) != num_edges)) {
-    throw InputError("Graph: edge_attr must have one row per edge (" +
-                     std::to_string(num_edges) + "), got " + shape_of(edge_attr));
+    throw InputError("Graph: edge_attr must have one row per edge (" + std::to_string(num_edges) +
+                     "), got " + shape_of(edge_attr));
   }
   if (y.defined() && y.is_floating_point() && y.numel() > 0 &&
       !torch::isfinite(y).all().item<bool>()) {

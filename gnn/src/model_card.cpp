@@ -192,7 +192,8 @@ json card_to_json(const ModelCard& card) {
   for_each_field(card, [&](const char*, const char* section, const char* name, const auto& field) {
     put(*section ? j[section] : j, name, field);
   });
-  if (!card.featurisation.options.empty()) j["featurisation"]["options"] = card.featurisation.options;
+  if (!card.featurisation.options.empty())
+    j["featurisation"]["options"] = card.featurisation.options;
   return j;
 }
 

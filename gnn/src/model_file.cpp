@@ -13,7 +13,8 @@
 //                                         class_names, featurisation, created_by, training}
 //                                        (ModelCard; model_card.cpp; absent in older files),
 //                                "metadata": {string: string}  (the card's extras; in files
-//                                        without "card", the flat keys of ModelCard::from_metadata),
+//                                        without "card", the flat keys of
+//                                        ModelCard::from_metadata),
 //                                "byte_order": "little",
 //                                "data_size": D,
 //                                "tensors": [{name, dtype, shape, offset, nbytes}, ...]}
@@ -165,8 +166,9 @@ std::vector<TensorEntry> parse_entries(const json& list, uint64_t data_size) {
     e.name = item.at("name").get<std::string>();
     if (!seen.insert(e.name).second) fail("tensor '" + e.name + "' is stored twice");
     const auto dtype = parse_dtype(item.at("dtype").get<std::string>());
-    if (!dtype) fail("tensor '" + e.name + "' has unknown dtype '" +
-                     item.at("dtype").get<std::string>() + "'");
+    if (!dtype)
+      fail("tensor '" + e.name + "' has unknown dtype '" + item.at("dtype").get<std::string>() +
+           "'");
     e.dtype = *dtype;
     e.shape = item.at("shape").get<std::vector<int64_t>>();
     e.offset = item.at("offset").get<uint64_t>();
@@ -183,8 +185,8 @@ std::vector<TensorEntry> parse_entries(const json& list, uint64_t data_size) {
                     expected));
     }
     if (e.offset > data_size || e.nbytes > data_size - e.offset) {
-      fail(c10::str("tensor '", e.name, "' lies outside the data block (offset ", e.offset,
-                    ", ", e.nbytes, " bytes, data block ", data_size, " bytes)"));
+      fail(c10::str("tensor '", e.name, "' lies outside the data block (offset ", e.offset, ", ",
+                    e.nbytes, " bytes, data block ", data_size, " bytes)"));
     }
     entries.push_back(std::move(e));
   }
@@ -242,9 +244,8 @@ Parsed parse_file(const std::string& bytes) {
                   " bytes)"));
   }
   const size_t data_begin = kPreambleSize + header_size;
-  const bool checksum_ok =
-      crc32(bytes.data(), bytes.size() - kChecksumSize) ==
-      static_cast<uint32_t>(read_le(bytes, bytes.size() - kChecksumSize, 4));
+  const bool checksum_ok = crc32(bytes.data(), bytes.size() - kChecksumSize) ==
+                           static_cast<uint32_t>(read_le(bytes, bytes.size() - kChecksumSize, 4));
 
   json header;
   try {
@@ -311,8 +312,8 @@ void fill_model(GnnModel& model, const Parsed& parsed, const std::string& bytes)
                     dtype_name(tensor.scalar_type())));
     }
     if (tensor.sizes() != c10::IntArrayRef(e.shape)) {
-      fail("tensor '" + name + "' has shape " + shape_string(e.shape) +
-           ", the model expects " + shape_string(tensor.sizes()));
+      fail("tensor '" + name + "' has shape " + shape_string(e.shape) + ", the model expects " +
+           shape_string(tensor.sizes()));
     }
     TORCH_INTERNAL_ASSERT(tensor.is_contiguous() && tensor.device().is_cpu());
     // memcpy rather than from_blob: the bytes in the file carry no alignment guarantee.

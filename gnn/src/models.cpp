@@ -160,8 +160,10 @@ ModelOutput GraphClassifier::forward(const torch::Tensor& x, const GcnAdjacency&
   check_input("GraphClassifier::forward", spec_, x, adj);
   torch::Tensor graph_of_node = batch;
   if (!graph_of_node.defined()) {
-    TORCH_CHECK(num_graphs == 1, "GraphClassifier::forward: without `batch` there is one graph, "
-                "got num_graphs = ", num_graphs);
+    TORCH_CHECK(num_graphs == 1,
+                "GraphClassifier::forward: without `batch` there is one graph, "
+                "got num_graphs = ",
+                num_graphs);
     graph_of_node = torch::zeros({x.size(0)}, torch::dtype(torch::kLong).device(x.device()));
   }
   ConvStack stack = run_convs(convs, x, adj, edge_weight, spec_.dropout, is_training());
@@ -208,10 +210,8 @@ torch::Tensor readout(const torch::Tensor& h, const torch::Tensor& batch, int64_
     // gradient evenly among ties with exact 0/1 counts: deterministic on every device. Starting
     // from -inf (not 0 with include_self=false) keeps the start value out of that tie count.
     const torch::Tensor start =
-        torch::full({num_graphs, h.size(1)}, -std::numeric_limits<double>::infinity(),
-                    h.options());
-    const torch::Tensor max =
-        start.scatter_reduce(0, index.unsqueeze(1).expand_as(h), h, "amax");
+        torch::full({num_graphs, h.size(1)}, -std::numeric_limits<double>::infinity(), h.options());
+    const torch::Tensor max = start.scatter_reduce(0, index.unsqueeze(1).expand_as(h), h, "amax");
     const torch::Tensor empty =
         torch::bincount(index, /*weights=*/{}, /*minlength=*/num_graphs).eq(0);
     return max.masked_fill(empty.unsqueeze(1), 0);

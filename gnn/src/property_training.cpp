@@ -205,8 +205,8 @@ PropertyResult train_property_model(GnnModel& model, const std::vector<Graph>& g
   if (split != nullptr) {
     for (const torch::Tensor* part : {&split->train, &split->val, &split->test}) {
       if (!part->defined() || part->dim() != 1 ||
-          (part->numel() > 0 && (part->min().item<int64_t>() < 0 ||
-                                 part->max().item<int64_t>() >= g))) {
+          (part->numel() > 0 &&
+           (part->min().item<int64_t>() < 0 || part->max().item<int64_t>() >= g))) {
         throw InputError(c10::str(kFn, ": every split index must be in [0, ", g, ")"));
       }
     }
@@ -358,10 +358,10 @@ std::vector<Split> kfold_splits(const torch::Tensor& labels, int64_t folds, doub
                                          val_of_rest, seed + 1 + static_cast<uint64_t>(k));
     // Inner indices are positions in `rest`; the inner split's own test part (empty up to
     // rounding) joins training.
-    const torch::Tensor train = std::get<0>(
-        torch::sort(rest_ids.index_select(0, torch::cat({inner.train, inner.test}))));
-    splits.push_back(Split{train, rest_ids.index_select(0, inner.val),
-                           torch::tensor(test, torch::kLong)});
+    const torch::Tensor train =
+        std::get<0>(torch::sort(rest_ids.index_select(0, torch::cat({inner.train, inner.test}))));
+    splits.push_back(
+        Split{train, rest_ids.index_select(0, inner.val), torch::tensor(test, torch::kLong)});
   }
   return splits;
 }

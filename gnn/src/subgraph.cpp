@@ -48,9 +48,9 @@ Subgraph cut(const Graph& graph, const std::vector<char>& keep,
   auto edge_index = torch::stack({to_tensor(new_src), to_tensor(new_dst)});
   auto y = graph.y();
   if (y.defined() && y.dim() >= 1 && y.size(0) == n) y = y.index_select(0, sub.node_id);
-  sub.graph = Graph(static_cast<int64_t>(node_id.size()), edge_index,
-                    index_rows(graph.x(), sub.node_id), y,
-                    index_rows(graph.edge_attr(), sub.edge_id));
+  sub.graph =
+      Graph(static_cast<int64_t>(node_id.size()), edge_index, index_rows(graph.x(), sub.node_id), y,
+            index_rows(graph.edge_attr(), sub.edge_id));
   return sub;
 }
 

@@ -55,8 +55,7 @@ void check_options(const char* fn, const TrainOptions& o) {
 torch::Tensor drop_edges(int64_t num_edges, double p, torch::ScalarType dtype,
                          torch::Device device) {
   if (p <= 0) return {};
-  return torch::bernoulli(torch::full({num_edges}, 1.0 - p, torch::kDouble))
-      .to(device, dtype);
+  return torch::bernoulli(torch::full({num_edges}, 1.0 - p, torch::kDouble)).to(device, dtype);
 }
 
 /// Throws InputError unless labels lie in [0, num_classes).
@@ -79,7 +78,7 @@ void check_task(const char* fn, const GnnModel& model, Task task) {
 
 /// `which` names the graph in the message ("the graph", "graph 3").
 void check_feature_width(const char* fn, const GnnModel& model, const std::string& which,
-                    int64_t num_features) {
+                         int64_t num_features) {
   if (num_features != model.spec().in_features) {
     throw InputError(c10::str(fn, ": ", which, " has ", num_features,
                               " node features but the model expects ", model.spec().in_features));
@@ -117,7 +116,6 @@ torch::ScalarType weight_dtype(const torch::nn::Module& model) {
   return params.empty() ? torch::kFloat : params.front().scalar_type();
 }
 
-
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -149,9 +147,9 @@ PreparedBatch prepare(const std::vector<Graph>& graphs, const std::vector<int64_
 }
 
 /// The eval batches of one part of the split, in chunks of kEvalBatchGraphs.
-std::vector<PreparedBatch> prepare_eval(const std::vector<Graph>& graphs,
-                                        const torch::Tensor& part, const torch::Tensor& labels,
-                                        torch::ScalarType dtype, torch::Device device) {
+std::vector<PreparedBatch> prepare_eval(const std::vector<Graph>& graphs, const torch::Tensor& part,
+                                        const torch::Tensor& labels, torch::ScalarType dtype,
+                                        torch::Device device) {
   const auto* ids = part.data_ptr<int64_t>();
   std::vector<PreparedBatch> batches;
   for (int64_t begin = 0; begin < part.numel(); begin += kEvalBatchGraphs) {
@@ -190,12 +188,12 @@ Split stratified_split(const torch::Tensor& labels, double train_fraction, doubl
     throw InputError("stratified_split: labels must be a 1-d integer tensor");
   }
   if (!(train_fraction > 0 && train_fraction <= 1)) {
-    throw InputError(c10::str("stratified_split: train_fraction must be in (0, 1], got ",
-                              train_fraction));
+    throw InputError(
+        c10::str("stratified_split: train_fraction must be in (0, 1], got ", train_fraction));
   }
   if (!(val_fraction >= 0 && val_fraction < 1)) {
-    throw InputError(c10::str("stratified_split: val_fraction must be in [0, 1), got ",
-                              val_fraction));
+    throw InputError(
+        c10::str("stratified_split: val_fraction must be in [0, 1), got ", val_fraction));
   }
   if (train_fraction + val_fraction > 1 + 1e-9) {
     throw InputError(c10::str("stratified_split: train_fraction + val_fraction must be <= 1, got ",
@@ -287,10 +285,10 @@ TrainResult train_node_classifier(GnnModel& model, const Graph& graph,
       const torch::Tensor select_logits = logits.index_select(0, select_ids);
       Score score;
       score.accuracy = accuracy(select_logits, y_select);
-      score.loss = select_ids.numel()
-                       ? torch::nn::functional::cross_entropy(select_logits, y_select)
-                             .item<double>()
-                       : 0.0;
+      score.loss =
+          select_ids.numel()
+              ? torch::nn::functional::cross_entropy(select_logits, y_select).item<double>()
+              : 0.0;
       val_accuracy = accuracy(logits.index_select(0, split.val), y_val);
       if (score.better_than(best)) {
         best = score;
@@ -359,12 +357,11 @@ TrainResult train_graph_classifier(GnnModel& model, const std::vector<Graph>& gr
     double loss_sum = 0;
     for (size_t begin = 0; begin < order.size(); begin += options.batch_size) {
       const size_t end = std::min(order.size(), begin + static_cast<size_t>(options.batch_size));
-      const PreparedBatch b = prepare(
-          graphs, std::vector<int64_t>(order.begin() + begin, order.begin() + end), labels, dtype,
-          device);
+      const PreparedBatch b =
+          prepare(graphs, std::vector<int64_t>(order.begin() + begin, order.begin() + end), labels,
+                  dtype, device);
       optimizer.zero_grad();
-      const torch::Tensor kept =
-          drop_edges(b.adj.num_edges(), options.edge_dropout, dtype, device);
+      const torch::Tensor kept = drop_edges(b.adj.num_edges(), options.edge_dropout, dtype, device);
       const torch::Tensor loss = torch::nn::functional::cross_entropy(
           model.logits(b.x, b.adj, kept, b.batch, b.num_graphs), b.labels);
       loss.backward();
@@ -384,9 +381,12 @@ TrainResult train_graph_classifier(GnnModel& model, const std::vector<Graph>& gr
   }
 
   restore(model, best_weights);
-  result.train_accuracy = evaluate(model, prepare_eval(graphs, split.train, labels, dtype, device)).accuracy;
-  result.val_accuracy = evaluate(model, prepare_eval(graphs, split.val, labels, dtype, device)).accuracy;
-  result.test_accuracy = evaluate(model, prepare_eval(graphs, split.test, labels, dtype, device)).accuracy;
+  result.train_accuracy =
+      evaluate(model, prepare_eval(graphs, split.train, labels, dtype, device)).accuracy;
+  result.val_accuracy =
+      evaluate(model, prepare_eval(graphs, split.val, labels, dtype, device)).accuracy;
+  result.test_accuracy =
+      evaluate(model, prepare_eval(graphs, split.test, labels, dtype, device)).accuracy;
   model.eval();
   result.seconds = seconds_since(start);
   return result;

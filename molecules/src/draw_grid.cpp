@@ -39,8 +39,7 @@ std::string png_grid(const std::vector<std::string>& panels, int columns) {
   int w = 0, h = 0;
   for (size_t i = 0; i < panels.size(); ++i) {
     PngReader reader{&panels[i]};
-    Surface s(cairo_image_surface_create_from_png_stream(read_png, &reader),
-              cairo_surface_destroy);
+    Surface s(cairo_image_surface_create_from_png_stream(read_png, &reader), cairo_surface_destroy);
     if (cairo_surface_status(s.get()) != CAIRO_STATUS_SUCCESS) {
       throw InputError("draw_grid: panel " + std::to_string(i) + " is not a PNG");
     }
@@ -50,8 +49,8 @@ std::string png_grid(const std::vector<std::string>& panels, int columns) {
       w = pw;
       h = ph;
     } else if (pw != w || ph != h) {
-      throw InputError("draw_grid: panel " + std::to_string(i) + " is " + std::to_string(pw) +
-                       "x" + std::to_string(ph) + ", panel 0 is " + std::to_string(w) + "x" +
+      throw InputError("draw_grid: panel " + std::to_string(i) + " is " + std::to_string(pw) + "x" +
+                       std::to_string(ph) + ", panel 0 is " + std::to_string(w) + "x" +
                        std::to_string(h));
     }
     images.push_back(std::move(s));
@@ -118,8 +117,11 @@ std::string svg_grid(const std::vector<std::string>& panels, int columns) {
   return "<?xml version='1.0' encoding='iso-8859-1'?>\n"
          "<svg version='1.1' xmlns='http://www.w3.org/2000/svg' "
          "xmlns:rdkit='http://www.rdkit.org/xml' xmlns:xlink='http://www.w3.org/1999/xlink' "
-         "width='" + W + "px' height='" + H + "px' viewBox='0 0 " + W + " " + H + "'>\n"
-         "<rect width='100%' height='100%' fill='#FFFFFF'/>\n" + body + "</svg>\n";
+         "width='" +
+         W + "px' height='" + H + "px' viewBox='0 0 " + W + " " + H +
+         "'>\n"
+         "<rect width='100%' height='100%' fill='#FFFFFF'/>\n" +
+         body + "</svg>\n";
 }
 
 }  // namespace

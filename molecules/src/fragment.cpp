@@ -44,7 +44,8 @@ Fragment explanation_fragment(const RDKit::ROMol& mol, const std::vector<double>
   std::vector<double> value(n);
   for (size_t i = 0; i < n; ++i) value[i] = finite_or_lowest(atom_values[i]);
   // The seed: first maximum, so ties go to the lowest index.
-  const auto seed = static_cast<size_t>(std::max_element(value.begin(), value.end()) - value.begin());
+  const auto seed =
+      static_cast<size_t>(std::max_element(value.begin(), value.end()) - value.begin());
   const double top = value[seed];
   // Threshold relative to the top value; a non-positive top cannot be scaled meaningfully, so
   // then only atoms equal to the top qualify.

@@ -62,7 +62,8 @@ int64_t parse_int(const std::string& text, const std::string& where) {
   throw InputError(where + ": '" + text + "' is not an integer");
 }
 
-std::vector<int64_t> parse_atoms(const std::string& text, char delimiter, const std::string& where) {
+std::vector<int64_t> parse_atoms(const std::string& text, char delimiter,
+                                 const std::string& where) {
   std::vector<int64_t> atoms;
   for (const auto& s : split(text, delimiter)) {
     if (!s.empty()) atoms.push_back(parse_int(s, where));
@@ -104,7 +105,8 @@ void check_size(size_t size, int64_t max_masks) {
 
 /// The distinct unions of the non-empty subsets of `matches`, grown one match at a time so that
 /// overlapping matches (which give equal unions) never multiply the count.
-std::set<AtomSet> subset_unions(const std::vector<std::vector<int64_t>>& matches, int64_t max_masks) {
+std::set<AtomSet> subset_unions(const std::vector<std::vector<int64_t>>& matches,
+                                int64_t max_masks) {
   std::set<AtomSet> unions;
   for (const auto& raw : matches) {
     AtomSet match(raw.begin(), raw.end());

@@ -103,7 +103,8 @@ std::vector<MoleculeExplanation> MoleculeExplainer::explain(
     const std::vector<const RDKit::ROMol*>& mols) {
   std::vector<MolGraph> graphs;
   graphs.reserve(mols.size());
-  for (const RDKit::ROMol* mol : mols) graphs.push_back(molecules::featurize(*mol, impl_->featurizer));
+  for (const RDKit::ROMol* mol : mols)
+    graphs.push_back(molecules::featurize(*mol, impl_->featurizer));
   return explain(mols, graphs);
 }
 
@@ -186,15 +187,17 @@ std::vector<RecordExplanation> MoleculeExplainer::explain_records(
     }
     if (progress) progress(static_cast<int64_t>(end), static_cast<int64_t>(todo.size()));
   }
-  std::stable_sort(out.begin(), out.end(), [](const RecordExplanation& a,
-                                              const RecordExplanation& b) { return a.index < b.index; });
+  std::stable_sort(
+      out.begin(), out.end(),
+      [](const RecordExplanation& a, const RecordExplanation& b) { return a.index < b.index; });
   return out;
 }
 
 std::vector<double> MoleculeExplainer::predict(const std::vector<const RDKit::ROMol*>& mols) {
   std::vector<MolGraph> graphs;
   graphs.reserve(mols.size());
-  for (const RDKit::ROMol* mol : mols) graphs.push_back(molecules::featurize(*mol, impl_->featurizer));
+  for (const RDKit::ROMol* mol : mols)
+    graphs.push_back(molecules::featurize(*mol, impl_->featurizer));
   return predict(graphs);
 }
 
@@ -224,8 +227,6 @@ std::string MoleculeExplainer::draw(const RDKit::ROMol& mol, const MoleculeExpla
 const FeaturizerOptions& MoleculeExplainer::featurizer() const { return impl_->featurizer; }
 const std::string& MoleculeExplainer::task() const { return impl_->task; }
 const std::string& MoleculeExplainer::method() const { return impl_->method; }
-bool MoleculeExplainer::regression() const {
-  return impl_->kind == gnn::PropertyKind::kRegression;
-}
+bool MoleculeExplainer::regression() const { return impl_->kind == gnn::PropertyKind::kRegression; }
 
 }  // namespace gnnx::molecules

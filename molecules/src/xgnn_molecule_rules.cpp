@@ -31,12 +31,10 @@ std::unique_ptr<RDKit::RWMol> single_bond_molecule(const std::vector<std::string
   const auto n = static_cast<int64_t>(elements.size());
   for (const auto& b : bonds) {
     if (b[0] < 0 || b[1] < 0 || b[0] >= n || b[1] >= n || b[0] == b[1]) {
-      throw InputError("xgnn molecule: bond " + std::to_string(b[0]) + "-" +
-                       std::to_string(b[1]) + " is not between two of the " +
-                       std::to_string(n) + " atoms");
+      throw InputError("xgnn molecule: bond " + std::to_string(b[0]) + "-" + std::to_string(b[1]) +
+                       " is not between two of the " + std::to_string(n) + " atoms");
     }
-    mol->addBond(static_cast<unsigned>(b[0]), static_cast<unsigned>(b[1]),
-                 RDKit::Bond::SINGLE);
+    mol->addBond(static_cast<unsigned>(b[0]), static_cast<unsigned>(b[1]), RDKit::Bond::SINGLE);
   }
   return mol;
 }
@@ -65,8 +63,7 @@ std::unique_ptr<RDKit::RWMol> sanitized_molecule(const std::vector<std::string>&
 
 }  // namespace
 
-std::string sanitization_problem(const std::vector<std::string>& elements,
-                                 const BondList& bonds) {
+std::string sanitization_problem(const std::vector<std::string>& elements, const BondList& bonds) {
   std::unique_ptr<RDKit::RWMol> mol = single_bond_molecule(elements, bonds);
   // Every bond is single, so an atom's degree is its valence. RDKit also accepts the
   // hypervalent states of N, Cl, Br and I (I with 3, 5 bonds); no MUTAG molecule has one
@@ -78,8 +75,8 @@ std::string sanitization_problem(const std::vector<std::string>& elements,
     const auto degree = static_cast<int>(atom->getDegree());
     if (limit >= 0 && degree > limit) {
       return "atom #" + std::to_string(atom->getIdx()) + " " + atom->getSymbol() + " has " +
-             std::to_string(degree) + " bonds, above its default valence " +
-             std::to_string(limit) + " (hypervalent)";
+             std::to_string(degree) + " bonds, above its default valence " + std::to_string(limit) +
+             " (hypervalent)";
     }
   }
   return sanitize(*mol);

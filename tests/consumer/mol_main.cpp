@@ -16,8 +16,8 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<RDKit::ROMol> m = mol::smiles_to_mol(argv[2]);  // or any RDKit::ROMol
   mol::MoleculeExplanation e = explainer.explain(*m);  // explain({&m1, &m2, ...}) batches
-  std::cout << "prediction " << e.prediction << " fragment " << e.fragment.smiles
-            << " smarts " << e.fragment.smarts << "\natoms";
+  std::cout << "prediction " << e.prediction << " fragment " << e.fragment.smiles << " smarts "
+            << e.fragment.smarts << "\natoms";
   for (double w : e.atoms) std::cout << " " << w;  // one weight per atom, e.bonds per bond
   std::cout << "\n";
 

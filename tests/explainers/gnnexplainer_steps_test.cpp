@@ -28,8 +28,8 @@ torch::Tensor binary_entropy(const torch::Tensor& p) {
 // The reference: logits as autograd leaves, mask = sigmoid((l + l[rev]) / 2), a linear stand-in
 // for the model's loss (Σ c_e mask_e, so d/d(mask) = c), the regularisers, torch's Adam.
 torch::Tensor reference_masks(const torch::Tensor& init, const torch::Tensor& reverse,
-                              const torch::Tensor& c, const EdgeMaskRegularisers& reg,
-                              int steps, double lr) {
+                              const torch::Tensor& c, const EdgeMaskRegularisers& reg, int steps,
+                              double lr) {
   auto logits = init.clone().requires_grad_();
   torch::optim::Adam adam({logits}, torch::optim::AdamOptions(lr));
   auto mask_of = [&] {

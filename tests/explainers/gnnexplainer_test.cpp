@@ -39,8 +39,8 @@ TEST(TargetBatchTest, TargetLogitsEqualFullGraphLogits) {
   const auto batch = explainers::make_node_batch(g, adj, targets, /*num_hops=*/3);
   torch::NoGradGuard no_grad;
   const auto full = model->logits(g.x(), adj).index_select(0, torch::tensor(targets));
-  EXPECT_TRUE(torch::allclose(explainers::target_logits(*model, batch, batch.graph.x()), full,
-                              1e-5, 1e-6));
+  EXPECT_TRUE(
+      torch::allclose(explainers::target_logits(*model, batch, batch.graph.x()), full, 1e-5, 1e-6));
 }
 
 // Every layer cut to the rows and edges the next reads must give the full pass's logits, and
@@ -135,8 +135,8 @@ TEST(GNNExplainerLossTest, EntropyWeightsPerPart) {
 
 // A graph solved by hand: target 0 has in-edges from 1 (feature [1,0]) and 2 (feature [0,1]).
 // Class-1 logit = 20 h[0] - 5 h[1], class-0 logit = 8; with h = [1/sqrt(3), 1/sqrt(3)] the
-// model predicts class 1 (8.66 > 8, p = 0.66: not saturated). The edge 1 -> 0 supports that prediction and 2 -> 0 works
-// against it, so GNNExplainer must keep the first and drop the second.
+// model predicts class 1 (8.66 > 8, p = 0.66: not saturated). The edge 1 -> 0 supports that
+// prediction and 2 -> 0 works against it, so GNNExplainer must keep the first and drop the second.
 TEST(GNNExplainerTest, KeepsTheEdgeThePredictionNeedsOnAHandBuiltModel) {
   gnn::ModelSpec spec;
   spec.in_features = 2;

@@ -10,9 +10,8 @@ using explainers::Explanation;
 
 TEST(MetricsTest, RocAucByHand) {
   // Pairs (pos, neg): (0.35 vs 0.1) win, (0.35 vs 0.4) lose, (0.8 vs both) win -> 3/4.
-  EXPECT_DOUBLE_EQ(explainers::roc_auc(torch::tensor({0.1, 0.4, 0.35, 0.8}),
-                                       torch::tensor({0, 0, 1, 1})),
-                   0.75);
+  EXPECT_DOUBLE_EQ(
+      explainers::roc_auc(torch::tensor({0.1, 0.4, 0.35, 0.8}), torch::tensor({0, 0, 1, 1})), 0.75);
   // A tie between a positive and a negative counts one half.
   EXPECT_DOUBLE_EQ(explainers::roc_auc(torch::tensor({0.5, 0.5}), torch::tensor({0, 1})), 0.5);
   EXPECT_TRUE(std::isnan(explainers::roc_auc(torch::tensor({0.5, 0.7}), torch::tensor({1, 1}))));
@@ -59,9 +58,9 @@ TEST(MetricsTest, OwnMotifAucCountsOnlyTheTargetsMotif) {
   // Own positives {0.9, 0.8, 0.3} against {0.7, 0.5}: 2 + 2 + 0 wins of 6 pairs.
   EXPECT_DOUBLE_EQ(explainers::own_motif_auc({e}, g, motif_id), 4.0 / 6.0);
   // The pooled AUC also counts motif 1's edge (0.7) as positive: 3 + 3 + 1 wins of 4 · 1 pairs.
-  const std::vector<torch::Tensor> gt{(motif_id.index_select(0, ei[0]) ==
-                                       motif_id.index_select(0, ei[1])) &
-                                      motif_id.index_select(0, ei[0]).ge(0)};
+  const std::vector<torch::Tensor> gt{
+      (motif_id.index_select(0, ei[0]) == motif_id.index_select(0, ei[1])) &
+      motif_id.index_select(0, ei[0]).ge(0)};
   EXPECT_DOUBLE_EQ(explainers::explanation_auc({e}, gt), 3.0 / 4.0);
   // A target on the base is skipped; with no target in a motif the AUC is NaN.
   Explanation base = e;
@@ -79,13 +78,15 @@ TEST(MetricsTest, CharacterizationScoreIsHarmonicMean) {
 
 TEST(MetricsTest, MotifRecoveryFindsAHouse) {
   // Graph: a house on 0..4 (edges both ways) plus a pendant node 5 joined to 4.
-  std::vector<std::pair<int64_t, int64_t>> und{{0, 1}, {1, 2}, {2, 3}, {3, 0}, {4, 0}, {4, 1}, {4, 5}};
+  std::vector<std::pair<int64_t, int64_t>> und{{0, 1}, {1, 2}, {2, 3}, {3, 0},
+                                               {4, 0}, {4, 1}, {4, 5}};
   std::vector<int64_t> src, dst;
   for (auto [u, v] : und) {
     src.insert(src.end(), {u, v});
     dst.insert(dst.end(), {v, u});
   }
-  const gnn::Graph graph(6, torch::stack({torch::tensor(src), torch::tensor(dst)}), torch::ones({6, 1}));
+  const gnn::Graph graph(6, torch::stack({torch::tensor(src), torch::tensor(dst)}),
+                         torch::ones({6, 1}));
   std::vector<int64_t> hs, hd;
   for (int i = 0; i < 6; ++i) {
     hs.insert(hs.end(), {und[i].first, und[i].second});

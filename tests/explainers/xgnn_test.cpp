@@ -54,7 +54,8 @@ class TriangleModel : public gnn::GnnModel {
 };
 
 gnn::Graph triangle() {
-  return gnn::Graph(3, torch::tensor({{0, 1, 1, 2, 2, 0}, {1, 0, 2, 1, 0, 2}}), torch::ones({3, 1}));
+  return gnn::Graph(3, torch::tensor({{0, 1, 1, 2, 2, 0}, {1, 0, 2, 1, 0, 2}}),
+                    torch::ones({3, 1}));
 }
 
 bool has_triangle(const GeneratedGraph& g) { return contains_induced_motif(g, triangle()); }
@@ -85,7 +86,7 @@ TEST(XgnnActions, AddsNodesAndEdgesAndRollsBackEveryInvalidAction) {
   EXPECT_FALSE(try_action(g, 2, 2, 4, degree_two));  // self-loop
   EXPECT_FALSE(try_action(g, 0, 3, 4, degree_two));  // node 0 would get degree 3: rule
   EXPECT_EQ(g.structure_key(), before.structure_key());
-  EXPECT_EQ(g.types.size(), 3U);  // the rejected new node was removed again
+  EXPECT_EQ(g.types.size(), 3U);                     // the rejected new node was removed again
   EXPECT_FALSE(try_action(g, 7, 0, 4, degree_two));  // start is not a node
   GeneratedGraph full{{0, 0}, {{0, 1}}};
   EXPECT_FALSE(try_action(full, 0, 2, 2, {}));  // a third node beyond max_nodes 2
@@ -110,9 +111,10 @@ TEST(XgnnMatching, IsomorphismMatchesTypesAndStructure) {
 
 TEST(XgnnMatching, InducedMotif) {
   // House: square 0-1-2-3 with roof 4 on 0 and 1.
-  const gnn::Graph house(5, torch::tensor({{0, 1, 1, 2, 2, 3, 3, 0, 0, 4, 1, 4},
-                                           {1, 0, 2, 1, 3, 2, 0, 3, 4, 0, 4, 1}}),
-                         torch::ones({5, 1}));
+  const gnn::Graph house(
+      5,
+      torch::tensor({{0, 1, 1, 2, 2, 3, 3, 0, 0, 4, 1, 4}, {1, 0, 2, 1, 3, 2, 0, 3, 4, 0, 4, 1}}),
+      torch::ones({5, 1}));
   GeneratedGraph g{{0, 0, 0, 0, 0, 0}, {{2, 3}, {3, 4}, {4, 5}, {5, 2}, {2, 1}, {3, 1}, {0, 5}}};
   EXPECT_TRUE(contains_induced_motif(g, house));
   g.edges.push_back({2, 4});  // a diagonal: the five nodes no longer induce a house

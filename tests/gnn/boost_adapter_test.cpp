@@ -1,8 +1,8 @@
 #include <gnnx/gnn/boost_graph.h>
 #include <gnnx/gnn/error.h>
 
-#include <boost/graph/graph_concepts.hpp>
 #include <gtest/gtest.h>
+#include <boost/graph/graph_concepts.hpp>
 
 using namespace gnnx::gnn;
 
@@ -13,8 +13,8 @@ BOOST_CONCEPT_ASSERT((boost::IncidenceGraphConcept<BoostGraph>));
 TEST(BoostAdapterTest, ConnectedComponentsByHand) {
   // {0,1,2} connected (directed edges count as links), {3}, {4,5}.
   Graph g(6, torch::tensor({{0, 2, 5}, {1, 1, 4}}, torch::kLong), torch::ones({6, 1}));
-  EXPECT_TRUE(torch::equal(connected_components(g),
-                           torch::tensor({0, 0, 0, 1, 2, 2}, torch::kLong)));
+  EXPECT_TRUE(
+      torch::equal(connected_components(g), torch::tensor({0, 0, 0, 1, 2, 2}, torch::kLong)));
 }
 
 TEST(BoostAdapterTest, BfsDistancesFollowDirections) {

@@ -11,8 +11,8 @@ using gnnx::testing::numeric_gradient;
 
 TEST(DenseTest, MatchesTorchMatmul) {
   torch::manual_seed(0);
-  for (auto [n, k, m] : {std::tuple<int64_t, int64_t, int64_t>{1, 1, 1}, {7, 3, 5},
-                         {1000, 33, 17}, {0, 4, 4}}) {
+  for (auto [n, k, m] :
+       {std::tuple<int64_t, int64_t, int64_t>{1, 1, 1}, {7, 3, 5}, {1000, 33, 17}, {0, 4, 4}}) {
     auto x = torch::randn({n, k});
     auto w = torch::randn({k, m});
     EXPECT_TRUE(torch::allclose(dense_matmul(x, w), x.matmul(w), 1e-5, 1e-5)) << n << "x" << k;
@@ -44,7 +44,9 @@ TEST(DenseTest, GradientsMatchFiniteDifferencesInDouble) {
   auto w = torch::randn({3, 2}, torch::kDouble).requires_grad_();
   auto probe = torch::randn({600, 2}, torch::kDouble);
   (dense_matmul(x, w) * probe).sum().backward();
-  auto loss_w = [&](const torch::Tensor& t) { return (x.detach().matmul(t) * probe).sum().item<double>(); };
+  auto loss_w = [&](const torch::Tensor& t) {
+    return (x.detach().matmul(t) * probe).sum().item<double>();
+  };
   EXPECT_TRUE(torch::allclose(w.grad(), numeric_gradient(loss_w, w), 1e-6, 1e-6));
   EXPECT_TRUE(torch::allclose(x.grad(), probe.matmul(w.detach().t()), 1e-12, 1e-12));
 }

@@ -47,8 +47,8 @@ TEST_F(GCNConvTest, MaskMultipliesNormalisedMessages) {
   // A zero mask leaves only the self-loop message, normalised on the unmasked graph.
   auto self_only = conv(g.x(), adj, torch::zeros({g.num_edges()}));
   auto xw = g.x().matmul(conv->weight);
-  EXPECT_TRUE(torch::allclose(self_only, adj.self_norm().to(torch::kFloat).unsqueeze(1) * xw,
-                              1e-5, 1e-6));
+  EXPECT_TRUE(
+      torch::allclose(self_only, adj.self_norm().to(torch::kFloat).unsqueeze(1) * xw, 1e-5, 1e-6));
 }
 
 TEST_F(GCNConvTest, AdjacencyWeightsMatchDenseReference) {
@@ -74,8 +74,8 @@ void expect_zero_weight_removes_edge(const GCNConvOptions& options, uint64_t see
   auto keep = torch::ones({g.num_edges()}, torch::kBool);
   keep[removed] = false;
   const Graph without(g.num_nodes(), g.edge_index().index({torch::indexing::Slice(), keep}), g.x());
-  EXPECT_TRUE(torch::allclose(conv(g.x(), GcnAdjacency(g), w),
-                              conv(g.x(), GcnAdjacency(without)), 1e-6, 1e-6));
+  EXPECT_TRUE(torch::allclose(conv(g.x(), GcnAdjacency(g), w), conv(g.x(), GcnAdjacency(without)),
+                              1e-6, 1e-6));
 }
 
 // The analytic gradients of <conv(x, adj, w), probe> in the features x, the edge weights w and
@@ -110,8 +110,8 @@ void expect_gradients_match_finite_differences(GCNConv& conv, const Graph& g,
 }  // namespace
 
 TEST_F(GCNConvTest, EdgeWeightZeroEqualsRemovingTheEdge) {
-  expect_zero_weight_removes_edge(
-      GCNConvOptions(5, 3).edge_weight_mode(EdgeWeightMode::kAdjacency), /*seed=*/14, 17);
+  expect_zero_weight_removes_edge(GCNConvOptions(5, 3).edge_weight_mode(EdgeWeightMode::kAdjacency),
+                                  /*seed=*/14, 17);
 }
 
 TEST_F(GCNConvTest, GradientsOfFeaturesWeightsAndEdgeWeightsInDouble) {
@@ -179,8 +179,7 @@ TEST_F(GCNConvTest, SumAggregationsMatchDenseReferenceWithAndWithoutMask) {
         const bool l2 = norm == EmbeddingNorm::kL2;
         SCOPED_TRACE(to_string(agg) + " " + to_string(norm));
         EXPECT_TRUE(torch::allclose(conv(g.x(), adj).to(torch::kDouble),
-                                    dense_sum_reference(g, {}, *conv, self_loop, l2), 1e-5,
-                                    1e-5));
+                                    dense_sum_reference(g, {}, *conv, self_loop, l2), 1e-5, 1e-5));
         EXPECT_TRUE(torch::allclose(conv(g.x(), adj, mask).to(torch::kDouble),
                                     dense_sum_reference(g, mask, *conv, self_loop, l2), 1e-5,
                                     1e-5));

@@ -50,20 +50,35 @@ TEST(GraphTest, EmptyGraphAndIsolatedNodes) {
 }
 
 TEST(GraphTest, RejectsOutOfRangeNode) {
-  expect_input_error([] { Graph(3, edges({0, 1}, {1, 3}), torch::ones({3, 1})); },
-                     "edge_index[1][1] = 3 is out of range for 3 nodes");
+  expect_input_error(
+      [] {
+        Graph(3, edges({0, 1}, {1, 3}), torch::ones({3, 1}));
+      },
+      "edge_index[1][1] = 3 is out of range for 3 nodes");
   expect_input_error([] { Graph(3, edges({-1}, {1}), torch::ones({3, 1})); }, "= -1");
 }
 
 TEST(GraphTest, RejectsShapeMismatches) {
-  expect_input_error([] { Graph(3, torch::zeros({3, 2}, torch::kLong), torch::ones({3, 1})); },
-                     "edge_index must have shape [2, E]");
-  expect_input_error([] { Graph(3, edges({0}, {1}), torch::ones({4, 1})); },
-                     "features x must have shape [3, F]");
-  expect_input_error([] { Graph(3, edges({0}, {1}), torch::ones({3, 1}), {}, torch::ones({2, 1})); },
-                     "edge_attr must have one row per edge");
-  expect_input_error([] { Graph(3, torch::zeros({2, 1}), torch::ones({3, 1})); },
-                     "must be an integer tensor");
+  expect_input_error(
+      [] {
+        Graph(3, torch::zeros({3, 2}, torch::kLong), torch::ones({3, 1}));
+      },
+      "edge_index must have shape [2, E]");
+  expect_input_error(
+      [] {
+        Graph(3, edges({0}, {1}), torch::ones({4, 1}));
+      },
+      "features x must have shape [3, F]");
+  expect_input_error(
+      [] {
+        Graph(3, edges({0}, {1}), torch::ones({3, 1}), {}, torch::ones({2, 1}));
+      },
+      "edge_attr must have one row per edge");
+  expect_input_error(
+      [] {
+        Graph(3, torch::zeros({2, 1}), torch::ones({3, 1}));
+      },
+      "must be an integer tensor");
 }
 
 TEST(GraphTest, RejectsNegativeCountAndNonFiniteFeatures) {
@@ -75,6 +90,9 @@ TEST(GraphTest, RejectsNegativeCountAndNonFiniteFeatures) {
   expect_input_error([&] { Graph(3, edges({0}, {1}), x); }, "NaN or infinite");
   Graph ok(3, edges({0}, {1}), torch::ones({3, 2}));
   expect_input_error([&] { ok.with_features(x); }, "NaN or infinite");
-  expect_input_error([&] { ok.with_features(torch::ones({3, 2}, torch::kLong)); },
-                     "floating point");
+  expect_input_error(
+      [&] {
+        ok.with_features(torch::ones({3, 2}, torch::kLong));
+      },
+      "floating point");
 }

@@ -35,7 +35,8 @@ ModelCard full_card() {
   card.property_kind = PropertyKind::kBinary;
   card.tasks = {"label=1"};
   card.class_names = {"mutagen", "nonmutagen"};
-  card.featurisation = {"molecule", {{"featurizer.elements", "C,O,Cl"}, {"featurizer.other_element", "0"}}};
+  card.featurisation = {"molecule",
+                        {{"featurizer.elements", "C,O,Cl"}, {"featurizer.other_element", "0"}}};
   TrainingRecord& t = card.training;
   t.seed = 7;
   t.epochs = 100;
@@ -102,13 +103,21 @@ TEST(ModelCardTest, FlatMapRoundTrips) {
 
 TEST(ModelCardTest, OldMetadataMapsIntoTheCard) {
   // What `gnnx train --dataset` wrote before the card.
-  const std::map<std::string, std::string> synthetic = {
-      {"dataset", "ba-shapes"},     {"dataset_seed", "3"},       {"seed", "3"},
-      {"epochs", "1000"},           {"lr", "0.01"},              {"weight_decay", "0.00050000000000000001"},
-      {"batch_size", "64"},         {"edge_dropout", "0"},       {"train_fraction", "0.80000000000000004"},
-      {"val_fraction", "0.10000000000000001"}, {"best_epoch", "977"},
-      {"train_accuracy", "0.75"}, {"val_accuracy", "0.5"}, {"test_accuracy", "0.875"},
-      {"created_by", "gnnx train"}};
+  const std::map<std::string, std::string> synthetic = {{"dataset", "ba-shapes"},
+                                                        {"dataset_seed", "3"},
+                                                        {"seed", "3"},
+                                                        {"epochs", "1000"},
+                                                        {"lr", "0.01"},
+                                                        {"weight_decay", "0.00050000000000000001"},
+                                                        {"batch_size", "64"},
+                                                        {"edge_dropout", "0"},
+                                                        {"train_fraction", "0.80000000000000004"},
+                                                        {"val_fraction", "0.10000000000000001"},
+                                                        {"best_epoch", "977"},
+                                                        {"train_accuracy", "0.75"},
+                                                        {"val_accuracy", "0.5"},
+                                                        {"test_accuracy", "0.875"},
+                                                        {"created_by", "gnnx train"}};
   const ModelCard a = ModelCard::from_metadata(synthetic);
   EXPECT_EQ(a.dataset, "ba-shapes");
   EXPECT_EQ(a.dataset_seed, 3u);
@@ -123,12 +132,19 @@ TEST(ModelCardTest, OldMetadataMapsIntoTheCard) {
   EXPECT_EQ(a.to_metadata(), synthetic);  // the same keys and values back
 
   // What `gnnx train --data` wrote, with a key the card does not know and a malformed number.
-  const std::map<std::string, std::string> molecule = {
-      {"created_by", "gnnx train --data"}, {"data", "mutag/tudataset"},
-      {"property.kind", "classification"}, {"property.tasks", "label=1"},
-      {"seed", "0"}, {"epochs", "many"}, {"split", "random"}, {"test_score", "nan"},
-      {"featurizer.elements", "C,N,O,F,I,Cl,Br"}, {"featurizer.other_element", "0"},
-      {"featurizer.chemistry", "0"}, {"featurizer.explicit_hydrogens", "0"}, {"note", "kept"}};
+  const std::map<std::string, std::string> molecule = {{"created_by", "gnnx train --data"},
+                                                       {"data", "mutag/tudataset"},
+                                                       {"property.kind", "classification"},
+                                                       {"property.tasks", "label=1"},
+                                                       {"seed", "0"},
+                                                       {"epochs", "many"},
+                                                       {"split", "random"},
+                                                       {"test_score", "nan"},
+                                                       {"featurizer.elements", "C,N,O,F,I,Cl,Br"},
+                                                       {"featurizer.other_element", "0"},
+                                                       {"featurizer.chemistry", "0"},
+                                                       {"featurizer.explicit_hydrogens", "0"},
+                                                       {"note", "kept"}};
   const ModelCard b = ModelCard::from_metadata(molecule);
   EXPECT_EQ(b.source, "mutag/tudataset");
   EXPECT_EQ(b.property_kind, PropertyKind::kBinary);

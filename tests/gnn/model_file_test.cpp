@@ -153,14 +153,15 @@ TEST_F(ModelFileTest, NodeClassifierRoundTripIsBitIdentical) {
 TEST_F(ModelFileTest, GraphClassifierRoundTripIsBitIdentical) {
   auto model = make_model(graph_spec());
   model->eval();
-  const Batch b = make_batch({testing::random_graph(4, 6, 5, 1), testing::random_graph(7, 12, 5, 2)});
+  const Batch b =
+      make_batch({testing::random_graph(4, 6, 5, 1), testing::random_graph(7, 12, 5, 2)});
   const GcnAdjacency adj(b.graph);
   const auto expected = model->logits(b.graph.x(), adj, {}, b.batch, b.num_graphs());
 
   save_model(path("g.gnnx"), *model);
   const ModelFile loaded = load_model(path("g.gnnx"));
-  EXPECT_TRUE(torch::equal(loaded.model->logits(b.graph.x(), adj, {}, b.batch, b.num_graphs()),
-                           expected));
+  EXPECT_TRUE(
+      torch::equal(loaded.model->logits(b.graph.x(), adj, {}, b.batch, b.num_graphs()), expected));
   EXPECT_TRUE(loaded.metadata.empty());
   EXPECT_EQ(loaded.model->spec().readout, Readout::kMax);
   EXPECT_EQ(loaded.model->spec().mlp_hidden, 7);
@@ -220,9 +221,8 @@ TEST_F(ModelFileTest, AggregationAndEmbeddingNormRoundTripAndDefaultWhenAbsent) 
   EXPECT_TRUE(torch::equal(old.model->logits(g.x(), adj), reference->logits(g.x(), adj)));
 
   write_bytes(path("bad.gnnx"),
-              rewrite(read_bytes(path("m.gnnx")), [](nlohmann::json& h, std::string&) {
-                h["spec"]["aggregation"] = "mean";
-              }));
+              rewrite(read_bytes(path("m.gnnx")),
+                      [](nlohmann::json& h, std::string&) { h["spec"]["aggregation"] = "mean"; }));
   expect_load_error(path("bad.gnnx"), "unknown aggregation 'mean'");
 }
 
@@ -265,8 +265,7 @@ TEST_F(ModelFileTest, SaveIntoMissingDirectoryThrowsAndLeavesNothing) {
     save_model(path("no/such/dir/m.gnnx"), *model);
     ADD_FAILURE() << "no error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("cannot write model file"), std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find("cannot write model file"), std::string::npos) << e.what();
   }
   EXPECT_TRUE(files().empty());
 }
@@ -351,11 +350,9 @@ TEST_F(ModelFileTest, WellFormedButInconsistentFilesAreRefused) {
     write_bytes(path(name), rewrite(good, edit));
     expect_load_error(path(name), needle);
   };
-  expect_refused("hidden.gnnx", "shape", [](nlohmann::json& h, std::string&) {
-    h["spec"]["hidden"] = 3;
-  });
-  expect_refused("missing.gnnx", "missing tensor 'head.bias'", [](nlohmann::json& h,
-                                                                    std::string&) {
+  expect_refused("hidden.gnnx", "shape",
+                 [](nlohmann::json& h, std::string&) { h["spec"]["hidden"] = 3; });
+  expect_refused("missing.gnnx", "missing tensor 'head.bias'", [](nlohmann::json& h, std::string&) {
     auto& t = h["tensors"];
     t.erase(t.end() - 1);
   });
@@ -366,24 +363,18 @@ TEST_F(ModelFileTest, WellFormedButInconsistentFilesAreRefused) {
   expect_refused("outside.gnnx", "outside the data block", [](nlohmann::json& h, std::string&) {
     h["tensors"][0]["offset"] = h["data_size"].get<uint64_t>();
   });
-  expect_refused("huge.gnnx", "does not match", [](nlohmann::json& h, std::string&) {
-    h["spec"]["hidden"] = int64_t{1} << 40;
-  });
-  expect_refused("badspec.gnnx", "num_layers", [](nlohmann::json& h, std::string&) {
-    h["spec"]["num_layers"] = 0;
-  });
-  expect_refused("badtask.gnnx", "unknown task", [](nlohmann::json& h, std::string&) {
-    h["spec"]["task"] = "edge";
-  });
-  expect_refused("types.gnnx", "malformed header", [](nlohmann::json& h, std::string&) {
-    h["spec"]["hidden"] = "six";
-  });
-  expect_refused("nodtype.gnnx", "unknown dtype", [](nlohmann::json& h, std::string&) {
-    h["tensors"][0]["dtype"] = "complex64";
-  });
-  expect_refused("array.gnnx", "malformed header", [](nlohmann::json& h, std::string&) {
-    h = nlohmann::json::array();
-  });
+  expect_refused("huge.gnnx", "does not match",
+                 [](nlohmann::json& h, std::string&) { h["spec"]["hidden"] = int64_t{1} << 40; });
+  expect_refused("badspec.gnnx", "num_layers",
+                 [](nlohmann::json& h, std::string&) { h["spec"]["num_layers"] = 0; });
+  expect_refused("badtask.gnnx", "unknown task",
+                 [](nlohmann::json& h, std::string&) { h["spec"]["task"] = "edge"; });
+  expect_refused("types.gnnx", "malformed header",
+                 [](nlohmann::json& h, std::string&) { h["spec"]["hidden"] = "six"; });
+  expect_refused("nodtype.gnnx", "unknown dtype",
+                 [](nlohmann::json& h, std::string&) { h["tensors"][0]["dtype"] = "complex64"; });
+  expect_refused("array.gnnx", "malformed header",
+                 [](nlohmann::json& h, std::string&) { h = nlohmann::json::array(); });
 }
 
 }  // namespace

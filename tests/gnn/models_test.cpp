@@ -66,7 +66,7 @@ TEST_F(ModelsTest, ParametersHaveStableNames) {
   std::vector<std::string> names;
   for (const auto& p : model.named_parameters()) names.push_back(p.key());
   const std::vector<std::string> expected = {
-      "conv0.weight", "conv0.bias",        "conv1.weight", "conv1.bias",
+      "conv0.weight",        "conv0.bias",        "conv1.weight", "conv1.bias",
       "hidden_layer.weight", "hidden_layer.bias", "head.weight",  "head.bias"};
   EXPECT_EQ(names, expected);
 }

@@ -181,8 +181,7 @@ TEST(PropertyTrainingTest, TrainsOnTheSplitItIsGiven) {
   EXPECT_EQ(r.train.num_labels, 30);
   EXPECT_EQ(r.test.num_labels, 5);
   const Split bad{torch::tensor({0, 40}, torch::kLong), split.val, split.test};
-  EXPECT_THROW(train_property_model(*model, graphs, y, PropertyKind::kBinary, o, &bad),
-               InputError);
+  EXPECT_THROW(train_property_model(*model, graphs, y, PropertyKind::kBinary, o, &bad), InputError);
 }
 
 // Regression test for MUTAG: the validation ROC-AUC of a small part reaches its maximum within

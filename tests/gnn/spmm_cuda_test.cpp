@@ -17,10 +17,10 @@ using namespace gnnx::gnn;
 
 namespace {
 
-#define SKIP_WITHOUT_GPU()                                                                    \
-  do {                                                                                        \
-    if (!cuda_built()) GTEST_SKIP() << "this gnnx was built without CUDA";                    \
-    if (cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device present";                   \
+#define SKIP_WITHOUT_GPU()                                                  \
+  do {                                                                      \
+    if (!cuda_built()) GTEST_SKIP() << "this gnnx was built without CUDA";  \
+    if (cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device present"; \
   } while (0)
 
 const torch::Device kGpu(torch::kCUDA, 0);
@@ -216,8 +216,8 @@ TEST(CudaModelTest, GcnLayersAndModelsMatchCpu) {
                            : torch::Tensor();
     const auto logits_cpu = model->logits(x, adj, mask, batch, 2);
     model->to(kGpu);
-    const auto logits_gpu = model->logits(x.to(kGpu), adj, mask.to(kGpu),
-                                          batch.defined() ? batch.to(kGpu) : batch, 2);
+    const auto logits_gpu =
+        model->logits(x.to(kGpu), adj, mask.to(kGpu), batch.defined() ? batch.to(kGpu) : batch, 2);
     expect_close(logits_gpu, logits_cpu, "model logits", 1e-4);
   }
 }

@@ -85,8 +85,8 @@ TEST(SpmmTest, FixedWidthKernelsEqualTheGeneralOneBitForBit) {
         << (out - out_pad.slice(1, 0, width)).abs().max().item<float>();
     EXPECT_TRUE(torch::equal(grad_x, grad_x_pad.slice(1, 0, width)));
     EXPECT_TRUE(torch::equal(grad_v, grad_v_pad));
-    EXPECT_TRUE(torch::allclose(out.to(torch::kDouble), dense_reference(adj, values, diag, x),
-                                1e-5, 1e-5));
+    EXPECT_TRUE(
+        torch::allclose(out.to(torch::kDouble), dense_reference(adj, values, diag, x), 1e-5, 1e-5));
   }
 }
 
@@ -120,7 +120,8 @@ TEST(SpmmTest, EmptyRowsAndEmptyGraph) {
   auto out = csr_spmm(adj, torch::full({2}, 2.f), torch::full({3}, 0.5f), g.x());
   EXPECT_TRUE(torch::allclose(out, torch::tensor({{2.5f, 2.5f}, {2.5f, 2.5f}, {0.5f, 0.5f}})));
   Graph empty(0, torch::Tensor(), torch::zeros({0, 4}));
-  EXPECT_EQ(csr_spmm(GcnAdjacency(empty), torch::zeros({0}), torch::zeros({0}), empty.x()).numel(), 0);
+  EXPECT_EQ(csr_spmm(GcnAdjacency(empty), torch::zeros({0}), torch::zeros({0}), empty.x()).numel(),
+            0);
 }
 
 TEST(SpmmTest, IdenticalAcrossThreadCounts) {
@@ -151,5 +152,6 @@ TEST(SpmmTest, RejectsWrongShapes) {
   EXPECT_THROW(csr_spmm(adj, torch::ones({19}), torch::Tensor(), g.x()), c10::Error);
   EXPECT_THROW(csr_spmm(adj, torch::ones({20}), torch::ones({9}), g.x()), c10::Error);
   EXPECT_THROW(csr_spmm(adj, torch::ones({20}), torch::Tensor(), torch::ones({11, 3})), c10::Error);
-  EXPECT_THROW(csr_spmm(adj, torch::ones({20}, torch::kDouble), torch::Tensor(), g.x()), c10::Error);
+  EXPECT_THROW(csr_spmm(adj, torch::ones({20}, torch::kDouble), torch::Tensor(), g.x()),
+               c10::Error);
 }

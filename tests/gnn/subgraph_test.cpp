@@ -71,8 +71,8 @@ TEST(SubgraphTest, BatchIsBlockDiagonal) {
   const Batch batch = make_batch({a, b});
   EXPECT_EQ(batch.num_graphs(), 2);
   EXPECT_EQ(batch.graph.num_nodes(), 5);
-  EXPECT_TRUE(torch::equal(batch.graph.edge_index(),
-                           torch::tensor({{0, 2, 4}, {1, 3, 3}}, torch::kLong)));
+  EXPECT_TRUE(
+      torch::equal(batch.graph.edge_index(), torch::tensor({{0, 2, 4}, {1, 3, 3}}, torch::kLong)));
   EXPECT_TRUE(torch::equal(batch.batch, torch::tensor({0, 0, 1, 1, 1}, torch::kLong)));
   EXPECT_TRUE(torch::equal(batch.graph.y(), torch::tensor({1, 0}, torch::kLong)));
   EXPECT_TRUE(torch::equal(batch.node_offset, torch::tensor({0, 2, 5}, torch::kLong)));

@@ -38,8 +38,7 @@ Graph two_communities(int64_t n_per_class, uint64_t seed) {
   add(0, n_per_class);
   torch::manual_seed(seed);
   const auto y = torch::arange(n, torch::kLong).div(n_per_class, "floor");
-  const auto x = torch::one_hot(y, 2).to(torch::kFloat) * 2 +
-                 0.3 * torch::randn({n, 2});
+  const auto x = torch::one_hot(y, 2).to(torch::kFloat) * 2 + 0.3 * torch::randn({n, 2});
   return Graph(n, torch::stack({torch::tensor(src), torch::tensor(dst)}),
                torch::cat({x, torch::randn({n, 1})}, 1), y);
 }
@@ -90,7 +89,8 @@ ModelSpec graph_spec() {
 // --- stratified_split --------------------------------------------------------------------------
 
 TEST_F(TrainingTest, StratifiedSplitKeepsClassProportions) {
-  const auto labels = torch::cat({torch::zeros({100}, torch::kLong), torch::ones({50}, torch::kLong)});
+  const auto labels =
+      torch::cat({torch::zeros({100}, torch::kLong), torch::ones({50}, torch::kLong)});
   const Split s = stratified_split(labels, 0.8, 0.1, /*seed=*/3);
   EXPECT_EQ(s.train.numel(), 120);
   EXPECT_EQ(s.val.numel(), 15);

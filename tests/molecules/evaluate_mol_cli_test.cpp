@@ -41,9 +41,9 @@ const Row kPositives[] = {
     {"O=CCCF", 1, 5, "0 1 4", "fluoride=4;carbonyl=1,0", 1},
 };
 const Row kNegatives[] = {
-    {"CCO", 0, 3, "", "", 0},      {"CCCC", 0, 4, "", "", 0},  {"c1ccccc1", 0, 6, "", "", 0},
-    {"CC(=O)C", 0, 4, "", "", 0},  {"FCCC", 0, 4, "", "", 0},  {"CCN", 0, 3, "", "", 0},
-    {"OCCF", 0, 4, "", "", 0},     {"CC(C)=O", 0, 4, "", "", 0},
+    {"CCO", 0, 3, "", "", 0},     {"CCCC", 0, 4, "", "", 0},    {"c1ccccc1", 0, 6, "", "", 0},
+    {"CC(=O)C", 0, 4, "", "", 0}, {"FCCC", 0, 4, "", "", 0},    {"CCN", 0, 3, "", "", 0},
+    {"OCCF", 0, 4, "", "", 0},    {"CC(C)=O", 0, 4, "", "", 0},
 };
 
 class EvaluateMolCliTest : public ::testing::Test {
@@ -57,8 +57,8 @@ class EvaluateMolCliTest : public ::testing::Test {
     int index = 0;
     auto write = [&](const Row& r, const char* split) {
       csv << index << ",Z" << index << "," << r.smiles << "," << r.label << "," << r.label << ","
-          << split << "," << r.atoms << "," << r.gt_union << ",\"" << r.matches << "\","
-          << r.masks << "\n";
+          << split << "," << r.atoms << "," << r.gt_union << ",\"" << r.matches << "\"," << r.masks
+          << "\n";
       ++index;
     };
     // Training: the first four positives and every negative, five times over; test: the last
@@ -132,8 +132,8 @@ TEST_F(EvaluateMolCliTest, AllMethodsWithLimit) {
 
 TEST_F(EvaluateMolCliTest, ModelFileFromTrainData) {
   const std::string csv = data_dir() + "/graph_attribution/logic7_gt.csv";
-  auto r = run_gnnx(dir_, "--threads 1 -q train --data " + csv +
-                              " --target label --epochs 3 --out logic7.gnnx");
+  auto r = run_gnnx(
+      dir_, "--threads 1 -q train --data " + csv + " --target label --epochs 3 --out logic7.gnnx");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = run_gnnx(dir_, fluoride("--method grad-cam --model logic7.gnnx --json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -179,8 +179,9 @@ TEST_F(EvaluateMolCliTest, MutagenicityEdgesOnTheRealData) {
   if (shared == nullptr || !fs::exists(fs::path(shared) / "Mutagenicity" / "tudataset")) {
     GTEST_SKIP() << "Mutagenicity not found under GNNX_SHARED_DATA";
   }
-  const auto r = run_gnnx(dir_, "--threads 1 -q evaluate --dataset mutagenicity --method saliency "
-                                "--train-epochs 1 --limit 5 --json");
+  const auto r = run_gnnx(dir_,
+                          "--threads 1 -q evaluate --dataset mutagenicity --method saliency "
+                          "--train-epochs 1 --limit 5 --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["targets"], 5);

@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include "support/run_cli.h"
 #include <sys/wait.h>
+#include "support/run_cli.h"
 
 #include <array>
 #include <cstdio>

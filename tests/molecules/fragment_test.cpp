@@ -3,8 +3,8 @@
 // that show them (outline, contours, grids).
 
 #include <GraphMol/ROMol.h>
-#include <GraphMol/Substruct/SubstructMatch.h>
 #include <GraphMol/SmilesParse/SmilesParse.h>
+#include <GraphMol/Substruct/SubstructMatch.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/molecules/draw.h>
 #include <gnnx/molecules/fragment.h>
@@ -148,8 +148,7 @@ TEST(DrawExplanationTest, OutlineAndContoursChangeThePicture) {
     }
   }
   outlined.outline_atoms = {9};
-  EXPECT_THROW(draw_molecule(*mol, nitro_values(), bonds, outlined, ImageFormat::kPng),
-               InputError);
+  EXPECT_THROW(draw_molecule(*mol, nitro_values(), bonds, outlined, ImageFormat::kPng), InputError);
 }
 
 TEST(DrawGridTest, PanelsAreLaidOutInRows) {

@@ -36,14 +36,15 @@ TEST(GroundTruthTest, NitrobenzeneNitroBondsAreTheGroundTruthEdges) {
   // Hand-checked in the TU files: node 4 is the nitro N (label 4), nodes 7 and 8 its two O
   // (label 1); the ring C-N bond and the C-H bonds are not ground truth.
   const gnn::Graph& g = tu.graphs.at(2211);
-  ASSERT_EQ(g.num_nodes(), 14);  // C6H5NO2 with explicit hydrogens
+  ASSERT_EQ(g.num_nodes(), 14);                     // C6H5NO2 with explicit hydrogens
   EXPECT_EQ(g.x()[3].argmax().item<int64_t>(), 4);  // N
   EXPECT_EQ(g.x()[6].argmax().item<int64_t>(), 1);  // O
   EXPECT_EQ(g.x()[7].argmax().item<int64_t>(), 1);  // O
   std::set<std::pair<int64_t, int64_t>> gt;
   const torch::Tensor ei = g.edge_index();
   for (int64_t e = 0; e < g.num_edges(); ++e) {
-    if (tu.edge_gt[2211][e].item<bool>()) gt.insert({ei[0][e].item<int64_t>(), ei[1][e].item<int64_t>()});
+    if (tu.edge_gt[2211][e].item<bool>())
+      gt.insert({ei[0][e].item<int64_t>(), ei[1][e].item<int64_t>()});
   }
   EXPECT_EQ(gt, (std::set<std::pair<int64_t, int64_t>>{{3, 6}, {6, 3}, {3, 7}, {7, 3}}));
 
@@ -60,10 +61,11 @@ TEST(GroundTruthTest, NitrobenzeneNitroBondsAreTheGroundTruthEdges) {
 
 TEST(GroundTruthTest, ValidMasksAreUnionsOfMatchSubsetsPerRule) {
   // Two benzene rings (benzene_gt.csv line 3): either ring or both.
-  auto masks = valid_ground_truth_masks(Rules{{"benzene", {{5, 6, 7, 8, 9, 10}, {17, 18, 19, 20, 21, 22}}}});
+  auto masks =
+      valid_ground_truth_masks(Rules{{"benzene", {{5, 6, 7, 8, 9, 10}, {17, 18, 19, 20, 21, 22}}}});
   EXPECT_EQ(masks, (std::vector<std::vector<int64_t>>{{5, 6, 7, 8, 9, 10},
-                                                       {5, 6, 7, 8, 9, 10, 17, 18, 19, 20, 21, 22},
-                                                       {17, 18, 19, 20, 21, 22}}));
+                                                      {5, 6, 7, 8, 9, 10, 17, 18, 19, 20, 21, 22},
+                                                      {17, 18, 19, 20, 21, 22}}));
   // AND rule: the fluoride with one or both carbonyls.
   masks = valid_ground_truth_masks(Rules{{"fluoride", {{3}}}, {"carbonyl", {{6, 5}, {8, 9}}}});
   EXPECT_EQ(masks, (std::vector<std::vector<int64_t>>{{3, 5, 6}, {3, 5, 6, 8, 9}, {3, 8, 9}}));
@@ -146,14 +148,15 @@ TEST(GroundTruthTest, EdgeScoresFromNodesTakeTheWeakerEnd) {
 
 TEST(GroundTruthTest, ReadsTheCsvAndNamesTheBadLine) {
   std::random_device rd;
-  const fs::path dir = fs::temp_directory_path() / ("gnnx_ground_truth_test_" + std::to_string(rd()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("gnnx_ground_truth_test_" + std::to_string(rd()));
   fs::create_directories(dir);
   const std::string header =
       "index,mol_id,smiles,label,label_in_source_csv,split,n_atoms,gt_union_atoms,"
       "gt_rule_matches,n_gt_masks\n";
-  std::ofstream(dir / "good.csv") << header
-                                  << "0,Z1,CC(=O)F,1,1,test,4,0 1 2 3,\"fluoride=3;carbonyl=1,2\",1\n"
-                                  << "1,Z2,CCO,0,0,train,3,,,0\n";
+  std::ofstream(dir / "good.csv")
+      << header << "0,Z1,CC(=O)F,1,1,test,4,0 1 2 3,\"fluoride=3;carbonyl=1,2\",1\n"
+      << "1,Z2,CCO,0,0,train,3,,,0\n";
   const auto records = read_attribution_csv((dir / "good.csv").string());
   ASSERT_EQ(records.size(), 2u);
   EXPECT_EQ(records[0].id, "Z1");

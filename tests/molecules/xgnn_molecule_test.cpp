@@ -24,8 +24,8 @@ std::vector<std::string> elements_of(const explainers::GeneratedGraph& g) {
 
 TEST(XgnnMoleculeRules, ValenceFromRdkitSanitisation) {
   const BondList star4 = {{0, 1}, {0, 2}, {0, 3}, {0, 4}};
-  EXPECT_TRUE(molecule_sanitizes({"C", "C", "C", "C", "C"}, star4));   // neopentane
-  EXPECT_FALSE(molecule_sanitizes({"N", "C", "C", "C", "C"}, star4));  // neutral N, 4 bonds
+  EXPECT_TRUE(molecule_sanitizes({"C", "C", "C", "C", "C"}, star4));           // neopentane
+  EXPECT_FALSE(molecule_sanitizes({"N", "C", "C", "C", "C"}, star4));          // neutral N, 4 bonds
   EXPECT_TRUE(molecule_sanitizes({"O", "C", "C"}, {{0, 1}, {0, 2}, {1, 2}}));  // oxirane
   EXPECT_FALSE(molecule_sanitizes({"F", "C", "C"}, {{0, 1}, {0, 2}}));
   EXPECT_NE(sanitization_problem({"Cl", "C", "C"}, {{0, 1}, {0, 2}}).find("valence"),
@@ -50,7 +50,7 @@ TEST(XgnnMoleculeRules, RejectsHypervalentAtomsThatRdkitAccepts) {
   EXPECT_FALSE(molecule_sanitizes({"Br", "C", "C"}, {{0, 1}, {0, 2}}));
   EXPECT_FALSE(molecule_sanitizes({"Cl", "C", "C", "C"}, star3));
   EXPECT_TRUE(molecule_sanitizes({"I", "C"}, {{0, 1}}));
-  EXPECT_TRUE(molecule_sanitizes({"N", "O", "O", "C"}, star3));  // nitro, single-bond view
+  EXPECT_TRUE(molecule_sanitizes({"N", "O", "O", "C"}, star3));    // nitro, single-bond view
   EXPECT_NO_THROW(generated_smiles({"I", "C", "C", "C"}, star3));  // RDKit itself accepts it
 }
 
@@ -96,7 +96,8 @@ TEST(XgnnMolecules, GeneratorNeverReturnsAnInvalidMolecule) {
   o.rollouts = 3;
   o.generation_episodes = 30;
   o.num_results = 10;
-  const explainers::XgnnResult r = explainers::run_xgnn(*model, 1, kMutag, featurizer, {valence}, o);
+  const explainers::XgnnResult r =
+      explainers::run_xgnn(*model, 1, kMutag, featurizer, {valence}, o);
   EXPECT_GT(rule_rejections, 0) << "the test should exercise the rule";
   ASSERT_FALSE(r.graphs.empty());
   for (const auto& scored : r.graphs) {
@@ -129,7 +130,8 @@ TEST(XgnnMolecules, FifteenAtomMoleculesGrowWithTheDefaultStepCount) {
   o.iterations = 10;
   o.rollouts = 2;
   o.generation_episodes = 100;
-  const explainers::XgnnResult r = explainers::run_xgnn(*model, 1, kMutag, featurizer, {valence}, o);
+  const explainers::XgnnResult r =
+      explainers::run_xgnn(*model, 1, kMutag, featurizer, {valence}, o);
   ASSERT_GE(r.graphs.size(), 5U);
   for (const auto& scored : r.graphs) {
     EXPECT_EQ(scored.graph.num_nodes(), 15);

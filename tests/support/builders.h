@@ -32,7 +32,8 @@ inline gnn::Graph random_graph(int64_t num_nodes, int64_t num_edges, int64_t num
     dst.push_back(v);
   }
   torch::manual_seed(seed);
-  auto edge_index = torch::stack({torch::tensor(src, torch::kLong), torch::tensor(dst, torch::kLong)});
+  auto edge_index =
+      torch::stack({torch::tensor(src, torch::kLong), torch::tensor(dst, torch::kLong)});
   return gnn::Graph(num_nodes, edge_index, torch::randn({num_nodes, num_features}, dtype));
 }
 

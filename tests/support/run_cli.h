@@ -34,8 +34,8 @@ inline std::string shell_quote(const std::string& s) {
 /// `gnnx ARGS` (ARGS as shell words) in `dir`, stdin from /dev/null.
 inline CliResult run_gnnx(const std::filesystem::path& dir, const std::string& args) {
   const std::filesystem::path err_file = dir / "stderr.txt";
-  const std::string cmd = "cd " + shell_quote(dir.string()) + " && " + shell_quote(GNNX_CLI) +
-                          " " + args + " 2>" + shell_quote(err_file.string()) + " </dev/null";
+  const std::string cmd = "cd " + shell_quote(dir.string()) + " && " + shell_quote(GNNX_CLI) + " " +
+                          args + " 2>" + shell_quote(err_file.string()) + " </dev/null";
   CliResult r;
   FILE* pipe = popen(cmd.c_str(), "r");
   if (pipe == nullptr) return r;

@@ -23,7 +23,6 @@ class CliDeviceTest : public ::testing::Test {
   gnnx::testing::TempDir temp_{"gnnx_cli_device_test_"};
   const fs::path dir_ = temp_.path();
   static bool gpu() { return gnnx::gnn::cuda_built() && gnnx::gnn::cuda_device_count() > 0; }
-
 };
 
 TEST_F(CliDeviceTest, UnknownDeviceExitsTwo) {
@@ -62,8 +61,9 @@ TEST_F(CliDeviceTest, TrainAndGnnExplainerOnTheGpuMatchTheCpu) {
   EXPECT_EQ(g["device"], "cuda");
   EXPECT_NEAR(g["test_acc"].get<double>(), c["test_acc"].get<double>(), 0.05);
 
-  const std::string explain = "evaluate --dataset ba-shapes --model cpu.gnnx --method gnnexplainer "
-                              "--json --quiet";
+  const std::string explain =
+      "evaluate --dataset ba-shapes --model cpu.gnnx --method gnnexplainer "
+      "--json --quiet";
   const auto e_cpu = run_gnnx(dir_, explain);
   const auto e_gpu = run_gnnx(dir_, explain + " --device cuda");
   ASSERT_EQ(e_cpu.exit_code, 0) << e_cpu.err;

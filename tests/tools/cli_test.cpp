@@ -6,10 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <nlohmann/json.hpp>
 #include "support/run_cli.h"
 #include "support/temp_dir.h"
-#include <nlohmann/json.hpp>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <array>
@@ -40,7 +40,6 @@ class CliTest : public ::testing::Test {
 
   // Runs `gnnx ARGS...` in the test's directory, capturing stdout and stderr.
   RunResult run(const std::string& args) { return run_in(dir_, args); }
-
 };
 
 TEST_F(CliTest, TrainJsonHasAccuraciesAndWritesLoadableModel) {
@@ -49,8 +48,8 @@ TEST_F(CliTest, TrainJsonHasAccuraciesAndWritesLoadableModel) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);  // exactly one JSON object on stdout
   ASSERT_TRUE(j.is_object());
-  for (const char* key : {"dataset", "train_acc", "val_acc", "test_acc", "epochs", "seconds",
-                          "out"}) {
+  for (const char* key :
+       {"dataset", "train_acc", "val_acc", "test_acc", "epochs", "seconds", "out"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   EXPECT_EQ(j["dataset"], "ba-shapes");
@@ -67,9 +66,9 @@ TEST_F(CliTest, TrainJsonHasAccuraciesAndWritesLoadableModel) {
 }
 
 TEST_F(CliTest, TrainGraphTaskWithFlags) {
-  const RunResult r = run(
-      "train --dataset ba-2motifs --epochs 2 --hidden 8 --layers 2 --readout sum --out g.gnnx "
-      "--json --quiet");
+  const RunResult r =
+      run("train --dataset ba-2motifs --epochs 2 --hidden 8 --layers 2 --readout sum --out g.gnnx "
+          "--json --quiet");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["task"], "graph");
@@ -90,12 +89,12 @@ TEST_F(CliTest, TrainHumanSummaryReportsAccuracy) {
 }
 
 TEST_F(CliTest, SameSeedGivesIdenticalModelFileWhateverTheThreadCount) {
-  ASSERT_EQ(run("--threads 1 -q train --dataset ba-shapes --epochs 3 --seed 7 --out a.gnnx")
-                .exit_code,
-            0);
-  ASSERT_EQ(run("--threads 2 -q train --dataset ba-shapes --epochs 3 --seed 7 --out b.gnnx")
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      run("--threads 1 -q train --dataset ba-shapes --epochs 3 --seed 7 --out a.gnnx").exit_code,
+      0);
+  ASSERT_EQ(
+      run("--threads 2 -q train --dataset ba-shapes --epochs 3 --seed 7 --out b.gnnx").exit_code,
+      0);
   const std::string a = read_file(dir_ / "a.gnnx");
   EXPECT_FALSE(a.empty());
   EXPECT_TRUE(a == read_file(dir_ / "b.gnnx"));
@@ -389,8 +388,8 @@ class CliTrainDataTest : public CliTest {
     CliTest::SetUp();
     std::ofstream csv(dir_ / "mols.csv");
     csv << "smiles,active,toxic,logp\n";
-    const char* smiles[] = {"CCO",    "CCN",  "CCC",  "CCCC", "c1ccccc1", "CC(=O)O",
-                            "CCCl",   "CCBr", "OCCO", "NCCN", "CC(C)C",   "CCOC"};
+    const char* smiles[] = {"CCO",  "CCN",  "CCC",  "CCCC", "c1ccccc1", "CC(=O)O",
+                            "CCCl", "CCBr", "OCCO", "NCCN", "CC(C)C",   "CCOC"};
     for (int i = 0; i < 12; ++i) {
       csv << smiles[i] << "," << i % 2 << "," << (i / 3) % 2 << "," << 0.5 * i << "\n";
     }

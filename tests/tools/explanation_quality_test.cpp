@@ -33,8 +33,9 @@ class ExplanationQualityTest : public ::testing::TestWithParam<QualityBar> {
 TEST_P(ExplanationQualityTest, DefaultModelAndExplainerMeetTheBar) {
   const QualityBar bar = GetParam();
   const auto r = testing::run_gnnx(
-      dir_, std::string("--threads 1 -q evaluate --method gnnexplainer --seed 0 --json --dataset ") +
-                bar.dataset);
+      dir_,
+      std::string("--threads 1 -q evaluate --method gnnexplainer --seed 0 --json --dataset ") +
+          bar.dataset);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_GE(j.at("auc").get<double>(), bar.min_auc) << j.dump();

@@ -23,10 +23,14 @@ class GenerateCliTest : public ::testing::Test {
     std::random_device rd;
     dir_ = new fs::path(fs::temp_directory_path() / ("gnnx_generate_test_" + std::to_string(rd())));
     fs::create_directories(*dir_);
-    ASSERT_EQ(run_gnnx(*dir_, "train --dataset ba-2motifs --epochs 5 --out motifs.gnnx -q --threads 1")
-                  .exit_code, 0);
-    ASSERT_EQ(run_gnnx(*dir_, "train --dataset ba-shapes --epochs 2 --out shapes.gnnx -q --threads 1")
-                  .exit_code, 0);
+    ASSERT_EQ(
+        run_gnnx(*dir_, "train --dataset ba-2motifs --epochs 5 --out motifs.gnnx -q --threads 1")
+            .exit_code,
+        0);
+    ASSERT_EQ(
+        run_gnnx(*dir_, "train --dataset ba-shapes --epochs 2 --out shapes.gnnx -q --threads 1")
+            .exit_code,
+        0);
   }
   static void TearDownTestSuite() {
     std::error_code ec;
@@ -43,7 +47,8 @@ const char* kQuick = " --iterations 3 --rollouts 2 --max-steps 10 -q";
 
 TEST_F(GenerateCliTest, PlainGraphsJsonAndPictureSameForSameSeed) {
   const auto a = run(std::string("generate --model motifs.gnnx --class 0 --max-nodes 6 --num 4 "
-                                 "--json --out a.dot") + kQuick);
+                                 "--json --out a.dot") +
+                     kQuick);
   ASSERT_EQ(a.exit_code, 0) << a.err;
   const auto j = nlohmann::json::parse(a.out);
   ASSERT_FALSE(j["graphs"].empty());
@@ -56,14 +61,17 @@ TEST_F(GenerateCliTest, PlainGraphsJsonAndPictureSameForSameSeed) {
   }
   EXPECT_NE(testing::read_whole_file(*dir_ / "a.dot").find("graph"), std::string::npos);
   const auto b = run(std::string("generate --model motifs.gnnx --class 0 --max-nodes 6 --num 4 "
-                                 "--json --out b.dot") + kQuick);
+                                 "--json --out b.dot") +
+                     kQuick);
   ASSERT_EQ(b.exit_code, 0) << b.err;
   EXPECT_EQ(nlohmann::json::parse(b.out)["graphs"], j["graphs"]);
 }
 
 TEST_F(GenerateCliTest, RolloutInvalidFlagReachesTheGenerator) {
-  const std::string base = "generate --model motifs.gnnx --class 0 --max-nodes 8 --min-nodes 2 --max-degree 2 "
-                           "--json --out r.dot" + std::string(kQuick);
+  const std::string base =
+      "generate --model motifs.gnnx --class 0 --max-nodes 8 --min-nodes 2 --max-degree 2 "
+      "--json --out r.dot" +
+      std::string(kQuick);
   const auto end = run(base + " --rollout-invalid end");
   ASSERT_EQ(end.exit_code, 0) << end.err;
   const auto e = nlohmann::json::parse(end.out);
@@ -104,18 +112,23 @@ TEST_F(GenerateCliTest, BadInputExitsTwo) {
 TEST_F(GenerateCliTest, MoleculesGiveValidSmilesAndAGridPicture) {
   const char* data = std::getenv("GNNX_SHARED_DATA");
   ASSERT_NE(data, nullptr);
-  ASSERT_EQ(run("train --data " + std::string(data) + "/MUTAG/tudataset --epochs 3 "
-                "--out mutag.gnnx -q").exit_code, 0);
+  ASSERT_EQ(run("train --data " + std::string(data) +
+                "/MUTAG/tudataset --epochs 3 "
+                "--out mutag.gnnx -q")
+                .exit_code,
+            0);
   const auto r = run(std::string("generate --model mutag.gnnx --class 1 --max-nodes 7 --json "
-                                 "--out grid.png") + kQuick);
+                                 "--out grid.png") +
+                     kQuick);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["node_types"], nlohmann::json({"C", "N", "O", "F", "I", "Cl", "Br"}));
   ASSERT_FALSE(j["graphs"].empty());
   for (const auto& g : j["graphs"]) EXPECT_FALSE(g["smiles"].get<std::string>().empty());
   EXPECT_EQ(testing::read_whole_file(*dir_ / "grid.png").substr(1, 3), "PNG");
-  EXPECT_EQ(run(std::string("generate --model mutag.gnnx --class 1 --out grid.pdf") + kQuick)
-                .exit_code, 2);
+  EXPECT_EQ(
+      run(std::string("generate --model mutag.gnnx --class 1 --out grid.pdf") + kQuick).exit_code,
+      2);
 }
 #endif
 

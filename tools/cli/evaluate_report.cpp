@@ -71,8 +71,8 @@ void synthetic_table(const std::vector<MethodScores>& rows) {
               "own", "P@k", "fid+", "fid-", "charact", "sparsity", "motif", "seconds", "contrast");
   for (const auto& r : rows) {
     if (!applicable(r)) continue;
-    std::printf("%-22s %7zu %s %s %s %s %s  %s   %s %s %8.2f   %s\n", r.method.c_str(),
-                r.targets, cell(r.auc).c_str(), cell(r.auc_own).c_str(), cell(r.precision).c_str(),
+    std::printf("%-22s %7zu %s %s %s %s %s  %s   %s %s %8.2f   %s\n", r.method.c_str(), r.targets,
+                cell(r.auc).c_str(), cell(r.auc_own).c_str(), cell(r.precision).c_str(),
                 cell(r.fidelity.fidelity_plus_prob).c_str(),
                 cell(r.fidelity.fidelity_minus_prob).c_str(),
                 cell(r.fidelity.characterization).c_str(), cell(r.fidelity.sparsity).c_str(),
@@ -80,9 +80,10 @@ void synthetic_table(const std::vector<MethodScores>& rows) {
   }
   for (const auto& r : rows) {
     if (r.flat_masks == 0) continue;
-    std::printf("note: %s gave %lld of %zu targets the same score on every edge (a map that ranks "
-                "nothing, e.g. all zero); their edges tie, which pulls its AUC towards 0.5\n",
-                r.method.c_str(), static_cast<long long>(r.flat_masks), r.targets);
+    std::printf(
+        "note: %s gave %lld of %zu targets the same score on every edge (a map that ranks "
+        "nothing, e.g. all zero); their edges tie, which pulls its AUC towards 0.5\n",
+        r.method.c_str(), static_cast<long long>(r.flat_masks), r.targets);
   }
 }
 

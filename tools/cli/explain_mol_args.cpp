@@ -79,12 +79,12 @@ void add_explain_mol_flags(CLI::App& cmd, ExplainMolArgs& args) {
   cmd.add_option("--input", args.input, "Molecules to explain (.csv, .tsv, .smi, .sdf)");
   cmd.add_option("--output", args.output, "--input: JSON lines to write (atomically)");
   cmd.add_option("--render-dir", args.render_dir,
-                  "--input: also draw each molecule to DIR/<index>.png");
+                 "--input: also draw each molecule to DIR/<index>.png");
   cmd.add_option("--render-format", args.render_format, "--render-dir: png or svg")
       ->check(CLI::IsMember({"png", "svg"}))
       ->capture_default_str();
   cmd.add_option("--shard", args.shard,
-                  "--input: i/N, explain records i, i+N, i+2N, ... (0 <= i < N)");
+                 "--input: i/N, explain records i, i+N, i+2N, ... (0 <= i < N)");
   cmd.add_option("--task", args.task, "Which task of a multi-task model (default: the first)");
   cmd.add_option("--smiles-col", args.smiles_col, "--input CSV/TSV: the SMILES column")
       ->capture_default_str();
@@ -99,17 +99,17 @@ void add_explain_mol_flags(CLI::App& cmd, ExplainMolArgs& args) {
       ->check(CLI::Range(int64_t{1}, int64_t{100000}))
       ->capture_default_str();
   cmd.add_option("--fragment-size", args.fragment_size,
-                  "Explanation fragment: this many atoms, grown from the top atom")
+                 "Explanation fragment: this many atoms, grown from the top atom")
       ->check(CLI::Range(int64_t{1}, int64_t{100000}));
   cmd.add_option("--fragment-threshold", args.fragment_threshold,
-                  "Explanation fragment: the connected atoms with value >= T x the top value "
-                  "(used without --fragment-size)")
+                 "Explanation fragment: the connected atoms with value >= T x the top value "
+                 "(used without --fragment-size)")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   cmd.add_option("--fragment-counts", args.fragment_counts,
-                  "--input: CSV of explanation fragments and how many molecules each explains");
+                 "--input: CSV of explanation fragments and how many molecules each explains");
   cmd.add_option("--grid", args.grid,
-                  "--input: one picture (.png or .svg) of the first --grid-max molecules");
+                 "--input: one picture (.png or .svg) of the first --grid-max molecules");
   cmd.add_option("--grid-columns", args.grid_columns, "--grid: panels per row")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
@@ -117,7 +117,7 @@ void add_explain_mol_flags(CLI::App& cmd, ExplainMolArgs& args) {
       ->check(CLI::Range(int64_t{1}, int64_t{10000}))
       ->capture_default_str();
   cmd.add_flag("--contours", args.contours,
-                "Draw similarity-map style contours of the atom importances");
+               "Draw similarity-map style contours of the atom importances");
   cmd.add_flag("--json", args.json, "Print JSON on stdout");
   add_method_flags(cmd, args.flags);
 }

@@ -21,7 +21,7 @@ struct ExplainMolArgs {
   std::string method;
   std::string smiles;  // one molecule ...
   std::string out;
-  std::string input;   // ... or a file of them
+  std::string input;  // ... or a file of them
   std::string output;
   std::string render_dir;
   std::string render_format = "png";

@@ -18,8 +18,7 @@ void add_method_flags(CLI::App& cmd, MethodFlags& flags) {
       ->capture_default_str();
   cmd.add_option("--epochs", flags.epochs, "GNNExplainer: optimisation steps (default 100)")
       ->check(positive());
-  cmd.add_option("--lr", flags.lr, "GNNExplainer: learning rate (default 0.1)")
-      ->check(positive());
+  cmd.add_option("--lr", flags.lr, "GNNExplainer: learning rate (default 0.1)")->check(positive());
   cmd.add_flag("--feature-mask", flags.feature_mask, "GNNExplainer: also learn a feature mask");
   cmd.add_flag("--asymmetric", flags.asymmetric,
                "GNNExplainer: separate masks for u->v and v->u on undirected graphs");

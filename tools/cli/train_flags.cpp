@@ -74,10 +74,10 @@ TrainSettings SettingFlags::over(TrainSettings settings) const {
 #ifdef GNNX_WITH_RDKIT
 CLI::Option* add_molecule_train_flags(CLI::App& cmd, MoleculeTrainFlags& flags,
                                       SettingFlags& settings) {
-  CLI::Option* data = cmd.add_option(
-      "--data", flags.data,
-      "Molecules to train on: .csv/.tsv/.sdf/.smi file, or a TUDataset folder "
-      "(instead of --dataset)");
+  CLI::Option* data =
+      cmd.add_option("--data", flags.data,
+                     "Molecules to train on: .csv/.tsv/.sdf/.smi file, or a TUDataset folder "
+                     "(instead of --dataset)");
   cmd.add_option("--smiles-col", flags.smiles_col, "--data: the SMILES column")
       ->capture_default_str();
   cmd.add_option("--target", flags.targets,
@@ -103,8 +103,8 @@ CLI::Option* add_molecule_train_flags(CLI::App& cmd, MoleculeTrainFlags& flags,
   settings.add_mlp_hidden(cmd);
   // The flags above only mean something for --data: with --dataset they are refused (exit 2),
   // not silently ignored.
-  for (const char* name : {"--smiles-col", "--target", "--task", "--featurizer", "--split", "--cv",
-                           "--mlp-hidden"}) {
+  for (const char* name :
+       {"--smiles-col", "--target", "--task", "--featurizer", "--split", "--cv", "--mlp-hidden"}) {
     cmd.get_option(name)->needs(data);
   }
   return data;

@@ -44,12 +44,12 @@ void print_training(const benchmarks::TrainedModel& m, const datasets::Dataset& 
   }
   int64_t nodes = 0;
   for (const gnn::Graph& g : ds.graphs) nodes += g.num_nodes();
-  std::printf("trained a %lld-layer GCN on %s (%s classification, %zu graph%s, %lld nodes, "
-              "%lld classes) in %.1f s\n",
-              static_cast<long long>(spec.num_layers), ds.name.c_str(),
-              gnn::to_string(ds.task).c_str(), ds.graphs.size(), ds.graphs.size() == 1 ? "" : "s",
-              static_cast<long long>(nodes), static_cast<long long>(spec.num_classes),
-              result.seconds);
+  std::printf(
+      "trained a %lld-layer GCN on %s (%s classification, %zu graph%s, %lld nodes, "
+      "%lld classes) in %.1f s\n",
+      static_cast<long long>(spec.num_layers), ds.name.c_str(), gnn::to_string(ds.task).c_str(),
+      ds.graphs.size(), ds.graphs.size() == 1 ? "" : "s", static_cast<long long>(nodes),
+      static_cast<long long>(spec.num_classes), result.seconds);
   std::printf("accuracy: train %.4f  val %.4f  test %.4f  (best epoch %lld of %lld)\n",
               result.train_accuracy, result.val_accuracy, result.test_accuracy,
               static_cast<long long>(result.best_epoch), static_cast<long long>(options.epochs));
@@ -76,14 +76,10 @@ nlohmann::ordered_json scores_json(const gnn::PropertyScores& s, gnn::PropertyKi
 }
 
 nlohmann::ordered_json cv_json(const benchmarks::CrossValidation& cv) {
-  return {{"folds", cv.test_accuracies.size()},
-          {"test_accuracy_mean", cv.test_accuracy.mean},
-          {"test_accuracy_sd", cv.test_accuracy.sd},
-          {"test_roc_auc_mean", cv.test_auc.mean},
-          {"test_roc_auc_sd", cv.test_auc.sd},
-          {"val_accuracy_mean", cv.val_accuracy.mean},
-          {"test_accuracy", cv.test_accuracies},
-          {"test_roc_auc", cv.test_aucs},
+  return {{"folds", cv.test_accuracies.size()},      {"test_accuracy_mean", cv.test_accuracy.mean},
+          {"test_accuracy_sd", cv.test_accuracy.sd}, {"test_roc_auc_mean", cv.test_auc.mean},
+          {"test_roc_auc_sd", cv.test_auc.sd},       {"val_accuracy_mean", cv.val_accuracy.mean},
+          {"test_accuracy", cv.test_accuracies},     {"test_roc_auc", cv.test_aucs},
           {"val_accuracy", cv.val_accuracies}};
 }
 
@@ -147,10 +143,11 @@ void print_molecule_training(const benchmarks::MoleculeModel& m,
                 result.val.accuracy, result.test.accuracy);
   }
   if (folds > 0) {
-    std::printf("%lld-fold cross-validation: test accuracy %.4f +- %.4f, test ROC-AUC %.4f +- "
-                "%.4f, val accuracy %.4f\n",
-                static_cast<long long>(folds), m.cv.test_accuracy.mean, m.cv.test_accuracy.sd,
-                m.cv.test_auc.mean, m.cv.test_auc.sd, m.cv.val_accuracy.mean);
+    std::printf(
+        "%lld-fold cross-validation: test accuracy %.4f +- %.4f, test ROC-AUC %.4f +- "
+        "%.4f, val accuracy %.4f\n",
+        static_cast<long long>(folds), m.cv.test_accuracy.mean, m.cv.test_accuracy.sd,
+        m.cv.test_auc.mean, m.cv.test_auc.sd, m.cv.val_accuracy.mean);
   }
   if (data.tasks.size() > 1) {
     for (size_t k = 0; k < data.tasks.size(); ++k) {

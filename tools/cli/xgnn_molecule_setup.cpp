@@ -65,8 +65,8 @@ XgnnSetup molecule_setup(const gnn::ModelFile& file, const std::vector<std::stri
       std::snprintf(legend, sizeof legend, "p = %.4f", scored.probability);
       legends.push_back(legend);
     }
-    const std::string picture = molecules::draw_molecule_grid(
-        all, legends, /*columns=*/5, molecules::image_format_for(path));
+    const std::string picture = molecules::draw_molecule_grid(all, legends, /*columns=*/5,
+                                                              molecules::image_format_for(path));
     gnn::write_file_atomically(path, [&](std::ostream& out) { out << picture; });
   };
   return s;

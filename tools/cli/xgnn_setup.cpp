@@ -9,9 +9,7 @@
 
 namespace gnnx::tools {
 
-bool is_molecule_model(const gnn::ModelFile& file) {
-  return file.card.is_property_model();
-}
+bool is_molecule_model(const gnn::ModelFile& file) { return file.card.is_property_model(); }
 
 XgnnSetup plain_graph_setup(const gnn::ModelFile& file, int64_t max_degree) {
   if (file.model->spec().task != gnn::Task::kGraphClassification) {
@@ -20,8 +18,9 @@ XgnnSetup plain_graph_setup(const gnn::ModelFile& file, int64_t max_degree) {
   const std::string& dataset = file.card.dataset;
   const std::vector<std::string> known = datasets::synthetic_names();
   if (std::find(known.begin(), known.end(), dataset) == known.end()) {
-    throw InputError("generate: the model records no synthetic data set or molecule featurizer, "
-                     "so the features of a generated node are unknown");
+    throw InputError(
+        "generate: the model records no synthetic data set or molecule featurizer, "
+        "so the features of a generated node are unknown");
   }
   const uint64_t seed = file.card.dataset_seed.value_or(0);
   // Every node of the synthetic graph data sets has the same features: a generated node too.

@@ -28,8 +28,8 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& globals);
 void add_generate_command(CLI::App& app, const GlobalOptions& globals);
 
 #ifdef GNNX_WITH_RDKIT
-/// `gnnx explain-mol --model M --method NAME (--smiles S --out F.png | --input F --output F.jsonl)`:
-/// explanations of a molecule property model drawn on the molecule, or as JSON lines.
+/// `gnnx explain-mol --model M --method NAME (--smiles S --out F.png | --input F --output
+/// F.jsonl)`: explanations of a molecule property model drawn on the molecule, or as JSON lines.
 void add_explain_mol_command(CLI::App& app, const GlobalOptions& globals);
 #endif
 

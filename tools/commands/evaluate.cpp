@@ -55,8 +55,9 @@ void run(const EvaluateArgs& args, const GlobalOptions& globals) {
   const benchmarks::Benchmark& b = benchmarks::find_benchmark(args.dataset);
   const bool molecules = b.family == benchmarks::Family::kMolecule;
   if (molecules && globals.device != "cpu") {  // as `gnnx train --data`
-    throw InputError("--device " + globals.device +
-                     ": the molecule benchmarks run on the CPU; --device is for the synthetic ones");
+    throw InputError(
+        "--device " + globals.device +
+        ": the molecule benchmarks run on the CPU; --device is for the synthetic ones");
   }
   if (args.method != "all") explainers::make_explainer(args.method, {});  // fail early
   benchmarks::BenchmarkData data = b.load({args.seed, args.data_dir});
@@ -98,8 +99,8 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& globals) {
       "NO2/NH2 edge AUC or rule-atom AUC (README, \"Explanations against ground truth\").\n"
       "Example: gnnx evaluate --dataset ba-shapes --method gnnexplainer --json");
   cmd->add_option("--dataset", args->dataset, "Data set name (see gnnx datasets)")->required();
-  cmd->add_option("--method", args->method,
-                  "Explainer, or all: " + explainers::method_names())->required();
+  cmd->add_option("--method", args->method, "Explainer, or all: " + explainers::method_names())
+      ->required();
   cmd->add_option("--model", args->model, "Model file (default: train one)");
   cmd->add_option("--seed", args->seed, "Seed of the data set and of the trained model")
       ->capture_default_str();

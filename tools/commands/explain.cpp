@@ -67,10 +67,11 @@ void run(const ExplainArgs& args, const GlobalOptions& globals) {
                      "' is a node task: use --nodes");
   }
   const std::string spec = node_task ? args.nodes : args.graphs;
-  const int64_t limit = node_task ? ds.graphs.front().num_nodes()
-                                  : static_cast<int64_t>(ds.graphs.size());
+  const int64_t limit =
+      node_task ? ds.graphs.front().num_nodes() : static_cast<int64_t>(ds.graphs.size());
   const std::vector<int64_t> ids =
-      spec.empty() ? benchmarks::eval_targets(ds) : parse_id_list(spec, limit, node_task ? "--nodes" : "--graphs");
+      spec.empty() ? benchmarks::eval_targets(ds)
+                   : parse_id_list(spec, limit, node_task ? "--nodes" : "--graphs");
 
   auto options = method_options(args.flags, gnn::is_undirected(ds.graphs.front()));
   const auto start = std::chrono::steady_clock::now();
@@ -89,13 +90,15 @@ void run(const ExplainArgs& args, const GlobalOptions& globals) {
   gnn::write_file_atomically(args.out, [&](std::ostream& out) { out << text << "\n"; });
 
   if (!args.render.empty()) {
-    const int64_t wanted = args.render_target >= 0 ? args.render_target : explanations.front().target;
+    const int64_t wanted =
+        args.render_target >= 0 ? args.render_target : explanations.front().target;
     const explainers::Explanation* chosen = nullptr;
     for (const auto& e : explanations) {
       if (e.target == wanted) chosen = &e;
     }
     if (!chosen) {
-      throw InputError("--render-target " + std::to_string(wanted) + " is not among the explained targets");
+      throw InputError("--render-target " + std::to_string(wanted) +
+                       " is not among the explained targets");
     }
     const gnn::Graph& graph = node_task ? ds.graphs.front() : ds.graphs.at(chosen->target);
     explainers::render_explanation(*chosen, graph, args.render);
@@ -109,13 +112,14 @@ void run(const ExplainArgs& args, const GlobalOptions& globals) {
                  static_cast<long long>(flat), explanations.size(), args.method.c_str());
   }
   if (args.json) {
-    nlohmann::ordered_json j = {{"dataset", dataset},
-                                {"method", args.method},
-                                {"targets", explanations.size()},
-                                {"flat_masks", flat},
-                                {"seconds", seconds},
-                                {"device", benchmarks::explainer_device(args.method, requested).str()},
-                                {"out", args.out}};
+    nlohmann::ordered_json j = {
+        {"dataset", dataset},
+        {"method", args.method},
+        {"targets", explanations.size()},
+        {"flat_masks", flat},
+        {"seconds", seconds},
+        {"device", benchmarks::explainer_device(args.method, requested).str()},
+        {"out", args.out}};
     if (!args.render.empty()) j["render"] = args.render;
     std::cout << j.dump() << "\n";
     return;
@@ -138,8 +142,7 @@ void add_explain_command(CLI::App& app, const GlobalOptions& globals) {
   cmd->add_option("--model", args->model, "Model file (from gnnx train)")->required();
   cmd->add_option("--dataset", args->dataset, "Data set (default: the model's)");
   cmd->add_option("--dataset-seed", args->dataset_seed, "Data set seed (default: the model's)");
-  cmd->add_option("--method", args->method,
-                  "Explainer: " + explainers::method_names())->required();
+  cmd->add_option("--method", args->method, "Explainer: " + explainers::method_names())->required();
   cmd->add_option("--nodes", args->nodes, "Node targets (node-classification data sets)");
   cmd->add_option("--graphs", args->graphs, "Graph targets (graph-classification data sets)");
   cmd->add_option("--top-k", args->top_k, "Edges listed as top_edges per target")

@@ -16,8 +16,8 @@
 #include <gnnx/molecules/parse.h>
 #include <gnnx/molecules/readers.h>
 
-#include <CLI/CLI.hpp>
 #include <GraphMol/ROMol.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -36,8 +36,8 @@ void run_single(const ExplainMolArgs& args, molecules::MoleculeExplainer& explai
   const std::unique_ptr<RDKit::ROMol> mol = molecules::smiles_to_mol(args.smiles);
   const molecules::MoleculeExplanation r = explainer.explain(*mol);
   if (!args.out.empty()) {
-    write_bytes(args.out, explainer.draw(*mol, r, molecules::image_format_for(args.out),
-                                         draw_options(args)));
+    write_bytes(args.out,
+                explainer.draw(*mol, r, molecules::image_format_for(args.out), draw_options(args)));
   }
   if (args.json) {
     nlohmann::ordered_json j = {{"smiles", args.smiles}};
@@ -74,9 +74,8 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
   bar.finish();
 
   // Records in input order, so that the counts and the grid follow it too.
-  const molecules::ImageFormat grid_format = args.grid.empty()
-                                                 ? molecules::ImageFormat::kPng
-                                                 : molecules::image_format_for(args.grid);
+  const molecules::ImageFormat grid_format =
+      args.grid.empty() ? molecules::ImageFormat::kPng : molecules::image_format_for(args.grid);
   molecules::FragmentCounter counter;
   std::vector<std::string> grid_panels;
   size_t explained = 0;
@@ -90,8 +89,8 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
       const std::string path = (std::filesystem::path(args.render_dir) /
                                 (std::to_string(rec.index) + "." + args.render_format))
                                    .string();
-      write_bytes(path, explainer.draw(mol, r, molecules::image_format_for(path),
-                                       draw_options(args)));
+      write_bytes(path,
+                  explainer.draw(mol, r, molecules::image_format_for(path), draw_options(args)));
     }
     if (!args.grid.empty() && static_cast<int64_t>(grid_panels.size()) < args.grid_max) {
       molecules::DrawOptions o = draw_options(args);
@@ -127,9 +126,8 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
               << "\n";
     return;
   }
-  std::printf("explained %zu of %zu record(s) of %s with %s -> %s (%zu error line(s))\n",
-              explained, records.size(), args.input.c_str(), args.method.c_str(),
-              args.output.c_str(), errors);
+  std::printf("explained %zu of %zu record(s) of %s with %s -> %s (%zu error line(s))\n", explained,
+              records.size(), args.input.c_str(), args.method.c_str(), args.output.c_str(), errors);
   if (!rows.empty()) std::printf("most frequent explanation fragments:\n");
   for (size_t i = 0; i < std::min<size_t>(5, rows.size()); ++i) {
     std::printf("  %5lld  %s\n", static_cast<long long>(rows[i].count), rows[i].smiles.c_str());
@@ -165,9 +163,11 @@ void add_explain_mol_command(CLI::App& app, const GlobalOptions& globals) {
       "  gnnx explain-mol --model bbbp.gnnx --method grad-cam --input mols.csv --output "
       "expl.jsonl --shard 0/4\n"
       "Batch output: one JSON line per input record, in input order (index, id, smiles, "
-      "prediction, atoms, bonds, fragment_smiles, fragment_smarts, fragment_atoms, fragment_bonds), "
+      "prediction, atoms, bonds, fragment_smiles, fragment_smarts, fragment_atoms, "
+      "fragment_bonds), "
       "or an \"error\" field for a record that could not be read. Shards: concatenate the "
-      "parts and sort them by index (LC_ALL=C sort -t: -k2,2n) to get the single-run file byte for byte.");
+      "parts and sort them by index (LC_ALL=C sort -t: -k2,2n) to get the single-run file byte for "
+      "byte.");
   add_explain_mol_flags(*cmd, *args);
   cmd->callback([args, &globals] { run(*args, globals); });
 }

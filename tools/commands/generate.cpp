@@ -28,8 +28,8 @@ struct GenerateArgs {
   int64_t target_class = -1;
   std::string out;
   bool json = false;
-  std::string node_types;   // molecules: comma-separated elements (default: the featurizer's)
-  int64_t max_degree = 4;   // plain graphs
+  std::string node_types;  // molecules: comma-separated elements (default: the featurizer's)
+  int64_t max_degree = 4;  // plain graphs
   std::string rollout_invalid = "skip";  // what a rollout does with a rule-breaking action
   explainers::XgnnOptions options;
 };
@@ -49,7 +49,8 @@ XgnnSetup setup_for(const gnn::ModelFile& file, const GenerateArgs& args) {
 #ifdef GNNX_WITH_RDKIT
     return molecule_setup(file, split_list(args.node_types));
 #else
-    throw InputError("generate: '" + args.model + "' is a molecule model; this gnnx was built "
+    throw InputError("generate: '" + args.model +
+                     "' is a molecule model; this gnnx was built "
                      "without RDKit (GNNX_WITH_RDKIT=OFF)");
 #endif
   }
@@ -105,16 +106,23 @@ void run(GenerateArgs args, const GlobalOptions& globals) {
   if (args.json) {
     nlohmann::ordered_json graphs = nlohmann::ordered_json::array();
     for (const auto& g : result.graphs) graphs.push_back(graph_json(g, setup));
-    const nlohmann::ordered_json j = {
-        {"model", args.model},         {"class", args.target_class},
-        {"max_nodes", args.options.max_nodes}, {"seed", args.options.seed},
-        {"iterations", args.options.iterations}, {"node_types", setup.type_names},
-        {"graphs", graphs},            {"distinct", result.graphs.size()},
-        {"mean_probability", mean},    {"actions", result.actions},
-        {"invalid_actions", result.invalid_actions}, {"graphs_scored", result.graphs_scored},
-        {"rollouts", result.rollouts}, {"broken_rollouts", result.broken_rollouts},
-        {"skipped_rollout_actions", result.skipped_rollout_actions},
-        {"seconds", result.seconds},   {"out", args.out}};
+    const nlohmann::ordered_json j = {{"model", args.model},
+                                      {"class", args.target_class},
+                                      {"max_nodes", args.options.max_nodes},
+                                      {"seed", args.options.seed},
+                                      {"iterations", args.options.iterations},
+                                      {"node_types", setup.type_names},
+                                      {"graphs", graphs},
+                                      {"distinct", result.graphs.size()},
+                                      {"mean_probability", mean},
+                                      {"actions", result.actions},
+                                      {"invalid_actions", result.invalid_actions},
+                                      {"graphs_scored", result.graphs_scored},
+                                      {"rollouts", result.rollouts},
+                                      {"broken_rollouts", result.broken_rollouts},
+                                      {"skipped_rollout_actions", result.skipped_rollout_actions},
+                                      {"seconds", result.seconds},
+                                      {"out", args.out}};
     std::cout << j.dump() << "\n";
     return;
   }

@@ -81,8 +81,7 @@ void run_molecules(const TrainArgs& args, const GlobalOptions& globals) {
   const benchmarks::MoleculeData data = benchmarks::read_molecule_data(f.data, read);
   if (!data.tu_dataset) print_read_summary(data);
   if (data.graphs.empty()) throw InputError("'" + f.data + "' has no usable molecule");
-  const bool single_binary =
-      read.kind == gnn::PropertyKind::kBinary && data.tasks.size() == 1;
+  const bool single_binary = read.kind == gnn::PropertyKind::kBinary && data.tasks.size() == 1;
   if ((f.split == "stratified" || f.cv_folds > 0) && !single_binary) {
     throw InputError(std::string(f.cv_folds > 0 ? "--cv" : "--split stratified") +
                      " needs one binary task; '" + f.data + "' has " +

@@ -240,8 +240,7 @@ PartSubset select_edges(const TargetBatch& batch, const torch::Tensor& keep) {
   out.edge_origin = keep.nonzero().reshape({-1});
   TargetBatch b = batch;
   b.graph = gnn::Graph(batch.graph.num_nodes(),
-                       batch.graph.edge_index().index_select(1, out.edge_origin),
-                       batch.graph.x());
+                       batch.graph.edge_index().index_select(1, out.edge_origin), batch.graph.x());
   b.edge_part = batch.edge_part.index_select(0, out.edge_origin);
   const auto edge_counts =
       torch::bincount(b.edge_part, /*weights=*/{}, /*minlength=*/batch.num_parts());

@@ -59,8 +59,7 @@ GraphRule degree_limit_rule(std::vector<int64_t> max_degree) {
 }
 
 GraphFeaturizer type_row_featurizer(torch::Tensor type_features) {
-  if (!type_features.defined() || type_features.dim() != 2 ||
-      !type_features.is_floating_point()) {
+  if (!type_features.defined() || type_features.dim() != 2 || !type_features.is_floating_point()) {
     throw InputError("xgnn: type features must be a floating-point [types, features] matrix");
   }
   return [rows = type_features.contiguous()](const GeneratedGraph& g) {
@@ -85,8 +84,8 @@ void XgnnOptions::validate(int64_t num_types) const {
     fail("start_type " + std::to_string(start_type) + " is out of range for " +
          std::to_string(num_types) + " node types");
   }
-  for (double v : {rollout_weight, rollout_penalty, step_reward, invalid_reward, momentum,
-                   weight_decay}) {
+  for (double v :
+       {rollout_weight, rollout_penalty, step_reward, invalid_reward, momentum, weight_decay}) {
     if (!std::isfinite(v)) fail("reward and optimiser settings must be finite");
   }
   if (!(lr > 0) || !std::isfinite(lr)) fail("lr must be > 0");

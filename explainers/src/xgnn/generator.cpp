@@ -162,9 +162,8 @@ class Pool {
     for (const auto& e : entries_) {
       if (e.graph.num_nodes() >= min_nodes) ranked.push_back(&e);
     }
-    std::stable_sort(ranked.begin(), ranked.end(), [](const auto* a, const auto* b) {
-      return a->probability > b->probability;
-    });
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const auto* a, const auto* b) { return a->probability > b->probability; });
     std::vector<ScoredGraph> out;
     for (const ScoredGraph* candidate : ranked) {
       if (static_cast<int64_t>(out.size()) == count) break;
@@ -221,8 +220,8 @@ class Environment {
                                       const GeneratedGraph& g, std::mt19937_64& rng) const {
     static const std::vector<uint8_t> kAll;
     if (state.mask && !state.mask->any()) return std::nullopt;
-    const torch::Tensor start_lp = policy->start_log_probs(
-        state.embedding, g.num_nodes(), state.mask ? state.mask->starts : kAll);
+    const torch::Tensor start_lp = policy->start_log_probs(state.embedding, g.num_nodes(),
+                                                           state.mask ? state.mask->starts : kAll);
     Action a;
     a.start = sample(start_lp, rng);
     const torch::Tensor end_lp = policy->end_log_probs(
@@ -287,8 +286,8 @@ void check_inputs(gnn::GnnModel& model, int64_t target_class, const GraphFeaturi
   }
   if (target_class < 0 || target_class >= classes) {
     throw InputError("xgnn: class " + std::to_string(target_class) + " is out of range for " +
-                     std::to_string(classes) + " classes (valid: 0-" +
-                     std::to_string(classes - 1) + ")");
+                     std::to_string(classes) + " classes (valid: 0-" + std::to_string(classes - 1) +
+                     ")");
   }
   const GeneratedGraph single{{options.start_type}, {}};
   const int64_t width = featurizer(single).num_features();
@@ -400,7 +399,8 @@ XgnnResult run_xgnn(gnn::GnnModel& model, int64_t target_class,
       torch::nn::utils::clip_grad_norm_(policy->parameters(), options.grad_clip);
       optimizer.step();
     }
-    const double mean_reward = steps_taken == 0 ? 0.0 : reward_sum / static_cast<double>(steps_taken);
+    const double mean_reward =
+        steps_taken == 0 ? 0.0 : reward_sum / static_cast<double>(steps_taken);
     result.iteration_reward.push_back(mean_reward);
     result.iteration_probability.push_back(score(g));
     if (options.on_iteration) options.on_iteration(episode + 1, options.iterations, mean_reward);

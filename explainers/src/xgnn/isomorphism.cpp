@@ -27,7 +27,9 @@ std::vector<std::pair<int64_t, int64_t>> signature(const GeneratedGraph& g) {
 
 struct StopAtFirst {
   template <typename A, typename B>
-  bool operator()(const A&, const B&) const { return false; }
+  bool operator()(const A&, const B&) const {
+    return false;
+  }
 };
 
 }  // namespace
@@ -37,9 +39,9 @@ bool isomorphic(const GeneratedGraph& a, const GeneratedGraph& b) {
   if (signature(a) != signature(b)) return false;
   const gnn::BoostGraph ga = to_boost(a), gb = to_boost(b);
   auto same_type = [&](size_t u, size_t v) { return a.types[u] == b.types[v]; };
-  return boost::vf2_graph_iso(ga, gb, StopAtFirst(), boost::vertex_order_by_mult(ga),
-                              boost::edges_equivalent(boost::always_equivalent())
-                                  .vertices_equivalent(same_type));
+  return boost::vf2_graph_iso(
+      ga, gb, StopAtFirst(), boost::vertex_order_by_mult(ga),
+      boost::edges_equivalent(boost::always_equivalent()).vertices_equivalent(same_type));
 }
 
 bool contains_induced_motif(const GeneratedGraph& graph, const gnn::Graph& motif) {

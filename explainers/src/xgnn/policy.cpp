@@ -62,8 +62,8 @@ PolicyImpl::PolicyImpl(int64_t num_types) : num_types_(num_types) {
   input_ = register_module("input", torch::nn::Linear(num_types, kInputWidth));
   int64_t width = kInputWidth;
   for (size_t i = 0; i < std::size(kGcnWidths); ++i) {
-    gcn_.push_back(register_module("gcn" + std::to_string(i),
-                                   torch::nn::Linear(width, kGcnWidths[i])));
+    gcn_.push_back(
+        register_module("gcn" + std::to_string(i), torch::nn::Linear(width, kGcnWidths[i])));
     width = kGcnWidths[i];
   }
   start_hidden_ = register_module("start_hidden", torch::nn::Linear(width, kStartHidden));
@@ -79,8 +79,7 @@ torch::Tensor PolicyImpl::embed(const GeneratedGraph& graph) {
   return h;
 }
 
-torch::Tensor PolicyImpl::start_log_probs(const torch::Tensor& embedding,
-                                          int64_t num_graph_nodes,
+torch::Tensor PolicyImpl::start_log_probs(const torch::Tensor& embedding, int64_t num_graph_nodes,
                                           const std::vector<uint8_t>& allowed) {
   const torch::Tensor h = embedding.narrow(0, 0, num_graph_nodes);
   const torch::Tensor logits =

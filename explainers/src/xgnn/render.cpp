@@ -29,10 +29,9 @@ void render_generated_graphs(const std::vector<ScoredGraph>& graphs, int64_t tar
     offset += scored.graph.num_nodes();
   }
   const auto num_edges = static_cast<int64_t>(src.size());
-  const gnn::Graph union_graph(offset,
-                               torch::stack({torch::tensor(src, torch::kLong),
-                                             torch::tensor(dst, torch::kLong)}),
-                               torch::ones({offset, 1}));
+  const gnn::Graph union_graph(
+      offset, torch::stack({torch::tensor(src, torch::kLong), torch::tensor(dst, torch::kLong)}),
+      torch::ones({offset, 1}));
   Explanation e;
   e.method = "xgnn (" + std::to_string(graphs.size()) + " graphs, shade = probability)";
   e.task = gnn::Task::kGraphClassification;

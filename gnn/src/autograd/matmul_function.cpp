@@ -60,7 +60,7 @@ torch::Tensor dense_matmul(const torch::Tensor& x, const torch::Tensor& weight) 
 }
 
 torch::Tensor dense_linear(const torch::Tensor& x, const torch::Tensor& weight,
-                     const torch::Tensor& bias) {
+                           const torch::Tensor& bias) {
   auto out = dense_matmul(x, weight.t());
   return bias.defined() ? out + bias : out;
 }

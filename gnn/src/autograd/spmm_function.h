@@ -11,7 +11,7 @@ namespace gnnx::gnn::detail {
 /// The sparsity pattern in both orientations. perm_t maps each entry of the transpose to the
 /// entry of the forward CSR that holds the same edge.
 struct SpmmPattern {
-  torch::Tensor rowptr, col;             ///< forward CSR (rows = outputs)
+  torch::Tensor rowptr, col;              ///< forward CSR (rows = outputs)
   torch::Tensor rowptr_t, col_t, perm_t;  ///< its transpose
 };
 

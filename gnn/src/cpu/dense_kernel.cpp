@@ -69,10 +69,10 @@ GNNX_SIMD_CLONES void rows_f64(const double* a, const double* b, double* o, int6
                                int64_t begin, int64_t end) {
   rows_kernel(a, b, o, k, m, begin, end);
 }
-#define GNNX_NARROW_ROWS(name, T, Padded)                                                \
-  GNNX_SIMD_CLONES void name(const T* a, const T* b, T* o, int64_t k, int64_t m,          \
-                             int64_t begin, int64_t end) {                                \
-    narrow_rows_kernel<T, Padded>(a, b, o, k, m, begin, end);                             \
+#define GNNX_NARROW_ROWS(name, T, Padded)                                                       \
+  GNNX_SIMD_CLONES void name(const T* a, const T* b, T* o, int64_t k, int64_t m, int64_t begin, \
+                             int64_t end) {                                                     \
+    narrow_rows_kernel<T, Padded>(a, b, o, k, m, begin, end);                                   \
   }
 GNNX_NARROW_ROWS(narrow16_f32, float, 16)
 GNNX_NARROW_ROWS(narrow32_f32, float, 32)

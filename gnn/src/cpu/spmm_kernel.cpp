@@ -20,7 +20,10 @@ std::vector<int64_t> balanced_row_chunks(const int64_t* rowptr, int64_t num_rows
     int64_t lo = bounds.back(), hi = num_rows;  // first row r with rowptr[r] + r >= goal
     while (lo < hi) {
       const int64_t mid = (lo + hi) / 2;
-      if (rowptr[mid] + mid < goal) lo = mid + 1; else hi = mid;
+      if (rowptr[mid] + mid < goal)
+        lo = mid + 1;
+      else
+        hi = mid;
     }
     bounds.push_back(lo);
   }
@@ -32,9 +35,9 @@ std::vector<int64_t> balanced_row_chunks(const int64_t* rowptr, int64_t num_rows
 // entries (GCN widths 16/20/32/64 are most calls); 0: the runtime `width`. Both add in the same
 // order (self term first, then the entries in CSR order), so their results are identical.
 template <typename T, int kWidth>
-GNNX_ALWAYS_INLINE void spmm_row_range(const int64_t* rowptr, const int64_t* col,
-                                       const T* values, const T* diag, const T* x, T* out,
-                                       int64_t width, int64_t begin, int64_t end) {
+GNNX_ALWAYS_INLINE void spmm_row_range(const int64_t* rowptr, const int64_t* col, const T* values,
+                                       const T* diag, const T* x, T* out, int64_t width,
+                                       int64_t begin, int64_t end) {
   if constexpr (kWidth > 0) {
     for (int64_t i = begin; i < end; ++i) {
       T acc[kWidth];
@@ -106,15 +109,15 @@ GNNX_ALWAYS_INLINE void sddmm_row_range(const int64_t* rowptr, const int64_t* co
 
 // One multi-versioned entry point per dtype and width: the templates above inline into every
 // clone.
-#define GNNX_SPMM_ENTRY(name, T, W)                                                          \
-  GNNX_SIMD_CLONES void name(const int64_t* rp, const int64_t* c, const T* v, const T* d,    \
-                             const T* x, T* o, int64_t w, int64_t b, int64_t e) {           \
-    spmm_row_range<T, W>(rp, c, v, d, x, o, w, b, e);                                        \
+#define GNNX_SPMM_ENTRY(name, T, W)                                                       \
+  GNNX_SIMD_CLONES void name(const int64_t* rp, const int64_t* c, const T* v, const T* d, \
+                             const T* x, T* o, int64_t w, int64_t b, int64_t e) {         \
+    spmm_row_range<T, W>(rp, c, v, d, x, o, w, b, e);                                     \
   }
-#define GNNX_SDDMM_ENTRY(name, T, W)                                                         \
-  GNNX_SIMD_CLONES void name(const int64_t* rp, const int64_t* c, const T* g, const T* x,    \
-                             T* gv, T* gd, int64_t w, int64_t b, int64_t e) {                \
-    sddmm_row_range<T, W>(rp, c, g, x, gv, gd, w, b, e);                                     \
+#define GNNX_SDDMM_ENTRY(name, T, W)                                                             \
+  GNNX_SIMD_CLONES void name(const int64_t* rp, const int64_t* c, const T* g, const T* x, T* gv, \
+                             T* gd, int64_t w, int64_t b, int64_t e) {                           \
+    sddmm_row_range<T, W>(rp, c, g, x, gv, gd, w, b, e);                                         \
   }
 GNNX_SPMM_ENTRY(spmm_range_f32, float, 0)
 GNNX_SPMM_ENTRY(spmm_range_f32_w16, float, 16)
@@ -131,28 +134,38 @@ GNNX_SDDMM_ENTRY(sddmm_range_f64, double, 0)
 #undef GNNX_SPMM_ENTRY
 #undef GNNX_SDDMM_ENTRY
 
-using SpmmF32 = void (*)(const int64_t*, const int64_t*, const float*, const float*,
-                         const float*, float*, int64_t, int64_t, int64_t);
+using SpmmF32 = void (*)(const int64_t*, const int64_t*, const float*, const float*, const float*,
+                         float*, int64_t, int64_t, int64_t);
 using SddmmF32 = void (*)(const int64_t*, const int64_t*, const float*, const float*, float*,
                           float*, int64_t, int64_t, int64_t);
 
 SpmmF32 spmm_f32_for(int64_t width) {
   switch (width) {
-    case 16: return spmm_range_f32_w16;
-    case 20: return spmm_range_f32_w20;
-    case 32: return spmm_range_f32_w32;
-    case 64: return spmm_range_f32_w64;
-    default: return spmm_range_f32;
+    case 16:
+      return spmm_range_f32_w16;
+    case 20:
+      return spmm_range_f32_w20;
+    case 32:
+      return spmm_range_f32_w32;
+    case 64:
+      return spmm_range_f32_w64;
+    default:
+      return spmm_range_f32;
   }
 }
 
 SddmmF32 sddmm_f32_for(int64_t width) {
   switch (width) {
-    case 16: return sddmm_range_f32_w16;
-    case 20: return sddmm_range_f32_w20;
-    case 32: return sddmm_range_f32_w32;
-    case 64: return sddmm_range_f32_w64;
-    default: return sddmm_range_f32;
+    case 16:
+      return sddmm_range_f32_w16;
+    case 20:
+      return sddmm_range_f32_w20;
+    case 32:
+      return sddmm_range_f32_w32;
+    case 64:
+      return sddmm_range_f32_w64;
+    default:
+      return sddmm_range_f32;
   }
 }
 
@@ -177,8 +190,8 @@ void spmm_cpu(const torch::Tensor& rowptr, const torch::Tensor& col, const torch
   if (x.scalar_type() == torch::kFloat) {
     const SpmmF32 kernel = spmm_f32_for(width);
     for_each_row_balanced(rp, num_rows, width, [&](int64_t b, int64_t e) {
-      kernel(rp, c, values.data_ptr<float>(), optional_ptr<float>(diag),
-                     x.data_ptr<float>(), out.data_ptr<float>(), width, b, e);
+      kernel(rp, c, values.data_ptr<float>(), optional_ptr<float>(diag), x.data_ptr<float>(),
+             out.data_ptr<float>(), width, b, e);
     });
   } else {
     TORCH_CHECK(x.scalar_type() == torch::kDouble, "spmm: unsupported dtype ", x.scalar_type());
@@ -198,9 +211,8 @@ void sddmm_cpu(const torch::Tensor& rowptr, const torch::Tensor& col, const torc
   if (x.scalar_type() == torch::kFloat) {
     const SddmmF32 kernel = sddmm_f32_for(width);
     for_each_row_balanced(rp, num_rows, width, [&](int64_t b, int64_t e) {
-      kernel(rp, c, g.data_ptr<float>(), x.data_ptr<float>(),
-                      optional_mut_ptr<float>(grad_values), optional_mut_ptr<float>(grad_diag),
-                      width, b, e);
+      kernel(rp, c, g.data_ptr<float>(), x.data_ptr<float>(), optional_mut_ptr<float>(grad_values),
+             optional_mut_ptr<float>(grad_diag), width, b, e);
     });
   } else {
     TORCH_CHECK(x.scalar_type() == torch::kDouble, "sddmm: unsupported dtype ", x.scalar_type());

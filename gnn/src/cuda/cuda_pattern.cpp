@@ -47,14 +47,14 @@ CudaCsr CudaCsr::from_list(const std::vector<torch::Tensor>& list, int64_t num_s
   return CudaCsr{list[0], list[1], list[2], list[3], list[4], list[5], list[6], num_slots};
 }
 
-CudaCsr segment_csr(const torch::Tensor& rowptr_in, const torch::Tensor& col_in,
-                    int64_t num_cols, torch::Device device) {
+CudaCsr segment_csr(const torch::Tensor& rowptr_in, const torch::Tensor& col_in, int64_t num_cols,
+                    torch::Device device) {
   constexpr int64_t kMaxInt32 = std::numeric_limits<int32_t>::max();
   const auto rowptr = rowptr_in.to(torch::kCPU, torch::kLong).contiguous();
   const int64_t rows = rowptr.size(0) - 1;
   if (rows > kMaxInt32 || num_cols > kMaxInt32) {
-    throw InputError("CUDA kernels index nodes with int32: " + std::to_string(std::max(rows, num_cols)) +
-                     " nodes is too many");
+    throw InputError("CUDA kernels index nodes with int32: " +
+                     std::to_string(std::max(rows, num_cols)) + " nodes is too many");
   }
   const auto lengths = rowptr.slice(0, 1) - rowptr.slice(0, 0, rows);
   // Every row has at least one segment: an empty row still writes its output (diag term or 0).
@@ -64,7 +64,8 @@ CudaCsr segment_csr(const torch::Tensor& rowptr_in, const torch::Tensor& col_in,
   const int64_t num_segments = seg_ptr[rows].item<int64_t>();
   const auto seg_row = torch::repeat_interleave(torch::arange(rows, torch::kLong), segments_per_row,
                                                 /*dim=*/0, /*output_size=*/num_segments);
-  const auto index_in_row = torch::arange(num_segments, torch::kLong) - seg_ptr.index_select(0, seg_row);
+  const auto index_in_row =
+      torch::arange(num_segments, torch::kLong) - seg_ptr.index_select(0, seg_row);
   const auto seg_begin = rowptr.index_select(0, seg_row) + index_in_row * kSegmentChunk;
 
   const auto is_split = segments_per_row > 1;

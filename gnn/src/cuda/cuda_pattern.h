@@ -29,8 +29,8 @@ CudaCsr segment_csr(const torch::Tensor& rowptr, const torch::Tensor& col, int64
                     torch::Device device);
 
 struct CudaPattern {
-  CudaCsr forward;     ///< rows = outputs (CSR by target)
-  CudaCsr transposed;  ///< rows = inputs (CSR by source)
+  CudaCsr forward;       ///< rows = outputs (CSR by target)
+  CudaCsr transposed;    ///< rows = inputs (CSR by source)
   torch::Tensor perm_t;  ///< [nnz] int64: transposed entry -> forward entry
 };
 

@@ -49,9 +49,9 @@ class CudaSpmmFunction : public torch::autograd::Function<CudaSpmmFunction> {
     const auto& x = saved[2];
     const auto transposed = CudaCsr::from_list(ctx->saved_data["transposed"].toTensorVector(),
                                                ctx->saved_data["transposed_slots"].toInt());
-    const auto grads_out = spmm_cuda_backward(
-        transposed, ctx->saved_data["perm_t"].toTensor(), values, diag, x,
-        grads[0].contiguous(), ctx->needs_input_grad(2), ctx->needs_input_grad(0));
+    const auto grads_out = spmm_cuda_backward(transposed, ctx->saved_data["perm_t"].toTensor(),
+                                              values, diag, x, grads[0].contiguous(),
+                                              ctx->needs_input_grad(2), ctx->needs_input_grad(0));
     torch::Tensor grad_diag;
     if (diag.numel() > 0 && ctx->needs_input_grad(1)) grad_diag = (grads[0] * x).sum(1);
     return {grads_out.values, grad_diag, grads_out.x, torch::Tensor()};

@@ -10,9 +10,8 @@ namespace gnnx::gnn::detail {
 
 /// out = diag ⊙ x + A x. Tensors on one CUDA device, float or double; diag may be empty.
 /// tile_features: see cuda::spmm (0 = the default).
-torch::Tensor spmm_cuda(const CudaCsr& csr, const torch::Tensor& values,
-                        const torch::Tensor& diag, const torch::Tensor& x,
-                        int64_t tile_features = 0);
+torch::Tensor spmm_cuda(const CudaCsr& csr, const torch::Tensor& values, const torch::Tensor& diag,
+                        const torch::Tensor& x, int64_t tile_features = 0);
 
 struct SpmmGradients {
   torch::Tensor x, values;  ///< undefined when not asked for

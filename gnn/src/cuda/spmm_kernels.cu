@@ -84,7 +84,8 @@ __device__ __forceinline__ unsigned sub_warp_mask() {
 template <int LANES, typename T>
 __device__ __forceinline__ T sub_warp_sum(unsigned mask, T v) {
 #pragma unroll
-  for (int offset = LANES / 2; offset > 0; offset /= 2) v += __shfl_xor_sync(mask, v, offset, LANES);
+  for (int offset = LANES / 2; offset > 0; offset /= 2)
+    v += __shfl_xor_sync(mask, v, offset, LANES);
   return v;
 }
 
@@ -122,9 +123,9 @@ __device__ __forceinline__ void finish_segment(const Segment& seg, Frag<T, VEC> 
 
 /// out = diag ⊙ self + A x over segments. Lanes share the segment's column indices and values
 /// by shuffles after one coalesced load per LANES entries; value_index (may be null) maps
-/// entries to positions in `values` (the transpose reads the forward order). blockIdx.y picks a tile of
-/// LANES * VEC features: blocks run in order of blockIdx.x first, so the blocks resident at one
-/// time all gather the same tile, and the rows they gather stay in L2 longer.
+/// entries to positions in `values` (the transpose reads the forward order). blockIdx.y picks a
+/// tile of LANES * VEC features: blocks run in order of blockIdx.x first, so the blocks resident at
+/// one time all gather the same tile, and the rows they gather stay in L2 longer.
 template <typename T, int VEC, int LANES>
 __global__ void __launch_bounds__(kBlockThreads)
     spmm_kernel(SegmentedCsr a, const T* values, const int64_t* value_index, const T* diag,
@@ -191,8 +192,8 @@ __global__ void __launch_bounds__(kBlockThreads)
   const Segment seg = segment_of(at, s);
   const int64_t f = int64_t(lane) * VEC;
   const bool active = f < width;
-  const Frag<T, VEC> xj = active && grad_values ? load<T, VEC>(x + int64_t(seg.row) * width + f)
-                                                : zero_frag<T, VEC>();
+  const Frag<T, VEC> xj =
+      active && grad_values ? load<T, VEC>(x + int64_t(seg.row) * width + f) : zero_frag<T, VEC>();
   Frag<T, VEC> acc = zero_frag<T, VEC>();
   for (int64_t base = seg.begin; base < seg.end; base += LANES) {
     const int64_t k = base + lane;
@@ -222,8 +223,8 @@ __global__ void __launch_bounds__(kBlockThreads)
 /// grad_values over the transpose for any width: the dot product loops over feature tiles.
 template <typename T, int VEC, int LANES>
 __global__ void __launch_bounds__(kBlockThreads)
-    sddmm_t_kernel(SegmentedCsr at, const int64_t* perm_t, const T* g, const T* x,
-                   T* grad_values, int64_t width) {
+    sddmm_t_kernel(SegmentedCsr at, const int64_t* perm_t, const T* g, const T* x, T* grad_values,
+                   int64_t width) {
   const int64_t s = (int64_t(blockIdx.x) * blockDim.x + threadIdx.x) / LANES;
   if (s >= at.num_segments) return;
   const int lane = threadIdx.x % LANES;
@@ -309,13 +310,13 @@ cudaError_t spmm(const SegmentedCsr& a, const T* values, const T* diag, const T*
   if (width <= 0 || a.rows == 0) return cudaSuccess;
   return with_shape<T>(width, tile_features, {x, out, scratch}, [&](auto shape) {
     using S = decltype(shape);
-    cudaError_t e = launch_tiled(a.num_segments, S::lanes, tiles_of(width, S::lanes * S::vec),
-                                 stream, spmm_kernel<T, S::vec, S::lanes>, a, values,
-                                 static_cast<const int64_t*>(nullptr), diag, x, out, scratch,
-                                 width);
+    cudaError_t e =
+        launch_tiled(a.num_segments, S::lanes, tiles_of(width, S::lanes * S::vec), stream,
+                     spmm_kernel<T, S::vec, S::lanes>, a, values,
+                     static_cast<const int64_t*>(nullptr), diag, x, out, scratch, width);
     if (e != cudaSuccess) return e;
-    return launch(a.num_split, S::lanes, stream, reduce_split_rows<T, S::vec, S::lanes>, a, diag,
-                  x, static_cast<const T*>(scratch), out, width);
+    return launch(a.num_split, S::lanes, stream, reduce_split_rows<T, S::vec, S::lanes>, a, diag, x,
+                  static_cast<const T*>(scratch), out, width);
   });
 }
 
@@ -334,8 +335,8 @@ cudaError_t spmm_transposed_with_sddmm(const SegmentedCsr& at, const int64_t* pe
     } else {
       if (grad_x) {
         e = launch_tiled(at.num_segments, S::lanes, tiles_of(width, S::lanes * S::vec), stream,
-                         spmm_kernel<T, S::vec, S::lanes>, at, values, perm_t, diag, g,
-                         grad_x, scratch, width);
+                         spmm_kernel<T, S::vec, S::lanes>, at, values, perm_t, diag, g, grad_x,
+                         scratch, width);
       }
       if (e == cudaSuccess && grad_values) {
         e = launch(at.num_segments, S::lanes, stream, sddmm_t_kernel<T, S::vec, S::lanes>, at,
@@ -343,8 +344,8 @@ cudaError_t spmm_transposed_with_sddmm(const SegmentedCsr& at, const int64_t* pe
       }
     }
     if (e != cudaSuccess || !grad_x) return e;
-    return launch(at.num_split, S::lanes, stream, reduce_split_rows<T, S::vec, S::lanes>, at,
-                  diag, g, static_cast<const T*>(scratch), grad_x, width);
+    return launch(at.num_split, S::lanes, stream, reduce_split_rows<T, S::vec, S::lanes>, at, diag,
+                  g, static_cast<const T*>(scratch), grad_x, width);
   });
 }
 
@@ -359,17 +360,15 @@ int device_count() {
 
 template cudaError_t spmm<float>(const SegmentedCsr&, const float*, const float*, const float*,
                                  float*, float*, int64_t, cudaStream_t, int64_t);
-template cudaError_t spmm<double>(const SegmentedCsr&, const double*, const double*,
-                                  const double*, double*, double*, int64_t, cudaStream_t,
-                                  int64_t);
+template cudaError_t spmm<double>(const SegmentedCsr&, const double*, const double*, const double*,
+                                  double*, double*, int64_t, cudaStream_t, int64_t);
 template cudaError_t spmm_transposed_with_sddmm<float>(const SegmentedCsr&, const int64_t*,
                                                        const float*, const float*, const float*,
                                                        const float*, float*, float*, float*,
                                                        int64_t, cudaStream_t);
 template cudaError_t spmm_transposed_with_sddmm<double>(const SegmentedCsr&, const int64_t*,
-                                                        const double*, const double*,
-                                                        const double*, const double*, double*,
-                                                        double*, double*, int64_t,
-                                                        cudaStream_t);
+                                                        const double*, const double*, const double*,
+                                                        const double*, double*, double*, double*,
+                                                        int64_t, cudaStream_t);
 
 }  // namespace gnnx::gnn::cuda

@@ -19,12 +19,12 @@ namespace gnnx::gnn::cuda {
 
 /// A CSR matrix cut into segments (see above), all pointers on the device.
 struct SegmentedCsr {
-  const int64_t* rowptr = nullptr;     ///< [rows + 1]
-  const int32_t* col = nullptr;        ///< [nnz]
-  const int32_t* seg_row = nullptr;    ///< [num_segments] row of each segment
-  const int64_t* seg_begin = nullptr;  ///< [num_segments] first entry of each segment
-  const int32_t* seg_slot = nullptr;   ///< [num_segments] scratch slot, -1: owns its whole row
-  const int32_t* split_row = nullptr;  ///< [num_split] rows that have several segments
+  const int64_t* rowptr = nullptr;          ///< [rows + 1]
+  const int32_t* col = nullptr;             ///< [nnz]
+  const int32_t* seg_row = nullptr;         ///< [num_segments] row of each segment
+  const int64_t* seg_begin = nullptr;       ///< [num_segments] first entry of each segment
+  const int32_t* seg_slot = nullptr;        ///< [num_segments] scratch slot, -1: owns its whole row
+  const int32_t* split_row = nullptr;       ///< [num_split] rows that have several segments
   const int64_t* split_slot_ptr = nullptr;  ///< [num_split + 1] their slots, in order
   int64_t rows = 0;
   int64_t num_segments = 0;
@@ -42,8 +42,8 @@ cudaError_t spmm(const SegmentedCsr& a, const T* values, const T* diag, const T*
                  T* scratch, int64_t width, cudaStream_t stream, int64_t tile_features = 0);
 
 /// Backward of spmm over the transpose `at` (rows = the forward product's columns), fused:
-///   grad_x[j]             = diag[j] * g[j] + sum_{k in row j of at} values[perm_t[k]] * g[col_t[k]]
-///   grad_values[perm_t[k]] = <g[col_t[k]], x[j]>
+///   grad_x[j]             = diag[j] * g[j] + sum_{k in row j of at} values[perm_t[k]] *
+///   g[col_t[k]] grad_values[perm_t[k]] = <g[col_t[k]], x[j]>
 /// values and grad_values are in the forward CSR's order; perm_t maps entries of the transpose
 /// to entries of the forward CSR. grad_x or grad_values may be null (not wanted); diag may be
 /// null. scratch as for spmm, over `at`.

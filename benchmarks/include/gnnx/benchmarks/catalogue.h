@@ -76,13 +76,13 @@ struct Benchmark {
   Family family = Family::kSynthetic;
   gnn::Task task = gnn::Task::kNodeClassification;
   std::vector<std::string> class_names;  ///< one per class of the explained model
-  std::string description;  ///< the graphs, one phrase
-  std::string source;       ///< the paper that introduced it
-  std::string data_file;    ///< molecules: under LoadOptions::data_dir; synthetic: empty
-  TrainSettings training;   ///< what a model for it trains with (`gnnx train` defaults)
-  std::string targets;      ///< the standard evaluation targets, one phrase
+  std::string description;               ///< the graphs, one phrase
+  std::string source;                    ///< the paper that introduced it
+  std::string data_file;   ///< molecules: under LoadOptions::data_dir; synthetic: empty
+  TrainSettings training;  ///< what a model for it trains with (`gnnx train` defaults)
+  std::string targets;     ///< the standard evaluation targets, one phrase
   GroundTruth ground_truth = GroundTruth::kEdges;
-  std::string scoring;      ///< the ground truth and how explanations are scored, one phrase
+  std::string scoring;  ///< the ground truth and how explanations are scored, one phrase
   /// The class explained at every target (what the ground truth is evidence for); -1 = the
   /// model's prediction.
   int64_t explained_class = -1;

@@ -69,7 +69,7 @@ struct MethodScores {
   double contrastivity = NAN;  ///< synthetic graph tasks
   int64_t flat_masks = 0;      ///< targets whose edge mask ranks nothing
   explainers::FidelityScores fidelity;  ///< synthetic
-  std::string error;  ///< keep_going: why the method could not explain the model
+  std::string error;                    ///< keep_going: why the method could not explain the model
 };
 
 /// Explains the benchmark's evaluation targets with `method` and scores the explanations.

@@ -20,15 +20,15 @@ namespace gnnx::benchmarks {
 
 /// How to read molecule training data.
 struct MoleculeDataOptions {
-  std::string smiles_column = "smiles";     ///< tables: the SMILES column
-  std::vector<std::string> label_columns;   ///< tables: the label columns (at least one)
-  std::string featurizer = "standard";      ///< tables: standard, mutag or mutagenicity
+  std::string smiles_column = "smiles";    ///< tables: the SMILES column
+  std::vector<std::string> label_columns;  ///< tables: the label columns (at least one)
+  std::string featurizer = "standard";     ///< tables: standard, mutag or mutagenicity
   gnn::PropertyKind kind = gnn::PropertyKind::kBinary;
 };
 
 /// Graphs and labels to train on, from a table or a TUDataset folder.
 struct MoleculeData {
-  std::string source;              ///< the file or folder
+  std::string source;  ///< the file or folder
   std::vector<gnn::Graph> graphs;
   torch::Tensor targets;           ///< [G, T] float64, NaN = missing
   std::vector<std::string> tasks;  ///< T names: label columns, or "label=<v>" for a TUDataset
@@ -72,8 +72,8 @@ struct MoleculeModel {
   gnn::ModelSpec spec;
   gnn::TrainOptions options;  ///< as trained, without the progress callback
   gnn::PropertyResult result;
-  CrossValidation cv;         ///< empty without cv_folds
-  gnn::ModelCard card;        ///< source, tasks, featurisation, training record
+  CrossValidation cv;   ///< empty without cv_folds
+  gnn::ModelCard card;  ///< source, tasks, featurisation, training record
 };
 
 /// Trains a graph-level GCN with one output per task on `data`. `on_fold(k, K)` reports

@@ -14,16 +14,16 @@ namespace gnnx::benchmarks {
 
 /// Model and optimiser settings; `gnnx train` has a flag for each.
 struct TrainSettings {
-  int64_t epochs = 1000;         ///< --epochs
-  double lr = 0.001;             ///< --lr (Adam)
-  double weight_decay = 0.0;     ///< --weight-decay (Adam, L2)
-  int64_t hidden = 20;           ///< --hidden: width of each GCN layer
-  int64_t layers = 3;            ///< --layers: number of GCN layers
-  double dropout = 0.0;          ///< --dropout
+  int64_t epochs = 1000;                       ///< --epochs
+  double lr = 0.001;                           ///< --lr (Adam)
+  double weight_decay = 0.0;                   ///< --weight-decay (Adam, L2)
+  int64_t hidden = 20;                         ///< --hidden: width of each GCN layer
+  int64_t layers = 3;                          ///< --layers: number of GCN layers
+  double dropout = 0.0;                        ///< --dropout
   gnn::Readout readout = gnn::Readout::kMean;  ///< --readout (graph task)
-  int64_t batch_size = 64;       ///< --batch-size (graph task)
-  double edge_dropout = 0.0;     ///< --edge-dropout (DropEdge, TrainOptions::edge_dropout)
-  double bias_init = 0.0;        ///< --bias-init: start of the GCN biases (ModelSpec::bias_init)
+  int64_t batch_size = 64;                     ///< --batch-size (graph task)
+  double edge_dropout = 0.0;  ///< --edge-dropout (DropEdge, TrainOptions::edge_dropout)
+  double bias_init = 0.0;     ///< --bias-init: start of the GCN biases (ModelSpec::bias_init)
   gnn::Aggregation aggregation = gnn::Aggregation::kSymmetric;    ///< --aggregation
   gnn::EmbeddingNorm embedding_norm = gnn::EmbeddingNorm::kNone;  ///< --embedding-norm
   /// --mlp-hidden: the graph head's hidden layer (ModelSpec::mlp_hidden; 0 = a linear head);

@@ -50,8 +50,8 @@ struct DatasetInfo {
   int64_t num_features = 0;  ///< node feature width
   int64_t num_classes = 0;
   std::vector<std::string> class_names;  ///< one per class (Dataset::class_names)
-  std::string description;  ///< base graph and motifs, one phrase
-  std::string source;       ///< the paper that introduced it
+  std::string description;               ///< base graph and motifs, one phrase
+  std::string source;                    ///< the paper that introduced it
 };
 
 /// "ba-shapes", "ba-community", "tree-cycles", "tree-grid", "ba-2motifs". Their classes:

@@ -28,20 +28,20 @@ struct MethodOptions {
   /// binary task in turn, for Pope's contrastivity); -1: as `mode` says.
   int64_t explained_class = -1;
   uint64_t seed = 0;
-  int64_t epochs = 0;       ///< optimisation steps (GNNExplainer); 0 = method default
-  double lr = 0;            ///< learning rate (GNNExplainer); 0 = method default
-  bool feature_mask = false;    ///< GNNExplainer: also learn a node-feature mask
-  bool symmetric_edges = false; ///< GNNExplainer: tie u->v and v->u into one mask entry
-  double edge_size = -1;    ///< GNNExplainer: size coefficient; < 0 = default
-  double edge_ent = -1;     ///< GNNExplainer: entropy coefficient; < 0 = default
-  double edge_lap = -1;     ///< GNNExplainer: Laplacian coefficient; < 0 = default
-  int64_t samples = 0;      ///< stochastic samples (BayesGrad, SmoothGrad); 0 = default
-  double dropout = -1;      ///< BayesGrad dropout rate; < 0 = model's own / default
-  int64_t steps = 0;        ///< integrated-gradients steps; 0 = default
-  int64_t layer = -1;       ///< Grad-CAM layer; -1 = last
+  int64_t epochs = 0;             ///< optimisation steps (GNNExplainer); 0 = method default
+  double lr = 0;                  ///< learning rate (GNNExplainer); 0 = method default
+  bool feature_mask = false;      ///< GNNExplainer: also learn a node-feature mask
+  bool symmetric_edges = false;   ///< GNNExplainer: tie u->v and v->u into one mask entry
+  double edge_size = -1;          ///< GNNExplainer: size coefficient; < 0 = default
+  double edge_ent = -1;           ///< GNNExplainer: entropy coefficient; < 0 = default
+  double edge_lap = -1;           ///< GNNExplainer: Laplacian coefficient; < 0 = default
+  int64_t samples = 0;            ///< stochastic samples (BayesGrad, SmoothGrad); 0 = default
+  double dropout = -1;            ///< BayesGrad dropout rate; < 0 = model's own / default
+  int64_t steps = 0;              ///< integrated-gradients steps; 0 = default
+  int64_t layer = -1;             ///< Grad-CAM layer; -1 = last
   bool contrastive = false;       ///< saliency: Pope et al.'s contrastive gradient
   bool gradient_x_input = false;  ///< BayesGrad: score gradient x input, not the gradient
-  int64_t batch_size = 0;   ///< targets optimised together; 0 = all at once
+  int64_t batch_size = 0;         ///< targets optimised together; 0 = all at once
   /// Optional progress report: (steps done, steps in all), called from the caller's thread.
   std::function<void(int64_t, int64_t)> progress;
 };

@@ -11,19 +11,19 @@
 namespace gnnx::explainers {
 
 struct Explanation {
-  std::string method;                ///< registry name, e.g. "gnnexplainer"
+  std::string method;  ///< registry name, e.g. "gnnexplainer"
   gnn::Task task = gnn::Task::kNodeClassification;
-  int64_t target = -1;               ///< node id (node task) or graph index (graph task)
-  int64_t predicted_class = -1;      ///< arg-max of the model's logits for the target
-  int64_t explained_class = -1;      ///< class whose evidence the masks show
-  double probability = 0;            ///< model probability of explained_class
-  torch::Tensor node_ids;            ///< [n] int64 original node ids (computation subgraph)
-  torch::Tensor node_mask;           ///< [n] float importances, or undefined
-  torch::Tensor edge_ids;            ///< [m] int64 original edge ids (computation subgraph)
-  torch::Tensor edge_mask;           ///< [m] float importances, or undefined
-  torch::Tensor feature_mask;        ///< [F] float importances, or undefined
-  torch::Tensor node_uncertainty;    ///< [n] float per-node uncertainty (BayesGrad: std over
-                                     ///< dropout samples), or undefined
+  int64_t target = -1;             ///< node id (node task) or graph index (graph task)
+  int64_t predicted_class = -1;    ///< arg-max of the model's logits for the target
+  int64_t explained_class = -1;    ///< class whose evidence the masks show
+  double probability = 0;          ///< model probability of explained_class
+  torch::Tensor node_ids;          ///< [n] int64 original node ids (computation subgraph)
+  torch::Tensor node_mask;         ///< [n] float importances, or undefined
+  torch::Tensor edge_ids;          ///< [m] int64 original edge ids (computation subgraph)
+  torch::Tensor edge_mask;         ///< [m] float importances, or undefined
+  torch::Tensor feature_mask;      ///< [F] float importances, or undefined
+  torch::Tensor node_uncertainty;  ///< [n] float per-node uncertainty (BayesGrad: std over
+                                   ///< dropout samples), or undefined
   std::map<std::string, std::string> options;  ///< the method's hyperparameters as used
 
   /// Edge importances scattered into a [num_edges] vector (0 outside the subgraph).

@@ -93,7 +93,6 @@ struct GNNExplainerOptions {
   /// Called after every epoch of every batch with (epochs done, epochs in all).
   TORCH_ARG(std::function<void(int64_t, int64_t)>, progress);
 
-
  public:
   /// Reads the shared options (0 / negative values keep these defaults).
   static GNNExplainerOptions from(const MethodOptions& options);
@@ -124,13 +123,11 @@ class GNNExplainer : public Explainer {
   /// Explains `targets` (node ids or graph indices) in chunks of batch_size, each chunk split
   /// into one group per thread; make_batch builds a group's TargetBatch.
   std::vector<Explanation> explain_targets(
-      gnn::GnnModel& model, const std::vector<int64_t>& targets,
-      const std::vector<int64_t>& labels,
+      gnn::GnnModel& model, const std::vector<int64_t>& targets, const std::vector<int64_t>& labels,
       const std::function<TargetBatch(const std::vector<int64_t>&)>& make_batch);
   /// One mask optimisation over all parts of `batch`; progress reported when `report_progress`.
   std::vector<Explanation> explain_batch(gnn::GnnModel& model, const TargetBatch& batch,
-                                         const std::vector<int64_t>& labels,
-                                         bool report_progress);
+                                         const std::vector<int64_t>& labels, bool report_progress);
   void start_progress(size_t targets, size_t chunk);
   GNNExplainerOptions options_;
   int64_t progress_done_ = 0, progress_total_ = 0;

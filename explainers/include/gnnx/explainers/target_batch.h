@@ -38,8 +38,8 @@ TargetBatch make_graph_batch(const std::vector<gnn::Graph>& graphs,
                              const std::vector<int64_t>& indices);
 
 /// Logits of the model for each part's target: [T, C] (target nodes, or pooled per graph).
-torch::Tensor target_logits(gnn::GnnModel& model, const TargetBatch& batch,
-                            const torch::Tensor& x, const torch::Tensor& edge_weight = {});
+torch::Tensor target_logits(gnn::GnnModel& model, const TargetBatch& batch, const torch::Tensor& x,
+                            const torch::Tensor& edge_weight = {});
 
 /// Cuts per-union-edge / per-union-node scores (either may be undefined) into one Explanation
 /// per part, with ids mapped back; `logits` [T, C] give predicted class and probability.

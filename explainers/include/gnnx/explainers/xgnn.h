@@ -35,8 +35,8 @@ namespace gnnx::explainers {
 
 /// An undirected simple graph whose nodes have types (indices into the generator's type list).
 struct GeneratedGraph {
-  std::vector<int64_t> types;                      ///< [n] node type of each node
-  std::vector<std::array<int64_t, 2>> edges;       ///< undirected, u < v, in order of addition
+  std::vector<int64_t> types;                 ///< [n] node type of each node
+  std::vector<std::array<int64_t, 2>> edges;  ///< undirected, u < v, in order of addition
 
   int64_t num_nodes() const { return static_cast<int64_t>(types.size()); }
   int64_t num_edges() const { return static_cast<int64_t>(edges.size()); }
@@ -69,21 +69,21 @@ using GraphFeaturizer = std::function<gnn::Graph(const GeneratedGraph&)>;
 GraphFeaturizer type_row_featurizer(torch::Tensor type_features);
 
 struct XgnnOptions {
-  int64_t max_nodes = 6;       ///< graphs grow up to this many nodes (reference: 6)
-  int64_t max_steps = 30;      ///< actions per training episode (reference: 30)
-  int64_t iterations = 50;     ///< training episodes (reference: 50)
-  int64_t rollouts = 10;       ///< Monte-Carlo rollouts per valid action (reference: 10)
-  double rollout_weight = 2.0;     ///< reference roll_out_alpha
-  double rollout_penalty = -0.1;   ///< a rollout that breaks a rule (reference)
-  double step_reward = 0.1;        ///< reward of a valid action (reference reward_stepwise)
-  double invalid_reward = -1.0;    ///< reward of an action that breaks a rule (reference)
+  int64_t max_nodes = 6;          ///< graphs grow up to this many nodes (reference: 6)
+  int64_t max_steps = 30;         ///< actions per training episode (reference: 30)
+  int64_t iterations = 50;        ///< training episodes (reference: 50)
+  int64_t rollouts = 10;          ///< Monte-Carlo rollouts per valid action (reference: 10)
+  double rollout_weight = 2.0;    ///< reference roll_out_alpha
+  double rollout_penalty = -0.1;  ///< a rollout that breaks a rule (reference)
+  double step_reward = 0.1;       ///< reward of a valid action (reference reward_stepwise)
+  double invalid_reward = -1.0;   ///< reward of an action that breaks a rule (reference)
   /// The policy gradient weighs each action by reward - baseline, the baseline a running mean
   /// of past rewards with this decay (0 = no baseline, as the reference code).
   double baseline_decay = 0.9;
-  double lr = 0.01;                ///< SGD (reference)
+  double lr = 0.01;  ///< SGD (reference)
   double momentum = 0.9;
   double weight_decay = 5e-4;
-  double grad_clip = 100.0;        ///< max gradient norm (reference)
+  double grad_clip = 100.0;  ///< max gradient norm (reference)
   /// Give probability 0 to actions that cannot succeed whatever the rules say (an edge that
   /// exists, a new node beyond max_nodes), and end an episode when no other is left. The
   /// reference code samples them and rewards them invalid_reward; masked, the rewards measure
@@ -99,7 +99,7 @@ struct XgnnOptions {
   /// would finish the graph as. Without it, rollouts to 15 nodes under valence or degree rules
   /// almost all broke (README), every action got the same penalty and graphs did not grow.
   bool skip_invalid_in_rollouts = true;
-  int64_t start_type = 0;          ///< type of the single node every episode starts from
+  int64_t start_type = 0;  ///< type of the single node every episode starts from
   /// After training, this many episodes of max_steps actions are sampled from the trained
   /// policy (invalid actions rolled back, no learning); their graphs join the result pool.
   int64_t generation_episodes = 100;
@@ -107,7 +107,7 @@ struct XgnnOptions {
   /// at least `min_nodes` nodes (0 = max_nodes) among every valid graph the policy built.
   int64_t num_results = 10;
   int64_t min_nodes = 0;
-  uint64_t seed = 0;               ///< policy initialisation and every sampled action
+  uint64_t seed = 0;  ///< policy initialisation and every sampled action
   /// Called after each training episode with (episode, episodes, mean reward of its actions).
   std::function<void(int64_t, int64_t, double)> on_iteration;
 
@@ -126,20 +126,20 @@ struct ScoredGraph {
 };
 
 struct XgnnResult {
-  std::vector<ScoredGraph> graphs;          ///< best first, pairwise non-isomorphic
-  std::vector<double> iteration_reward;     ///< mean total reward of each training episode
+  std::vector<ScoredGraph> graphs;       ///< best first, pairwise non-isomorphic
+  std::vector<double> iteration_reward;  ///< mean total reward of each training episode
   /// The target probability of the graph each training episode ends with.
   std::vector<double> iteration_probability;
-  int64_t actions = 0;                      ///< training actions taken
-  int64_t invalid_actions = 0;              ///< of which rolled back for breaking a rule
-  int64_t graphs_scored = 0;                ///< distinct structures the classifier scored
-  int64_t rollouts = 0;                     ///< Monte-Carlo rollouts run during training
+  int64_t actions = 0;          ///< training actions taken
+  int64_t invalid_actions = 0;  ///< of which rolled back for breaking a rule
+  int64_t graphs_scored = 0;    ///< distinct structures the classifier scored
+  int64_t rollouts = 0;         ///< Monte-Carlo rollouts run during training
   /// Rollouts ended by a rule-breaking action (scored rollout_penalty); 0 when
   /// skip_invalid_in_rollouts.
   int64_t broken_rollouts = 0;
   /// Rollout actions rolled back for breaking a rule (skip_invalid_in_rollouts).
   int64_t skipped_rollout_actions = 0;
-  double seconds = 0;                       ///< training and generation
+  double seconds = 0;  ///< training and generation
 };
 
 /// Trains a generator for `target_class` of `model` (a graph classifier; its softmax gives the

@@ -10,14 +10,14 @@
 namespace gnnx::gnn {
 
 /// Directed view with in-edge access; vertex i is node i, edge property = edge id.
-using BoostDigraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
-                                           boost::no_property,
-                                           boost::property<boost::edge_index_t, int64_t>>;
+using BoostDigraph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, boost::no_property,
+                          boost::property<boost::edge_index_t, int64_t>>;
 /// Undirected view (each stored direction becomes one undirected edge; use
 /// to_boost_undirected(g, /*merge_reverse=*/true) to merge u->v and v->u into one).
-using BoostGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS,
-                                         boost::no_property,
-                                         boost::property<boost::edge_index_t, int64_t>>;
+using BoostGraph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
+                          boost::property<boost::edge_index_t, int64_t>>;
 
 BoostDigraph to_boost_digraph(const Graph& graph);
 BoostGraph to_boost_undirected(const Graph& graph, bool merge_reverse = true);

@@ -15,6 +15,6 @@ torch::Tensor dense_matmul(const torch::Tensor& x, const torch::Tensor& weight);
 
 /// x @ weightᵀ + bias, the torch::nn::Linear convention (weight [M, K], bias [M] or undefined).
 torch::Tensor dense_linear(const torch::Tensor& x, const torch::Tensor& weight,
-                     const torch::Tensor& bias = {});
+                           const torch::Tensor& bias = {});
 
 }  // namespace gnnx::gnn

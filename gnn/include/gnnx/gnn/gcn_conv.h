@@ -12,9 +12,9 @@
 
 #include <gnnx/gnn/gcn_adjacency.h>
 
+#include <torch/arg.h>
 #include <torch/nn/cloneable.h>
 #include <torch/nn/pimpl.h>
-#include <torch/arg.h>
 
 #include <string>
 

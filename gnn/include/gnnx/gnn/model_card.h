@@ -30,7 +30,7 @@ struct Featurisation {
 /// The training run: its settings and its outcome; unset = not recorded. Wall-clock time is
 /// left out on purpose: a seeded `gnnx train` writes the same bytes on every run.
 struct TrainingRecord {
-  std::optional<uint64_t> seed;        ///< weights, split, shuffling and dropout
+  std::optional<uint64_t> seed;  ///< weights, split, shuffling and dropout
   std::optional<int64_t> epochs;
   std::optional<double> lr;            ///< Adam
   std::optional<double> weight_decay;  ///< Adam, L2
@@ -38,13 +38,13 @@ struct TrainingRecord {
   std::optional<double> edge_dropout;  ///< DropEdge
   std::optional<double> train_fraction;
   std::optional<double> val_fraction;
-  std::string split;                   ///< property models: "random" or "stratified"
-  std::optional<int64_t> best_epoch;   ///< 1-based epoch whose weights were kept
+  std::string split;                  ///< property models: "random" or "stratified"
+  std::optional<int64_t> best_epoch;  ///< 1-based epoch whose weights were kept
   std::optional<double> train_accuracy;
   std::optional<double> val_accuracy;
   std::optional<double> test_accuracy;
-  std::optional<double> test_score;    ///< property models: mean test ROC-AUC or RMSE
-  std::optional<int64_t> cv_folds;     ///< property models: K of a K-fold cross-validation
+  std::optional<double> test_score;        ///< property models: mean test ROC-AUC or RMSE
+  std::optional<int64_t> cv_folds;         ///< property models: K of a K-fold cross-validation
   std::optional<double> cv_test_accuracy;  ///< its mean test accuracy
 };
 

@@ -22,7 +22,8 @@ struct ModelFile {
 
 /// Writes atomically (temporary file + rename): either the complete file exists or none.
 /// Throws Error when the path cannot be written.
-void save_model(const std::string& path, const GnnModel& model, const ModelCard& card = ModelCard());
+void save_model(const std::string& path, const GnnModel& model,
+                const ModelCard& card = ModelCard());
 
 /// As above, with the flat string map of older code: ModelCard::from_metadata(metadata).
 void save_model(const std::string& path, const GnnModel& model,

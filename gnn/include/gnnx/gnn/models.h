@@ -33,12 +33,12 @@ struct ModelSpec {
   Task task = Task::kNodeClassification;
   int64_t in_features = 0;
   int64_t num_classes = 0;
-  int64_t hidden = 20;        ///< width of every GCN layer
-  int64_t num_layers = 3;     ///< number of GCN layers
-  double dropout = 0.0;       ///< after each GCN layer, active in train() mode only
-  bool concat = true;         ///< node classifier: head reads all layers' outputs concatenated
+  int64_t hidden = 20;     ///< width of every GCN layer
+  int64_t num_layers = 3;  ///< number of GCN layers
+  double dropout = 0.0;    ///< after each GCN layer, active in train() mode only
+  bool concat = true;      ///< node classifier: head reads all layers' outputs concatenated
   Readout readout = Readout::kMean;  ///< graph classifier only
-  int64_t mlp_hidden = 0;     ///< graph classifier head: 0 = one linear layer
+  int64_t mlp_hidden = 0;            ///< graph classifier head: 0 = one linear layer
   /// Initial value of every GCN layer's bias (GCNConvOptions::bias_init); 0 as Kipf & Welling.
   /// Matters only for a fresh model. When every node has the same features (the synthetic
   /// benchmarks), zero biases make each layer's output rank one: a ReLU unit is then dead on

@@ -26,10 +26,10 @@ Subgraph induced_subgraph(const Graph& graph, const torch::Tensor& nodes);
 
 /// Many graphs as one block-diagonal graph.
 struct Batch {
-  Graph graph;                  ///< node features concatenated; y = one label per graph if all have one
-  torch::Tensor batch;          ///< [N] int64: which graph each node belongs to
-  torch::Tensor node_offset;    ///< [G+1] int64: first node of each graph, then N
-  torch::Tensor edge_offset;    ///< [G+1] int64: first edge of each graph, then E
+  Graph graph;          ///< node features concatenated; y = one label per graph if all have one
+  torch::Tensor batch;  ///< [N] int64: which graph each node belongs to
+  torch::Tensor node_offset;  ///< [G+1] int64: first node of each graph, then N
+  torch::Tensor edge_offset;  ///< [G+1] int64: first edge of each graph, then E
   int64_t num_graphs() const { return node_offset.size(0) - 1; }
 };
 

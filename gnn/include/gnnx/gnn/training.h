@@ -39,8 +39,8 @@ struct TrainOptions {
   /// operation an explainer's mask performs); evaluation passes use every edge. 0 = off. In
   /// [0, 1).
   double edge_dropout = 0.0;
-  uint64_t seed = 0;        ///< split, shuffling and dropout
-  EpochCallback on_epoch;   ///< optional progress report
+  uint64_t seed = 0;       ///< split, shuffling and dropout
+  EpochCallback on_epoch;  ///< optional progress report
 };
 
 /// Accuracies are those of the restored best-epoch weights, in eval mode (0 for an empty part).
@@ -62,8 +62,7 @@ struct TrainResult {
 /// (dropout), so equal seeds and equal initial weights give identical results.
 /// Throws InputError when the graph has no node labels, a label is out of range, the options
 /// are invalid or the model's task / feature width does not match.
-TrainResult train_node_classifier(GnnModel& model, const Graph& graph,
-                                  const TrainOptions& options);
+TrainResult train_node_classifier(GnnModel& model, const Graph& graph, const TrainOptions& options);
 
 /// Trains a graph classifier on `graphs` (each with one graph label in y): mini-batches of
 /// options.batch_size graphs, reshuffled every epoch from the seed; model selection as above.

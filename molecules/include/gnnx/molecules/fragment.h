@@ -26,8 +26,8 @@ namespace gnnx::molecules {
 
 /// How big the fragment is. Plain aggregate; checked by explanation_fragment().
 struct FragmentOptions {
-  int64_t size = 0;         ///< > 0: this many atoms (fewer when the molecule is smaller)
-  double threshold = 0.5;   ///< used when size == 0: grow while value >= threshold * top value
+  int64_t size = 0;        ///< > 0: this many atoms (fewer when the molecule is smaller)
+  double threshold = 0.5;  ///< used when size == 0: grow while value >= threshold * top value
 };
 
 struct Fragment {
@@ -52,10 +52,10 @@ class FragmentCounter {
  public:
   struct Row {
     std::string smiles;
-    std::string smarts;       ///< the SMARTS of the first molecule the fragment was seen in
-    int64_t count = 0;        ///< molecules whose explanation fragment this is
+    std::string smarts;  ///< the SMARTS of the first molecule the fragment was seen in
+    int64_t count = 0;   ///< molecules whose explanation fragment this is
     double mean_prediction = 0;
-    std::string first_id;     ///< id of the first molecule (in the order add() was called)
+    std::string first_id;  ///< id of the first molecule (in the order add() was called)
   };
 
   /// Adds one molecule's fragment (empty fragments are not counted).

@@ -22,12 +22,12 @@ namespace gnnx::molecules {
 /// One molecule of a graph-attribution `*_gt.csv` (columns index, mol_id, smiles, label, split,
 /// n_atoms, gt_union_atoms, gt_rule_matches, n_gt_masks; see the data's SOURCE.md).
 struct AttributionRecord {
-  int64_t line = 0;    ///< 1-based line in the file
-  int64_t index = 0;   ///< `index`: the row in the source task
-  std::string id;      ///< `mol_id` (a ZINC id)
+  int64_t line = 0;   ///< 1-based line in the file
+  int64_t index = 0;  ///< `index`: the row in the source task
+  std::string id;     ///< `mol_id` (a ZINC id)
   std::string smiles;
-  int64_t label = 0;   ///< 1 = the molecule satisfies the rule
-  std::string split;   ///< "train" or "test"
+  int64_t label = 0;  ///< 1 = the molecule satisfies the rule
+  std::string split;  ///< "train" or "test"
   int64_t num_atoms = 0;
   std::vector<int64_t> union_atoms;  ///< `gt_union_atoms`: the union of every match
   /// `gt_rule_matches`: per rule (in file order) its name and its matches, each a list of atom

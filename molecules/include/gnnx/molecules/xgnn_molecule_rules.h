@@ -51,7 +51,6 @@ gnn::Graph featurize_generated(const std::vector<std::string>& elements, const B
 /// Throws InputError for no molecule, a bad SMILES, mismatched legends or a bad size.
 std::string draw_molecule_grid(const std::vector<std::string>& smiles,
                                const std::vector<std::string>& legends, int columns,
-                               ImageFormat format, int panel_width = 300,
-                               int panel_height = 260);
+                               ImageFormat format, int panel_width = 300, int panel_height = 260);
 
 }  // namespace gnnx::molecules
