@@ -26,7 +26,6 @@ constexpr float kFeatureValue = 0.1F;
 Dataset make_ba_2motifs(Random& random) {
   Dataset dataset;
   dataset.num_classes = 2;
-  dataset.class_names = {"house", "cycle"};
   const std::array<Motif, 2> motifs = {house_motif(), cycle_motif(5)};
   for (int64_t g = 0; g < kGraphs; ++g) {
     const int64_t label = g < kGraphs / 2 ? 0 : 1;

@@ -63,10 +63,6 @@ void add_eval_nodes(std::vector<int64_t>& targets, int64_t graph_first) {
   }
 }
 
-std::vector<std::string> role_names(const std::string& prefix) {
-  return {prefix + "base", prefix + "house-middle", prefix + "house-bottom", prefix + "house-top"};
-}
-
 // [n, kNodeFeatures] rows drawn from N(mean, diag(variance)), one row after the other.
 void append_gaussian_rows(std::vector<float>& rows, Random& random, int64_t n,
                           const std::vector<double>& mean, const std::vector<double>& variance) {
@@ -86,7 +82,6 @@ Dataset make_ba_shapes(Random& random) {
 
   Dataset dataset;
   dataset.num_classes = 4;
-  dataset.class_names = role_names("");
   add_graph(dataset, graph, torch::ones({graph.num_nodes(), kNodeFeatures}), to_tensor(labels));
   std::vector<int64_t> targets;
   add_eval_nodes(targets, 0);
@@ -111,8 +106,6 @@ Dataset make_ba_community(Random& random) {
 
   Dataset dataset;
   dataset.num_classes = 8;
-  dataset.class_names = role_names("c1-");
-  for (auto& name : role_names("c2-")) dataset.class_names.push_back(name);
   auto x = torch::empty({graph.num_nodes(), kNodeFeatures}, torch::kFloat);
   std::copy(features.begin(), features.end(), x.data_ptr<float>());
   add_graph(dataset, graph, std::move(x), to_tensor(labels));

@@ -1,5 +1,5 @@
-// make_synthetic(): the name -> generator table, the catalogue, and the step every generator
-// ends with.
+// make_synthetic(): the name -> generator table (what each data set is, its class names), and
+// the step every generator ends with. gnnx::benchmarks' catalogue reads the table.
 
 #include <gnnx/gnn/error.h>
 
@@ -20,23 +20,54 @@ struct Entry {
 
 const std::vector<Entry>& registry() {
   static const std::vector<Entry> entries = {
-      {{"ba-shapes", gnn::Task::kNodeClassification, 1, 700, detail::kNodeFeatures, 4,
+      {{"ba-shapes",
+        gnn::Task::kNodeClassification,
+        1,
+        700,
+        detail::kNodeFeatures,
+        4,
+        {"base", "house-middle", "house-bottom", "house-top"},
         "Barabasi-Albert graph (300 nodes) + 80 houses; classes: base, house middle/bottom/top",
         "GNNExplainer (Ying et al., NeurIPS 2019)"},
        detail::make_ba_shapes},
-      {{"ba-community", gnn::Task::kNodeClassification, 1, 1400, detail::kNodeFeatures, 8,
+      {{"ba-community",
+        gnn::Task::kNodeClassification,
+        1,
+        1400,
+        detail::kNodeFeatures,
+        8,
+        {"c1-base", "c1-house-middle", "c1-house-bottom", "c1-house-top", "c2-base",
+         "c2-house-middle", "c2-house-bottom", "c2-house-top"},
         "two BA-Shapes graphs joined by 350 edges, Gaussian features per community",
         "GNNExplainer (Ying et al., NeurIPS 2019)"},
        detail::make_ba_community},
-      {{"tree-cycles", gnn::Task::kNodeClassification, 1, 871, detail::kNodeFeatures, 2,
+      {{"tree-cycles",
+        gnn::Task::kNodeClassification,
+        1,
+        871,
+        detail::kNodeFeatures,
+        2,
+        {"tree", "cycle"},
         "balanced binary tree (height 8) + 60 six-cycles; classes: tree, cycle",
         "GNNExplainer (Ying et al., NeurIPS 2019)"},
        detail::make_tree_cycles},
-      {{"tree-grid", gnn::Task::kNodeClassification, 1, 1231, detail::kNodeFeatures, 2,
+      {{"tree-grid",
+        gnn::Task::kNodeClassification,
+        1,
+        1231,
+        detail::kNodeFeatures,
+        2,
+        {"tree", "grid"},
         "balanced binary tree (height 8) + 80 3x3 grids; classes: tree, grid",
         "GNNExplainer (Ying et al., NeurIPS 2019)"},
        detail::make_tree_grid},
-      {{"ba-2motifs", gnn::Task::kGraphClassification, 1000, 25, detail::kNodeFeatures, 2,
+      {{"ba-2motifs",
+        gnn::Task::kGraphClassification,
+        1000,
+        25,
+        detail::kNodeFeatures,
+        2,
+        {"house", "cycle"},
         "Barabasi-Albert graphs (20 nodes) + a house (class 0) or a five-cycle (class 1)",
         "PGExplainer (Luo et al., NeurIPS 2020)"},
        detail::make_ba_2motifs},
@@ -96,6 +127,7 @@ Dataset make_synthetic(const std::string& name, uint64_t seed) {
     Dataset dataset = entry.make(random);
     dataset.name = name;
     dataset.task = entry.info.task;
+    dataset.class_names = entry.info.class_names;
     dataset.class_motif = class_motifs(name, dataset.num_classes);
     return dataset;
   }

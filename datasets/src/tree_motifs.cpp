@@ -30,7 +30,7 @@ constexpr int64_t kTreeHeight = 8;
 enum class SecondLink { kNone, kRandom };
 
 Dataset make_tree_dataset(Random& random, const Motif& motif, int64_t count, SecondLink second_link,
-                          double perturb_ratio, const std::string& motif_name) {
+                          double perturb_ratio) {
   GraphBuilder graph;
   const NodeRange tree = add_balanced_tree(graph, kTreeBranching, kTreeHeight);
   for (int64_t anchor : spaced_anchors(tree, count)) {
@@ -47,7 +47,6 @@ Dataset make_tree_dataset(Random& random, const Motif& motif, int64_t count, Sec
 
   Dataset dataset;
   dataset.num_classes = 2;
-  dataset.class_names = {"tree", motif_name};
   std::vector<int64_t> labels(graph.num_nodes(), 1);
   std::fill(labels.begin(), labels.begin() + tree.size(), 0);
   add_graph(dataset, graph, torch::ones({graph.num_nodes(), kNodeFeatures}), to_tensor(labels));
@@ -59,12 +58,12 @@ Dataset make_tree_dataset(Random& random, const Motif& motif, int64_t count, Sec
 
 Dataset make_tree_cycles(Random& random) {
   return make_tree_dataset(random, cycle_motif(6), /*count=*/60, SecondLink::kRandom,
-                           /*perturb_ratio=*/0.01, "cycle");
+                           /*perturb_ratio=*/0.01);
 }
 
 Dataset make_tree_grid(Random& random) {
   return make_tree_dataset(random, grid_motif(3), /*count=*/80, SecondLink::kNone,
-                           /*perturb_ratio=*/0.1, "grid");
+                           /*perturb_ratio=*/0.1);
 }
 
 }  // namespace gnnx::datasets::detail

@@ -9,7 +9,12 @@
 //                                         bias_init (optional, 0 when absent),
 //                                         aggregation (optional, "symmetric" when absent),
 //                                         embedding_norm (optional, "none" when absent)},
-//                                "metadata": {string: string},
+//                                "card": {dataset, source, dataset_seed, property_kind, tasks,
+//                                         class_names, featurisation, created_by, training}
+//                                        (ModelCard; model_card.cpp; absent in older files),
+//                                "metadata": {string: string}  (the card's extras; in files
+//                                        without "card", the flat keys of
+//                                        ModelCard::from_metadata),
 //                                "byte_order": "little",
 //                                "data_size": D,
 //                                "tensors": [{name, dtype, shape, offset, nbytes}, ...]}
@@ -24,6 +29,8 @@
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/model_file.h>
 #include <gnnx/io/atomic_file.h>
+
+#include "model_json.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/types.h>
@@ -108,44 +115,6 @@ std::optional<torch::ScalarType> parse_dtype(const std::string& name) {
     if (name == n) return t;
   }
   return std::nullopt;
-}
-
-// --- spec <-> JSON -------------------------------------------------------------------------
-
-json spec_to_json(const ModelSpec& spec) {
-  return json{{"task", to_string(spec.task)},
-              {"in_features", spec.in_features},
-              {"num_classes", spec.num_classes},
-              {"hidden", spec.hidden},
-              {"num_layers", spec.num_layers},
-              {"dropout", spec.dropout},
-              {"concat", spec.concat},
-              {"readout", to_string(spec.readout)},
-              {"mlp_hidden", spec.mlp_hidden},
-              {"bias_init", spec.bias_init},
-              {"aggregation", to_string(spec.aggregation)},
-              {"embedding_norm", to_string(spec.embedding_norm)}};
-}
-
-/// Throws json exceptions (turned into InputError by the caller) or InputError.
-ModelSpec spec_from_json(const json& j) {
-  ModelSpec spec;
-  spec.task = parse_task(j.at("task").get<std::string>());
-  spec.in_features = j.at("in_features").get<int64_t>();
-  spec.num_classes = j.at("num_classes").get<int64_t>();
-  spec.hidden = j.at("hidden").get<int64_t>();
-  spec.num_layers = j.at("num_layers").get<int64_t>();
-  spec.dropout = j.at("dropout").get<double>();
-  spec.concat = j.at("concat").get<bool>();
-  spec.readout = parse_readout(j.at("readout").get<std::string>());
-  spec.mlp_hidden = j.at("mlp_hidden").get<int64_t>();
-  // Added after the first files were written; it only describes how the weights started.
-  spec.bias_init = j.value("bias_init", 0.0);
-  // Added later still; files without them were written by symmetric-normalised GCNs.
-  spec.aggregation = parse_aggregation(j.value("aggregation", std::string("symmetric")));
-  spec.embedding_norm = parse_embedding_norm(j.value("embedding_norm", std::string("none")));
-  spec.validate();
-  return spec;
 }
 
 /// One tensor of the file, as its header entry describes it.
@@ -235,7 +204,7 @@ void check_spec_fits(const ModelSpec& spec, const std::vector<TensorEntry>& entr
 /// Everything of the file except the weights, checked.
 struct Parsed {
   ModelSpec spec;
-  std::map<std::string, std::string> metadata;
+  ModelCard card;
   std::vector<TensorEntry> entries;
   size_t data_begin = 0;
 };
@@ -289,8 +258,11 @@ Parsed parse_file(const std::string& bytes) {
     const std::string byte_order = header.at("byte_order").get<std::string>();
     if (byte_order != "little") fail("unsupported byte order '" + byte_order + "'");
     parsed.entries = parse_entries(header.at("tensors"), data_size);
-    parsed.metadata = header.at("metadata").get<std::map<std::string, std::string>>();
-    parsed.spec = spec_from_json(header.at("spec"));
+    auto metadata = header.at("metadata").get<std::map<std::string, std::string>>();
+    parsed.card = header.contains("card")
+                      ? detail::card_from_json(header.at("card"), std::move(metadata))
+                      : ModelCard::from_metadata(metadata);  // written before the card
+    parsed.spec = detail::spec_from_json(header.at("spec"));
   } catch (const json::exception& e) {
     if (!checksum_ok) fail("corrupt (checksum mismatch)");
     fail(std::string("malformed header: ") + e.what());
@@ -375,6 +347,10 @@ class CpuRngStateGuard {
 
 void save_model(const std::string& path, const GnnModel& model,
                 const std::map<std::string, std::string>& metadata) {
+  save_model(path, model, ModelCard::from_metadata(metadata));
+}
+
+void save_model(const std::string& path, const GnnModel& model, const ModelCard& card) {
   if (!host_is_little_endian()) throw Error("save_model: big-endian hosts are not supported");
 
   std::vector<std::pair<std::string, torch::Tensor>> tensors;
@@ -396,8 +372,9 @@ void save_model(const std::string& path, const GnnModel& model,
                        {"nbytes", nbytes}});
     data_size += nbytes;
   }
-  const json header = {{"spec", spec_to_json(model.spec())},
-                       {"metadata", metadata},
+  const json header = {{"spec", detail::spec_to_json(model.spec())},
+                       {"card", detail::card_to_json(card)},
+                       {"metadata", card.extras},
                        {"byte_order", "little"},
                        {"data_size", data_size},
                        {"tensors", entries}};
@@ -436,7 +413,8 @@ ModelFile load_model(const std::string& path) {
     }
     fill_model(*file.model, parsed, bytes);
     file.model->eval();
-    file.metadata = parsed.metadata;
+    file.card = parsed.card;
+    file.metadata = file.card.to_metadata();
     return file;
   } catch (const FormatError& e) {
     throw InputError("model file '" + path + "': " + e.problem);

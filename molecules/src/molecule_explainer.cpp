@@ -14,6 +14,16 @@
 
 namespace gnnx::molecules {
 
+AtomBondValues atom_bond_values(const MolGraph& g, const explainers::Explanation& e) {
+  const std::vector<double> nodes =
+      e.node_mask.defined() ? io::to_vector<double>(e.dense_node_mask(g.graph.num_nodes()))
+                            : std::vector<double>();
+  const std::vector<double> edges =
+      e.edge_mask.defined() ? io::to_vector<double>(e.dense_edge_mask(g.graph.num_edges()))
+                            : std::vector<double>();
+  return to_atoms_and_bonds(g, nodes, edges);
+}
+
 struct MoleculeExplainer::Impl {
   std::shared_ptr<gnn::GnnModel> view;  // gnn::single_task_view of the file's model
   FeaturizerOptions featurizer;
@@ -47,20 +57,16 @@ MoleculeExplainer::MoleculeExplainer(const std::string& model_path, const std::s
     : impl_(std::make_unique<Impl>()) {
   if (options.batch < 1) throw InputError("MoleculeExplainer: batch must be >= 1");
   const gnn::ModelFile file = gnn::load_model(model_path);
-  auto get = [&](const std::string& key) {
-    auto it = file.metadata.find(key);
-    if (it == file.metadata.end()) {
-      throw InputError("model '" + model_path + "' is not a molecule model (no '" + key +
-                       "'): train it with gnnx train --data");
-    }
-    return it->second;
+  auto not_a_molecule_model = [&](const std::string& key) {
+    return InputError("model '" + model_path + "' is not a molecule model (no '" + key +
+                      "'): train it with gnnx train --data");
   };
   Impl& m = *impl_;
-  m.kind = gnn::parse_property_kind(get("property.kind"));
-  // Every output is a task: an empty name keeps its place.
-  const std::vector<std::string> tasks =
-      io::split_list(get("property.tasks"), ',', io::EmptyItems::kKeep);
-  m.featurizer = FeaturizerOptions::from_metadata(file.metadata);
+  if (!file.card.property_kind) throw not_a_molecule_model("property.kind");
+  m.kind = *file.card.property_kind;
+  const std::vector<std::string>& tasks = file.card.tasks;
+  if (tasks.empty()) throw not_a_molecule_model("property.tasks");
+  m.featurizer = FeaturizerOptions::from_metadata(file.card.featurisation.options);
   int64_t index = 0;
   if (!options.task.empty()) {
     auto it = std::find(tasks.begin(), tasks.end(), options.task);
@@ -114,20 +120,13 @@ std::vector<MoleculeExplanation> MoleculeExplainer::explain(
         m.explainer->explain_graphs(*m.view, graphs);
     for (size_t i = begin; i < end; ++i) {
       const explainers::Explanation& ex = explanations.at(i - begin);
-      const gnn::Graph& g = graphs[i - begin];
       MoleculeExplanation e;
       e.prediction = m.prediction_of(outputs[i - begin]);
       if (m.kind == gnn::PropertyKind::kBinary) {
         e.predicted_class = ex.predicted_class;
         e.explained_class = ex.explained_class;
       }
-      const std::vector<double> nodes =
-          ex.node_mask.defined() ? io::to_vector<double>(ex.dense_node_mask(g.num_nodes()))
-                                 : std::vector<double>();
-      const std::vector<double> edges =
-          ex.edge_mask.defined() ? io::to_vector<double>(ex.dense_edge_mask(g.num_edges()))
-                                 : std::vector<double>();
-      AtomBondValues values = to_atoms_and_bonds(mol_graphs[i], nodes, edges);
+      AtomBondValues values = atom_bond_values(mol_graphs[i], ex);
       e.atoms = std::move(values.atoms);
       e.bonds = std::move(values.bonds);
       e.fragment = explanation_fragment(*mols[i], e.atoms, m.options.fragment);
@@ -136,6 +135,55 @@ std::vector<MoleculeExplanation> MoleculeExplainer::explain(
     }
   }
   return results;
+}
+
+std::vector<RecordExplanation> MoleculeExplainer::explain_records(
+    const MoleculeSet& set, const std::function<void(int64_t, int64_t)>& progress) {
+  std::vector<RecordExplanation> out;
+  for (const SkippedRecord& s : set.skipped) {
+    out.push_back({s.index, s.line, s.id, s.smiles, nullptr, std::nullopt, s.reason});
+  }
+  std::vector<size_t> todo;  // entries of `out` to explain, in input order
+  std::vector<MolGraph> graphs;
+  for (const MoleculeRecord& r : set.records) {
+    out.push_back({r.index, r.line, r.id, r.smiles, &r, std::nullopt, ""});
+    try {
+      graphs.push_back(molecules::featurize(*r.mol, impl_->featurizer));
+      todo.push_back(out.size() - 1);
+    } catch (const InputError& e) {
+      out.back().error = e.what();
+    }
+  }
+  const auto chunk = static_cast<size_t>(impl_->options.batch);
+  for (size_t begin = 0; begin < todo.size(); begin += chunk) {
+    const size_t end = std::min(todo.size(), begin + chunk);
+    std::vector<const RDKit::ROMol*> mols;
+    for (size_t k = begin; k < end; ++k) mols.push_back(out[todo[k]].record->mol.get());
+    const std::vector<MolGraph> part(graphs.begin() + begin, graphs.begin() + end);
+    std::vector<MoleculeExplanation> results;
+    try {
+      results = explain(mols, part);
+    } catch (const std::exception&) {
+      results.clear();
+    }
+    for (size_t k = begin; k < end; ++k) {
+      RecordExplanation& r = out[todo[k]];
+      if (!results.empty()) {
+        r.explanation = std::move(results[k - begin]);
+        continue;
+      }
+      try {
+        r.explanation = explain({mols[k - begin]}, {graphs[k]}).front();
+      } catch (const std::exception& e) {
+        r.error = e.what();
+      }
+    }
+    if (progress) progress(static_cast<int64_t>(end), static_cast<int64_t>(todo.size()));
+  }
+  std::stable_sort(
+      out.begin(), out.end(),
+      [](const RecordExplanation& a, const RecordExplanation& b) { return a.index < b.index; });
+  return out;
 }
 
 std::vector<double> MoleculeExplainer::predict(const std::vector<const RDKit::ROMol*>& mols) {

@@ -50,4 +50,21 @@ void ProgressBar::finish() {
   active_ = false;
 }
 
+std::function<void(int64_t, int64_t, double, double)> epoch_reporter(ProgressBar& bar) {
+  if (!bar.active()) return nullptr;
+  return [&bar](int64_t epoch, int64_t /*epochs*/, double loss, double val) {
+    char status[64];
+    std::snprintf(status, sizeof status, "loss %.4f val %.3f", loss, val);
+    bar.update(epoch, status);
+  };
+}
+
+std::function<void(int64_t, int64_t)> step_reporter(ProgressBar& bar) {
+  if (!bar.active()) return nullptr;
+  return [&bar](int64_t done, int64_t total) {
+    bar.set_total(total);
+    bar.update(done);
+  };
+}
+
 }  // namespace gnnx::tools

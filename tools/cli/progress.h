@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace gnnx::tools {
@@ -37,5 +38,13 @@ class ProgressBar {
   bool drawn_ = false;
   std::chrono::steady_clock::time_point last_draw_;
 };
+
+/// For gnn::TrainOptions::on_epoch: draws "loss 0.3100 val 0.950" on `bar`. Empty when the bar
+/// does not draw, so that training has nothing to call.
+std::function<void(int64_t, int64_t, double, double)> epoch_reporter(ProgressBar& bar);
+
+/// For explainers::MethodOptions::progress: (steps done, steps in all) on `bar`; empty when the
+/// bar does not draw.
+std::function<void(int64_t, int64_t)> step_reporter(ProgressBar& bar);
 
 }  // namespace gnnx::tools

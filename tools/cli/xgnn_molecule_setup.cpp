@@ -23,7 +23,7 @@ std::vector<std::string> elements_of(const explainers::GeneratedGraph& g,
 }  // namespace
 
 XgnnSetup molecule_setup(const gnn::ModelFile& file, const std::vector<std::string>& node_types) {
-  const gnn::PropertyKind kind = gnn::parse_property_kind(file.metadata.at("property.kind"));
+  const gnn::PropertyKind kind = file.card.property_kind.value();
   if (kind != gnn::PropertyKind::kBinary) {
     throw InputError("generate: needs a classifier, the model is a regression model");
   }
@@ -32,7 +32,7 @@ XgnnSetup molecule_setup(const gnn::ModelFile& file, const std::vector<std::stri
                      " tasks; generation needs a single-task classifier");
   }
   const molecules::FeaturizerOptions featurizer =
-      molecules::FeaturizerOptions::from_metadata(file.metadata);
+      molecules::FeaturizerOptions::from_metadata(file.card.featurisation.options);
   XgnnSetup s;
   s.molecular = true;
   // Two logits [-z/2, z/2]: class 1 = the positive label (MUTAG: mutagenic), class 0 = not.

@@ -10,28 +10,22 @@
 
 namespace gnnx::tools {
 
-bool is_molecule_model(const gnn::ModelFile& file) {
-  return file.metadata.count("property.kind") != 0;
-}
+bool is_molecule_model(const gnn::ModelFile& file) { return file.card.is_property_model(); }
 
 XgnnSetup plain_graph_setup(const gnn::ModelFile& file, int64_t max_degree) {
   if (file.model->spec().task != gnn::Task::kGraphClassification) {
     throw InputError("generate: needs a graph classifier, the model is a node classifier");
   }
-  auto it = file.metadata.find("dataset");
+  const std::string& dataset = file.card.dataset;
   const std::vector<std::string> known = datasets::synthetic_names();
-  if (it == file.metadata.end() ||
-      std::find(known.begin(), known.end(), it->second) == known.end()) {
+  if (std::find(known.begin(), known.end(), dataset) == known.end()) {
     throw InputError(
         "generate: the model records no synthetic data set or molecule featurizer, "
         "so the features of a generated node are unknown");
   }
-  auto seed_it = file.metadata.find("dataset_seed");
-  const uint64_t seed = seed_it == file.metadata.end()
-                            ? 0
-                            : io::parse_uint64(seed_it->second, "model metadata dataset_seed");
+  const uint64_t seed = file.card.dataset_seed.value_or(0);
   // Every node of the synthetic graph data sets has the same features: a generated node too.
-  const torch::Tensor row = datasets::make_synthetic(it->second, seed).graphs.at(0).x()[0];
+  const torch::Tensor row = datasets::make_synthetic(dataset, seed).graphs.at(0).x()[0];
 
   XgnnSetup s;
   s.model = file.model;

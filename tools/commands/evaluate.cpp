@@ -1,33 +1,24 @@
-// `gnnx evaluate`: explains a data set's standard evaluation targets with one method (or all)
-// and scores the explanations against the planted motifs: ground-truth edge AUC, precision@k,
-// fidelity+/- (probability form), characterisation, sparsity, motif recovery, seconds, and for
-// graph-classification sets Pope et al.'s contrastivity.
+// `gnnx evaluate`: explains a benchmark's standard evaluation targets with one method (or all)
+// and scores the explanations against the ground truth (benchmarks::evaluate): the planted
+// motifs of the synthetic sets, the NO2/NH2 bonds of Mutagenicity, the rule atoms of the
+// graph-attribution sets.
 
+#include "cli/evaluate_report.h"
 #include "cli/method_flags.h"
-#include "cli/run_explainer.h"
-#include "cli/train_defaults.h"
-#include "cli/train_model.h"
+#include "cli/progress.h"
 #include "cli/validators.h"
 #include "commands/commands.h"
-#ifdef GNNX_WITH_RDKIT
-#include "commands/evaluate_mol.h"
-#endif
 
-#include <gnnx/datasets/synthetic.h>
-#include <gnnx/explainers/metrics.h>
+#include <gnnx/benchmarks/catalogue.h>
+#include <gnnx/benchmarks/evaluate.h>
 #include <gnnx/gnn/device.h>
 #include <gnnx/gnn/error.h>
-#include <gnnx/gnn/model_file.h>
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
-#include <chrono>
-#include <cmath>
-#include <cstdio>
-#include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace gnnx::tools {
 namespace {
@@ -40,210 +31,57 @@ struct EvaluateArgs {
   int64_t top_k = 0;
   bool json = false;
   MethodFlags flags;
-#ifdef GNNX_WITH_RDKIT
-  MoleculeEvaluateArgs molecules;  // mutagenicity, benzene, ...: commands/evaluate_mol.cpp
-#endif
+  // Molecule benchmarks only.
+  std::string data_dir;      // the shared data folder
+  int64_t limit = 0;         // explain only the first N targets (0 = all)
+  int64_t train_epochs = 0;  // when training a model (0 = the benchmark's)
 };
 
-struct Row {
-  std::string method;
-  size_t targets = 0;
-  double auc = NAN, precision = NAN, motif = NAN, contrastivity = NAN, seconds = 0;
-  double auc_own = NAN;    // node tasks: against the target's own motif only (own_motif_auc)
-  int64_t flat_masks = 0;  // targets whose edge mask ranks nothing (count_flat_edge_masks)
-  explainers::FidelityScores fidelity;
-  std::string error;  // a method that cannot explain this model (e.g. CAM without mean readout)
-  std::string device = "cpu";  // where the method ran
-};
-
-// Top-k for fidelity and sparsity: the directed edge count of the data set's motif.
-int64_t motif_edge_count(const datasets::Dataset& ds) {
-  int64_t most = 0;
-  for (const auto& m : ds.class_motif) most = std::max(most, m.num_edges());
-  return most > 0 ? most : 12;
-}
-
-// Fraction of explanations, among targets whose explained class has a motif, whose top edges
-// form that motif.
-double motif_recovery(const datasets::Dataset& ds,
-                      const std::vector<explainers::Explanation>& explanations) {
-  int64_t counted = 0;
-  double recovered = 0;
-  for (const auto& e : explanations) {
-    if (e.explained_class < 0 || e.explained_class >= static_cast<int64_t>(ds.class_motif.size()))
-      continue;
-    const gnn::Graph& motif = ds.class_motif[e.explained_class];
-    if (motif.num_nodes() == 0) continue;
-    const gnn::Graph& graph =
-        ds.task == gnn::Task::kNodeClassification ? ds.graphs.front() : ds.graphs.at(e.target);
-    recovered += explainers::motif_recovery({e}, graph, motif);
-    ++counted;
+benchmarks::BenchmarkModel model_for(const benchmarks::Benchmark& b,
+                                     const benchmarks::BenchmarkData& data,
+                                     const EvaluateArgs& args, const GlobalOptions& globals) {
+  if (!args.model.empty()) return benchmarks::load_benchmark_model(b, data, args.model);
+  benchmarks::TrainSettings settings = b.training;
+  if (b.family == benchmarks::Family::kMolecule && args.train_epochs > 0) {
+    settings.epochs = args.train_epochs;
   }
-  return counted ? recovered / counted : NAN;
-}
-
-// Contrastivity (Pope et al. 2019): the same graphs explained for class 0 and for class 1; NaN
-// for node tasks, where the metric is not defined, and for methods without node maps.
-double contrastivity(const std::string& method, explainers::MethodOptions options,
-                     gnn::GnnModel& model, const datasets::Dataset& ds, bool quiet,
-                     torch::Device device) {
-  if (ds.task != gnn::Task::kGraphClassification || ds.num_classes < 2) return NAN;
-  std::vector<explainers::Explanation> per_class[2];
-  for (int64_t c : {0, 1}) {
-    options.explained_class = c;
-    per_class[c] = run_explainer(method, options, model, ds, eval_targets(ds), quiet, device);
-  }
-  if (per_class[0].empty() || !per_class[0].front().node_mask.defined()) return NAN;
-  return explainers::contrastivity(per_class[0], per_class[1]);
-}
-
-Row evaluate_method(const std::string& method, const EvaluateArgs& args,
-                    const datasets::Dataset& ds, gnn::GnnModel& model, bool quiet,
-                    torch::Device device) {
-  Row row;
-  row.method = method;
-  row.device = explainer_device(method, device).str();
-  const auto options =
-      method_options(args.method, args.flags, gnn::is_undirected(ds.graphs.front()));
-  const auto start = std::chrono::steady_clock::now();
-  std::vector<explainers::Explanation> explanations;
-  try {
-    explanations = run_explainer(method, options, model, ds, eval_targets(ds), quiet, device);
-  } catch (const InputError& e) {
-    if (args.method != "all") throw;
-    row.error = e.what();
-    return row;
-  }
-  row.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  row.targets = explanations.size();
-  const int64_t k = args.top_k > 0 ? args.top_k : motif_edge_count(ds);
-  if (!explanations.empty() && explanations.front().edge_mask.defined()) {
-    row.auc = explainers::explanation_auc(explanations, ds.gt_edge_mask);
-    if (ds.task == gnn::Task::kNodeClassification) {
-      row.auc_own = explainers::own_motif_auc(explanations, ds.graphs.front(), ds.motif_id.front());
-    }
-    row.precision = explainers::precision_at_k(explanations, ds.gt_edge_mask);
-    row.fidelity = explainers::fidelity(model, ds.graphs, explanations, k);
-    row.motif = motif_recovery(ds, explanations);
-    row.flat_masks = explainers::count_flat_edge_masks(explanations);
-  }
-  row.contrastivity = contrastivity(method, options, model, ds, quiet, device);
-  return row;
-}
-
-nlohmann::ordered_json to_json(const Row& r, const EvaluateArgs& args, const std::string& model) {
-  auto number = [](double v) {
-    return std::isnan(v) ? nlohmann::ordered_json() : nlohmann::ordered_json(v);
-  };
-  nlohmann::ordered_json j = {{"dataset", args.dataset},
-                              {"method", r.method},
-                              {"model", model},
-                              {"targets", r.targets},
-                              {"auc", number(r.auc)},
-                              {"auc_own_motif", number(r.auc_own)},
-                              {"precision_at_k", number(r.precision)},
-                              {"fidelity_plus", r.fidelity.fidelity_plus_prob},
-                              {"fidelity_minus", r.fidelity.fidelity_minus_prob},
-                              {"fidelity_plus_acc", r.fidelity.fidelity_plus_acc},
-                              {"fidelity_minus_acc", r.fidelity.fidelity_minus_acc},
-                              {"characterization", r.fidelity.characterization},
-                              {"sparsity", r.fidelity.sparsity},
-                              {"motif_recovery", number(r.motif)},
-                              {"contrastivity", number(r.contrastivity)},
-                              {"flat_masks", r.flat_masks},
-                              {"seconds", r.seconds},
-                              {"device", r.device}};
-  if (!r.error.empty()) j["error"] = r.error;
-  return j;
-}
-
-// An unknown name lists both kinds of benchmark (make_synthetic lists only its own).
-void check_dataset_name(const std::string& name) {
-  std::string known;
-  for (const auto& n : datasets::synthetic_names()) {
-    if (n == name) return;
-    known += (known.empty() ? "" : ", ") + n;
-  }
-#ifdef GNNX_WITH_RDKIT
-  for (const auto& n : molecule_benchmark_names()) known += ", " + n;
-#endif
-  throw InputError("unknown data set '" + name + "'; known: " + known);
+  ProgressBar bar("train " + b.name, settings.epochs, /*enabled=*/!globals.quiet);
+  return benchmarks::train_benchmark_model(b, data, settings, args.seed, epoch_reporter(bar),
+                                           gnn::resolve_device(globals.device));
 }
 
 void run(const EvaluateArgs& args, const GlobalOptions& globals) {
-#ifdef GNNX_WITH_RDKIT
-  if (is_molecule_benchmark(args.dataset)) {
-    run_molecule_evaluate({args.dataset, args.method, args.model, args.seed, args.json, args.flags},
-                          args.molecules, globals);
-    return;
+  // An unknown name lists both kinds of benchmark.
+  const benchmarks::Benchmark& b = benchmarks::find_benchmark(args.dataset);
+  const bool molecules = b.family == benchmarks::Family::kMolecule;
+  if (molecules && globals.device != "cpu") {  // as `gnnx train --data`
+    throw InputError(
+        "--device " + globals.device +
+        ": the molecule benchmarks run on the CPU; --device is for the synthetic ones");
   }
-#endif
-  check_dataset_name(args.dataset);
   if (args.method != "all") explainers::make_explainer(args.method, {});  // fail early
-  const datasets::Dataset ds = datasets::make_synthetic(args.dataset, args.seed);
-  std::shared_ptr<gnn::GnnModel> model;
-  std::string model_name = args.model;
-  if (args.model.empty()) {
-    const auto trained = train_on_dataset(ds, train_defaults(args.dataset), args.seed,
-                                          globals.quiet, gnn::resolve_device(globals.device));
-    model = trained.model;
-    model_name = "(trained, test accuracy " +
-                 std::to_string(trained.result.test_accuracy).substr(0, 5) + ")";
-  } else {
-    model = gnn::load_model(args.model).model;
-    check_model_fits(*model, ds, args.model);
-  }
+  benchmarks::BenchmarkData data = b.load({args.seed, args.data_dir});
+  const benchmarks::BenchmarkModel model = model_for(b, data, args, globals);
+  if (molecules && args.limit > 0) data.limit_targets(args.limit);
+
   std::vector<std::string> names;
   if (args.method == "all") {
     for (const auto& m : explainers::methods()) names.push_back(m.name);
   } else {
     names.push_back(args.method);
   }
-  std::vector<Row> rows;
-  const torch::Device device = gnn::resolve_device(globals.device);
+  benchmarks::EvaluateOptions options;
+  options.method = method_options(args.method, args.flags, data.undirected);
+  options.top_k = args.top_k;
+  options.device = gnn::resolve_device(globals.device);
+  options.keep_going = args.method == "all";
+  std::vector<benchmarks::MethodScores> rows;
   for (const auto& name : names) {
-    rows.push_back(evaluate_method(name, args, ds, *model, globals.quiet, device));
+    ProgressBar bar("explain " + name, 1, /*enabled=*/!globals.quiet);
+    options.method.progress = step_reporter(bar);
+    rows.push_back(benchmarks::evaluate(b, data, *model.model, name, options));
   }
-
-  if (args.json) {
-    if (args.method != "all") {
-      std::cout << to_json(rows.front(), args, model_name).dump() << "\n";
-    } else {
-      auto list = nlohmann::ordered_json::array();
-      for (const auto& r : rows) list.push_back(to_json(r, args, model_name));
-      std::cout << list.dump() << "\n";
-    }
-    return;
-  }
-  std::printf("data set %s, model %s, %zu evaluation targets\n", args.dataset.c_str(),
-              model_name.c_str(), eval_targets(ds).size());
-  std::printf("%-22s %7s %6s %6s %6s %6s %6s %7s %8s %6s %8s %8s\n", "method", "targets", "AUC",
-              "own", "P@k", "fid+", "fid-", "charact", "sparsity", "motif", "seconds", "contrast");
-  auto cell = [](double v) {
-    char buf[16];
-    if (std::isnan(v)) return std::string("   -  ");
-    std::snprintf(buf, sizeof buf, "%6.3f", v);
-    return std::string(buf);
-  };
-  for (const auto& r : rows) {
-    if (!r.error.empty()) {
-      std::printf("%-22s not applicable: %s\n", r.method.c_str(), r.error.c_str());
-      continue;
-    }
-    std::printf("%-22s %7zu %s %s %s %s %s  %s   %s %s %8.2f   %s\n", r.method.c_str(), r.targets,
-                cell(r.auc).c_str(), cell(r.auc_own).c_str(), cell(r.precision).c_str(),
-                cell(r.fidelity.fidelity_plus_prob).c_str(),
-                cell(r.fidelity.fidelity_minus_prob).c_str(),
-                cell(r.fidelity.characterization).c_str(), cell(r.fidelity.sparsity).c_str(),
-                cell(r.motif).c_str(), r.seconds, cell(r.contrastivity).c_str());
-  }
-  for (const auto& r : rows) {
-    if (r.flat_masks == 0) continue;
-    std::printf(
-        "note: %s gave %lld of %zu targets the same score on every edge (a map that ranks "
-        "nothing, e.g. all zero); their edges tie, which pulls its AUC towards 0.5\n",
-        r.method.c_str(), static_cast<long long>(r.flat_masks), r.targets);
-  }
+  print_evaluation(b, data, model.name, rows, /*list=*/args.method == "all", args.json);
 }
 
 }  // namespace
@@ -272,7 +110,16 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& globals) {
   cmd->add_flag("--json", args->json, "Print JSON (an array for --method all)");
   add_method_flags(*cmd, args->flags);
 #ifdef GNNX_WITH_RDKIT
-  add_molecule_evaluate_flags(*cmd, args->molecules);
+  cmd->add_option("--data-dir", args->data_dir,
+                  "Molecule benchmarks: the shared data folder (default: $GNNX_SHARED_DATA, else "
+                  "../shared/data)");
+  cmd->add_option("--limit", args->limit,
+                  "Molecule benchmarks: explain only the first N targets (default: all)")
+      ->check(positive());
+  cmd->add_option("--train-epochs", args->train_epochs,
+                  "Molecule benchmarks: training epochs when no --model is given (default: the "
+                  "benchmark's)")
+      ->check(positive());
 #endif
   cmd->callback([args, &globals] { run(*args, globals); });
 }

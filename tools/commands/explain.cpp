@@ -3,10 +3,11 @@
 
 #include "cli/id_list.h"
 #include "cli/method_flags.h"
-#include "cli/run_explainer.h"
+#include "cli/progress.h"
 #include "cli/validators.h"
 #include "commands/commands.h"
 
+#include <gnnx/benchmarks/explain.h>
 #include <gnnx/datasets/synthetic.h>
 #include <gnnx/explainers/explanation_json.h>
 #include <gnnx/explainers/metrics.h>
@@ -43,28 +44,19 @@ struct ExplainArgs {
   MethodFlags flags;
 };
 
-uint64_t recorded_seed(const std::map<std::string, std::string>& metadata) {
-  auto it = metadata.find("dataset_seed");
-  return it == metadata.end() ? 0 : io::parse_uint64(it->second, "model metadata dataset_seed");
-}
-
 void run(const ExplainArgs& args, const GlobalOptions& globals) {
   io::check_writable_path(args.out);
   if (!args.render.empty()) io::check_writable_path(args.render);
   explainers::make_explainer(args.method, {});  // an unknown method fails before any work
   const gnn::ModelFile file = gnn::load_model(args.model);
-  std::string dataset = args.dataset;
+  const std::string dataset = args.dataset.empty() ? file.card.dataset : args.dataset;
   if (dataset.empty()) {
-    auto it = file.metadata.find("dataset");
-    if (it == file.metadata.end()) {
-      throw InputError("model '" + args.model + "' does not record its data set: pass --dataset");
-    }
-    dataset = it->second;
+    throw InputError("model '" + args.model + "' does not record its data set: pass --dataset");
   }
   const uint64_t seed = args.dataset_seed >= 0 ? static_cast<uint64_t>(args.dataset_seed)
-                                               : recorded_seed(file.metadata);
+                                               : file.card.dataset_seed.value_or(0);
   const datasets::Dataset ds = datasets::make_synthetic(dataset, seed);
-  check_model_fits(*file.model, ds, args.model);
+  benchmarks::check_model_fits(*file.model, ds, args.model);
 
   const bool node_task = ds.task == gnn::Task::kNodeClassification;
   if (!node_task && !args.nodes.empty()) {
@@ -79,15 +71,17 @@ void run(const ExplainArgs& args, const GlobalOptions& globals) {
   const int64_t limit =
       node_task ? ds.graphs.front().num_nodes() : static_cast<int64_t>(ds.graphs.size());
   const std::vector<int64_t> ids =
-      spec.empty() ? eval_targets(ds)
+      spec.empty() ? benchmarks::eval_targets(ds)
                    : parse_id_list(spec, limit, node_task ? "--nodes" : "--graphs");
 
-  const auto options =
-      method_options(args.method, args.flags, gnn::is_undirected(ds.graphs.front()));
+  auto options = method_options(args.method, args.flags, gnn::is_undirected(ds.graphs.front()));
   const auto start = std::chrono::steady_clock::now();
   const torch::Device requested = gnn::resolve_device(globals.device);
+  ProgressBar bar("explain " + args.method, 1, /*enabled=*/!globals.quiet);
+  options.progress = step_reporter(bar);
   const auto explanations =
-      run_explainer(args.method, options, *file.model, ds, ids, globals.quiet, requested);
+      benchmarks::explain_targets(args.method, options, *file.model, ds, ids, requested);
+  bar.finish();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -119,13 +113,14 @@ void run(const ExplainArgs& args, const GlobalOptions& globals) {
                  static_cast<long long>(flat), explanations.size(), args.method.c_str());
   }
   if (args.json) {
-    nlohmann::ordered_json j = {{"dataset", dataset},
-                                {"method", args.method},
-                                {"targets", explanations.size()},
-                                {"flat_masks", flat},
-                                {"seconds", seconds},
-                                {"device", explainer_device(args.method, requested).str()},
-                                {"out", args.out}};
+    nlohmann::ordered_json j = {
+        {"dataset", dataset},
+        {"method", args.method},
+        {"targets", explanations.size()},
+        {"flat_masks", flat},
+        {"seconds", seconds},
+        {"device", benchmarks::explainer_device(args.method, requested).str()},
+        {"out", args.out}};
     if (!args.render.empty()) j["render"] = args.render;
     std::cout << j.dump() << "\n";
     return;

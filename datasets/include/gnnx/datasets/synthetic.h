@@ -40,8 +40,8 @@ struct Dataset {
   std::vector<gnn::Graph> class_motif;
 };
 
-/// One line of the catalogue of synthetic data sets (plain data, for listings such as
-/// `gnnx datasets`).
+/// One line of the table of synthetic data sets (plain data, for listings such as
+/// `gnnx datasets`; gnnx::benchmarks' catalogue adds training settings and evaluation).
 struct DatasetInfo {
   std::string name;  ///< what make_synthetic() accepts
   gnn::Task task = gnn::Task::kNodeClassification;
@@ -49,8 +49,9 @@ struct DatasetInfo {
   int64_t num_nodes = 0;     ///< nodes per graph
   int64_t num_features = 0;  ///< node feature width
   int64_t num_classes = 0;
-  std::string description;  ///< base graph and motifs, one phrase
-  std::string source;       ///< the paper that introduced it
+  std::vector<std::string> class_names;  ///< one per class (Dataset::class_names)
+  std::string description;               ///< base graph and motifs, one phrase
+  std::string source;                    ///< the paper that introduced it
 };
 
 /// "ba-shapes", "ba-community", "tree-cycles", "tree-grid", "ba-2motifs". Their classes:

@@ -1,8 +1,9 @@
 #pragma once
-// Model files: one file holding a model's architecture (ModelSpec), its weights and free-form
-// metadata (e.g. the data set it was trained on), with a checksum so that a truncated or
-// corrupted file is refused rather than half-loaded.
+// Model files: one file holding a model's architecture (ModelSpec), its weights and its model
+// card (gnn/model_card.h: the data set it was trained on, the training record, ...), with a
+// checksum so that a truncated or corrupted file is refused rather than half-loaded.
 
+#include <gnnx/gnn/model_card.h>
 #include <gnnx/gnn/models.h>
 
 #include <map>
@@ -13,13 +14,20 @@ namespace gnnx::gnn {
 
 struct ModelFile {
   std::shared_ptr<GnnModel> model;
-  std::map<std::string, std::string> metadata;  ///< e.g. {"dataset": "ba-shapes"}
+  ModelCard card;  ///< files written before the card: mapped from their metadata
+  /// The card as the flat string map of older files (card.to_metadata()), e.g.
+  /// {"dataset": "ba-shapes", "seed": "0"}: for code written against that map.
+  std::map<std::string, std::string> metadata;
 };
 
 /// Writes atomically (temporary file + rename): either the complete file exists or none.
 /// Throws Error when the path cannot be written.
 void save_model(const std::string& path, const GnnModel& model,
-                const std::map<std::string, std::string>& metadata = {});
+                const ModelCard& card = ModelCard());
+
+/// As above, with the flat string map of older code: ModelCard::from_metadata(metadata).
+void save_model(const std::string& path, const GnnModel& model,
+                const std::map<std::string, std::string>& metadata);
 
 /// Throws InputError("model file '<path>': <problem>") when it cannot be read, is not a gnnx
 /// model file, is truncated, fails its checksum, or its tensors do not match the model its spec

@@ -15,9 +15,12 @@
 #include <gnnx/molecules/draw.h>
 #include <gnnx/molecules/featurize.h>
 #include <gnnx/molecules/fragment.h>
+#include <gnnx/molecules/readers.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +41,21 @@ struct MoleculeExplanation {
   Fragment fragment;             ///< the explanation subgraph (fragment.h)
   /// "grad-cam | p_np: P(1) = 0.912 | explaining class 1" (the drawings' legend line).
   std::string legend;
+};
+
+/// An explanation of featurize()'s graph `g` as per-atom and per-bond values: to_atoms_and_bonds
+/// of its dense node and edge masks (either may be absent).
+AtomBondValues atom_bond_values(const MolGraph& g, const explainers::Explanation& e);
+
+/// One record of a molecule file, explained: its explanation, or why it has none.
+struct RecordExplanation {
+  int64_t index = 0;  ///< the record's position in the file (MoleculeRecord::index)
+  int64_t line = 0;
+  std::string id;
+  std::string smiles;
+  const MoleculeRecord* record = nullptr;  ///< the parsed record; null when it was skipped
+  std::optional<MoleculeExplanation> explanation;
+  std::string error;  ///< without an explanation: the reader's, featuriser's or explainer's reason
 };
 
 /// Options of a MoleculeExplainer. Plain aggregate.
@@ -76,6 +94,13 @@ class MoleculeExplainer {
   /// The same for molecules already featurised with featurizer() (graphs[i] from mols[i]).
   std::vector<MoleculeExplanation> explain(const std::vector<const RDKit::ROMol*>& mols,
                                            const std::vector<MolGraph>& graphs);
+
+  /// Every record of `set`, skipped ones included, in input (index) order. Molecules go to the
+  /// explainer in chunks of options.batch; a chunk that fails is redone one molecule at a time,
+  /// so that a bad molecule costs only its own record. `progress(done, total)` counts the
+  /// parsed records. The results point into `set`.
+  std::vector<RecordExplanation> explain_records(
+      const MoleculeSet& set, const std::function<void(int64_t, int64_t)>& progress = nullptr);
 
   /// The model's predictions alone (as MoleculeExplanation::prediction), batched.
   std::vector<double> predict(const std::vector<const RDKit::ROMol*>& mols);

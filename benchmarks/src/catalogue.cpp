@@ -1,8 +1,17 @@
-#include "cli/train_defaults.h"
+// The catalogue: one row per synthetic benchmark below (training settings, targets), joined with
+// datasets' table of generators (task, class names, description, source); the molecule rows are
+// in molecule_benchmarks.cpp.
 
-#include <map>
+#include <gnnx/benchmarks/catalogue.h>
+#include <gnnx/gnn/error.h>
 
-namespace gnnx::tools {
+#include <algorithm>
+
+#ifdef GNNX_WITH_RDKIT
+#include "molecule_benchmarks.h"
+#endif
+
+namespace gnnx::benchmarks {
 namespace {
 
 // Architecture as in the GNNExplainer paper (Ying et al. 2019): 3 GCN layers of 20 units (node
@@ -75,9 +84,9 @@ namespace {
 // 0.867 (test accuracy 0.99-1.00 on every seed).
 constexpr double kBiasInit = 0.1;
 
-TrainDefaults make(int64_t epochs, double lr, double weight_decay,
+TrainSettings make(int64_t epochs, double lr, double weight_decay,
                    gnn::Readout readout = gnn::Readout::kMean) {
-  TrainDefaults d;
+  TrainSettings d;
   d.epochs = epochs;
   d.lr = lr;
   d.weight_decay = weight_decay;
@@ -87,7 +96,7 @@ TrainDefaults make(int64_t epochs, double lr, double weight_decay,
 }
 
 /// `d` with the original GNNExplainer layer: raw-sum aggregation, L2-normalised embeddings.
-TrainDefaults original_layer(TrainDefaults d, double edge_dropout = 0.0) {
+TrainSettings original_layer(TrainSettings d, double edge_dropout = 0.0) {
   d.aggregation = gnn::Aggregation::kSum;
   d.embedding_norm = gnn::EmbeddingNorm::kL2;
   d.edge_dropout = edge_dropout;
@@ -95,30 +104,104 @@ TrainDefaults original_layer(TrainDefaults d, double edge_dropout = 0.0) {
 }
 
 /// `d` with a self-loop added to the raw neighbour sum (Aggregation::kSumSelf).
-TrainDefaults with_self_loops(TrainDefaults d) {
+TrainSettings with_self_loops(TrainSettings d) {
   d.aggregation = gnn::Aggregation::kSumSelf;
   return d;
 }
 
-const std::map<std::string, TrainDefaults>& table() {
-  static const std::map<std::string, TrainDefaults> kTable = {
-      //  name             epochs  lr     weight decay  readout
-      {"ba-shapes", make(1000, 0.01, 5e-4)},
-      {"ba-community", make(1000, 0.01, 1e-3)},
-      {"tree-cycles", original_layer(make(3000, 0.003, 5e-4), /*edge_dropout=*/0.05)},
-      {"tree-grid", original_layer(make(3000, 0.01, 5e-4), /*edge_dropout=*/0.05)},
-      {"ba-2motifs", with_self_loops(original_layer(make(600, 0.001, 0.0, gnn::Readout::kMax),
-                                                    /*edge_dropout=*/0.1))},
+struct SyntheticRow {
+  const char* name;
+  TrainSettings training;
+  const char* targets;  // as datasets' generators set Dataset::eval_targets
+};
+
+const std::vector<SyntheticRow>& synthetic_rows() {
+  static const std::vector<SyntheticRow> kRows = {
+      //  name          epochs  lr     weight decay  readout
+      {"ba-shapes", make(1000, 0.01, 5e-4), "nodes 400:700:5 (node 0 of houses 20-79)"},
+      {"ba-community", make(1000, 0.01, 1e-3), "nodes 400:700:5 and 1100:1400:5"},
+      {"tree-cycles", original_layer(make(3000, 0.003, 5e-4), /*edge_dropout=*/0.05),
+       "every cycle node"},
+      {"tree-grid", original_layer(make(3000, 0.01, 5e-4), /*edge_dropout=*/0.05),
+       "every grid node"},
+      {"ba-2motifs",
+       with_self_loops(original_layer(make(600, 0.001, 0.0, gnn::Readout::kMax),
+                                      /*edge_dropout=*/0.1)),
+       "every graph"},
   };
-  return kTable;
+  return kRows;
+}
+
+Benchmark synthetic_benchmark(const datasets::DatasetInfo& info) {
+  Benchmark b;
+  b.name = info.name;
+  b.family = Family::kSynthetic;
+  b.task = info.task;
+  b.class_names = info.class_names;
+  b.description = info.description;
+  b.source = info.source;
+  for (const SyntheticRow& row : synthetic_rows()) {
+    if (row.name != info.name) continue;
+    b.training = row.training;
+    b.targets = row.targets;
+  }
+  b.ground_truth = GroundTruth::kEdges;
+  b.scoring = "motif edges: edge AUC, precision@k, fidelity, motif recovery";
+  if (b.task == gnn::Task::kGraphClassification) b.scoring += ", contrastivity";
+  b.load = [name = info.name](const LoadOptions& options) {
+    BenchmarkData data;
+    data.dataset = datasets::make_synthetic(name, options.seed);
+    data.featurisation.name = "synthetic";
+    data.undirected = gnn::is_undirected(data.dataset.graphs.front());
+    return data;
+  };
+  return b;
+}
+
+std::vector<Benchmark> build_catalogue() {
+  std::vector<Benchmark> all;
+  for (const datasets::DatasetInfo& info : datasets::synthetic_catalog()) {
+    all.push_back(synthetic_benchmark(info));
+  }
+#ifdef GNNX_WITH_RDKIT
+  for (Benchmark& b : detail::molecule_benchmarks()) all.push_back(std::move(b));
+#endif
+  return all;
 }
 
 }  // namespace
 
-TrainDefaults train_defaults(const std::string& dataset) {
-  const auto& t = table();
-  auto it = t.find(dataset);
-  return it == t.end() ? TrainDefaults{} : it->second;
+std::string to_string(Family family) {
+  return family == Family::kSynthetic ? "synthetic" : "molecule";
 }
 
-}  // namespace gnnx::tools
+const std::vector<Benchmark>& catalogue() {
+  static const std::vector<Benchmark> kCatalogue = build_catalogue();
+  return kCatalogue;
+}
+
+std::vector<std::string> benchmark_names(std::optional<Family> family) {
+  std::vector<std::string> names;
+  for (const Benchmark& b : catalogue()) {
+    if (!family || b.family == *family) names.push_back(b.name);
+  }
+  return names;
+}
+
+const Benchmark& find_benchmark(const std::string& name, std::optional<Family> family) {
+  for (const Benchmark& b : catalogue()) {
+    if (b.name == name && (!family || b.family == *family)) return b;
+  }
+  std::string known;
+  for (const std::string& n : benchmark_names(family)) known += (known.empty() ? "" : ", ") + n;
+  throw InputError("unknown " + (family ? to_string(*family) + " " : std::string()) + "data set '" +
+                   name + "'; known: " + known);
+}
+
+void BenchmarkData::limit_targets(int64_t n) {
+  TORCH_CHECK(n >= 1, "BenchmarkData::limit_targets: n must be >= 1, got ", n);
+  dataset.eval_targets =
+      dataset.eval_targets.slice(0, 0, std::min(n, dataset.eval_targets.numel()));
+}
+
+}  // namespace gnnx::benchmarks

@@ -1,0 +1,73 @@
+#pragma once
+// Training a model for a benchmark: the settings (each benchmark's defaults are in its
+// catalogue entry, catalogue.h), and the run that turns them into a model and its model card.
+
+#include <gnnx/datasets/synthetic.h>
+#include <gnnx/gnn/model_card.h>
+#include <gnnx/gnn/models.h>
+#include <gnnx/gnn/training.h>
+
+#include <cstdint>
+#include <memory>
+
+namespace gnnx::benchmarks {
+
+/// Model and optimiser settings; `gnnx train` has a flag for each.
+struct TrainSettings {
+  int64_t epochs = 1000;                       ///< --epochs
+  double lr = 0.001;                           ///< --lr (Adam)
+  double weight_decay = 0.0;                   ///< --weight-decay (Adam, L2)
+  int64_t hidden = 20;                         ///< --hidden: width of each GCN layer
+  int64_t layers = 3;                          ///< --layers: number of GCN layers
+  double dropout = 0.0;                        ///< --dropout
+  gnn::Readout readout = gnn::Readout::kMean;  ///< --readout (graph task)
+  int64_t batch_size = 64;                     ///< --batch-size (graph task)
+  double edge_dropout = 0.0;  ///< --edge-dropout (DropEdge, TrainOptions::edge_dropout)
+  double bias_init = 0.0;     ///< --bias-init: start of the GCN biases (ModelSpec::bias_init)
+  gnn::Aggregation aggregation = gnn::Aggregation::kSymmetric;    ///< --aggregation
+  gnn::EmbeddingNorm embedding_norm = gnn::EmbeddingNorm::kNone;  ///< --embedding-norm
+  /// --mlp-hidden: the graph head's hidden layer (ModelSpec::mlp_hidden; 0 = a linear head);
+  /// -1 = as wide as `hidden`.
+  int64_t mlp_hidden = 0;
+};
+
+/// The settings of molecule property models (`gnnx train --data`, the molecule benchmarks):
+/// 3 GCN layers of 128, dropout 0.1, mean readout, a head layer as wide, 100 epochs at 0.001.
+TrainSettings molecule_train_settings();
+
+/// The architecture `settings` describe, validated (throws InputError).
+gnn::ModelSpec model_spec(const TrainSettings& settings, gnn::Task task, int64_t in_features,
+                          int64_t outputs);
+
+/// The optimiser settings of `settings`, seeded; `on_epoch` reports progress (may be empty).
+gnn::TrainOptions train_options(const TrainSettings& settings, uint64_t seed,
+                                gnn::EpochCallback on_epoch = nullptr);
+
+/// The settings part of a model card's training record (seed, epochs, optimiser, split
+/// fractions); the outcome is the caller's to add.
+gnn::TrainingRecord training_record(const gnn::TrainOptions& options);
+
+/// A trained classifier and what made it.
+struct TrainedModel {
+  std::shared_ptr<gnn::GnnModel> model;  ///< on the CPU
+  gnn::ModelSpec spec;
+  gnn::TrainOptions options;  ///< as trained, without the progress callback
+  gnn::TrainResult result;
+  /// Data set, source, class names, featurisation, training record; not dataset_seed (a
+  /// Dataset does not know its seed) nor created_by.
+  gnn::ModelCard card;
+};
+
+/// Builds the model `settings` describe for `ds` and trains it with `seed` (weights, split,
+/// dropout): a node classifier on ds.graphs[0] or a graph classifier on ds.graphs. Trains on
+/// `device`; the model comes back on the CPU. Throws InputError for a data set without graphs.
+///
+/// Example:
+///   auto ds = datasets::make_synthetic("ba-shapes", 0);
+///   TrainedModel m = train_on_dataset(ds, find_benchmark("ba-shapes").training, /*seed=*/0);
+///   m.result.test_accuracy  // about 0.9
+TrainedModel train_on_dataset(const datasets::Dataset& ds, const TrainSettings& settings,
+                              uint64_t seed, gnn::EpochCallback on_epoch = nullptr,
+                              torch::Device device = torch::Device(torch::kCPU));
+
+}  // namespace gnnx::benchmarks

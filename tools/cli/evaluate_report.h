@@ -1,0 +1,19 @@
+#pragma once
+// What `gnnx evaluate` prints: a table of the methods' scores (or JSON: one object, or an array
+// for --method all). Synthetic and molecule benchmarks have their own columns.
+
+#include <gnnx/benchmarks/catalogue.h>
+#include <gnnx/benchmarks/evaluate.h>
+
+#include <string>
+#include <vector>
+
+namespace gnnx::tools {
+
+/// `model`: the model's name (its file, or how it was trained); `list`: --method all (JSON:
+/// an array even for one row).
+void print_evaluation(const benchmarks::Benchmark& b, const benchmarks::BenchmarkData& data,
+                      const std::string& model, const std::vector<benchmarks::MethodScores>& rows,
+                      bool list, bool json);
+
+}  // namespace gnnx::tools
