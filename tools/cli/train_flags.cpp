@@ -29,8 +29,18 @@ void SettingFlags::add_to(CLI::App& cmd) {
   bind(cmd, "--lr", &TrainSettings::lr, "Adam learning rate")->check(positive());
   bind(cmd, "--weight-decay", &TrainSettings::weight_decay, "Adam weight decay (L2)")
       ->check(non_negative());
-  bind(cmd, "--hidden", &TrainSettings::hidden, "Width of each GCN layer")->check(positive());
-  bind(cmd, "--layers", &TrainSettings::layers, "Number of GCN layers")->check(positive());
+  bind_choice(
+      cmd, "--arch", &arch_, [this](TrainSettings& s) { s.arch = gnn::parse_architecture(arch_); },
+      "Layer type: gcn (Kipf & Welling), gin, gine (GIN with edge features), graphconv (Morris "
+      "et al.), sage (GraphSAGE, mean), gat (attention); PyTorch Geometric's semantics")
+      ->check(CLI::IsMember({"gcn", "gin", "gine", "graphconv", "sage", "gat"}));
+  bind(cmd, "--hidden", &TrainSettings::hidden, "Width of each message-passing layer")
+      ->check(positive());
+  bind(cmd, "--layers", &TrainSettings::layers, "Number of message-passing layers")
+      ->check(positive());
+  bind(cmd, "--heads", &TrainSettings::heads,
+       "--arch gat: attention heads per layer, each --hidden / heads wide, concatenated")
+      ->check(positive());
   bind(cmd, "--dropout", &TrainSettings::dropout, "Dropout after each layer")
       ->check(CLI::Range(0.0, 1.0));
   bind(cmd, "--bias-init", &TrainSettings::bias_init,
