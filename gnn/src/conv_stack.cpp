@@ -81,6 +81,7 @@ torch::Tensor ConvLayer::message_weight() const {
                       " layer has no linear message map (its messages pass ",
                       std::is_same_v<T, GINConv> ? "an MLP" : "a ReLU and an MLP",
                       "; LayerDescription::linear_message is false)");
+          return torch::Tensor();  // not reached
         }
       },
       layer_);

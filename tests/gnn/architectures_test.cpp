@@ -198,8 +198,8 @@ TEST(ArchitecturesSpecTest, ParameterNamesFollowPyG) {
   EXPECT_EQ(names(Architecture::kGin).front(), "conv0.nn.0.weight");
   const V gat = names(Architecture::kGat);
   EXPECT_EQ(V(gat.begin(), gat.begin() + 6),
-            (V{"conv0.lin.weight", "conv0.att_src", "conv0.att_dst", "conv0.lin_edge.weight",
-               "conv0.att_edge", "conv0.bias"}));
+            (V{"conv0.att_src", "conv0.att_dst", "conv0.att_edge", "conv0.bias", "conv0.lin.weight",
+               "conv0.lin_edge.weight"}));
 }
 
 TEST(ArchitecturesSpecTest, ValidateNamesTheBadField) {

@@ -101,7 +101,7 @@ TEST_F(GATConvTest, MatchesDenseReference) {
     if (conv->bias().defined()) conv->bias().uniform_(-1, 1);
     EXPECT_TRUE(
         torch::allclose(conv(g.x(), adj).to(torch::kDouble), dense_gat(conv, g), 1e-5, 1e-5));
-    EXPECT_TRUE(torch::allclose(conv(g.x(), adj, {}, mask).to(torch::kDouble),
+    EXPECT_TRUE(torch::allclose(conv(g.x(), adj, torch::Tensor(), mask).to(torch::kDouble),
                                 dense_gat(conv, g, mask), 1e-5, 1e-5));
   }
 }
@@ -166,7 +166,7 @@ TEST_F(GATConvTest, MaskZeroRemovesExactlyOneMessageAfterTheSoftmax) {
     const int64_t d = g.edge_index()[1][removed].item<int64_t>();
     auto expected = full.out.clone();
     expected[d] -= (full.alpha[removed].unsqueeze(1) * h[s]).reshape({6});
-    EXPECT_TRUE(torch::allclose(conv(g.x(), adj, {}, mask), expected, 1e-12, 1e-12))
+    EXPECT_TRUE(torch::allclose(conv(g.x(), adj, torch::Tensor(), mask), expected, 1e-12, 1e-12))
         << "edge " << removed;
   }
 }
@@ -210,8 +210,9 @@ TEST_F(GATConvTest, PyGParameterNamesAndShapes) {
   EXPECT_EQ(params["att_src"].sizes(), torch::IntArrayRef({1, 4, 3}));
   EXPECT_EQ(params["lin_edge.weight"].sizes(), torch::IntArrayRef({12, 2}));
   EXPECT_EQ(params["bias"].sizes(), torch::IntArrayRef({12}));
+  // The order of a PyG GATConv's state_dict too: the module's own parameters, then lin's.
   GATConv mean(GATConvOptions(5, 3).heads(4).concat(false));
   EXPECT_EQ(tensor_names(mean),
-            (std::vector<std::string>{"lin.weight", "att_src", "att_dst", "bias"}));
+            (std::vector<std::string>{"att_src", "att_dst", "bias", "lin.weight"}));
   EXPECT_EQ(mean->bias().sizes(), torch::IntArrayRef({3}));
 }

@@ -103,8 +103,10 @@ class GnnModel : public torch::nn::Module {
   /// the adjacency and the model, dropout masks or layer graphs of the wrong count).
   virtual ModelOutput run(const ModelInput& input, const ForwardHooks& hooks = {}) = 0;
 
-  /// The linear map of message-passing layer `layer` (0-based): [in, out], the layer's
-  /// messages being propagate(h W). Throws c10::Error for a layer out of range.
+  /// The linear map of message-passing layer `layer`'s neighbour messages (0-based): [in, out]
+  /// (GCN: its weight, the messages being propagate(h W); GraphConv: lin_relᵀ; SAGE: lin_lᵀ;
+  /// GAT: linᵀ, all heads). Throws c10::Error for a layer out of range and for GIN and GINE
+  /// layers, whose messages pass an MLP (LayerDescription::linear_message says which apply).
   virtual torch::Tensor layer_weight(int64_t layer) const = 0;
 
   /// The dense layers of the head, first to last (ReLU between them).
