@@ -85,6 +85,8 @@ TEST_F(ArchCliTest, BadArchitecturesExitTwo) {
   expect_exit_two(
       "train --arch gat --heads 3 --hidden 8 --dataset ba-shapes --epochs 1 --out m.gnnx",
       "multiple of heads");
+  expect_exit_two("train --arch gin --aggregation sum --dataset ba-shapes --epochs 1 --out m.gnnx",
+                  "--aggregation applies to --arch gcn only");
   EXPECT_FALSE(fs::exists(dir_ / "m.gnnx"));
 }
 

@@ -41,6 +41,7 @@ class SettingFlags {
   std::string arch_, readout_, aggregation_, embedding_norm_;
   std::vector<std::pair<const CLI::Option*, std::function<void(benchmarks::TrainSettings&)>>>
       overrides_;
+  std::vector<const CLI::Option*> gcn_only_;  ///< --aggregation, --embedding-norm
 };
 
 #ifdef GNNX_WITH_RDKIT
