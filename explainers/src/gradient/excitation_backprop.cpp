@@ -127,9 +127,9 @@ void ExcitationBackprop::check_model(const gnn::GnnModel& model) const {
   for (const auto& layer : d.layers) {
     if (!layer.linear_message) {
       throw InputError(name() + " does not apply to " + layer.kind +
-                       " layers: its rule needs messages propagate(h W) through GCN's "
-                       "normalised adjacency (LayerDescription::linear_message), which only gcn "
-                       "layers have");
+                       " layers without linear messages: it needs a gnnx NodeClassifier or "
+                       "GraphClassifier of GCN layers, whose messages are propagate(h W) through "
+                       "GCN's normalised adjacency (LayerDescription::linear_message)");
     }
   }
   if (d.head_input == gnn::HeadInput::kReadoutOfConcatenatedLayers) {
