@@ -51,7 +51,8 @@ MoleculeData read_table(const std::string& path, const MoleculeDataOptions& opti
     throw InputError("--target: name the label column(s) of '" + path + "'");
   }
   molecules::MoleculeSet set = molecules::read_molecules(path, read);
-  const molecules::FeaturizerOptions featurizer = featurizer_named(options.featurizer);
+  molecules::FeaturizerOptions featurizer = featurizer_named(options.featurizer);
+  featurizer.bond_details = options.bond_details;
   MoleculeData d;
   d.source = path;
   d.tasks = set.tasks;
@@ -156,7 +157,7 @@ MoleculeModel train_molecule_model(const MoleculeData& data, const TrainSettings
   }
   MoleculeModel m;
   m.spec = model_spec(settings, gnn::Task::kGraphClassification, data.graphs.front().num_features(),
-                      static_cast<int64_t>(data.tasks.size()));
+                      static_cast<int64_t>(data.tasks.size()), edge_feature_width(data.graphs));
   m.options = train_options(settings, seed, std::move(on_epoch));
   std::optional<gnn::Split> split;
   if (options.stratified) {

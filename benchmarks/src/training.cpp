@@ -6,6 +6,9 @@
 
 #include <torch/utils.h>
 
+#include <algorithm>
+#include <string>
+
 namespace gnnx::benchmarks {
 namespace {
 
@@ -32,10 +35,38 @@ TrainSettings molecule_train_settings() {
   return s;
 }
 
+int64_t edge_feature_width(const std::vector<gnn::Graph>& graphs) {
+  int64_t width = -1;
+  for (const gnn::Graph& g : graphs) {
+    const int64_t w = g.edge_attr().defined() ? g.edge_attr().size(1) : 0;
+    if (g.num_edges() == 0 && w == 0) continue;  // says nothing
+    if (width >= 0 && w != width) {
+      throw InputError("the graphs' edge features differ in width (" + std::to_string(width) +
+                       " and " + std::to_string(w) + ")");
+    }
+    width = w;
+  }
+  return std::max<int64_t>(width, 0);
+}
+
 gnn::ModelSpec model_spec(const TrainSettings& settings, gnn::Task task, int64_t in_features,
-                          int64_t outputs) {
+                          int64_t outputs, int64_t edge_features) {
   gnn::ModelSpec spec;
   spec.task = task;
+  spec.arch = settings.arch;
+  if (settings.arch == gnn::Architecture::kGine && edge_features == 0) {
+    throw InputError(
+        "--arch gine adds edge features to its messages, and this data set has none (use --arch "
+        "gin, or molecule data: --data)");
+  }
+  if (settings.arch == gnn::Architecture::kGine || settings.arch == gnn::Architecture::kGat) {
+    spec.edge_dim = edge_features;
+  }
+  if (settings.arch != gnn::Architecture::kGat && settings.heads != 1) {
+    throw InputError("--heads " + std::to_string(settings.heads) +
+                     ": attention heads are for --arch gat only");
+  }
+  spec.heads = settings.heads;
   spec.in_features = in_features;
   spec.num_classes = outputs;
   spec.hidden = settings.hidden;
@@ -80,7 +111,8 @@ TrainedModel train_on_dataset(const datasets::Dataset& ds, const TrainSettings& 
                               uint64_t seed, gnn::EpochCallback on_epoch, torch::Device device) {
   if (ds.graphs.empty()) throw InputError("data set '" + ds.name + "' has no graphs");
   TrainedModel out;
-  out.spec = model_spec(settings, ds.task, ds.graphs.front().num_features(), ds.num_classes);
+  out.spec = model_spec(settings, ds.task, ds.graphs.front().num_features(), ds.num_classes,
+                        edge_feature_width(ds.graphs));
   out.options = train_options(settings, seed, std::move(on_epoch));
   torch::manual_seed(seed);               // make_model initialises from torch's RNG
   out.model = gnn::make_model(out.spec);  // initialised on the CPU: same weights on any device

@@ -95,7 +95,11 @@ LayerPlan::LayerPlan(gnn::GnnModel& model, const TargetBatch& batch)
                        torch::kLong),
          torch::tensor(std::vector<int64_t>(used_dst.begin(), used_dst.begin() + count),
                        torch::kLong)});
-    const gnn::Graph layer_graph(in_rows, edge_index, torch::Tensor());
+    // Edge features (GINE, GAT with edge_dim) travel with their edges.
+    const auto& attr = batch.adj.edge_attr();
+    const gnn::Graph layer_graph(
+        in_rows, edge_index, torch::Tensor(), torch::Tensor(),
+        attr.defined() ? attr.index_select(0, used_edges_.slice(0, 0, count)) : torch::Tensor());
     layer_adj_.push_back(
         gnn::GcnAdjacency(layer_graph)
             .with_normalisation(edge_norm.slice(0, 0, count), self_norm.slice(0, 0, in_rows)));

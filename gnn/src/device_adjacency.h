@@ -16,6 +16,7 @@ struct DeviceAdjacency {
   torch::Device device{torch::kCPU};
   torch::Tensor src, dst;       ///< [E] int64, edge order
   torch::Tensor csr_perm;       ///< [E] int64: CSR entry -> edge id
+  torch::Tensor edge_attr;      ///< [E, D] the graph's edge features, or undefined
   torch::Tensor edge_norm_csr;  ///< [E] float64, CSR order
   torch::Tensor self_norm;      ///< [N] float64
   /// The same two in float32, so that a float layer call launches no conversion.

@@ -13,6 +13,7 @@ GcnAdjacency::GcnAdjacency(const Graph& graph)
     : num_nodes_(graph.num_nodes()), device_cache_(std::make_shared<detail::DeviceCache>()) {
   src_ = graph.edge_index()[0].contiguous();
   dst_ = graph.edge_index()[1].contiguous();
+  edge_attr_ = graph.edge_attr();
   csr_ = graph.csr();
   // The transpose groups edges by source; its perm must point into CSR entries, not edge ids.
   const Csr by_source = build_csr(src_, dst_, num_nodes_);
@@ -51,6 +52,7 @@ const detail::DeviceAdjacency& GcnAdjacency::on_device(torch::Device device) con
   entry->src = src_.to(device);
   entry->dst = dst_.to(device);
   entry->csr_perm = csr_.perm.to(device);
+  if (edge_attr_.defined()) entry->edge_attr = edge_attr_.to(device);
   entry->edge_norm_csr = edge_norm_.index_select(0, csr_.perm).to(device);
   entry->self_norm = self_norm_.to(device);
   entry->edge_norm_csr_float = entry->edge_norm_csr.to(torch::kFloat);

@@ -8,7 +8,10 @@
 //                                         dropout, concat, readout, mlp_hidden,
 //                                         bias_init (optional, 0 when absent),
 //                                         aggregation (optional, "symmetric" when absent),
-//                                         embedding_norm (optional, "none" when absent)},
+//                                         embedding_norm (optional, "none" when absent),
+//                                         arch (optional, "gcn" when absent), heads (1),
+//                                         edge_dim (0), train_eps (false),
+//                                         readout_concat (false)},
 //                                "card": {dataset, source, dataset_seed, property_kind, tasks,
 //                                         class_names, featurisation, created_by, training}
 //                                        (ModelCard; model_card.cpp; absent in older files),
@@ -191,7 +194,8 @@ void check_spec_fits(const ModelSpec& spec, const std::vector<TensorEntry>& entr
   const uint64_t widths[] = {static_cast<uint64_t>(spec.in_features),
                              static_cast<uint64_t>(spec.hidden),
                              static_cast<uint64_t>(spec.num_classes),
-                             static_cast<uint64_t>(std::max<int64_t>(spec.mlp_hidden, 1))};
+                             static_cast<uint64_t>(std::max<int64_t>(spec.mlp_hidden, 1)),
+                             static_cast<uint64_t>(std::max<int64_t>(spec.edge_dim, 1))};
   uint64_t product = 0;
   for (uint64_t w : widths) {
     if (!checked_mul(w, static_cast<uint64_t>(spec.hidden), stored, &product) ||
@@ -280,8 +284,10 @@ void fill_model(GnnModel& model, const Parsed& parsed, const std::string& bytes)
   std::map<std::string, const TensorEntry*> by_name;
   for (const auto& e : parsed.entries) by_name[e.name] = &e;
 
-  // A model trained (and saved) in float64 comes back in float64.
-  const auto first_param = by_name.find("conv0.weight");
+  // A model trained (and saved) in float64 comes back in float64: the dtype of the model's
+  // first parameter (conv0.weight for a GCN, conv0.nn.0.weight for a GIN, ...) as stored.
+  const auto params = model.named_parameters();
+  const auto first_param = params.is_empty() ? by_name.end() : by_name.find(params.begin()->key());
   if (first_param != by_name.end() && at::isFloatingType(first_param->second->dtype) &&
       first_param->second->dtype != torch::kFloat) {
     model.to(first_param->second->dtype);

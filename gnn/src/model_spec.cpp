@@ -41,6 +41,33 @@ std::string to_string(Readout readout) {
   TORCH_INTERNAL_ASSERT(false, "unknown Readout ", static_cast<int>(readout));
 }
 
+std::string to_string(Architecture arch) {
+  switch (arch) {
+    case Architecture::kGcn:
+      return "gcn";
+    case Architecture::kGin:
+      return "gin";
+    case Architecture::kGine:
+      return "gine";
+    case Architecture::kGraphConv:
+      return "graphconv";
+    case Architecture::kSage:
+      return "sage";
+    case Architecture::kGat:
+      return "gat";
+  }
+  TORCH_INTERNAL_ASSERT(false, "unknown Architecture ", static_cast<int>(arch));
+}
+
+Architecture parse_architecture(const std::string& name) {
+  for (Architecture a : {Architecture::kGcn, Architecture::kGin, Architecture::kGine,
+                         Architecture::kGraphConv, Architecture::kSage, Architecture::kGat}) {
+    if (name == to_string(a)) return a;
+  }
+  throw InputError("unknown architecture '" + name +
+                   "' (valid: gcn, gin, gine, graphconv, sage, gat)");
+}
+
 Task parse_task(const std::string& name) {
   if (name == "node") return Task::kNodeClassification;
   if (name == "graph") return Task::kGraphClassification;
@@ -63,6 +90,16 @@ void ModelSpec::validate() const {
   require(dropout >= 0.0 && dropout < 1.0, "dropout", "in [0, 1)", dropout);
   require(mlp_hidden >= 0, "mlp_hidden", ">= 0", mlp_hidden);
   require(std::isfinite(bias_init), "bias_init", "finite", bias_init);
+  const bool gat = arch == Architecture::kGat;
+  require(heads >= 1 && (gat || heads == 1), "heads", gat ? ">= 1" : "1 unless arch is gat", heads);
+  require(hidden % heads == 0, "hidden", c10::str("a multiple of heads (", heads, ")").c_str(),
+          hidden);
+  if (arch == Architecture::kGine) {
+    require(edge_dim >= 1, "edge_dim", ">= 1 for gine (it reads edge features)", edge_dim);
+  } else {
+    require(edge_dim >= 0 && (gat || edge_dim == 0), "edge_dim",
+            gat ? ">= 0" : "0 unless arch is gine or gat", edge_dim);
+  }
 }
 
 }  // namespace gnnx::gnn

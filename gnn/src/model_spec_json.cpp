@@ -18,7 +18,12 @@ nlohmann::json spec_to_json(const ModelSpec& spec) {
                         {"mlp_hidden", spec.mlp_hidden},
                         {"bias_init", spec.bias_init},
                         {"aggregation", to_string(spec.aggregation)},
-                        {"embedding_norm", to_string(spec.embedding_norm)}};
+                        {"embedding_norm", to_string(spec.embedding_norm)},
+                        {"arch", to_string(spec.arch)},
+                        {"heads", spec.heads},
+                        {"edge_dim", spec.edge_dim},
+                        {"train_eps", spec.train_eps},
+                        {"readout_concat", spec.readout_concat}};
 }
 
 ModelSpec spec_from_json(const nlohmann::json& j) {
@@ -37,6 +42,12 @@ ModelSpec spec_from_json(const nlohmann::json& j) {
   // Added later still; files without them were written by symmetric-normalised GCNs.
   spec.aggregation = parse_aggregation(j.value("aggregation", std::string("symmetric")));
   spec.embedding_norm = parse_embedding_norm(j.value("embedding_norm", std::string("none")));
+  // Added with the other layer types; files without them were written by GCNs.
+  spec.arch = parse_architecture(j.value("arch", std::string("gcn")));
+  spec.heads = j.value("heads", int64_t{1});
+  spec.edge_dim = j.value("edge_dim", int64_t{0});
+  spec.train_eps = j.value("train_eps", false);
+  spec.readout_concat = j.value("readout_concat", false);
   spec.validate();
   return spec;
 }

@@ -1,9 +1,12 @@
-// NodeClassifier and GraphClassifier: the GCN stack written once (run_stack), each model's
-// head, and what they tell explainers about themselves.
+// NodeClassifier and GraphClassifier: the message-passing stack written once (run_stack), each
+// model's head, and what they tell explainers about themselves.
 
 #include <gnnx/gnn/dense.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/models.h>
+
+#include "conv_stack.h"
+#include "device_adjacency.h"
 
 #include <torch/types.h>
 
@@ -23,17 +26,26 @@ void check_input(const char* fn, const ModelSpec& spec, const torch::Tensor& x,
               " rows but the adjacency has ", adj.num_nodes(), " nodes");
 }
 
-/// What the GCN stack yields: each layer's post-ReLU output (the embeddings Grad-CAM
+/// The edge features a layer reads: the input's, else its adjacency's (on x's device).
+torch::Tensor edge_features(const ModelSpec& spec, const ModelInput& input, const GcnAdjacency& adj,
+                            bool planned) {
+  if (spec.edge_dim == 0) return {};
+  if (!planned && input.edge_attr.defined()) return input.edge_attr;
+  if (!adj.edge_attr().defined()) return {};  // the layer says what it needs
+  return adj.on_device(input.x.device()).edge_attr;
+}
+
+/// What the layer stack yields: each layer's post-ReLU output (the embeddings Grad-CAM
 /// differentiates through) and the same after dropout (what the next layer and the head read).
 struct ConvStack {
   std::vector<torch::Tensor> activated;
   std::vector<torch::Tensor> dropped;
 };
 
-/// The one forward pass of the GCN layers, with the hooks applied.
-ConvStack run_stack(const char* fn, std::vector<GCNConv>& convs, const ModelSpec& spec,
+/// The one forward pass of the message-passing layers, with the hooks applied.
+ConvStack run_stack(const char* fn, detail::ConvLayers& convs, const ModelSpec& spec,
                     const ModelInput& input, const ForwardHooks& hooks, bool training) {
-  const size_t layers = convs.size();
+  const size_t layers = convs.layers.size();
   TORCH_CHECK(hooks.dropout_masks.empty() || hooks.dropout_masks.size() == layers, fn, ": ",
               hooks.dropout_masks.size(), " dropout masks for ", layers, " layers");
   TORCH_CHECK(hooks.layer_graphs.empty() || hooks.layer_graphs.size() == layers, fn, ": ",
@@ -46,7 +58,9 @@ ConvStack run_stack(const char* fn, std::vector<GCNConv>& convs, const ModelSpec
   for (size_t l = 0; l < layers; ++l) {
     const GcnAdjacency& adj = planned ? *hooks.layer_graphs[l].adj : *input.adj;
     const torch::Tensor& mask = planned ? hooks.layer_graphs[l].edge_mask : input.edge_mask;
-    torch::Tensor a = relu_with_rule(convs[l]->forward(h, adj, mask), hooks.relu);
+    const torch::Tensor attr = edge_features(spec, input, adj, planned);
+    torch::Tensor a =
+        relu_with_rule(convs.layers[l].forward(h, adj, mask, attr, hooks.relu), hooks.relu);
     if (planned && hooks.layer_graphs[l].rows >= 0) a = a.slice(0, 0, hooks.layer_graphs[l].rows);
     out.activated.push_back(a);
     if (!hooks.dropout_masks.empty()) {
@@ -60,43 +74,30 @@ ConvStack run_stack(const char* fn, std::vector<GCNConv>& convs, const ModelSpec
   return out;
 }
 
-/// GCN layers of a model: spec.hidden outputs, biases starting at spec.bias_init, the spec's
-/// aggregation and embedding norm, registered as conv0, conv1, ...
-std::vector<GCNConv> make_convs(torch::nn::Module& model, const ModelSpec& spec) {
-  std::vector<GCNConv> convs;
-  int64_t in = spec.in_features;
-  for (int64_t i = 0; i < spec.num_layers; ++i) {
-    convs.push_back(model.register_module("conv" + std::to_string(i),
-                                          GCNConv(GCNConvOptions(in, spec.hidden)
-                                                      .bias_init(spec.bias_init)
-                                                      .aggregation(spec.aggregation)
-                                                      .embedding_norm(spec.embedding_norm))));
-    in = spec.hidden;
-  }
+std::shared_ptr<detail::ConvLayers> make_convs(torch::nn::Module& model, const ModelSpec& spec) {
+  auto convs = std::make_shared<detail::ConvLayers>();
+  convs->layers = detail::make_conv_layers(model, spec);
   return convs;
 }
 
-ModelDescription describe_stack(const ModelSpec& spec, const std::vector<GCNConv>& convs) {
+ModelDescription describe_stack(const ModelSpec& spec, const detail::ConvLayers& convs) {
   ModelDescription d;
   d.task = spec.task;
   d.num_classes = spec.num_classes;
   d.dropout = spec.dropout;
-  for (const auto& conv : convs) {
-    LayerDescription layer;
-    layer.kind = "gcn";
-    layer.in_features = conv->options.in_features();
-    layer.out_features = conv->options.out_features();
-    layer.aggregation = conv->options.aggregation();
-    layer.embedding_norm = conv->options.embedding_norm();
-    d.layers.push_back(layer);
+  for (const auto& conv : convs.layers) {
+    d.layers.push_back(conv.describe());
+    // GAT's attention has a LeakyReLU and a softmax, whose backward no ReluRule replaces.
+    if (d.layers.back().kind == "gat") d.relu_rules = false;
   }
   return d;
 }
 
-torch::Tensor conv_weight(const std::vector<GCNConv>& convs, int64_t layer) {
-  TORCH_CHECK(layer >= 0 && layer < static_cast<int64_t>(convs.size()), "layer_weight: layer ",
-              layer, " is out of range for ", convs.size(), " layers");
-  return convs[layer]->weight;
+torch::Tensor conv_weight(const detail::ConvLayers& convs, int64_t layer) {
+  TORCH_CHECK(layer >= 0 && layer < static_cast<int64_t>(convs.layers.size()),
+              "layer_weight: layer ", layer, " is out of range for ", convs.layers.size(),
+              " layers");
+  return convs.layers[layer].message_weight();
 }
 
 DenseLayer dense_layer(const torch::nn::Linear& linear) { return {linear->weight, linear->bias}; }
@@ -125,7 +126,7 @@ NodeClassifierImpl::NodeClassifierImpl(ModelSpec spec) : GnnModel(std::move(spec
 }
 
 ModelDescription NodeClassifierImpl::describe() const {
-  ModelDescription d = describe_stack(spec_, convs_);
+  ModelDescription d = describe_stack(spec_, *convs_);
   d.head_input = spec_.concat ? HeadInput::kConcatenatedLayers : HeadInput::kLastLayer;
   d.head_layers = 1;
   return d;
@@ -133,7 +134,7 @@ ModelDescription NodeClassifierImpl::describe() const {
 
 ModelOutput NodeClassifierImpl::run(const ModelInput& input, const ForwardHooks& hooks) {
   ConvStack stack =
-      run_stack("NodeClassifier::forward", convs_, spec_, input, hooks, is_training());
+      run_stack("NodeClassifier::forward", *convs_, spec_, input, hooks, is_training());
   // The head reads each wanted row; dense_linear sums every output element in one fixed order,
   // so a row's logits do not depend on which other rows are computed with it.
   std::vector<torch::Tensor> rows;
@@ -149,7 +150,7 @@ ModelOutput NodeClassifierImpl::run(const ModelInput& input, const ForwardHooks&
 }
 
 torch::Tensor NodeClassifierImpl::layer_weight(int64_t layer) const {
-  return conv_weight(convs_, layer);
+  return conv_weight(*convs_, layer);
 }
 
 std::vector<DenseLayer> NodeClassifierImpl::head_layers() const { return {dense_layer(head_)}; }
@@ -159,18 +160,19 @@ std::vector<DenseLayer> NodeClassifierImpl::head_layers() const { return {dense_
 GraphClassifierImpl::GraphClassifierImpl(ModelSpec spec) : GnnModel(std::move(spec)) {
   spec_.validate();
   convs_ = make_convs(*this, spec_);
+  const int64_t pooled = spec_.readout_concat ? spec_.hidden * spec_.num_layers : spec_.hidden;
   if (spec_.mlp_hidden > 0) {
-    hidden_layer_ =
-        register_module("hidden_layer", torch::nn::Linear(spec_.hidden, spec_.mlp_hidden));
+    hidden_layer_ = register_module("hidden_layer", torch::nn::Linear(pooled, spec_.mlp_hidden));
     head_ = register_module("head", torch::nn::Linear(spec_.mlp_hidden, spec_.num_classes));
   } else {
-    head_ = register_module("head", torch::nn::Linear(spec_.hidden, spec_.num_classes));
+    head_ = register_module("head", torch::nn::Linear(pooled, spec_.num_classes));
   }
 }
 
 ModelDescription GraphClassifierImpl::describe() const {
-  ModelDescription d = describe_stack(spec_, convs_);
-  d.head_input = HeadInput::kReadout;
+  ModelDescription d = describe_stack(spec_, *convs_);
+  d.head_input =
+      spec_.readout_concat ? HeadInput::kReadoutOfConcatenatedLayers : HeadInput::kReadout;
   d.readout = spec_.readout;
   d.head_layers = hidden_layer_ ? 2 : 1;
   d.layer_graphs = false;
@@ -187,9 +189,11 @@ ModelOutput GraphClassifierImpl::run(const ModelInput& input, const ForwardHooks
     graph_of_node =
         torch::zeros({input.x.size(0)}, torch::dtype(torch::kLong).device(input.x.device()));
   }
-  ConvStack stack = run_stack(kFn, convs_, spec_, input, hooks, is_training());
+  ConvStack stack = run_stack(kFn, *convs_, spec_, input, hooks, is_training());
   ModelOutput out;
-  out.pooled = readout(stack.dropped.back(), graph_of_node, input.num_graphs, spec_.readout);
+  const torch::Tensor nodes =
+      spec_.readout_concat ? torch::cat(stack.dropped, /*dim=*/1) : stack.dropped.back();
+  out.pooled = readout(nodes, graph_of_node, input.num_graphs, spec_.readout);
   torch::Tensor h = out.pooled;
   if (hidden_layer_) {
     h = relu_with_rule(dense_linear(h, hidden_layer_->weight, hidden_layer_->bias), hooks.relu);
@@ -200,7 +204,7 @@ ModelOutput GraphClassifierImpl::run(const ModelInput& input, const ForwardHooks
 }
 
 torch::Tensor GraphClassifierImpl::layer_weight(int64_t layer) const {
-  return conv_weight(convs_, layer);
+  return conv_weight(*convs_, layer);
 }
 
 std::vector<DenseLayer> GraphClassifierImpl::head_layers() const {

@@ -1,6 +1,6 @@
 // The ReLU backward rules explainers swap in (ForwardHooks::relu).
 
-#include <gnnx/gnn/model_hooks.h>
+#include <gnnx/gnn/relu_rule.h>
 
 #include <torch/autograd.h>
 

@@ -77,6 +77,8 @@ int64_t FeaturizerOptions::num_features() const {
          (chemistry ? kChemistryWidth : 0);
 }
 
+int64_t FeaturizerOptions::num_bond_features() const { return kBondTypes + (bond_details ? 2 : 0); }
+
 std::vector<std::string> FeaturizerOptions::feature_names() const {
   std::vector<std::string> names;
   for (const auto& e : elements) names.push_back("element=" + e);
@@ -98,7 +100,8 @@ std::map<std::string, std::string> FeaturizerOptions::to_metadata() const {
   return {{"featurizer.elements", io::join(elements)},
           {"featurizer.other_element", other_element ? "1" : "0"},
           {"featurizer.chemistry", chemistry ? "1" : "0"},
-          {"featurizer.explicit_hydrogens", explicit_hydrogens ? "1" : "0"}};
+          {"featurizer.explicit_hydrogens", explicit_hydrogens ? "1" : "0"},
+          {"featurizer.bond_details", bond_details ? "1" : "0"}};
 }
 
 FeaturizerOptions FeaturizerOptions::from_metadata(
@@ -116,6 +119,8 @@ FeaturizerOptions FeaturizerOptions::from_metadata(
   o.other_element = get("featurizer.other_element") == "1";
   o.chemistry = get("featurizer.chemistry") == "1";
   o.explicit_hydrogens = get("featurizer.explicit_hydrogens") == "1";
+  const auto details = metadata.find("featurizer.bond_details");  // absent in older files
+  o.bond_details = details != metadata.end() && details->second == "1";
   return o;
 }
 
@@ -170,7 +175,7 @@ MolGraph featurize(const RDKit::ROMol& input, const FeaturizerOptions& options) 
 
   const int64_t m = mol.getNumBonds();
   torch::Tensor edge_index = torch::empty({2, 2 * m}, torch::kLong);
-  torch::Tensor edge_attr = torch::zeros({2 * m, kBondTypes}, torch::kFloat);
+  torch::Tensor edge_attr = torch::zeros({2 * m, options.num_bond_features()}, torch::kFloat);
   auto ei = edge_index.accessor<int64_t, 2>();
   auto ea = edge_attr.accessor<float, 2>();
   for (const RDKit::Bond* bond : mol.bonds()) {
@@ -183,6 +188,13 @@ MolGraph featurize(const RDKit::ROMol& input, const FeaturizerOptions& options) 
     const int64_t col = bond_column(*bond);
     ea[2 * b][col] = 1;
     ea[2 * b + 1][col] = 1;
+    if (options.bond_details) {
+      const bool in_ring = have_rings && rings->numBondRings(b) > 0;
+      for (int64_t e : {2 * b, 2 * b + 1}) {
+        ea[e][kBondTypes] = bond->getIsConjugated() ? 1 : 0;
+        ea[e][kBondTypes + 1] = in_ring ? 1 : 0;
+      }
+    }
     const int64_t original = b < out.num_bonds ? b : -1;
     out.bond_of_edge.push_back(original);
     out.bond_of_edge.push_back(original);

@@ -146,8 +146,8 @@ TEST(GNNExplainerTest, KeepsTheEdgeThePredictionNeedsOnAHandBuiltModel) {
   auto model = std::dynamic_pointer_cast<gnn::NodeClassifierImpl>(gnn::make_model(spec));
   {
     torch::NoGradGuard no_grad;
-    model->convs()[0]->weight.copy_(torch::eye(2));
-    model->convs()[0]->bias.zero_();
+    model->named_parameters()["conv0.weight"].copy_(torch::eye(2));
+    model->named_parameters()["conv0.bias"].zero_();
     model->head()->weight.copy_(torch::tensor({{0.f, 0.f}, {20.f, -5.f}}));
     model->head()->bias.copy_(torch::tensor({8.f, 0.f}));
   }

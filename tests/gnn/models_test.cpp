@@ -213,8 +213,9 @@ TEST_F(ModelsTest, ConstantFeaturesGiveRankOneEmbeddingsUnlessBiasInitIsPositive
     spec.bias_init = bias_init;
     torch::manual_seed(3);
     auto model = make_model(spec);
-    for (const auto& conv : dynamic_cast<GraphClassifierImpl&>(*model).convs()) {
-      EXPECT_TRUE(torch::equal(conv->bias, torch::full({spec.hidden}, bias_init)));
+    for (int64_t l = 0; l < spec.num_layers; ++l) {
+      const auto bias = model->named_parameters()["conv" + std::to_string(l) + ".bias"];
+      EXPECT_TRUE(torch::equal(bias, torch::full({spec.hidden}, bias_init)));
     }
     torch::NoGradGuard no_grad;
     for (const torch::Tensor& e : model->forward(x, adj).embeddings) {

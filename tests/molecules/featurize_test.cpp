@@ -119,6 +119,35 @@ TEST(FeaturizeTest, MetadataRoundTrip) {
   EXPECT_THROW(FeaturizerOptions::from_metadata({}), InputError);
 }
 
+// Bond details (the bond features of gine and gat models): type one-hot, conjugated, in a ring.
+TEST(FeaturizeTest, BondDetailsByHand) {
+  FeaturizerOptions o;
+  o.bond_details = true;
+  EXPECT_EQ(o.num_bond_features(), 6);
+  // Bonds: 0 C=C, 1 C-C (conjugated, between the double bonds), 2 C=C, 3 C-CH2, 4 CH2-ring,
+  // 5..10 the aromatic ring.
+  const auto mol = smiles_to_mol("C=CC=CCc1ccccc1");
+  const MolGraph g = featurize(*mol, o);
+  const auto& attr = g.graph.edge_attr();
+  ASSERT_EQ(attr.sizes(), (std::vector<int64_t>{2 * 11, 6}));
+  auto bond = [&](int64_t b) { return attr[2 * b]; };
+  EXPECT_TRUE(bond(0).equal(torch::tensor({0.f, 1.f, 0.f, 0.f, 1.f, 0.f})));
+  EXPECT_TRUE(bond(1).equal(torch::tensor({1.f, 0.f, 0.f, 0.f, 1.f, 0.f})));
+  EXPECT_TRUE(bond(3).equal(torch::tensor({1.f, 0.f, 0.f, 0.f, 0.f, 0.f})));
+  EXPECT_TRUE(bond(4).equal(torch::tensor({1.f, 0.f, 0.f, 0.f, 0.f, 0.f})));
+  for (int64_t b = 5; b < 11; ++b) {
+    EXPECT_TRUE(bond(b).equal(torch::tensor({0.f, 0.f, 0.f, 1.f, 1.f, 1.f}))) << b;
+  }
+  EXPECT_TRUE(attr[1].equal(attr[0]));  // both directions of a bond alike
+  // Off by default: the four bond-type columns of before.
+  EXPECT_EQ(featurize(*mol, FeaturizerOptions()).graph.edge_attr().size(1), 4);
+  // Recorded in the card; files written before the option read as off.
+  EXPECT_TRUE(FeaturizerOptions::from_metadata(o.to_metadata()).bond_details);
+  auto old = FeaturizerOptions().to_metadata();
+  old.erase("featurizer.bond_details");
+  EXPECT_FALSE(FeaturizerOptions::from_metadata(old).bond_details);
+}
+
 TEST(FeaturizeTest, EdgeValuesBecomeBondMeansAndAtomMeans) {
   const auto mol = smiles_to_mol("CCO");
   const MolGraph g = featurize(*mol, FeaturizerOptions());

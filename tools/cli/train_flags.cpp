@@ -2,6 +2,8 @@
 
 #include "cli/validators.h"
 
+#include <gnnx/gnn/error.h>
+
 #include <CLI/CLI.hpp>
 
 namespace gnnx::tools {
@@ -29,8 +31,18 @@ void SettingFlags::add_to(CLI::App& cmd) {
   bind(cmd, "--lr", &TrainSettings::lr, "Adam learning rate")->check(positive());
   bind(cmd, "--weight-decay", &TrainSettings::weight_decay, "Adam weight decay (L2)")
       ->check(non_negative());
-  bind(cmd, "--hidden", &TrainSettings::hidden, "Width of each GCN layer")->check(positive());
-  bind(cmd, "--layers", &TrainSettings::layers, "Number of GCN layers")->check(positive());
+  bind_choice(
+      cmd, "--arch", &arch_, [this](TrainSettings& s) { s.arch = gnn::parse_architecture(arch_); },
+      "Layer type: gcn (Kipf & Welling), gin, gine (GIN with edge features), graphconv (Morris "
+      "et al.), sage (GraphSAGE, mean), gat (attention); PyTorch Geometric's semantics")
+      ->check(CLI::IsMember({"gcn", "gin", "gine", "graphconv", "sage", "gat"}));
+  bind(cmd, "--hidden", &TrainSettings::hidden, "Width of each message-passing layer")
+      ->check(positive());
+  bind(cmd, "--layers", &TrainSettings::layers, "Number of message-passing layers")
+      ->check(positive());
+  bind(cmd, "--heads", &TrainSettings::heads,
+       "--arch gat: attention heads per layer, each --hidden / heads wide, concatenated")
+      ->check(positive());
   bind(cmd, "--dropout", &TrainSettings::dropout, "Dropout after each layer")
       ->check(CLI::Range(0.0, 1.0));
   bind(cmd, "--bias-init", &TrainSettings::bias_init,
@@ -40,17 +52,20 @@ void SettingFlags::add_to(CLI::App& cmd) {
       [this](TrainSettings& s) { s.readout = gnn::parse_readout(readout_); },
       "Graph task: pooling of node embeddings")
       ->check(CLI::IsMember({"mean", "max", "sum"}));
-  bind_choice(
-      cmd, "--aggregation", &aggregation_,
-      [this](TrainSettings& s) { s.aggregation = gnn::parse_aggregation(aggregation_); },
-      "GCN neighbour aggregation: symmetric (Kipf & Welling), sum (raw adjacency, the original "
-      "GNNExplainer model), sum-self (raw adjacency + self-loop)")
-      ->check(CLI::IsMember({"symmetric", "sum", "sum-self"}));
-  bind_choice(
-      cmd, "--embedding-norm", &embedding_norm_,
-      [this](TrainSettings& s) { s.embedding_norm = gnn::parse_embedding_norm(embedding_norm_); },
-      "Per-node normalisation of every GCN layer's output: none, l2")
-      ->check(CLI::IsMember({"none", "l2"}));
+  gcn_only_.push_back(
+      bind_choice(
+          cmd, "--aggregation", &aggregation_,
+          [this](TrainSettings& s) { s.aggregation = gnn::parse_aggregation(aggregation_); },
+          "GCN neighbour aggregation: symmetric (Kipf & Welling), sum (raw adjacency, the original "
+          "GNNExplainer model), sum-self (raw adjacency + self-loop)")
+          ->check(CLI::IsMember({"symmetric", "sum", "sum-self"})));
+  gcn_only_.push_back(bind_choice(
+                          cmd, "--embedding-norm", &embedding_norm_,
+                          [this](TrainSettings& s) {
+                            s.embedding_norm = gnn::parse_embedding_norm(embedding_norm_);
+                          },
+                          "Per-node normalisation of every GCN layer's output: none, l2")
+                          ->check(CLI::IsMember({"none", "l2"})));
   bind(cmd, "--batch-size", &TrainSettings::batch_size, "Graph task: graphs per step")
       ->check(positive());
   bind(cmd, "--edge-dropout", &TrainSettings::edge_dropout,
@@ -67,6 +82,14 @@ CLI::Option* SettingFlags::add_mlp_hidden(CLI::App& cmd) {
 TrainSettings SettingFlags::over(TrainSettings settings) const {
   for (const auto& [opt, apply] : overrides_) {
     if (opt->count() > 0) apply(settings);
+  }
+  // A data set's defaults may name a GCN aggregation (the other layers ignore it); a flag given
+  // for another layer type is a mistake worth saying.
+  for (const CLI::Option* opt : gcn_only_) {
+    if (opt->count() > 0 && settings.arch != gnn::Architecture::kGcn) {
+      throw InputError(opt->get_name() + " applies to --arch gcn only, not " +
+                       gnn::to_string(settings.arch));
+    }
   }
   return settings;
 }

@@ -16,7 +16,8 @@ class Option;
 
 namespace gnnx::tools {
 
-/// --epochs, --lr, --weight-decay, --hidden, --layers, --dropout, --bias-init, --readout,
+/// --epochs, --lr, --weight-decay, --arch, --hidden, --layers, --heads, --dropout, --bias-init,
+/// --readout,
 /// --aggregation, --embedding-norm, --batch-size, --edge-dropout (and --mlp-hidden with the
 /// molecule flags).
 class SettingFlags {
@@ -37,9 +38,10 @@ class SettingFlags {
                            const std::string& help);
 
   benchmarks::TrainSettings given_;
-  std::string readout_, aggregation_, embedding_norm_;
+  std::string arch_, readout_, aggregation_, embedding_norm_;
   std::vector<std::pair<const CLI::Option*, std::function<void(benchmarks::TrainSettings&)>>>
       overrides_;
+  std::vector<const CLI::Option*> gcn_only_;  ///< --aggregation, --embedding-norm
 };
 
 #ifdef GNNX_WITH_RDKIT

@@ -7,6 +7,28 @@
 #include <iostream>
 
 namespace gnnx::tools {
+namespace {
+
+/// The layer type as papers write it, for the summary line.
+const char* arch_label(gnn::Architecture arch) {
+  switch (arch) {
+    case gnn::Architecture::kGcn:
+      return "GCN";
+    case gnn::Architecture::kGin:
+      return "GIN";
+    case gnn::Architecture::kGine:
+      return "GINE";
+    case gnn::Architecture::kGraphConv:
+      return "GraphConv";
+    case gnn::Architecture::kSage:
+      return "GraphSAGE";
+    case gnn::Architecture::kGat:
+      return "GAT";
+  }
+  return "GNN";
+}
+
+}  // namespace
 
 void print_training(const benchmarks::TrainedModel& m, const datasets::Dataset& ds, uint64_t seed,
                     const std::string& out, bool json, const GlobalOptions& globals) {
@@ -26,8 +48,11 @@ void print_training(const benchmarks::TrainedModel& m, const datasets::Dataset& 
         {"epochs", options.epochs},
         {"lr", options.lr},
         {"weight_decay", options.weight_decay},
+        {"arch", gnn::to_string(spec.arch)},
         {"hidden", spec.hidden},
         {"layers", spec.num_layers},
+        {"heads", spec.heads},
+        {"edge_dim", spec.edge_dim},
         {"dropout", spec.dropout},
         {"bias_init", spec.bias_init},
         {"readout", gnn::to_string(spec.readout)},
@@ -45,11 +70,11 @@ void print_training(const benchmarks::TrainedModel& m, const datasets::Dataset& 
   int64_t nodes = 0;
   for (const gnn::Graph& g : ds.graphs) nodes += g.num_nodes();
   std::printf(
-      "trained a %lld-layer GCN on %s (%s classification, %zu graph%s, %lld nodes, "
+      "trained a %lld-layer %s on %s (%s classification, %zu graph%s, %lld nodes, "
       "%lld classes) in %.1f s\n",
-      static_cast<long long>(spec.num_layers), ds.name.c_str(), gnn::to_string(ds.task).c_str(),
-      ds.graphs.size(), ds.graphs.size() == 1 ? "" : "s", static_cast<long long>(nodes),
-      static_cast<long long>(spec.num_classes), result.seconds);
+      static_cast<long long>(spec.num_layers), arch_label(spec.arch), ds.name.c_str(),
+      gnn::to_string(ds.task).c_str(), ds.graphs.size(), ds.graphs.size() == 1 ? "" : "s",
+      static_cast<long long>(nodes), static_cast<long long>(spec.num_classes), result.seconds);
   std::printf("accuracy: train %.4f  val %.4f  test %.4f  (best epoch %lld of %lld)\n",
               result.train_accuracy, result.val_accuracy, result.test_accuracy,
               static_cast<long long>(result.best_epoch), static_cast<long long>(options.epochs));
@@ -119,8 +144,11 @@ void print_molecule_training(const benchmarks::MoleculeModel& m,
                                 {"split", split},
                                 {"best_epoch", result.best_epoch},
                                 {"epochs", m.options.epochs},
+                                {"arch", gnn::to_string(m.spec.arch)},
                                 {"hidden", m.spec.hidden},
                                 {"layers", m.spec.num_layers},
+                                {"heads", m.spec.heads},
+                                {"edge_dim", m.spec.edge_dim},
                                 {"mlp_hidden", m.spec.mlp_hidden},
                                 {"readout", gnn::to_string(m.spec.readout)},
                                 {"seconds", result.seconds},
@@ -131,10 +159,10 @@ void print_molecule_training(const benchmarks::MoleculeModel& m,
   }
   const bool binary = kind == gnn::PropertyKind::kBinary;
   const char* metric = binary ? "ROC-AUC" : "RMSE";
-  std::printf("trained a %lld-layer GCN on %s (%zu molecules, %zu task%s, %s) in %.1f s\n",
-              static_cast<long long>(m.spec.num_layers), data.source.c_str(), data.graphs.size(),
-              data.tasks.size(), data.tasks.size() == 1 ? "" : "s", gnn::to_string(kind).c_str(),
-              result.seconds);
+  std::printf("trained a %lld-layer %s on %s (%zu molecules, %zu task%s, %s) in %.1f s\n",
+              static_cast<long long>(m.spec.num_layers), arch_label(m.spec.arch),
+              data.source.c_str(), data.graphs.size(), data.tasks.size(),
+              data.tasks.size() == 1 ? "" : "s", gnn::to_string(kind).c_str(), result.seconds);
   std::printf("%s: train %.4f  val %.4f  test %.4f  (best epoch %lld of %lld)\n", metric,
               result.train.score, result.val.score, result.test.score,
               static_cast<long long>(result.best_epoch), static_cast<long long>(m.options.epochs));

@@ -1,4 +1,5 @@
-// `gnnx train`: trains a GCN classifier on a synthetic benchmark (node task -> NodeClassifier,
+// `gnnx train`: trains a classifier (GCN, or --arch gin|gine|graphconv|sage|gat) on a synthetic
+// benchmark (node task -> NodeClassifier,
 // graph task -> GraphClassifier) with the benchmark's training settings, or, with --data (RDKit
 // builds), a molecule property model; saves a model file whose card records how the model was
 // made, so that later commands can rebuild the same data set.
@@ -78,6 +79,11 @@ void run_molecules(const TrainArgs& args, const GlobalOptions& globals) {
   read.label_columns = f.targets;
   read.featurizer = f.featurizer;
   read.kind = gnn::parse_property_kind(f.task);
+  const benchmarks::TrainSettings settings =
+      args.settings.over(benchmarks::molecule_train_settings());
+  // The layers that read bond features get the detailed ones (type, conjugated, in ring).
+  read.bond_details =
+      settings.arch == gnn::Architecture::kGine || settings.arch == gnn::Architecture::kGat;
   const benchmarks::MoleculeData data = benchmarks::read_molecule_data(f.data, read);
   if (!data.tu_dataset) print_read_summary(data);
   if (data.graphs.empty()) throw InputError("'" + f.data + "' has no usable molecule");
@@ -92,8 +98,6 @@ void run_molecules(const TrainArgs& args, const GlobalOptions& globals) {
     throw InputError("--cv " + std::to_string(f.cv_folds) + ": more folds than the " +
                      std::to_string(data.graphs.size()) + " molecules");
   }
-  const benchmarks::TrainSettings settings =
-      args.settings.over(benchmarks::molecule_train_settings());
   ProgressBar bar("train", settings.epochs, /*enabled=*/!globals.quiet);
   ProgressBar folds("cv", f.cv_folds, /*enabled=*/!globals.quiet);
   benchmarks::MoleculeModel m = benchmarks::train_molecule_model(
@@ -114,8 +118,10 @@ void run_molecules(const TrainArgs& args, const GlobalOptions& globals) {
 
 void add_train_command(CLI::App& app, const GlobalOptions& globals) {
   auto args = std::make_shared<TrainArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "train", "Train a GCN classifier on a synthetic data set and save it as a model file");
+  CLI::App* cmd = app.add_subcommand("train",
+                                     "Train a GNN classifier (--arch: GCN, GIN, GINE, GraphConv, "
+                                     "SAGE, GAT) and save it as a model "
+                                     "file");
   cmd->footer(
       "Flags left out take the data set's defaults (benchmarks/src/catalogue.cpp).\n"
       "Global flags (see gnnx --help): --threads N, --quiet.\n"

@@ -52,6 +52,11 @@ Cam::Cam(TargetOptions target) : GradientExplainer(target) {}
 
 void Cam::check_model(const gnn::GnnModel& model) const {
   const gnn::ModelDescription d = model.describe();
+  if (d.head_input == gnn::HeadInput::kReadoutOfConcatenatedLayers) {
+    throw InputError(
+        "cam: needs the readout of the last layer alone; the model pools every layer's output "
+        "concatenated (readout_concat), use grad-cam instead");
+  }
   if (d.head_input != gnn::HeadInput::kReadout) {
     throw InputError(
         "cam: needs a graph classifier whose mean (or sum) readout feeds a single linear layer; "

@@ -124,8 +124,20 @@ ExcitationBackprop::ExcitationBackprop(ExcitationBackpropOptions options, Target
 
 void ExcitationBackprop::check_model(const gnn::GnnModel& model) const {
   const gnn::ModelDescription d = model.describe();
+  for (const auto& layer : d.layers) {
+    if (!layer.linear_message) {
+      throw InputError(name() + " does not apply to " + layer.kind +
+                       " layers without linear messages: it needs a gnnx NodeClassifier or "
+                       "GraphClassifier of GCN layers, whose messages are propagate(h W) through "
+                       "GCN's normalised adjacency (LayerDescription::linear_message)");
+    }
+  }
+  if (d.head_input == gnn::HeadInput::kReadoutOfConcatenatedLayers) {
+    throw InputError(name() +
+                     ": needs a readout of the last layer alone; the model pools every "
+                     "layer's output concatenated (readout_concat)");
+  }
   bool linear = d.relu_rules && d.head_layers <= 2;
-  for (const auto& layer : d.layers) linear = linear && layer.linear_message;
   if (!linear) {
     throw InputError(name() +
                      ": needs a gnnx NodeClassifier or GraphClassifier, or another model whose "

@@ -109,7 +109,9 @@ PartSubset select_parts(const TargetBatch& batch, const std::vector<int64_t>& pa
           .reshape({2, -1});
   TargetBatch& b = out.batch;
   b.task = batch.task;
-  b.graph = gnn::Graph(n, edge_index, batch.graph.x().index_select(0, out.node_origin));
+  const auto& attr = batch.graph.edge_attr();  // edge features (GINE, GAT) travel along
+  b.graph = gnn::Graph(n, edge_index, batch.graph.x().index_select(0, out.node_origin), {},
+                       attr.defined() ? attr.index_select(0, out.edge_origin) : torch::Tensor());
   b.targets = targets;
   const auto node_counts = torch::tensor(node_sizes, torch::kLong);
   const auto edge_counts = torch::tensor(edge_sizes, torch::kLong);
@@ -138,8 +140,11 @@ PartSubset select_edges(const TargetBatch& batch, const torch::Tensor& keep) {
   out.node_origin = torch::arange(batch.graph.num_nodes(), torch::kLong);
   out.edge_origin = keep.nonzero().reshape({-1});
   TargetBatch b = batch;
-  b.graph = gnn::Graph(batch.graph.num_nodes(),
-                       batch.graph.edge_index().index_select(1, out.edge_origin), batch.graph.x());
+  const auto& attr = batch.graph.edge_attr();
+  b.graph =
+      gnn::Graph(batch.graph.num_nodes(), batch.graph.edge_index().index_select(1, out.edge_origin),
+                 batch.graph.x(), {},
+                 attr.defined() ? attr.index_select(0, out.edge_origin) : torch::Tensor());
   b.edge_part = batch.edge_part.index_select(0, out.edge_origin);
   const auto edge_counts =
       torch::bincount(b.edge_part, /*weights=*/{}, /*minlength=*/batch.num_parts());

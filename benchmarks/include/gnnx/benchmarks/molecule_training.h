@@ -23,6 +23,9 @@ struct MoleculeDataOptions {
   std::string smiles_column = "smiles";    ///< tables: the SMILES column
   std::vector<std::string> label_columns;  ///< tables: the label columns (at least one)
   std::string featurizer = "standard";     ///< tables: standard, mutag or mutagenicity
+  /// Tables: bond features with conjugated and in-ring columns besides the bond type
+  /// (FeaturizerOptions::bond_details; `gnnx train` sets it for gine and gat).
+  bool bond_details = false;
   gnn::PropertyKind kind = gnn::PropertyKind::kBinary;
 };
 

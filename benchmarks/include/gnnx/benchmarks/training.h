@@ -9,19 +9,22 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 namespace gnnx::benchmarks {
 
 /// Model and optimiser settings; `gnnx train` has a flag for each.
 struct TrainSettings {
-  int64_t epochs = 1000;                       ///< --epochs
-  double lr = 0.001;                           ///< --lr (Adam)
-  double weight_decay = 0.0;                   ///< --weight-decay (Adam, L2)
-  int64_t hidden = 20;                         ///< --hidden: width of each GCN layer
-  int64_t layers = 3;                          ///< --layers: number of GCN layers
-  double dropout = 0.0;                        ///< --dropout
-  gnn::Readout readout = gnn::Readout::kMean;  ///< --readout (graph task)
-  int64_t batch_size = 64;                     ///< --batch-size (graph task)
+  int64_t epochs = 1000;                             ///< --epochs
+  double lr = 0.001;                                 ///< --lr (Adam)
+  double weight_decay = 0.0;                         ///< --weight-decay (Adam, L2)
+  gnn::Architecture arch = gnn::Architecture::kGcn;  ///< --arch: the layer type
+  int64_t hidden = 20;                               ///< --hidden: width of each layer
+  int64_t layers = 3;                                ///< --layers: number of message-passing layers
+  int64_t heads = 1;                                 ///< --heads: attention heads (gat only)
+  double dropout = 0.0;                              ///< --dropout
+  gnn::Readout readout = gnn::Readout::kMean;        ///< --readout (graph task)
+  int64_t batch_size = 64;                           ///< --batch-size (graph task)
   double edge_dropout = 0.0;  ///< --edge-dropout (DropEdge, TrainOptions::edge_dropout)
   double bias_init = 0.0;     ///< --bias-init: start of the GCN biases (ModelSpec::bias_init)
   gnn::Aggregation aggregation = gnn::Aggregation::kSymmetric;    ///< --aggregation
@@ -35,9 +38,15 @@ struct TrainSettings {
 /// 3 GCN layers of 128, dropout 0.1, mean readout, a head layer as wide, 100 epochs at 0.001.
 TrainSettings molecule_train_settings();
 
-/// The architecture `settings` describe, validated (throws InputError).
+/// The architecture `settings` describe, validated (throws InputError). `edge_features` is the
+/// width of the data's edge features (Graph::edge_attr; 0 = none): gine reads them (and throws
+/// InputError without them), gat reads them when there are any, the others never.
 gnn::ModelSpec model_spec(const TrainSettings& settings, gnn::Task task, int64_t in_features,
-                          int64_t outputs);
+                          int64_t outputs, int64_t edge_features = 0);
+
+/// Width of the edge features of `graphs` (edge_attr.size(1) of the first graph with edges
+/// and features), 0 when they have none. Throws InputError when the graphs disagree.
+int64_t edge_feature_width(const std::vector<gnn::Graph>& graphs);
 
 /// The optimiser settings of `settings`, seeded; `on_epoch` reports progress (may be empty).
 gnn::TrainOptions train_options(const TrainSettings& settings, uint64_t seed,

@@ -36,6 +36,10 @@ class GcnAdjacency {
 
   const torch::Tensor& src() const { return src_; }  ///< [E] int64, edge order
   const torch::Tensor& dst() const { return dst_; }  ///< [E] int64, edge order
+  /// The graph's edge features [E, D] (Graph::edge_attr, edge order), or undefined: what the
+  /// layers that read edge features (GINEConv, GATConv with edge_dim) get in a model's pass
+  /// unless ModelInput::edge_attr says otherwise.
+  const torch::Tensor& edge_attr() const { return edge_attr_; }
 
   /// CSR by target: rowptr [N+1], col [E] (source), perm [E] (CSR entry -> edge id).
   const Csr& csr() const { return csr_; }
@@ -64,6 +68,7 @@ class GcnAdjacency {
  private:
   int64_t num_nodes_ = 0;
   torch::Tensor src_, dst_;
+  torch::Tensor edge_attr_;
   Csr csr_, csr_t_;
   torch::Tensor edge_norm_, self_norm_;
   std::shared_ptr<detail::DeviceCache> device_cache_;

@@ -16,6 +16,7 @@
 
 #include <gnnx/gnn/gcn_adjacency.h>
 #include <gnnx/gnn/gcn_conv.h>
+#include <gnnx/gnn/relu_rule.h>
 
 #include <string>
 #include <vector>
@@ -24,16 +25,6 @@ namespace gnnx::gnn {
 
 enum class Task { kNodeClassification, kGraphClassification };
 enum class Readout { kMean, kMax, kSum };
-
-/// The backward rule of every ReLU of a pass (the forward is always max(z, 0)).
-enum class ReluRule {
-  kStandard,       ///< ∂/∂z = [z > 0] · g
-  kGuided,         ///< guided backprop (Springenberg et al. 2015): [z > 0] · max(g, 0)
-  kDeconvolution,  ///< deconvnet (Zeiler & Fergus 2014): max(g, 0)
-};
-
-/// ReLU of z with the given backward rule; differentiable in z.
-torch::Tensor relu_with_rule(const torch::Tensor& z, ReluRule rule);
 
 /// The graph one message-passing layer reads in a planned pass.
 struct LayerGraph {
@@ -60,8 +51,12 @@ struct ModelInput {
   torch::Tensor x;                    ///< [N, in_features]
   const GcnAdjacency* adj = nullptr;  ///< the graph (not owned); with layer_graphs: unused
   torch::Tensor edge_mask;            ///< [E] multiplier of each message, or undefined
-  torch::Tensor batch;                ///< graph task: [N] int64 graph of each node; undefined = one
-  int64_t num_graphs = 1;             ///< graph task: graphs in the batch
+  /// [E, edge_dim] edge features for the layers that read them (ModelSpec::edge_dim > 0);
+  /// undefined = the adjacency's own (GcnAdjacency::edge_attr(), i.e. the Graph's). In a
+  /// planned pass (ForwardHooks::layer_graphs) each layer reads its own adjacency's.
+  torch::Tensor edge_attr;
+  torch::Tensor batch;     ///< graph task: [N] int64 graph of each node; undefined = one
+  int64_t num_graphs = 1;  ///< graph task: graphs in the batch
   /// Node task: [T] int64 rows whose logits are wanted (undefined = every row). The head reads
   /// only these rows; each row's logits are bit-identical to those of a full pass.
   torch::Tensor output_rows;
@@ -86,18 +81,29 @@ enum class HeadInput {
   kConcatenatedLayers,  ///< node task: every layer's output of the node, concatenated
   kLastLayer,           ///< node task: the last layer's output of the node
   kReadout,             ///< graph task: the readout of the last layer over each graph
+  /// graph task: the readout of every layer's output concatenated (ModelSpec::readout_concat)
+  kReadoutOfConcatenatedLayers,
 };
 
 /// One message-passing layer as explainers see it.
 struct LayerDescription {
-  std::string kind;  ///< "gcn"
+  /// The layer type: "gcn", "gin", "gine", "graphconv", "sage" or "gat" (to_string of
+  /// Architecture).
+  std::string kind = "gcn";
   int64_t in_features = 0;
   int64_t out_features = 0;
+  /// GCN layers only (the others aggregate as their kind says).
   Aggregation aggregation = Aggregation::kSymmetric;
   EmbeddingNorm embedding_norm = EmbeddingNorm::kNone;
-  /// The layer is propagate(h W) + b with a linear map W (GnnModel::layer_weight): what
-  /// excitation backprop and the LRP rules need.
+  /// The layer is propagate(h W) + b with a linear map W (GnnModel::layer_weight) and GCN's
+  /// normalised propagation: what excitation backprop and the LRP rules need. True for gcn
+  /// only: GIN's messages pass an MLP, GINE's a ReLU, GraphConv and SAGE add a root term with
+  /// its own weight, GAT's coefficients depend on the features.
   bool linear_message = true;
+  /// Attention heads (gat), 1 otherwise.
+  int64_t heads = 1;
+  /// Width of the edge features the layer reads; 0 = it reads none.
+  int64_t edge_dim = 0;
 };
 
 /// The structure of a model, for explainers to decide what applies.
@@ -109,7 +115,8 @@ struct ModelDescription {
   Readout readout = Readout::kMean;  ///< graph task only
   int64_t head_layers = 1;           ///< dense layers of the head, ReLU between them
   double dropout = 0;                ///< after each message-passing layer, in train() mode
-  /// Every nonlinearity is a ReLU whose backward rule ForwardHooks::relu replaces.
+  /// Every nonlinearity is a ReLU whose backward rule ForwardHooks::relu replaces (false for
+  /// gat: its attention has a LeakyReLU and a softmax).
   bool relu_rules = true;
   /// The model accepts ForwardHooks::dropout_masks (BayesGrad).
   bool dropout_masks = true;

@@ -2,10 +2,12 @@
 // The two model families gnnx trains and explains, behind one interface (GnnModel) so that
 // explainers treat node and graph classifiers alike.
 //
-// Node classifier (GNNExplainer paper, Ying et al. 2019): `num_layers` GCN layers of `hidden`
-// units with ReLU, the outputs of all layers concatenated, a linear head.
-// Graph classifier: GCN layers with ReLU, a mean/max/sum readout over each graph's nodes, and an
-// MLP head (a single linear layer when mlp_hidden = 0, which is what CAM needs).
+// Node classifier (GNNExplainer paper, Ying et al. 2019): `num_layers` message-passing layers of
+// `hidden` units with ReLU, the outputs of all layers concatenated, a linear head.
+// Graph classifier: the same layers, a mean/max/sum readout over each graph's nodes, and an MLP
+// head (a single linear layer when mlp_hidden = 0, which is what CAM needs).
+// The layers are GCN (Kipf & Welling) by default, or any type of ModelSpec::arch (GIN, GINE,
+// GraphConv, SAGE, GAT: PyTorch Geometric's semantics and parameter names).
 
 #include <gnnx/gnn/gcn_conv.h>
 #include <gnnx/gnn/model_hooks.h>
@@ -21,24 +23,39 @@
 
 namespace gnnx::gnn {
 
+/// The message-passing layer type of a model (every layer of a model has the same type).
+enum class Architecture {
+  kGcn,        ///< GCNConv (Kipf & Welling), with ModelSpec::aggregation and embedding_norm
+  kGin,        ///< GINConv: a two-layer MLP (hidden, ReLU, hidden) on (1 + ε) x_i + Σ x_j
+  kGine,       ///< GINEConv: GIN with edge features (ModelSpec::edge_dim >= 1) in the messages
+  kGraphConv,  ///< GraphConv (Morris et al.): lin_root(x_i) + lin_rel(Σ x_j)
+  kSage,       ///< SAGEConv, mean aggregation: lin_l(mean x_j) + lin_r(x_i)
+  kGat,        ///< GATConv: ModelSpec::heads heads of hidden / heads units, concatenated
+};
+
 std::string to_string(Task task);
 std::string to_string(Readout readout);
+/// "gcn", "gin", "gine", "graphconv", "sage", "gat".
+std::string to_string(Architecture arch);
 /// Parses "node"/"graph" and "mean"/"max"/"sum"; throws InputError listing the valid names.
 Task parse_task(const std::string& name);
 Readout parse_readout(const std::string& name);
+/// Parses the names to_string(Architecture) gives; throws InputError listing them.
+Architecture parse_architecture(const std::string& name);
 
 /// Architecture of a model: everything needed to rebuild it before loading weights.
 struct ModelSpec {
   Task task = Task::kNodeClassification;
   int64_t in_features = 0;
   int64_t num_classes = 0;
-  int64_t hidden = 20;     ///< width of every GCN layer
-  int64_t num_layers = 3;  ///< number of GCN layers
-  double dropout = 0.0;    ///< after each GCN layer, active in train() mode only
+  int64_t hidden = 20;     ///< width of every message-passing layer's output
+  int64_t num_layers = 3;  ///< number of message-passing layers
+  double dropout = 0.0;    ///< after each message-passing layer, active in train() mode only
   bool concat = true;      ///< node classifier: head reads all layers' outputs concatenated
   Readout readout = Readout::kMean;  ///< graph classifier only
   int64_t mlp_hidden = 0;            ///< graph classifier head: 0 = one linear layer
-  /// Initial value of every GCN layer's bias (GCNConvOptions::bias_init); 0 as Kipf & Welling.
+  /// Initial value of every GCN (and GAT) layer's bias (GCNConvOptions::bias_init); 0 as Kipf &
+  /// Welling. The other layers' biases start as torch::nn::Linear's (and PyG's).
   /// Matters only for a fresh model. When every node has the same features (the synthetic
   /// benchmarks), zero biases make each layer's output rank one: a ReLU unit is then dead on
   /// every node or linear on every node, the model a linear function of one propagated-degree
@@ -51,8 +68,22 @@ struct ModelSpec {
   /// What every GCN layer does to its output rows (GCNConvOptions::embedding_norm); kL2 as the
   /// original GNNExplainer code (normalize_embedding).
   EmbeddingNorm embedding_norm = EmbeddingNorm::kNone;
+  /// The layer type. Model files without one were written by GCNs.
+  Architecture arch = Architecture::kGcn;
+  /// GAT: attention heads per layer, each hidden / heads wide, concatenated (hidden must be a
+  /// multiple of heads). 1 for the other architectures.
+  int64_t heads = 1;
+  /// Width of the edge features the layers read (Graph::edge_attr): required (>= 1) by gine,
+  /// optional for gat (0 = attention without edge features), 0 for the others.
+  int64_t edge_dim = 0;
+  /// GIN / GINE: learn ε (otherwise ε = 0, the GIN-0 of Xu et al.).
+  bool train_eps = false;
+  /// Graph classifier: the readout pools the concatenation of every layer's output (each
+  /// node's jumping-knowledge vector, num_layers · hidden wide) instead of the last layer's.
+  bool readout_concat = false;
   /// Throws InputError naming the first invalid field (widths and layers >= 1, dropout in
-  /// [0, 1), mlp_hidden >= 0, bias_init finite).
+  /// [0, 1), mlp_hidden >= 0, bias_init finite, heads >= 1 dividing hidden and 1 unless gat,
+  /// edge_dim >= 1 for gine and 0 unless gine or gat).
   void validate() const;
 };
 
@@ -72,8 +103,10 @@ class GnnModel : public torch::nn::Module {
   /// the adjacency and the model, dropout masks or layer graphs of the wrong count).
   virtual ModelOutput run(const ModelInput& input, const ForwardHooks& hooks = {}) = 0;
 
-  /// The linear map of message-passing layer `layer` (0-based): [in, out], the layer's
-  /// messages being propagate(h W). Throws c10::Error for a layer out of range.
+  /// The linear map of message-passing layer `layer`'s neighbour messages (0-based): [in, out]
+  /// (GCN: its weight, the messages being propagate(h W); GraphConv: lin_relᵀ; SAGE: lin_lᵀ;
+  /// GAT: linᵀ, all heads). Throws c10::Error for a layer out of range and for GIN and GINE
+  /// layers, whose messages pass an MLP (LayerDescription::linear_message says which apply).
   virtual torch::Tensor layer_weight(int64_t layer) const = 0;
 
   /// The dense layers of the head, first to last (ReLU between them).
@@ -97,8 +130,12 @@ class GnnModel : public torch::nn::Module {
   ModelSpec spec_;
 };
 
-/// Node classifier: spec.num_layers GCN layers with ReLU (and dropout), the layers' outputs
-/// concatenated (or the last one), one linear head.
+namespace detail {
+struct ConvLayers;  // the message-passing layers of a model (conv_stack.h)
+}  // namespace detail
+
+/// Node classifier: spec.num_layers message-passing layers of spec.arch with ReLU (and
+/// dropout), the layers' outputs concatenated (or the last one), one linear head.
 ///
 /// Example:
 ///   NodeClassifier model(spec);  // spec.task == Task::kNodeClassification
@@ -111,18 +148,20 @@ class NodeClassifierImpl : public GnnModel {
   torch::Tensor layer_weight(int64_t layer) const override;
   std::vector<DenseLayer> head_layers() const override;
 
-  /// The GCN layers and the head (for inspection; explainers use the interface above).
-  const std::vector<GCNConv>& convs() const { return convs_; }
+  /// The head (for inspection; explainers use the interface above). The layers are the
+  /// submodules conv0, conv1, ... (named_children()).
   const torch::nn::Linear& head() const { return head_; }
 
  private:
-  std::vector<GCNConv> convs_;
+  std::shared_ptr<detail::ConvLayers> convs_;
   torch::nn::Linear head_{nullptr};
 };
 TORCH_MODULE(NodeClassifier);
 
-/// Graph classifier: GCN layers with ReLU (and dropout), a mean/max/sum readout over each
-/// graph's nodes, and a head of one linear layer (mlp_hidden = 0, what CAM needs) or two.
+/// Graph classifier: message-passing layers of spec.arch with ReLU (and dropout), a
+/// mean/max/sum readout over each graph's nodes of the last layer (or of all layers
+/// concatenated, spec.readout_concat), and a head of one linear layer (mlp_hidden = 0, what CAM
+/// needs) or two.
 class GraphClassifierImpl : public GnnModel {
  public:
   explicit GraphClassifierImpl(ModelSpec spec);
@@ -131,13 +170,12 @@ class GraphClassifierImpl : public GnnModel {
   torch::Tensor layer_weight(int64_t layer) const override;
   std::vector<DenseLayer> head_layers() const override;
 
-  const std::vector<GCNConv>& convs() const { return convs_; }
   /// Present (not is_empty()) when mlp_hidden > 0.
   const torch::nn::Linear& hidden_layer() const { return hidden_layer_; }
   const torch::nn::Linear& head() const { return head_; }
 
  private:
-  std::vector<GCNConv> convs_;
+  std::shared_ptr<detail::ConvLayers> convs_;
   torch::nn::Linear hidden_layer_{nullptr};
   torch::nn::Linear head_{nullptr};
 };

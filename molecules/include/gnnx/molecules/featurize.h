@@ -9,7 +9,8 @@
 //   degree one-hot 0..5 (5 = 5 or more)          formal charge one-hot -2..+2 (clamped)
 //   total H count one-hot 0..4 (4 = 4 or more)  aromatic (1)
 //   hybridisation one-hot SP, SP2, SP3, SP3D, SP3D2, other      in a ring (1)
-// Edge attributes [E, 4]: bond type one-hot single, double, triple, aromatic.
+// Edge attributes [E, 4]: bond type one-hot single, double, triple, aromatic; with
+// bond_details [E, 6]: the same, then conjugated (1) and in a ring (1).
 
 #include <gnnx/gnn/graph.h>
 
@@ -34,6 +35,9 @@ struct FeaturizerOptions {
   bool other_element = true;  ///< one extra column for elements not in the list
   bool chemistry = true;      ///< degree, charge, H count, aromatic, hybridisation, ring blocks
   bool explicit_hydrogens = false;  ///< hydrogens as nodes (Mutagenicity's TU graphs)
+  /// Bond features beyond the type: conjugated and in-ring columns (edge_attr [E, 6]); the
+  /// default for models that read bond features (gine, gat).
+  bool bond_details = false;
 
   /// The 7 MUTAG node labels C, N, O, F, I, Cl, Br (TUDataset order), nothing else: a model
   /// trained on the TUDataset MUTAG graphs reads molecules featurised this way. An element
@@ -45,18 +49,21 @@ struct FeaturizerOptions {
 
   /// Width of the feature vector.
   int64_t num_features() const;
+  /// Width of the bond features (edge_attr): 4, or 6 with bond_details.
+  int64_t num_bond_features() const;
   /// One name per feature column ("element=C", "degree=2", "aromatic", ...).
   std::vector<std::string> feature_names() const;
 
   /// For model-file metadata: {"featurizer.elements": "C,N,...", "featurizer.other": "1", ...}.
   std::map<std::string, std::string> to_metadata() const;
-  /// Inverse of to_metadata(); throws InputError when the keys are missing.
+  /// Inverse of to_metadata(); throws InputError when the keys are missing (except
+  /// featurizer.bond_details, added later: absent = off).
   static FeaturizerOptions from_metadata(const std::map<std::string, std::string>& metadata);
 };
 
 /// A featurised molecule with the way back to its atoms and bonds.
 struct MolGraph {
-  gnn::Graph graph;                   ///< x [N, F] float, edge_attr [E, 4] float
+  gnn::Graph graph;  ///< x [N, F] float, edge_attr [E, 4] (bond_details: [E, 6]) float
   std::vector<int64_t> atom_of_node;  ///< [N] RDKit atom index, -1 for an added hydrogen
   std::vector<int64_t> bond_of_edge;  ///< [E] RDKit bond index, -1 for a bond to an added H
   int64_t num_atoms = 0;              ///< atoms of the input molecule

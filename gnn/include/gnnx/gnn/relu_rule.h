@@ -1,0 +1,20 @@
+#pragma once
+// The backward rules of a ReLU that explainers swap in (ForwardHooks::relu in model_hooks.h).
+// Its own header so that layers with a ReLU inside (GIN's MLP, GINE's messages) take the rule
+// without knowing the model interface.
+
+#include <gnnx/gnn/torch_fwd.h>
+
+namespace gnnx::gnn {
+
+/// The backward rule of every ReLU of a pass (the forward is always max(z, 0)).
+enum class ReluRule {
+  kStandard,       ///< ∂/∂z = [z > 0] · g
+  kGuided,         ///< guided backprop (Springenberg et al. 2015): [z > 0] · max(g, 0)
+  kDeconvolution,  ///< deconvnet (Zeiler & Fergus 2014): max(g, 0)
+};
+
+/// ReLU of z with the given backward rule; differentiable in z.
+torch::Tensor relu_with_rule(const torch::Tensor& z, ReluRule rule);
+
+}  // namespace gnnx::gnn
