@@ -14,6 +14,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev           # command line and JSON
   zlib1g-dev                                # gzipped TUDataset files
   graphviz                                  # rendering explanations (dot)
+  python3-torch                             # test fixtures written by PyTorch (torch.save)
   clang-format-14 clang-tidy-14             # scripts/format.sh, scripts/lint.sh (pinned to 14)
 )
 
