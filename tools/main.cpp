@@ -71,6 +71,7 @@ int main(int argc, char** argv) {
   add_datasets_command(app, globals);
   add_methods_command(app, globals);
   add_train_command(app, globals);
+  add_import_command(app, globals);
   add_explain_command(app, globals);
   add_evaluate_command(app, globals);
   add_generate_command(app, globals);

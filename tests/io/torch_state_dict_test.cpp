@@ -21,10 +21,10 @@ std::string fixture_dir() {
   return dir ? dir : "";
 }
 
-#define REQUIRE_FIXTURES()                                                                      \
-  if (fixture_dir().empty()) {                                                                  \
-    GTEST_SKIP() << "no Python with torch at configure time (Debian: python3-torch), so no "    \
-                    "torch.save fixtures";                                                      \
+#define REQUIRE_FIXTURES()                                                                   \
+  if (fixture_dir().empty()) {                                                               \
+    GTEST_SKIP() << "no Python with torch at configure time (Debian: python3-torch), so no " \
+                    "torch.save fixtures";                                                   \
   }
 
 struct Expected {
@@ -54,11 +54,16 @@ std::vector<Expected> read_expected(const std::string& path) {
 
 std::string dtype_name(const torch::Tensor& t) {
   switch (t.scalar_type()) {
-    case torch::kFloat: return "float32";
-    case torch::kDouble: return "float64";
-    case torch::kLong: return "int64";
-    case torch::kBool: return "bool";
-    default: return std::string(c10::toString(t.scalar_type()));
+    case torch::kFloat:
+      return "float32";
+    case torch::kDouble:
+      return "float64";
+    case torch::kLong:
+      return "int64";
+    case torch::kBool:
+      return "bool";
+    default:
+      return std::string(c10::toString(t.scalar_type()));
   }
 }
 

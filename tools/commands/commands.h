@@ -20,6 +20,9 @@ void add_methods_command(CLI::App& app, const GlobalOptions& globals);
 /// `gnnx train --dataset NAME --out FILE ...`: trains a GCN on a data set, saves a model file.
 void add_train_command(CLI::App& app, const GlobalOptions& globals);
 
+/// `gnnx import --state-dict F.pt --spec F.json --out M.gnnx`: a PyTorch (Geometric) model.
+void add_import_command(CLI::App& app, const GlobalOptions& globals);
+
 /// `gnnx explain --model M --method NAME --out FILE ...`: explanations as JSON, a drawing.
 void add_explain_command(CLI::App& app, const GlobalOptions& globals);
 

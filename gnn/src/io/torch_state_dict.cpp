@@ -48,11 +48,11 @@ ValuePtr make(decltype(Value::v) v) { return std::make_shared<Value>(Value{std::
 
 const std::map<std::string, torch::ScalarType>& storage_types() {
   static const std::map<std::string, torch::ScalarType> types = {
-      {"FloatStorage", torch::kFloat},     {"DoubleStorage", torch::kDouble},
-      {"HalfStorage", torch::kHalf},       {"BFloat16Storage", torch::kBFloat16},
-      {"LongStorage", torch::kLong},       {"IntStorage", torch::kInt},
-      {"ShortStorage", torch::kShort},     {"CharStorage", torch::kChar},
-      {"ByteStorage", torch::kByte},       {"BoolStorage", torch::kBool}};
+      {"FloatStorage", torch::kFloat}, {"DoubleStorage", torch::kDouble},
+      {"HalfStorage", torch::kHalf},   {"BFloat16Storage", torch::kBFloat16},
+      {"LongStorage", torch::kLong},   {"IntStorage", torch::kInt},
+      {"ShortStorage", torch::kShort}, {"CharStorage", torch::kChar},
+      {"ByteStorage", torch::kByte},   {"BoolStorage", torch::kBool}};
   return types;
 }
 
@@ -65,24 +65,64 @@ class Unpickler {
     while (true) {
       const auto op = static_cast<uint8_t>(byte());
       switch (op) {
-        case 0x80: byte(); break;            // PROTO
-        case 0x95: take(8); break;           // FRAME: a length, nothing to do
-        case '.': return pop();              // STOP
-        case '(': push(make(Mark{})); break;  // MARK
-        case '}': push(make(Dict{})); break;
-        case ']': push(make(List{})); break;
-        case ')': push(make(Tuple{})); break;
-        case 'N': push(make(None{})); break;
-        case 0x88: push(make(true)); break;
-        case 0x89: push(make(false)); break;
-        case 'K': push(make(static_cast<int64_t>(static_cast<uint8_t>(byte())))); break;
-        case 'M': push(make(static_cast<int64_t>(uint_le(2)))); break;
-        case 'J': push(make(static_cast<int64_t>(static_cast<int32_t>(uint_le(4))))); break;
-        case 0x8a: push(make(long1())); break;
-        case 'G': push(make(binfloat())); break;
-        case 'X': case 'T': case 'B': push(make(take(uint_le(4)))); break;
-        case 0x8c: case 'U': case 'C': push(make(take(static_cast<uint8_t>(byte())))); break;
-        case 0x8d: case 0x8e: push(make(take(uint_le(8)))); break;
+        case 0x80:
+          byte();
+          break;  // PROTO
+        case 0x95:
+          take(8);
+          break;  // FRAME: a length, nothing to do
+        case '.':
+          return pop();  // STOP
+        case '(':
+          push(make(Mark{}));
+          break;  // MARK
+        case '}':
+          push(make(Dict{}));
+          break;
+        case ']':
+          push(make(List{}));
+          break;
+        case ')':
+          push(make(Tuple{}));
+          break;
+        case 'N':
+          push(make(None{}));
+          break;
+        case 0x88:
+          push(make(true));
+          break;
+        case 0x89:
+          push(make(false));
+          break;
+        case 'K':
+          push(make(static_cast<int64_t>(static_cast<uint8_t>(byte()))));
+          break;
+        case 'M':
+          push(make(static_cast<int64_t>(uint_le(2))));
+          break;
+        case 'J':
+          push(make(static_cast<int64_t>(static_cast<int32_t>(uint_le(4)))));
+          break;
+        case 0x8a:
+          push(make(long1()));
+          break;
+        case 'G':
+          push(make(binfloat()));
+          break;
+        case 'X':
+        case 'T':
+        case 'B':
+          push(make(take(uint_le(4))));
+          break;
+        case 0x8c:
+        case 'U':
+        case 'C':
+          push(make(take(static_cast<uint8_t>(byte()))));
+          break;
+        case 0x8d:
+        case 0x8e:
+          push(make(take(uint_le(8))));
+          break;
         case 'c': {
           std::string module = line(), name = line();
           push(make(Global{std::move(module), std::move(name)}));
@@ -94,18 +134,32 @@ class Unpickler {
           push(make(Global{std::move(module), std::move(name)}));
           break;
         }
-        case 't': push(make(Tuple{pop_to_mark()})); break;
-        case 0x85: case 0x86: case 0x87: {
+        case 't':
+          push(make(Tuple{pop_to_mark()}));
+          break;
+        case 0x85:
+        case 0x86:
+        case 0x87: {
           std::vector<ValuePtr> items(op - 0x84);
           for (auto it = items.rbegin(); it != items.rend(); ++it) *it = pop();
           push(make(Tuple{std::move(items)}));
           break;
         }
-        case 'q': memo_[static_cast<uint8_t>(byte())] = top(); break;
-        case 'r': memo_[uint_le(4)] = top(); break;
-        case 0x94: memo_[memo_.size()] = top(); break;  // MEMOIZE
-        case 'h': push(memo(static_cast<uint8_t>(byte()))); break;
-        case 'j': push(memo(uint_le(4))); break;
+        case 'q':
+          memo_[static_cast<uint8_t>(byte())] = top();
+          break;
+        case 'r':
+          memo_[uint_le(4)] = top();
+          break;
+        case 0x94:
+          memo_[memo_.size()] = top();
+          break;  // MEMOIZE
+        case 'h':
+          push(memo(static_cast<uint8_t>(byte())));
+          break;
+        case 'j':
+          push(memo(uint_le(4)));
+          break;
         case 's': {
           auto value = pop(), key = pop();
           as<Dict>(top(), "SETITEM target").items.emplace_back(key, value);
@@ -115,7 +169,8 @@ class Unpickler {
           auto items = pop_to_mark();
           if (items.size() % 2 != 0) fail("SETITEMS with an odd number of items");
           auto& dict = as<Dict>(top(), "SETITEMS target");
-          for (size_t i = 0; i < items.size(); i += 2) dict.items.emplace_back(items[i], items[i + 1]);
+          for (size_t i = 0; i < items.size(); i += 2)
+            dict.items.emplace_back(items[i], items[i + 1]);
           break;
         }
         case 'a': {
@@ -132,7 +187,8 @@ class Unpickler {
         case 'R': {
           auto args = pop();
           auto callable = pop();
-          push(reduce(as<Global>(callable, "REDUCE callable"), as<Tuple>(args, "REDUCE args").items));
+          push(reduce(as<Global>(callable, "REDUCE callable"),
+                      as<Tuple>(args, "REDUCE args").items));
           break;
         }
         case 'b': {
@@ -140,7 +196,9 @@ class Unpickler {
           if (!std::holds_alternative<Dict>(top()->v)) fail("BUILD on something else than a dict");
           break;
         }
-        case 'Q': push(persistent(pop())); break;  // BINPERSID
+        case 'Q':
+          push(persistent(pop()));
+          break;  // BINPERSID
         default: {
           char hex[8];
           std::snprintf(hex, sizeof(hex), "0x%02x", op);
@@ -239,7 +297,8 @@ class Unpickler {
       return args[0];
     }
     if (qualified == "torch._utils._rebuild_tensor_v2") {
-      if (args.size() < 4) fail("_rebuild_tensor_v2 with " + std::to_string(args.size()) + " arguments");
+      if (args.size() < 4)
+        fail("_rebuild_tensor_v2 with " + std::to_string(args.size()) + " arguments");
       const torch::Tensor& flat = as<Storage>(args[0], "a tensor's storage").flat;
       const int64_t offset = integer(args[1]);
       const auto size = integers(args[2]), stride = integers(args[3]);
@@ -332,7 +391,8 @@ std::vector<NamedTensor> read_torch_state_dict(const std::string& path) {
     if (!name) throw InputError(path + ": a state_dict key that is not a string");
     const auto* tensor = std::get_if<torch::Tensor>(&value->v);
     if (!tensor) {
-      throw InputError(path + ": entry '" + *name + "' is not a tensor (a state_dict of tensors "
+      throw InputError(path + ": entry '" + *name +
+                       "' is not a tensor (a state_dict of tensors "
                        "only: save {k: v for k, v in sd.items() if torch.is_tensor(v)})");
     }
     out.push_back({*name, *tensor});
