@@ -47,10 +47,10 @@ ImportDescription read_import_description(const std::string& path) {
   }
   if (!j.is_object()) throw InputError(path + ": the description must be a JSON object");
   static const std::set<std::string> known = {
-      "task",        "in_features", "num_classes", "hidden",         "num_layers", "dropout",
-      "concat",      "readout",     "mlp_hidden",  "bias_init",      "aggregation",
-      "embedding_norm", "arch",     "heads",       "edge_dim",       "train_eps",
-      "readout_concat", "names",    "class_names", "dataset"};
+      "task",        "in_features",    "num_classes", "hidden",      "num_layers",
+      "dropout",     "concat",         "readout",     "mlp_hidden",  "bias_init",
+      "aggregation", "embedding_norm", "arch",        "heads",       "edge_dim",
+      "train_eps",   "readout_concat", "names",       "class_names", "dataset"};
   for (const auto& item : j.items()) {
     if (!known.count(item.key())) {
       throw InputError(path + ": unknown field '" + item.key() + "'");
@@ -91,8 +91,8 @@ std::shared_ptr<GnnModel> import_state_dict(const ImportDescription& description
   try {
     model = make_model(description.spec);
   } catch (const c10::Error& e) {
-    throw InputError(source + ": the description does not make a model: " +
-                     e.what_without_backtrace());
+    throw InputError(source +
+                     ": the description does not make a model: " + e.what_without_backtrace());
   }
   std::map<std::string, torch::Tensor> by_name;
   for (const auto& entry : state) by_name[entry.name] = entry.tensor;
@@ -103,9 +103,8 @@ std::shared_ptr<GnnModel> import_state_dict(const ImportDescription& description
     const std::string module = name.substr(0, dot);
     std::string rest = dot == std::string::npos ? "" : name.substr(dot + 1);
     const std::string prefix = source_prefix(description.names, module);
-    const bool gcn_weight =
-        description.spec.arch == Architecture::kGcn && module.rfind("conv", 0) == 0 &&
-        rest == "weight";
+    const bool gcn_weight = description.spec.arch == Architecture::kGcn &&
+                            module.rfind("conv", 0) == 0 && rest == "weight";
     if (gcn_weight) rest = "lin.weight";
     const std::string key = prefix.empty() ? rest : prefix + "." + rest;
     const auto it = by_name.find(key);

@@ -58,8 +58,9 @@ void run(const ImportArgs& args) {
 void add_import_command(CLI::App& app, const GlobalOptions& /*globals*/) {
   auto args = std::make_shared<ImportArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "import", "Turn a PyTorch (Geometric) state_dict and an architecture description into a "
-                "gnnx model file");
+      "import",
+      "Turn a PyTorch (Geometric) state_dict and an architecture description into a "
+      "gnnx model file");
   cmd->footer(
       "The description is JSON: task (node|graph), in_features, num_classes, and optionally "
       "arch, hidden, num_layers, heads, edge_dim, readout, mlp_hidden, concat, names "
