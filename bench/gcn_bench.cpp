@@ -181,7 +181,10 @@ void print_ratio_table(const RatioReporter& r) {
       "\n| graph | pass (backward = forward + backward) | gnnx ms | gnnx edges/s | torch::sparse "
       "COO ms | CSR mm ms | dense ms | "
       "vs COO | vs CSR | vs dense |\n|---|---|---|---|---|---|---|---|---|---|\n");
-  for (const auto& [name, c] : cases()) {
+  for (const auto& entry : cases()) {
+    // A named reference, not a structured binding: lambdas may not capture bindings in C++17
+    // (GCC accepts it, clang does not).
+    const std::string& name = entry.first;
     for (std::string pass : {"forward", "backward"}) {  // "backward" rows time forward + backward
       auto get = [&](const std::string& who) {
         auto it = r.seconds.find(who + "_" + pass + "/" + name);
@@ -228,7 +231,9 @@ int main(int argc, char** argv) {
   add_case("ba-shapes", ba.graphs[0], /*width=*/20, /*with_dense=*/true);
   add_case("random-100k-2M", random_graph(100000, 2000000, 64, 7), /*width=*/64,
            /*with_dense=*/false);
-  for (const auto& [name, c] : cases()) {
+  for (const auto& entry : cases()) {
+    const std::string& name = entry.first;  // captured below: no structured binding (C++17)
+    const auto& c = entry.second;
     auto add = [&](const std::string& label, auto fn) {
       benchmark::RegisterBenchmark((label + "/" + name).c_str(), fn, name)
           ->Unit(benchmark::kMillisecond)
