@@ -18,11 +18,6 @@ class GATConvTest : public ::testing::Test {
 
 namespace {
 
-Graph with_edge_features(const Graph& g, int64_t edge_dim) {
-  return Graph(g.num_nodes(), g.edge_index(), g.x(), {},
-               torch::rand({g.num_edges(), edge_dim}, g.x().options()));
-}
-
 /// GATConv written out node by node in double: for each target, the logits of its incoming
 /// edges (the graph's own self-loops left out) and of one added self-loop whose edge features
 /// are the mean of the other incoming ones, a plain softmax, messages times the mask.
@@ -81,10 +76,6 @@ torch::Tensor dense_gat(GATConv& conv, const Graph& g, const torch::Tensor& mask
   }
   auto result = o.concat() ? out.reshape({n, heads * c}) : out.mean(1);
   return conv->bias().defined() ? result + conv->bias().to(torch::kDouble) : result;
-}
-
-bool contains(const std::vector<std::string>& names, const std::string& name) {
-  return std::find(names.begin(), names.end(), name) != names.end();
 }
 
 }  // namespace

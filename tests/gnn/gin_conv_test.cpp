@@ -21,19 +21,7 @@ namespace {
 torch::Tensor dense_gin(GINConv& conv, const Graph& g, const torch::Tensor& mask = {}) {
   const auto x = g.x().to(torch::kDouble);
   auto h = (1 + conv->eps().item<double>()) * x + dense_adjacency(g, mask).matmul(x);
-  const auto& nn = conv->nn();
-  for (size_t i = 0; i < nn->size(); ++i) {
-    if (const auto* lin = nn->ptr(i)->as<torch::nn::LinearImpl>()) {
-      h = dense_linear_reference(h, lin->weight, lin->bias);
-    } else {
-      h = torch::relu(h);
-    }
-  }
-  return h;
-}
-
-bool contains(const std::vector<std::string>& names, const std::string& name) {
-  return std::find(names.begin(), names.end(), name) != names.end();
+  return dense_mlp_reference(conv->nn(), h);
 }
 
 }  // namespace

@@ -17,12 +17,6 @@ class GINEConvTest : public ::testing::Test {
 
 namespace {
 
-/// A random graph with edge features [E, edge_dim] ~ U(0, 1).
-Graph with_edge_features(const Graph& g, int64_t edge_dim) {
-  return Graph(g.num_nodes(), g.edge_index(), g.x(), {},
-               torch::rand({g.num_edges(), edge_dim}, g.x().options()));
-}
-
 /// nn((1 + eps) x_i + Σ_e m_e relu(x_src + lin(e))) in double, edge by edge.
 torch::Tensor dense_gine(GINEConv& conv, const Graph& g, const torch::Tensor& mask = {}) {
   const auto x = g.x().to(torch::kDouble);
@@ -37,19 +31,7 @@ torch::Tensor dense_gine(GINEConv& conv, const Graph& g, const torch::Tensor& ma
     const double m = mask.defined() ? mask[e].item<double>() : 1.0;
     h[d] += m * torch::relu(x[s] + attr[e]);
   }
-  const auto& nn = conv->nn();
-  for (size_t i = 0; i < nn->size(); ++i) {
-    if (const auto* lin = nn->ptr(i)->as<torch::nn::LinearImpl>()) {
-      h = dense_linear_reference(h, lin->weight, lin->bias);
-    } else {
-      h = torch::relu(h);
-    }
-  }
-  return h;
-}
-
-bool contains(const std::vector<std::string>& names, const std::string& name) {
-  return std::find(names.begin(), names.end(), name) != names.end();
+  return dense_mlp_reference(conv->nn(), h);
 }
 
 }  // namespace

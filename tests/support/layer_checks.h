@@ -6,8 +6,12 @@
 #include <gnnx/gnn/graph.h>
 
 #include <gtest/gtest.h>
+#include <torch/nn/modules/activation.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/linear.h>
 #include <torch/types.h>
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
@@ -98,6 +102,29 @@ std::vector<std::string> tensor_names(const Module& module) {
   for (const auto& item : module->named_parameters()) names.push_back(item.key());
   for (const auto& item : module->named_buffers()) names.push_back("buffer:" + item.key());
   return names;
+}
+
+/// Whether `names` holds `name`.
+inline bool contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+/// `g` with random edge features [E, edge_dim] ~ U(0, 1) (torch's global generator).
+inline gnn::Graph with_edge_features(const gnn::Graph& g, int64_t edge_dim) {
+  return gnn::Graph(g.num_nodes(), g.edge_index(), g.x(), {},
+                    torch::rand({g.num_edges(), edge_dim}, g.x().options()));
+}
+
+/// A GIN MLP (its Linear and ReLU modules, in order) applied to `h` in double.
+inline torch::Tensor dense_mlp_reference(const torch::nn::Sequential& nn, torch::Tensor h) {
+  for (size_t i = 0; i < nn->size(); ++i) {
+    if (const auto* lin = nn->ptr(i)->as<torch::nn::LinearImpl>()) {
+      h = dense_linear_reference(h, lin->weight, lin->bias);
+    } else {
+      h = torch::relu(h);
+    }
+  }
+  return h;
 }
 
 }  // namespace gnnx::testing
