@@ -62,14 +62,17 @@ TEST_P(ImportCliTest, LogitsEqualPyTorchs) {
   EXPECT_EQ(file.card.created_by, "gnnx import");
 
   std::ifstream in(fixture(arch + ".graph"));
-  int64_t n = 0, f = 0, e = 0;
-  in >> n >> f >> e;
+  int64_t n = 0, f = 0, e = 0, d = 0;
+  in >> n >> f >> e >> d;
   std::vector<int64_t> ei(2 * e);
   for (auto& v : ei) in >> v;
   in.ignore(1, '\n');
   const std::vector<double> x = read_hex_line(in);
-  const gnnx::gnn::Graph graph(n, torch::tensor(ei).view({2, e}),
-                               torch::tensor(x, torch::kDouble).view({n, f}).to(torch::kFloat));
+  const std::vector<double> attr = d > 0 ? read_hex_line(in) : std::vector<double>{};
+  const gnnx::gnn::Graph graph(
+      n, torch::tensor(ei).view({2, e}),
+      torch::tensor(x, torch::kDouble).view({n, f}).to(torch::kFloat), {},
+      d > 0 ? torch::tensor(attr, torch::kDouble).view({e, d}).to(torch::kFloat) : torch::Tensor());
   std::ifstream logits_in(fixture(arch + ".logits"));
   const std::vector<double> want = read_hex_line(logits_in);
 
@@ -87,7 +90,7 @@ TEST_P(ImportCliTest, LogitsEqualPyTorchs) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryArchitecture, ImportCliTest,
-                         ::testing::Values("gcn", "gin", "graphconv", "sage", "gat"));
+                         ::testing::Values("gcn", "gin", "gine", "graphconv", "sage", "gat"));
 
 class ImportRefusalTest : public ImportCliTest {};
 

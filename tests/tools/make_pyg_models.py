@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes PyTorch-trained-model fixtures for `gnnx import` into OUTDIR: for each architecture
 NAME, NAME.pt (torch.save(model.state_dict())), NAME.json (the description gnnx import reads),
-NAME.graph (the input graph) and NAME.logits (PyTorch's logits on it, float64, in hex).
+NAME.graph (the input graph: "n f e d", edge index, features, edge features when d > 0) and NAME.logits (PyTorch's logits on it, float64, in hex).
 
 The layers are plain torch modules written to PyTorch Geometric's semantics and parameter names
 (GCNConv, GINConv, GraphConv, SAGEConv, GATConv of torch_geometric.nn), so CI needs no PyG:
@@ -45,6 +45,18 @@ class GINConv(nn.Module):  # PyG: nn((1 + eps) x_i + sum_j x_j), eps a buffer un
 
     def forward(self, x, ei):
         return self.nn((1 + self.eps) * x + scatter_sum(x[ei[0]], ei[1], x.shape[0]))
+
+
+class GINEConv(nn.Module):  # PyG: nn((1 + eps) x_i + sum_j ReLU(x_j + lin(e_ji)))
+    def __init__(self, i, o, edge_dim):
+        super().__init__()
+        self.nn = nn.Sequential(nn.Linear(i, o), nn.ReLU(), nn.Linear(o, o))
+        self.register_buffer("eps", torch.tensor([-0.5]))
+        self.lin = nn.Linear(edge_dim, i)
+
+    def forward(self, x, ei, edge_attr):
+        messages = torch.relu(x[ei[0]] + self.lin(edge_attr))
+        return self.nn((1 + self.eps) * x + scatter_sum(messages, ei[1], x.shape[0]))
 
 
 class GraphConv(nn.Module):  # PyG: lin_rel(sum_j x_j) + lin_root(x_i)
@@ -108,9 +120,9 @@ class Model(nn.Module):
             self.hidden_layer = None
             self.head = nn.Linear(hidden, classes)
 
-    def forward(self, x, ei):
+    def forward(self, x, ei, edge_attr=None):
         for conv in self.convs:
-            x = torch.relu(conv(x, ei))
+            x = torch.relu(conv(x, ei) if edge_attr is None else conv(x, ei, edge_attr))
         if self.task == "graph":
             x = x.sum(0, keepdim=True)
             if self.hidden_layer is not None:
@@ -139,13 +151,15 @@ def main():
         "graphconv": (GraphConv, "node", {}),
         "sage": (SAGEConv, "node", {}),
         "gat": (lambda i, o: GATConv(i, o, heads=2), "node", {"heads": 2}),
+        "gine": (lambda i, o: GINEConv(i, o, edge_dim=3), "graph",
+                 {"readout": "sum", "mlp_hidden": 6, "edge_dim": 3}),
     }
     for name, (conv, task, extra) in cases.items():
         model = Model(conv, task, f, hidden, 2, classes, extra.get("mlp_hidden", 0)).double()
         x = torch.rand(n, f, generator=g, dtype=torch.float64)
         ei = random_graph(n, 14, g)
-        with torch.no_grad():
-            logits = model(x, ei)
+        d = extra.get("edge_dim", 0)
+        attr = torch.rand(ei.shape[1], d, generator=g, dtype=torch.float64) if d else None
         torch.save({k: v.float() for k, v in model.state_dict().items()},
                    os.path.join(outdir, name + ".pt"))
         description = {"task": task, "arch": name, "in_features": f, "num_classes": classes,
@@ -154,15 +168,18 @@ def main():
         with open(os.path.join(outdir, name + ".json"), "w") as out:
             json.dump(description, out)
         with open(os.path.join(outdir, name + ".graph"), "w") as out:
-            out.write(f"{n} {f} {ei.shape[1]}\n")
+            out.write(f"{n} {f} {ei.shape[1]} {d}\n")
             out.write(" ".join(str(v) for v in ei.reshape(-1).tolist()) + "\n")
             out.write(" ".join(float(v).hex() for v in x.float().double().reshape(-1).tolist()) + "\n")
+            if d:
+                out.write(" ".join(float(v).hex() for v in attr.float().double().reshape(-1).tolist()) + "\n")
         with open(os.path.join(outdir, name + ".logits"), "w") as out:
             # Logits of the float32-rounded weights and inputs that gnnx reads, in float64.
             m32 = Model(conv, task, f, hidden, 2, classes, extra.get("mlp_hidden", 0)).double()
             m32.load_state_dict({k: v.float().double() for k, v in model.state_dict().items()})
             with torch.no_grad():
-                ref = m32(x.float().double(), ei)
+                ref = m32(x.float().double(), ei,
+                          None if attr is None else attr.float().double())
             out.write(" ".join(float(v).hex() for v in ref.reshape(-1).tolist()) + "\n")
 
 
