@@ -124,6 +124,13 @@ TEST_F(ImportRefusalTest, MismatchedDescriptionsExitTwoNamingTheKey) {
     EXPECT_NE(r.err.find(cases[i].message), std::string::npos) << cases[i].json << "\n" << r.err;
     EXPECT_FALSE(fs::exists(dir_ / "bad.gnnx")) << "no output on failure";
   }
+  // --out naming an input is refused before anything is written: the input stays as it was.
+  fs::copy_file(fixture("gin.pt"), dir_ / "gin.pt");
+  const CliResult same =
+      run("import --state-dict gin.pt --spec " + fixture("gin.json") + " --out ./gin.pt");
+  EXPECT_EQ(same.exit_code, 2) << same.err;
+  EXPECT_NE(same.err.find("would overwrite it"), std::string::npos) << same.err;
+  EXPECT_EQ(fs::file_size(dir_ / "gin.pt"), fs::file_size(fixture("gin.pt")));
   // A state_dict with a key the description does not read (the GIN file against a GraphConv).
   const CliResult r = run("import --spec " + fixture("graphconv.json") + sd);
   EXPECT_EQ(r.exit_code, 2) << r.err;
