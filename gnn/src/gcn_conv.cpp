@@ -3,6 +3,7 @@
 #include <gnnx/gnn/gcn_conv.h>
 
 #include "device_adjacency.h"
+#include "message_passing.h"
 
 #include <cmath>
 #include <ostream>
@@ -20,13 +21,10 @@ torch::Tensor sum_propagate(const GcnAdjacency& adj, const torch::Tensor& x,
       edge_weight.sizes());
   TORCH_CHECK(!edge_weight.defined() || edge_weight.device() == x.device(),
               "GCNConv: edge_weight is on ", edge_weight.device(), " but x on ", x.device());
-  const auto options = x.options();
-  // csr_spmm takes its values in CSR order; csr_perm maps each CSR entry to its edge.
-  const torch::Tensor values =
-      edge_weight.defined()
-          ? edge_weight.to(x.scalar_type()).index_select(0, adj.on_device(x.device()).csr_perm)
-          : torch::ones({adj.num_edges()}, options);
-  const torch::Tensor diag = self_loop ? torch::ones({adj.num_nodes()}, options) : torch::Tensor();
+  // csr_spmm takes its values in CSR order (ones where there is no weight).
+  const torch::Tensor values = detail::csr_values(adj, {}, edge_weight, x);
+  const torch::Tensor diag =
+      self_loop ? torch::ones({adj.num_nodes()}, x.options()) : torch::Tensor();
   return csr_spmm(adj, values, diag, x);
 }
 
