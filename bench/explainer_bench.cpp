@@ -20,6 +20,8 @@
 //
 //   explainer_bench [--threads N] [--methods a,b,...]
 
+#include "guarded_main.h"
+
 #include <ATen/Parallel.h>
 #include <gnnx/datasets/synthetic.h>
 #include <gnnx/explainers/explainer.h>
@@ -220,9 +222,7 @@ void issue_speed_targets(const Setup& s, ex::MethodOptions options, int threads)
   }
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   gnn::keep_freed_memory();
   int threads = static_cast<int>(std::thread::hardware_concurrency());
   std::vector<std::string> names;
@@ -291,4 +291,10 @@ int main(int argc, char** argv) {
     issue_speed_targets(s, options, threads > 0 ? threads : 1);
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return gnnx::bench::guarded_main("explainer_bench", argc, argv, run);
 }

@@ -8,6 +8,8 @@
 //   gcn_bench [--threads N] [google-benchmark flags]   prints Google Benchmark's table, then a
 //   markdown table with edges per second and the ratio to each baseline.
 
+#include "guarded_main.h"
+
 #include <gnnx/datasets/synthetic.h>
 #include <gnnx/gnn/gcn_adjacency.h>
 
@@ -56,7 +58,7 @@ Graph random_graph(int64_t n, int64_t e, int64_t f, uint64_t seed) {
   return Graph(n, edge_index, torch::randn({n, f}));
 }
 
-void add_case(const std::string& name, Graph graph, int64_t width, bool with_dense) {
+void add_case(const std::string& name, const Graph& graph, int64_t width, bool with_dense) {
   auto c = std::make_unique<Case>();
   c->name = name;
   c->graph = graph;
@@ -211,9 +213,7 @@ void print_ratio_table(const RatioReporter& r) {
               at::get_num_threads());
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   int threads = static_cast<int>(std::thread::hardware_concurrency());
   std::vector<char*> rest{argv[0]};
   for (int i = 1; i < argc; ++i) {
@@ -253,3 +253,7 @@ int main(int argc, char** argv) {
   benchmark::Shutdown();
   return 0;
 }
+
+}  // namespace
+
+int main(int argc, char** argv) { return gnnx::bench::guarded_main("gcn_bench", argc, argv, run); }

@@ -9,6 +9,8 @@
 // operation must move / its time) and that as a share of the device's peak memory bandwidth
 // (the roofline of a memory-bound kernel), and the ratio of each baseline's time to ours.
 
+#include "guarded_main.h"
+
 #include <gnnx/datasets/synthetic.h>
 #include <gnnx/gnn/gcn_adjacency.h>
 #include <gnnx/gnn/gcn_conv.h>
@@ -327,9 +329,7 @@ Options parse(int argc, char** argv) {
   return o;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   const Options o = parse(argc, argv);
   if (!torch::cuda::is_available()) {
     std::fprintf(stderr, "gcn_cuda_bench: no CUDA device present\n");
@@ -356,4 +356,10 @@ int main(int argc, char** argv) {
   }
   bench_graph(big_name, big, o.width, o, peak);
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return gnnx::bench::guarded_main("gcn_cuda_bench", argc, argv, run);
 }

@@ -17,6 +17,8 @@
 // Each row is the best of --repeats runs (default 3; the floor is the fastest, the noise of
 // a shared machine only ever slows a run down).
 
+#include "guarded_main.h"
+
 #include <ATen/Parallel.h>
 #include <GraphMol/ROMol.h>
 #include <gnnx/gnn/error.h>
@@ -71,9 +73,7 @@ std::vector<const RDKit::ROMol*> mols_of(const MoleculeSet& set) {
   return mols;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   Args args;
   if (const char* shared = std::getenv("GNNX_SHARED_DATA")) {
     args.data = std::string(shared) + "/bbbp/BBBP.csv";
@@ -177,3 +177,7 @@ int main(int argc, char** argv) {
   }
   return 0;
 }
+
+}  // namespace
+
+int main(int argc, char** argv) { return gnnx::bench::guarded_main("mol_bench", argc, argv, run); }

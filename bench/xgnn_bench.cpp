@@ -10,6 +10,8 @@
 //              [--classes 1,0] [--iterations I] [--rollout-invalid skip|end]
 // Search diagnostics (actions, rollouts, rule breaks) go to stderr.
 
+#include "guarded_main.h"
+
 #include <ATen/Parallel.h>
 #include <gnnx/datasets/synthetic.h>
 #include <gnnx/explainers/xgnn.h>
@@ -100,9 +102,7 @@ void row(const std::string& data, int64_t cls, int64_t size, const XgnnResult& r
                static_cast<long long>(r.graphs_scored));
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   try {
     const Args args = parse(argc, argv);
     at::set_num_threads(1);
@@ -166,3 +166,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 }
+
+}  // namespace
+
+int main(int argc, char** argv) { return gnnx::bench::guarded_main("xgnn_bench", argc, argv, run); }

@@ -59,6 +59,7 @@ std::vector<explainers::Explanation> explain_targets(
   }
   gnn::check_ids(ids, static_cast<int64_t>(ds.graphs.size()), method + ": graph");
   std::vector<gnn::Graph> graphs;
+  graphs.reserve(ids.size());
   for (int64_t i : ids) graphs.push_back(ds.graphs.at(i));
   std::vector<explainers::Explanation> out = explainer->explain_graphs(model, graphs);
   for (auto& e : out) e.target = ids.at(e.target);

@@ -133,7 +133,7 @@ gnn::TrainingRecord molecule_record(const MoleculeModel& m, const MoleculeTrainO
 }  // namespace
 
 molecules::FeaturizerOptions featurizer_named(const std::string& name) {
-  if (name == "standard") return molecules::FeaturizerOptions();
+  if (name == "standard") return {};
   if (name == "mutag") return molecules::FeaturizerOptions::mutag();
   if (name == "mutagenicity") return molecules::FeaturizerOptions::mutagenicity();
   throw InputError("unknown featurizer '" + name + "' (valid: standard, mutag, mutagenicity)");
@@ -146,7 +146,7 @@ MoleculeData read_molecule_data(const std::string& path, const MoleculeDataOptio
 MoleculeModel train_molecule_model(const MoleculeData& data, const TrainSettings& settings,
                                    const MoleculeTrainOptions& options, uint64_t seed,
                                    gnn::EpochCallback on_epoch,
-                                   std::function<void(int64_t, int64_t)> on_fold) {
+                                   const std::function<void(int64_t, int64_t)>& on_fold) {
   if (data.graphs.empty()) throw InputError("'" + data.source + "' has no usable molecule");
   const bool single_binary = options.kind == gnn::PropertyKind::kBinary && data.tasks.size() == 1;
   if ((options.stratified || options.cv_folds > 0) && !single_binary) {

@@ -25,7 +25,7 @@ nlohmann::json explanation_json(const Explanation& e, const gnn::Graph& graph, i
   }
   j["nodes"] = nodes;
   const auto edge_scores = io::to_vector<double>(e.edge_mask);
-  const auto ei = graph.edge_index();
+  const auto& ei = graph.edge_index();
   auto edge_json = [&](int64_t pos) {
     const int64_t id = e.edge_ids[pos].item<int64_t>();
     nlohmann::json edge{

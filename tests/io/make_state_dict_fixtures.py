@@ -8,6 +8,7 @@ order (floats in hex: exact), separated by spaces. Needs torch (Debian: python3-
 import collections
 import os
 import sys
+import zipfile
 
 import torch
 
@@ -31,6 +32,23 @@ def save(outdir, name, obj, expected=True, **kwargs):
         write_expected(os.path.join(outdir, name + ".expected"), obj)
 
 
+def torch2_layout(outdir, source, name):
+    """Rewrites SOURCE.pt as torch >= 2.1's torch.save lays an archive out: the records under a
+    folder named after the file, plus the records 1.13 does not write (byteorder,
+    .format_version, .storage_alignment, .data/serialization_id). The pickle is unchanged:
+    2.x still pickles tensors as _rebuild_tensor_v2 over torch.<Type>Storage."""
+    with zipfile.ZipFile(os.path.join(outdir, source + ".pt")) as old:
+        records = [(info.filename.split("/", 1)[1], old.read(info)) for info in old.infolist()]
+    extra = [("byteorder", b"little"), (".format_version", b"1"),
+             (".storage_alignment", b"64"), (".data/serialization_id", b"1234567890123456789")]
+    with zipfile.ZipFile(os.path.join(outdir, name + ".pt"), "w", zipfile.ZIP_STORED) as new:
+        for record, data in records[:1] + extra + records[1:]:
+            new.writestr(name + "/" + record, data)
+    with open(os.path.join(outdir, source + ".expected")) as src, \
+            open(os.path.join(outdir, name + ".expected"), "w") as dst:
+        dst.write(src.read())
+
+
 def main():
     outdir = sys.argv[1]
     os.makedirs(outdir, exist_ok=True)
@@ -47,6 +65,8 @@ def main():
     save(outdir, "module_protocol4", model.state_dict(), pickle_protocol=4)
     # keep_vars: nn.Parameter values (_rebuild_parameter).
     save(outdir, "parameters", model.state_dict(keep_vars=True))
+    # The archive layout of torch 2.x (same pickle, more records, another folder name).
+    torch2_layout(outdir, "module", "module_torch2_layout")
 
     # Views: transposed, offset slices of one shared storage, dtypes, empty and 0-d tensors.
     base = torch.arange(24, dtype=torch.float32).reshape(4, 6) / 7

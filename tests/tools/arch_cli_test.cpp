@@ -119,4 +119,19 @@ TEST_F(ArchCliTest, MoleculeModelsReadBondFeatures) {
 }
 #endif
 
+// `gnnx evaluate --arch` trains the benchmark's model with that layer type: GINE's refusal of
+// edge-feature-free data proves the flag reaches the training, and --model excludes it.
+TEST_F(ArchCliTest, EvaluateTrainsTheArchitectureItIsGiven) {
+  expect_exit_two("-q --threads 1 evaluate --dataset ba-shapes --arch gine --method saliency",
+                  "--arch gine adds edge features");
+  expect_exit_two("-q evaluate --dataset ba-shapes --model m.gnnx --arch gin --method saliency",
+                  "--model excludes --arch");
+  const RunResult r =
+      run("-q --threads 1 evaluate --dataset ba-shapes --arch gin --method saliency --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["method"], "saliency");
+  EXPECT_GT(j["auc"].get<double>(), 0.0);
+}
+
 }  // namespace

@@ -13,6 +13,7 @@
 #include <gnnx/benchmarks/evaluate.h>
 #include <gnnx/gnn/device.h>
 #include <gnnx/gnn/error.h>
+#include <gnnx/gnn/models.h>
 
 #include <CLI/CLI.hpp>
 
@@ -35,6 +36,9 @@ struct EvaluateArgs {
   std::string data_dir;      // the shared data folder
   int64_t limit = 0;         // explain only the first N targets (0 = all)
   int64_t train_epochs = 0;  // when training a model (0 = the benchmark's)
+  // The layer type of a model trained here (empty = the benchmark's, a GCN) and GAT's heads.
+  std::string arch;
+  int64_t heads = 0;
 };
 
 benchmarks::BenchmarkModel model_for(const benchmarks::Benchmark& b,
@@ -45,6 +49,8 @@ benchmarks::BenchmarkModel model_for(const benchmarks::Benchmark& b,
   if (b.family == benchmarks::Family::kMolecule && args.train_epochs > 0) {
     settings.epochs = args.train_epochs;
   }
+  if (!args.arch.empty()) settings.arch = gnn::parse_architecture(args.arch);
+  if (args.heads > 0) settings.heads = args.heads;
   ProgressBar bar("train " + b.name, settings.epochs, /*enabled=*/!globals.quiet);
   return benchmarks::train_benchmark_model(b, data, settings, args.seed, epoch_reporter(bar),
                                            gnn::resolve_device(globals.device));
@@ -101,7 +107,15 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& globals) {
   cmd->add_option("--dataset", args->dataset, "Data set name (see gnnx datasets)")->required();
   cmd->add_option("--method", args->method, "Explainer, or all: " + explainers::method_names())
       ->required();
-  cmd->add_option("--model", args->model, "Model file (default: train one)");
+  CLI::Option* model = cmd->add_option("--model", args->model, "Model file (default: train one)");
+  cmd->add_option("--arch", args->arch,
+                  "Layer type of the model trained when --model is not given (default: gcn); "
+                  "the benchmark's other training settings stay")
+      ->check(CLI::IsMember({"gcn", "gin", "gine", "graphconv", "sage", "gat"}))
+      ->excludes(model);
+  cmd->add_option("--heads", args->heads, "--arch gat: attention heads of the trained model")
+      ->check(positive())
+      ->excludes(model);
   cmd->add_option("--seed", args->seed, "Seed of the data set and of the trained model")
       ->capture_default_str();
   cmd->add_option("--top-k", args->top_k,

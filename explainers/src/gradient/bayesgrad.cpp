@@ -6,6 +6,7 @@
 #include <gnnx/gnn/error.h>
 
 #include <string>
+#include <utility>
 
 #include "machinery.h"
 
@@ -20,7 +21,7 @@ BayesGradOptions BayesGradOptions::from(const MethodOptions& options) {
 }
 
 BayesGrad::BayesGrad(BayesGradOptions options, TargetOptions target)
-    : GradientExplainer(target), options_(options) {
+    : GradientExplainer(std::move(target)), options_(options) {
   if (options_.samples() < 1 || !(options_.dropout() < 1)) {
     throw InputError("bayesgrad: samples must be >= 1 and dropout < 1, got samples = " +
                      std::to_string(options_.samples()) +

@@ -7,6 +7,7 @@
 #include <torch/autograd.h>
 
 #include <string>
+#include <utility>
 
 #include "machinery.h"
 
@@ -22,6 +23,7 @@ std::vector<torch::Tensor> grad_cam_maps(gnn::GnnModel& model, const TargetBatch
   const auto x = batch.graph.x().detach().requires_grad_(true);
   const auto fwd = forward_targets(model, batch, x);
   std::vector<torch::Tensor> wanted;
+  wanted.reserve(layers.size());
   for (int64_t l : layers) wanted.push_back(fwd.embeddings[l]);
   const auto grads = torch::autograd::grad({detail::class_score(fwd.logits, classes)}, wanted,
                                            /*grad_outputs=*/{}, /*retain_graph=*/false,
@@ -48,7 +50,7 @@ GradientExplainer::Attribution node_map_attribution(const TargetBatch& batch,
 
 // --- CAM ---------------------------------------------------------------------------------------
 
-Cam::Cam(TargetOptions target) : GradientExplainer(target) {}
+Cam::Cam(TargetOptions target) : GradientExplainer(std::move(target)) {}
 
 void Cam::check_model(const gnn::GnnModel& model) const {
   const gnn::ModelDescription d = model.describe();
@@ -99,7 +101,7 @@ GradCamOptions GradCamOptions::from(const MethodOptions& options) {
 }
 
 GradCam::GradCam(GradCamOptions options, TargetOptions target)
-    : GradientExplainer(target), options_(options) {}
+    : GradientExplainer(std::move(target)), options_(options) {}
 
 namespace {
 
@@ -127,7 +129,7 @@ GradientExplainer::Attribution GradCam::attribute(gnn::GnnModel& model, const Ta
   return a;
 }
 
-GradCamAvg::GradCamAvg(TargetOptions target) : GradientExplainer(target) {}
+GradCamAvg::GradCamAvg(TargetOptions target) : GradientExplainer(std::move(target)) {}
 
 GradientExplainer::Attribution GradCamAvg::attribute(gnn::GnnModel& model, const TargetBatch& batch,
                                                      const torch::Tensor& classes,

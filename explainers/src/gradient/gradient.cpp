@@ -5,6 +5,8 @@
 
 #include "machinery.h"
 
+#include <utility>
+
 namespace gnnx::explainers {
 namespace {
 
@@ -23,7 +25,7 @@ SaliencyOptions SaliencyOptions::from(const MethodOptions& options) {
 }
 
 Saliency::Saliency(SaliencyOptions options, TargetOptions target)
-    : GradientExplainer(target), options_(options) {}
+    : GradientExplainer(std::move(target)), options_(options) {}
 
 GradientExplainer::Attribution Saliency::attribute(gnn::GnnModel& model, const TargetBatch& batch,
                                                    const torch::Tensor& classes,
@@ -40,7 +42,7 @@ GradientExplainer::Attribution Saliency::attribute(gnn::GnnModel& model, const T
   return a;
 }
 
-InputXGradient::InputXGradient(TargetOptions target) : GradientExplainer(target) {}
+InputXGradient::InputXGradient(TargetOptions target) : GradientExplainer(std::move(target)) {}
 
 GradientExplainer::Attribution InputXGradient::attribute(gnn::GnnModel& model,
                                                          const TargetBatch& batch,
@@ -54,7 +56,7 @@ GradientExplainer::Attribution InputXGradient::attribute(gnn::GnnModel& model,
   return a;
 }
 
-GuidedBackprop::GuidedBackprop(TargetOptions target) : GradientExplainer(target) {}
+GuidedBackprop::GuidedBackprop(TargetOptions target) : GradientExplainer(std::move(target)) {}
 
 void GuidedBackprop::check_model(const gnn::GnnModel& model) const {
   detail::require_relu_rules(model, name());
@@ -69,7 +71,7 @@ GradientExplainer::Attribution GuidedBackprop::attribute(gnn::GnnModel& model,
   return norm_maps(detail::input_gradients(model, batch, batch.graph.x(), {}, classes, hooks));
 }
 
-Deconvolution::Deconvolution(TargetOptions target) : GradientExplainer(target) {}
+Deconvolution::Deconvolution(TargetOptions target) : GradientExplainer(std::move(target)) {}
 
 void Deconvolution::check_model(const gnn::GnnModel& model) const {
   detail::require_relu_rules(model, name());

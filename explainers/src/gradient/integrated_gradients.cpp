@@ -5,6 +5,7 @@
 #include <gnnx/gnn/error.h>
 
 #include <string>
+#include <utility>
 
 #include "machinery.h"
 
@@ -17,7 +18,7 @@ IntegratedGradientsOptions IntegratedGradientsOptions::from(const MethodOptions&
 }
 
 IntegratedGradients::IntegratedGradients(IntegratedGradientsOptions options, TargetOptions target)
-    : GradientExplainer(target), options_(std::move(options)) {
+    : GradientExplainer(std::move(target)), options_(std::move(options)) {
   if (options_.steps() < 1) {
     throw InputError("integrated-gradients: steps must be >= 1, got " +
                      std::to_string(options_.steps()));

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <functional>
 #include <memory>
+#include <utility>
 
 #include "machinery.h"
 
@@ -96,7 +97,7 @@ void occlude(gnn::GnnModel& model, const TargetBatch& batch, const torch::Tensor
 
 }  // namespace
 
-Occlusion::Occlusion(TargetOptions target) : GradientExplainer(target) {}
+Occlusion::Occlusion(TargetOptions target) : GradientExplainer(std::move(target)) {}
 
 GradientExplainer::Attribution Occlusion::attribute(gnn::GnnModel& model, const TargetBatch& batch,
                                                     const torch::Tensor& classes,

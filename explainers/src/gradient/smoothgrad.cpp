@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "machinery.h"
 
@@ -19,7 +20,7 @@ SmoothGradOptions SmoothGradOptions::from(const MethodOptions& options) {
 }
 
 SmoothGrad::SmoothGrad(SmoothGradOptions options, TargetOptions target)
-    : GradientExplainer(target), options_(options) {
+    : GradientExplainer(std::move(target)), options_(options) {
   if (options_.samples() < 1 || !(options_.noise_level() >= 0)) {
     throw InputError("smoothgrad: samples must be >= 1 and noise_level >= 0, got samples = " +
                      std::to_string(options_.samples()) +

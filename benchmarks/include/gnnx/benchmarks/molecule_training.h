@@ -86,6 +86,6 @@ struct MoleculeModel {
 MoleculeModel train_molecule_model(const MoleculeData& data, const TrainSettings& settings,
                                    const MoleculeTrainOptions& options, uint64_t seed,
                                    gnn::EpochCallback on_epoch = nullptr,
-                                   std::function<void(int64_t, int64_t)> on_fold = nullptr);
+                                   const std::function<void(int64_t, int64_t)>& on_fold = nullptr);
 
 }  // namespace gnnx::benchmarks

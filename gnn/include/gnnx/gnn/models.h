@@ -93,7 +93,7 @@ struct ModelSpec {
 /// layer_weight() and head_layers() (model_hooks.h).
 class GnnModel : public torch::nn::Module {
  public:
-  explicit GnnModel(ModelSpec spec) : spec_(std::move(spec)) {}
+  explicit GnnModel(const ModelSpec& spec) : spec_(spec) {}
   const ModelSpec& spec() const { return spec_; }
 
   /// The model's structure (layers, aggregation, readout, head, which hooks apply).
