@@ -52,10 +52,13 @@ UserGraphs reread_tu(const gnn::ModelCard& card, const GraphSource& given,
                      "' was trained on a TUDataset folder: give its new place with --graph, not "
                      "the files of a node task");
   }
-  // Recorded files are found by name in the given folder.
-  const std::string folder = given.tu_folder.empty()
-                                 ? fs::path(card.data_files.front().path).parent_path().string()
-                                 : given.tu_folder;
+  // Recorded files are found by name in the given folder (or the folder of a given prefix,
+  // ".../MUTAG/MUTAG").
+  std::error_code ec;
+  const std::string folder =
+      given.tu_folder.empty() ? fs::path(card.data_files.front().path).parent_path().string()
+      : fs::is_directory(given.tu_folder, ec) ? given.tu_folder
+                                              : fs::path(given.tu_folder).parent_path().string();
   std::vector<std::string> names;
   for (const gnn::DataFile& recorded : card.data_files) {
     const std::string name = fs::path(recorded.path).filename().string();

@@ -95,6 +95,8 @@ Labels read_labels(const std::string& path, int64_t num_nodes, const std::string
                        " has a second label (first at line " + std::to_string(row_of[node]->line) +
                        ")");
     }
+    if (row.fields[1].empty())
+      throw InputError(t.where(row) + ": node " + std::to_string(node) + " has an empty label");
     if ((row.fields.size() == 3) != has_split) {
       throw InputError(t.where(row) + ": " + (has_split ? "no split" : "a split") + ", but line " +
                        std::to_string(t.rows.front().line) +

@@ -176,6 +176,8 @@ TEST_F(GraphFilesTest, LabelCountThatDoesNotMatch) {
   f.labels = write("labels.csv", "0,0\n1,1\n1,0\n2,1\n3,0\n");
   expect_error([&] { read_node_task(f); },
                "labels.csv:3: node 1 has a second label (first at line 2)");
+  f.labels = write("labels.csv", "0,0\n1,1\n2,\n3,0\n");
+  expect_error([&] { read_node_task(f); }, "labels.csv:3: node 2 has an empty label");
 }
 
 TEST_F(GraphFilesTest, NonNumericAndNonFiniteFeatures) {

@@ -61,7 +61,7 @@ struct NodeTask {
 /// labels, gt files) or when none of its fields is a number (features). Throws InputError
 /// naming the file and line for: a missing or empty file, a row with too few or too many
 /// fields, a node id that is not an integer or names no node, a label row missing for some
-/// node or given twice, a split other than train/val/test (or given on some rows only), a
+/// node, given twice or empty, a split other than train/val/test (or given on some rows only), a
 /// feature that is not a finite number or a row of another width, a self-loop, a weight that
 /// is not a finite number, two weights for one edge, a ground-truth edge not in the graph.
 ///
