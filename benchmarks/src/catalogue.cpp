@@ -172,7 +172,15 @@ std::vector<Benchmark> build_catalogue() {
 }  // namespace
 
 std::string to_string(Family family) {
-  return family == Family::kSynthetic ? "synthetic" : "molecule";
+  switch (family) {
+    case Family::kSynthetic:
+      return "synthetic";
+    case Family::kMolecule:
+      return "molecule";
+    case Family::kUser:
+      return "user";
+  }
+  return "";
 }
 
 const std::vector<Benchmark>& catalogue() {

@@ -16,7 +16,8 @@
 namespace gnnx::benchmarks {
 namespace {
 
-// Top-k for fidelity and sparsity: the directed edge count of the data set's motif.
+// Top-k for fidelity and sparsity: the directed edge count of the data set's motif; 12 (the
+// house's) for a data set without motifs, such as a user's.
 int64_t motif_edge_count(const datasets::Dataset& ds) {
   int64_t most = 0;
   for (const auto& m : ds.class_motif) most = std::max(most, m.num_edges());
@@ -61,11 +62,15 @@ void score_synthetic(const datasets::Dataset& ds,
                      const std::vector<explainers::Explanation>& explanations, gnn::GnnModel& model,
                      int64_t top_k, MethodScores& s) {
   if (explanations.empty() || !explanations.front().edge_mask.defined()) return;
-  s.auc = explainers::explanation_auc(explanations, ds.gt_edge_mask);
-  if (ds.task == gnn::Task::kNodeClassification) {
+  // A user's data set may come without ground truth (only the scores below that need none)
+  // and has no motif instances (no own-motif AUC).
+  if (!ds.gt_edge_mask.empty()) {
+    s.auc = explainers::explanation_auc(explanations, ds.gt_edge_mask);
+    s.precision = explainers::precision_at_k(explanations, ds.gt_edge_mask);
+  }
+  if (ds.task == gnn::Task::kNodeClassification && !ds.motif_id.empty()) {
     s.auc_own = explainers::own_motif_auc(explanations, ds.graphs.front(), ds.motif_id.front());
   }
-  s.precision = explainers::precision_at_k(explanations, ds.gt_edge_mask);
   s.fidelity = explainers::fidelity(model, ds.graphs, explanations,
                                     top_k > 0 ? top_k : motif_edge_count(ds));
   s.motif = motif_recovery(ds, explanations);

@@ -108,12 +108,14 @@ gnn::TrainingRecord training_record(const gnn::TrainOptions& options) {
 }
 
 TrainedModel train_on_dataset(const datasets::Dataset& ds, const TrainSettings& settings,
-                              uint64_t seed, gnn::EpochCallback on_epoch, torch::Device device) {
+                              uint64_t seed, gnn::EpochCallback on_epoch, torch::Device device,
+                              std::optional<gnn::Split> split) {
   if (ds.graphs.empty()) throw InputError("data set '" + ds.name + "' has no graphs");
   TrainedModel out;
   out.spec = model_spec(settings, ds.task, ds.graphs.front().num_features(), ds.num_classes,
                         edge_feature_width(ds.graphs));
   out.options = train_options(settings, seed, std::move(on_epoch));
+  out.options.split = std::move(split);
   torch::manual_seed(seed);               // make_model initialises from torch's RNG
   out.model = gnn::make_model(out.spec);  // initialised on the CPU: same weights on any device
   out.model->to(device);
@@ -130,6 +132,11 @@ TrainedModel train_on_dataset(const datasets::Dataset& ds, const TrainSettings& 
   card.featurisation.name = "synthetic";
   gnn::TrainingRecord& t = card.training;
   t = training_record(out.options);
+  if (out.options.split) {  // the fractions were not used
+    t.split = "file";
+    t.train_fraction.reset();
+    t.val_fraction.reset();
+  }
   t.best_epoch = out.result.best_epoch;
   t.train_accuracy = out.result.train_accuracy;
   t.val_accuracy = out.result.val_accuracy;

@@ -118,6 +118,7 @@ TuDataset read_tu_dataset(const std::string& path) {
 
   TuDataset ds;
   ds.name = fs::path(*prefix).filename().string();
+  ds.files = {a_path, indicator_path, labels_path};
   const std::vector<int64_t> indicator = column(read_ints(indicator_path, 1));
   ds.raw_graph_labels = column(read_ints(labels_path, 1));
   const auto edges = read_ints(a_path, 2);
@@ -126,6 +127,7 @@ TuDataset read_tu_dataset(const std::string& path) {
 
   std::vector<int64_t> node_labels, edge_labels, edge_gt;
   if (auto p = find_part(*prefix, "node_labels")) {
+    ds.files.push_back(*p);
     node_labels = column(read_ints(*p, 1));
     if (static_cast<int64_t>(node_labels.size()) != total_nodes) {
       throw InputError(*p + ": " + std::to_string(node_labels.size()) + " lines but " +
@@ -134,6 +136,7 @@ TuDataset read_tu_dataset(const std::string& path) {
   }
   auto aligned = [&](const std::string& suffix, std::vector<int64_t>& out) {
     if (auto p = find_part(*prefix, suffix)) {
+      ds.files.push_back(*p);
       out = column(read_ints(*p, 1));
       if (out.size() != edges.size()) {
         throw InputError(*p + ": " + std::to_string(out.size()) + " lines but " +

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <iterator>
 #include <limits>
 #include <sstream>
 #include <type_traits>
@@ -20,6 +21,39 @@ namespace {
 using nlohmann::json;
 
 constexpr char kFeaturizerPrefix[] = "featurizer.";
+constexpr char kDataFilePrefix[] = "data_file.";
+
+/// Calls f(name, field) for every field of a DataFile.
+template <class File, class F>
+void for_each_data_file_field(File& file, F&& f) {
+  f("role", file.role);
+  f("path", file.path);
+  f("crc32", file.crc32);
+}
+
+/// Moves the "data_file.<i>.<field>" keys of `rest` into `files` (in index order); a key whose
+/// index or field does not parse stays in `rest`.
+void take_data_files(std::map<std::string, std::string>& rest, std::vector<DataFile>& files) {
+  std::map<int64_t, DataFile> by_index;
+  for (auto it = rest.lower_bound(kDataFilePrefix); it != rest.end();) {
+    const std::string& key = it->first;
+    if (key.rfind(kDataFilePrefix, 0) != 0) break;
+    const std::string tail = key.substr(sizeof(kDataFilePrefix) - 1);
+    const size_t dot = tail.find('.');
+    const auto index = io::to_integer<int64_t>(tail.substr(0, dot));
+    bool taken = false;
+    if (index && *index >= 0 && dot != std::string::npos) {
+      for_each_data_file_field(by_index[*index], [&](const char* name, std::string& field) {
+        if (tail.compare(dot + 1, std::string::npos, name) == 0) {
+          field = it->second;
+          taken = true;
+        }
+      });
+    }
+    it = taken ? rest.erase(it) : std::next(it);
+  }
+  for (auto& [index, file] : by_index) files.push_back(std::move(file));
+}
 
 /// Calls f(flat key, JSON section ("" = top level), JSON name, field) for every field of the
 /// card except the featurisation options and the extras.
@@ -166,6 +200,7 @@ ModelCard ModelCard::from_metadata(const std::map<std::string, std::string>& met
       ++it;
     }
   }
+  take_data_files(rest, card.data_files);
   card.extras = std::move(rest);
   return card;
 }
@@ -173,6 +208,11 @@ ModelCard ModelCard::from_metadata(const std::map<std::string, std::string>& met
 std::map<std::string, std::string> ModelCard::to_metadata() const {
   std::map<std::string, std::string> out = extras;
   out.insert(featurisation.options.begin(), featurisation.options.end());
+  for (size_t i = 0; i < data_files.size(); ++i) {
+    for_each_data_file_field(data_files[i], [&](const char* name, const std::string& field) {
+      out[kDataFilePrefix + std::to_string(i) + "." + name] = field;
+    });
+  }
   for_each_field(*this, [&](const char* key, const char*, const char*, const auto& field) {
     if (auto text = to_text(field)) out[key] = *text;
   });
@@ -188,6 +228,11 @@ json card_to_json(const ModelCard& card) {
   });
   if (!card.featurisation.options.empty())
     j["featurisation"]["options"] = card.featurisation.options;
+  for (const DataFile& file : card.data_files) {
+    json f = json::object();
+    for_each_data_file_field(file, [&](const char* name, const std::string& v) { f[name] = v; });
+    j["data_files"].push_back(f);
+  }
   return j;
 }
 
@@ -206,6 +251,14 @@ ModelCard card_from_json(const json& j, std::map<std::string, std::string> extra
   if (j.contains("featurisation") && j["featurisation"].contains("options")) {
     card.featurisation.options =
         j["featurisation"]["options"].get<std::map<std::string, std::string>>();
+  }
+  if (j.contains("data_files")) {
+    for (const json& f : j.at("data_files")) {
+      DataFile& file = card.data_files.emplace_back();
+      for_each_data_file_field(file, [&](const char* name, std::string& field) {
+        if (f.contains(name)) field = f.at(name).get<std::string>();
+      });
+    }
   }
   card.extras = std::move(extras);
   return card;

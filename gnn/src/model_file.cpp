@@ -13,7 +13,8 @@
 //                                         edge_dim (0), train_eps (false),
 //                                         readout_concat (false)},
 //                                "card": {dataset, source, dataset_seed, property_kind, tasks,
-//                                         class_names, featurisation, created_by, training}
+//                                         class_names, featurisation, created_by, training,
+//                                         data_files (optional: [{role, path, crc32}])}
 //                                        (ModelCard; model_card.cpp; absent in older files),
 //                                "metadata": {string: string}  (the card's extras; in files
 //                                        without "card", the flat keys of

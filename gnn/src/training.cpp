@@ -18,6 +18,7 @@
 #include <map>
 #include <random>
 #include <string>
+#include <tuple>
 
 namespace gnnx::gnn {
 
@@ -49,6 +50,32 @@ void check_options(const char* fn, const TrainOptions& o) {
   if (!(o.edge_dropout >= 0 && o.edge_dropout < 1)) {
     bad(c10::str("edge_dropout must be in [0, 1), got ", o.edge_dropout));
   }
+}
+
+/// options.split when given (checked against `count` items), else the stratified split.
+Split choose_split(const char* fn, const TrainOptions& o, const torch::Tensor& labels) {
+  if (!o.split) return stratified_split(labels, o.train_fraction, o.val_fraction, o.seed);
+  const int64_t count = labels.numel();
+  std::vector<char> seen(static_cast<size_t>(count), 0);
+  Split out;
+  for (auto [part, given, name] : {std::tuple{&out.train, &o.split->train, "train"},
+                                   std::tuple{&out.val, &o.split->val, "val"},
+                                   std::tuple{&out.test, &o.split->test, "test"}}) {
+    const torch::Tensor ids = given->defined() ? given->to(torch::kCPU, torch::kLong).reshape({-1})
+                                               : torch::zeros({0}, torch::kLong);
+    for (const int64_t id : io::to_vector<int64_t>(ids)) {
+      if (id < 0 || id >= count) {
+        throw InputError(c10::str(fn, ": the given split's ", name, " part holds id ", id,
+                                  ", outside [0, ", count, ")"));
+      }
+      if (seen[id]++) {
+        throw InputError(c10::str(fn, ": id ", id, " is in more than one part of the split"));
+      }
+    }
+    *part = std::get<0>(ids.sort());
+  }
+  if (out.train.numel() == 0) throw InputError(c10::str(fn, ": the given split has no train part"));
+  return out;
 }
 
 /// DropEdge's weights for one training step: [E] of 0 (dropped) and 1, drawn on the CPU from
@@ -248,7 +275,7 @@ TrainResult train_node_classifier(GnnModel& model, const Graph& graph,
 
   torch::manual_seed(options.seed);
   TrainResult result;
-  result.split = stratified_split(y, options.train_fraction, options.val_fraction, options.seed);
+  result.split = choose_split(kFn, options, y);
   // Training runs on the model's device; result.split stays on the CPU.
   const torch::Device device = model_device(model);
   const Split split{result.split.train.to(device), result.split.val.to(device),
@@ -334,8 +361,7 @@ TrainResult train_graph_classifier(GnnModel& model, const std::vector<Graph>& gr
 
   torch::manual_seed(options.seed);
   TrainResult result;
-  result.split =
-      stratified_split(labels, options.train_fraction, options.val_fraction, options.seed);
+  result.split = choose_split(kFn, options, labels);
   const Split& split = result.split;
   const torch::ScalarType dtype = weight_dtype(model);
   const torch::Device device = model_device(model);

@@ -56,6 +56,10 @@ ModelCard full_card() {
   t.cv_test_accuracy = 0.8;
   card.created_by = "gnnx train --data";
   card.extras = {{"note", "ünïcode ok"}};
+  // Two files of one role (a TUDataset folder's) keep their order; a comma in a path is no list.
+  card.data_files = {{"graph", "/data/MUTAG/MUTAG_A.txt", "0badf00d"},
+                     {"graph", "/data/MUTAG/MUTAG_graph_indicator.txt", "cbf43926"},
+                     {"labels", "/data/a,b/labels.csv", "00000001"}};
   return card;
 }
 
@@ -75,6 +79,12 @@ void expect_same(const ModelCard& a, const ModelCard& b) {
   EXPECT_EQ(a.training.test_score.has_value(), b.training.test_score.has_value());
   EXPECT_EQ(a.created_by, b.created_by);
   EXPECT_EQ(a.extras, b.extras);
+  ASSERT_EQ(a.data_files.size(), b.data_files.size());
+  for (size_t i = 0; i < a.data_files.size(); ++i) {
+    EXPECT_EQ(a.data_files[i].role, b.data_files[i].role);
+    EXPECT_EQ(a.data_files[i].path, b.data_files[i].path);
+    EXPECT_EQ(a.data_files[i].crc32, b.data_files[i].crc32);
+  }
 }
 
 TEST(ModelCardTest, EveryFieldRoundTripsThroughAModelFile) {
@@ -169,6 +179,7 @@ TEST(ModelCardTest, FilesWrittenBeforeTheCardLoad) {
   EXPECT_EQ(synthetic.card.created_by, "gnnx train");
   EXPECT_FALSE(synthetic.card.is_property_model());
   EXPECT_TRUE(synthetic.card.extras.empty());
+  EXPECT_TRUE(synthetic.card.data_files.empty());  // no files of the user's own
   EXPECT_EQ(synthetic.metadata.at("dataset"), "ba-2motifs");
   EXPECT_EQ(synthetic.model->spec().hidden, 4);
 

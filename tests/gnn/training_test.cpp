@@ -244,6 +244,34 @@ TEST_F(TrainingTest, NodeTrainingRejectsBadInput) {
   EXPECT_THROW(train_node_classifier(*model, g, options), InputError);
 }
 
+// A split the data gives (a labels file's split column) replaces the stratified one; nodes in
+// no part are not used, and a split that cannot be one is refused.
+TEST_F(TrainingTest, GivenSplitIsUsedAndChecked) {
+  const Graph g = two_communities(6, /*seed=*/4);
+  TrainOptions options;
+  options.epochs = 2;
+  const auto ids = [](std::vector<int64_t> v) { return torch::tensor(v, torch::kLong); };
+  options.split = Split{ids({7, 0, 1, 6}), ids({2, 8}), ids({3})};
+  auto model = make_model(node_spec());
+  const TrainResult r = train_node_classifier(*model, g, options);
+  EXPECT_EQ(to_vector(r.split.train), (std::vector<int64_t>{0, 1, 6, 7}));  // sorted
+  EXPECT_EQ(to_vector(r.split.val), (std::vector<int64_t>{2, 8}));
+  EXPECT_EQ(to_vector(r.split.test), (std::vector<int64_t>{3}));
+
+  auto expect_refused = [&](Split split, const std::string& needle) {
+    options.split = std::move(split);
+    try {
+      train_node_classifier(*make_model(node_spec()), g, options);
+      ADD_FAILURE() << "no error, expected " << needle;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  };
+  expect_refused(Split{ids({0, 1}), ids({1}), ids({})}, "id 1 is in more than one part");
+  expect_refused(Split{ids({0, 12}), ids({}), ids({})}, "holds id 12, outside [0, 12)");
+  expect_refused(Split{ids({}), ids({1}), ids({2})}, "no train part");
+}
+
 // --- graph classification ----------------------------------------------------------------------
 
 TEST_F(TrainingTest, GraphClassifierLearnsRingsFromStars) {

@@ -103,10 +103,13 @@ void print_evaluation(const benchmarks::Benchmark& b, const benchmarks::Benchmar
                       bool json) {
   const bool molecules = b.family == benchmarks::Family::kMolecule;
   const auto targets = static_cast<size_t>(data.dataset.eval_targets.numel());
+  const bool user = b.family == benchmarks::Family::kUser;
+  const bool truth = !data.dataset.gt_edge_mask.empty();
   if (json) {
     Json out = Json::array();
     for (const auto& r : rows) {
       out.push_back(molecules ? molecule_json(r, b, model) : synthetic_json(r, b.name, model));
+      if (user) out.back()["ground_truth"] = truth;
     }
     std::cout << (list ? out : out.front()).dump() << "\n";
     return;
@@ -114,6 +117,14 @@ void print_evaluation(const benchmarks::Benchmark& b, const benchmarks::Benchmar
   if (!molecules) {
     std::printf("data set %s, model %s, %zu evaluation targets\n", b.name.c_str(), model.c_str(),
                 targets);
+    if (user && !truth) {
+      std::printf(
+          "no ground truth (%s): AUC, own, P@k and motif are not computed; fidelity, "
+          "characterisation and sparsity are\n",
+          b.task == gnn::Task::kNodeClassification
+              ? "give --gt-edges or --gt-nodes"
+              : "the TUDataset folder has no <NAME>_edge_gt.txt");
+    }
     synthetic_table(rows);
     return;
   }

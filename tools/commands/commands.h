@@ -17,7 +17,8 @@ void add_datasets_command(CLI::App& app, const GlobalOptions& globals);
 /// `gnnx methods [--json]`: the explainers, their papers, tasks, devices and options.
 void add_methods_command(CLI::App& app, const GlobalOptions& globals);
 
-/// `gnnx train --dataset NAME --out FILE ...`: trains a GCN on a data set, saves a model file.
+/// `gnnx train --dataset NAME --out FILE ...`: trains a GNN on a data set (or on the user's own
+/// graphs: --edges/--labels/..., --graph FOLDER), saves a model file.
 void add_train_command(CLI::App& app, const GlobalOptions& globals);
 
 /// `gnnx import --state-dict F.pt --spec F.json --out M.gnnx`: a PyTorch (Geometric) model.
@@ -26,7 +27,8 @@ void add_import_command(CLI::App& app, const GlobalOptions& globals);
 /// `gnnx explain --model M --method NAME --out FILE ...`: explanations as JSON, a drawing.
 void add_explain_command(CLI::App& app, const GlobalOptions& globals);
 
-/// `gnnx evaluate --dataset D --method NAME|all ...`: scores against the ground truth.
+/// `gnnx evaluate --dataset D --method NAME|all ...`: scores against the ground truth (without
+/// --dataset: the user's own graphs that --model records).
 void add_evaluate_command(CLI::App& app, const GlobalOptions& globals);
 
 /// `gnnx generate --model M --class C --out F ...`: XGNN, the graphs a classifier finds most

@@ -1,9 +1,12 @@
 // `gnnx evaluate`: explains a benchmark's standard evaluation targets with one method (or all)
 // and scores the explanations against the ground truth (benchmarks::evaluate): the planted
 // motifs of the synthetic sets, the NO2/NH2 bonds of Mutagenicity, the rule atoms of the
-// graph-attribution sets.
+// graph-attribution sets, or, for a model trained on the user's own graphs (no --dataset), the
+// ground truth given with them (without one: the scores that need none).
 
 #include "cli/evaluate_report.h"
+#include "cli/graph_flags.h"
+#include "cli/id_list.h"
 #include "cli/method_flags.h"
 #include "cli/progress.h"
 #include "cli/validators.h"
@@ -11,13 +14,18 @@
 
 #include <gnnx/benchmarks/catalogue.h>
 #include <gnnx/benchmarks/evaluate.h>
+#include <gnnx/benchmarks/explain.h>
+#include <gnnx/benchmarks/user_graphs.h>
 #include <gnnx/gnn/device.h>
 #include <gnnx/gnn/error.h>
+#include <gnnx/gnn/model_file.h>
 #include <gnnx/gnn/models.h>
+#include <gnnx/io/tensor_vector.h>
 
 #include <CLI/CLI.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,13 +41,53 @@ struct EvaluateArgs {
   bool json = false;
   MethodFlags flags;
   // Molecule benchmarks only.
-  std::string data_dir;      // the shared data folder
-  int64_t limit = 0;         // explain only the first N targets (0 = all)
-  int64_t train_epochs = 0;  // when training a model (0 = the benchmark's)
+  std::string data_dir;           // the shared data folder
+  int64_t limit = 0;              // explain only the first N targets (0 = all)
+  int64_t train_epochs = 0;       // when training a model (0 = the benchmark's)
+  std::string nodes, graphs;      // targets instead of the standard ones
+  benchmarks::GraphSource files;  // a user's graphs: where the model's files moved to
   // The layer type of a model trained here (empty = the benchmark's, a GCN) and GAT's heads.
   std::string arch;
   int64_t heads = 0;
 };
+
+/// A model trained on the user's own graphs, with its data read again as a benchmark.
+struct UserEvaluation {
+  benchmarks::Benchmark benchmark;
+  benchmarks::BenchmarkData data;
+  benchmarks::BenchmarkModel model;
+};
+
+UserEvaluation user_evaluation(const EvaluateArgs& args) {
+  if (args.model.empty()) {
+    throw InputError("give --dataset NAME, or --model of a model trained on your own graphs");
+  }
+  const gnn::ModelFile file = gnn::load_model(args.model);
+  if (!benchmarks::records_user_graphs(file.card)) {
+    throw InputError("model '" + args.model +
+                     "' was not trained on files of your own: give the benchmark with --dataset");
+  }
+  benchmarks::UserGraphs graphs = benchmarks::reread_user_graphs(file.card, args.files, args.model);
+  UserEvaluation out{
+      benchmarks::user_benchmark(graphs), std::move(graphs.data), {file.model, args.model}};
+  benchmarks::check_model_fits(*file.model, out.data.dataset, args.model);
+  return out;
+}
+
+/// --nodes / --graphs: the targets instead of the data set's standard ones.
+void choose_targets(const EvaluateArgs& args, datasets::Dataset& ds) {
+  const bool node_task = ds.task == gnn::Task::kNodeClassification;
+  const std::string& spec = node_task ? args.nodes : args.graphs;
+  if (!(node_task ? args.graphs : args.nodes).empty()) {
+    throw InputError(std::string(node_task ? "--graphs" : "--nodes") + " does not fit '" + ds.name +
+                     "', a " + gnn::to_string(ds.task) + " task: use " +
+                     (node_task ? "--nodes" : "--graphs"));
+  }
+  if (spec.empty()) return;
+  const int64_t limit =
+      node_task ? ds.graphs.front().num_nodes() : static_cast<int64_t>(ds.graphs.size());
+  ds.eval_targets = io::to_tensor(parse_id_list(spec, limit, node_task ? "--nodes" : "--graphs"));
+}
 
 benchmarks::BenchmarkModel model_for(const benchmarks::Benchmark& b,
                                      const benchmarks::BenchmarkData& data,
@@ -57,18 +105,22 @@ benchmarks::BenchmarkModel model_for(const benchmarks::Benchmark& b,
 }
 
 void run(const EvaluateArgs& args, const GlobalOptions& globals) {
+  if (args.method != "all") explainers::make_explainer(args.method, {});  // fail early
+  std::optional<UserEvaluation> user;
+  if (args.dataset.empty()) user = user_evaluation(args);
   // An unknown name lists both kinds of benchmark.
-  const benchmarks::Benchmark& b = benchmarks::find_benchmark(args.dataset);
+  const benchmarks::Benchmark& b =
+      user ? user->benchmark : benchmarks::find_benchmark(args.dataset);
   const bool molecules = b.family == benchmarks::Family::kMolecule;
   if (molecules && globals.device != "cpu") {  // as `gnnx train --data`
     throw InputError(
         "--device " + globals.device +
         ": the molecule benchmarks run on the CPU; --device is for the synthetic ones");
   }
-  if (args.method != "all") explainers::make_explainer(args.method, {});  // fail early
-  benchmarks::BenchmarkData data = b.load({args.seed, args.data_dir});
-  const benchmarks::BenchmarkModel model = model_for(b, data, args, globals);
+  benchmarks::BenchmarkData data = user ? user->data : b.load({args.seed, args.data_dir});
+  const benchmarks::BenchmarkModel model = user ? user->model : model_for(b, data, args, globals);
   if (molecules && args.limit > 0) data.limit_targets(args.limit);
+  choose_targets(args, data.dataset);
 
   std::vector<std::string> names;
   if (args.method == "all") {
@@ -103,8 +155,12 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& globals) {
       "target for class 0 and for class 1 to report Pope et al.'s contrastivity.\n"
       "Molecules (mutagenicity, benzene, fluoride-carbonyl, alkane-carbonyl): ground-truth\n"
       "NO2/NH2 edge AUC or rule-atom AUC (README, \"Explanations against ground truth\").\n"
+      "Your own graphs: gnnx evaluate --model mine.gnnx --method saliency (the ground truth given "
+      "to train, or --gt-edges / --gt-nodes now; the model's files as for gnnx explain).\n"
       "Example: gnnx evaluate --dataset ba-shapes --method gnnexplainer --json");
-  cmd->add_option("--dataset", args->dataset, "Data set name (see gnnx datasets)")->required();
+  CLI::Option* dataset = cmd->add_option(
+      "--dataset", args->dataset,
+      "Data set name (see gnnx datasets); without it, --model must be trained on your own graphs");
   cmd->add_option("--method", args->method, "Explainer, or all: " + explainers::method_names())
       ->required();
   CLI::Option* model = cmd->add_option("--model", args->model, "Model file (default: train one)");
@@ -122,6 +178,15 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& globals) {
                   "Edges kept for fidelity and sparsity (default: the motif's edge count)")
       ->check(positive());
   cmd->add_flag("--json", args->json, "Print JSON (an array for --method all)");
+  CLI::Option* nodes =
+      cmd->add_option("--nodes", args->nodes, "Node targets instead of the standard ones")
+          ->check(id_list());
+  cmd->add_option("--graphs", args->graphs, "Graph targets instead of the standard ones")
+      ->check(id_list())
+      ->excludes(nodes);
+  for (CLI::Option* opt : add_graph_flags(*cmd, args->files, GraphFlagUse::kReread)) {
+    dataset->excludes(opt);
+  }
   add_method_flags(*cmd, args->flags);
 #ifdef GNNX_WITH_RDKIT
   cmd->add_option("--data-dir", args->data_dir,

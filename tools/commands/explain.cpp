@@ -1,6 +1,8 @@
-// `gnnx explain`: explains a trained model's predictions on a synthetic data set with any
-// registered method, writes the explanations as JSON (atomically) and optionally draws one.
+// `gnnx explain`: explains a trained model's predictions on a synthetic data set, or on the
+// user's own graphs the model records (read again and checked against their checksums), with
+// any registered method, writes the explanations as JSON (atomically) and optionally draws one.
 
+#include "cli/graph_flags.h"
 #include "cli/id_list.h"
 #include "cli/method_flags.h"
 #include "cli/progress.h"
@@ -8,6 +10,7 @@
 #include "commands/commands.h"
 
 #include <gnnx/benchmarks/explain.h>
+#include <gnnx/benchmarks/user_graphs.h>
 #include <gnnx/datasets/synthetic.h>
 #include <gnnx/explainers/explanation_json.h>
 #include <gnnx/explainers/metrics.h>
@@ -42,20 +45,41 @@ struct ExplainArgs {
   int64_t render_target = -1;
   bool json = false;
   MethodFlags flags;
+  benchmarks::GraphSource files;  // where the model's own files moved to
 };
+
+/// The data set the model is explained on: the user's graphs its card records, or a synthetic
+/// one (--dataset, else the card's).
+datasets::Dataset dataset_for(const ExplainArgs& args, const gnn::ModelFile& file) {
+  if (args.dataset.empty() && benchmarks::records_user_graphs(file.card)) {
+    return benchmarks::reread_user_graphs(file.card, args.files, args.model).data.dataset;
+  }
+  if (graph_flags_given(args.files)) {
+    throw InputError("model '" + args.model +
+                     "' was not trained on files of your own: --edges, --labels, --features, "
+                     "--gt-edges, --gt-nodes and --graph are for such models");
+  }
+  const std::string dataset = args.dataset.empty() ? file.card.dataset : args.dataset;
+  if (dataset.empty() && file.card.is_property_model()) {
+    throw InputError("model '" + args.model +
+                     "' is a molecule property model (gnnx train --data): explain it with "
+                     "explain-mol, or train a classifier on a TUDataset folder with --graph");
+  }
+  if (dataset.empty()) {
+    throw InputError("model '" + args.model + "' does not record its data set: pass --dataset");
+  }
+  const uint64_t seed = args.dataset_seed >= 0 ? static_cast<uint64_t>(args.dataset_seed)
+                                               : file.card.dataset_seed.value_or(0);
+  return datasets::make_synthetic(dataset, seed);
+}
 
 void run(const ExplainArgs& args, const GlobalOptions& globals) {
   io::check_writable_path(args.out);
   if (!args.render.empty()) io::check_writable_path(args.render);
   explainers::make_explainer(args.method, {});  // an unknown method fails before any work
   const gnn::ModelFile file = gnn::load_model(args.model);
-  const std::string dataset = args.dataset.empty() ? file.card.dataset : args.dataset;
-  if (dataset.empty()) {
-    throw InputError("model '" + args.model + "' does not record its data set: pass --dataset");
-  }
-  const uint64_t seed = args.dataset_seed >= 0 ? static_cast<uint64_t>(args.dataset_seed)
-                                               : file.card.dataset_seed.value_or(0);
-  const datasets::Dataset ds = datasets::make_synthetic(dataset, seed);
+  const datasets::Dataset ds = dataset_for(args, file);
+  const std::string& dataset = ds.name;
   benchmarks::check_model_fits(*file.model, ds, args.model);
 
   const bool node_task = ds.task == gnn::Task::kNodeClassification;
@@ -138,10 +162,13 @@ void add_explain_command(CLI::App& app, const GlobalOptions& globals) {
   cmd->footer(
       "Targets: ids, lists and ranges, e.g. 400:700:5, 1,5,9 or all (default: the data set's "
       "standard evaluation targets).\n"
+      "A model trained on your own files reads them again from where it recorded them (give a "
+      "moved one with its train flag, e.g. --labels NEW.csv; a changed one is refused).\n"
       "Example: gnnx explain --model ba-shapes.gnnx --method gnnexplainer --nodes 400:700:5 "
       "--out expl.json --render expl.svg");
   cmd->add_option("--model", args->model, "Model file (from gnnx train)")->required();
-  cmd->add_option("--dataset", args->dataset, "Data set (default: the model's)");
+  CLI::Option* dataset =
+      cmd->add_option("--dataset", args->dataset, "Data set (default: the model's)");
   cmd->add_option("--dataset-seed", args->dataset_seed, "Data set seed (default: the model's)");
   cmd->add_option("--method", args->method, "Explainer: " + explainers::method_names())->required();
   CLI::Option* nodes =
@@ -159,6 +186,9 @@ void add_explain_command(CLI::App& app, const GlobalOptions& globals) {
                   "Which target to draw (default: the first)");
   cmd->add_flag("--json", args->json, "Print a JSON summary on stdout");
   add_method_flags(*cmd, args->flags);
+  for (CLI::Option* opt : add_graph_flags(*cmd, args->files, GraphFlagUse::kReread)) {
+    dataset->excludes(opt);
+  }
   cmd->callback([args, &globals] { run(*args, globals); });
 }
 

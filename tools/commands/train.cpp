@@ -1,9 +1,11 @@
 // `gnnx train`: trains a classifier (GCN, or --arch gin|gine|graphconv|sage|gat) on a synthetic
-// benchmark (node task -> NodeClassifier,
-// graph task -> GraphClassifier) with the benchmark's training settings, or, with --data (RDKit
-// builds), a molecule property model; saves a model file whose card records how the model was
-// made, so that later commands can rebuild the same data set.
+// benchmark (node task -> NodeClassifier, graph task -> GraphClassifier) with the benchmark's
+// training settings, on the user's own graphs (--edges/--labels/..., or a TUDataset folder with
+// --graph), or, with --data (RDKit builds), a molecule property model; saves a model file whose
+// card records how the model was made (and which files, with their checksums), so that later
+// commands can rebuild the same data set.
 
+#include "cli/graph_flags.h"
 #include "cli/progress.h"
 #include "cli/train_flags.h"
 #include "cli/train_report.h"
@@ -11,6 +13,7 @@
 
 #include <gnnx/benchmarks/catalogue.h>
 #include <gnnx/benchmarks/training.h>
+#include <gnnx/benchmarks/user_graphs.h>
 #ifdef GNNX_WITH_RDKIT
 #include <gnnx/benchmarks/molecule_training.h>
 #endif
@@ -32,7 +35,8 @@ struct TrainArgs {
   uint64_t seed = 0;
   std::string out;
   bool json = false;
-  SettingFlags settings;  // overrides of the benchmark's training settings
+  SettingFlags settings;           // overrides of the benchmark's training settings
+  benchmarks::GraphSource graphs;  // --edges/--labels/... or --graph
 #ifdef GNNX_WITH_RDKIT
   MoleculeTrainFlags molecules;
 #endif
@@ -61,6 +65,22 @@ void run(const TrainArgs& args, const GlobalOptions& globals) {
       ds, settings, args.seed, epoch_reporter(bar), gnn::resolve_device(globals.device));
   bar.finish();
   trained.card.dataset_seed = args.seed;
+  trained.card.created_by = "gnnx train";
+  save(args.out, *trained.model, trained.card);
+  print_training(trained, ds, args.seed, args.out, args.json, globals);
+}
+
+void run_graphs(const TrainArgs& args, const GlobalOptions& globals) {
+  io::check_writable_path(args.out);
+  const benchmarks::UserGraphs graphs = benchmarks::read_user_graphs(args.graphs);
+  print_graph_warnings(graphs.warnings);
+  const datasets::Dataset& ds = graphs.data.dataset;
+  const benchmarks::TrainSettings settings =
+      args.settings.over(benchmarks::user_train_settings(ds.task));
+  ProgressBar bar("train " + ds.name, settings.epochs, /*enabled=*/!globals.quiet);
+  benchmarks::TrainedModel trained = benchmarks::train_on_user_graphs(
+      graphs, settings, args.seed, epoch_reporter(bar), gnn::resolve_device(globals.device));
+  bar.finish();
   trained.card.created_by = "gnnx train";
   save(args.out, *trained.model, trained.card);
   print_training(trained, ds, args.seed, args.out, args.json, globals);
@@ -123,9 +143,12 @@ void add_train_command(CLI::App& app, const GlobalOptions& globals) {
                                      "SAGE, GAT) and save it as a model "
                                      "file");
   cmd->footer(
-      "Flags left out take the data set's defaults (benchmarks/src/catalogue.cpp).\n"
+      "Flags left out take the data set's defaults (benchmarks/src/catalogue.cpp; your own "
+      "graphs: BA-Shapes' for a node task, the molecule models' for --graph).\n"
       "Global flags (see gnnx --help): --threads N, --quiet.\n"
-      "Example: gnnx train --dataset ba-shapes --seed 0 --out ba-shapes.gnnx");
+      "Examples: gnnx train --dataset ba-shapes --seed 0 --out ba-shapes.gnnx\n"
+      "          gnnx train --edges edges.csv --labels labels.csv --out mine.gnnx\n"
+      "          gnnx train --graph MUTAG/ --out mutag.gnnx");
   CLI::Option* dataset_opt =
       cmd->add_option("--dataset", args->dataset, "Data set name (see `gnnx datasets`)");
   cmd->add_option("--out", args->out, "Model file to write (written atomically)")->required();
@@ -133,16 +156,25 @@ void add_train_command(CLI::App& app, const GlobalOptions& globals) {
       ->capture_default_str();
   args->settings.add_to(*cmd);
   cmd->add_flag("--json", args->json, "Print one JSON object instead of a summary");
+  const std::vector<CLI::Option*> graph_flags =
+      add_graph_flags(*cmd, args->graphs, GraphFlagUse::kTrain);
+  for (CLI::Option* opt : graph_flags) dataset_opt->excludes(opt);
 #ifdef GNNX_WITH_RDKIT
-  add_molecule_train_flags(*cmd, args->molecules, args->settings)->excludes(dataset_opt);
+  CLI::Option* data = add_molecule_train_flags(*cmd, args->molecules, args->settings);
+  data->excludes(dataset_opt);
+  for (CLI::Option* opt : graph_flags) data->excludes(opt);
   cmd->callback([args, &globals] {
     if (!args->molecules.data.empty()) return run_molecules(*args, globals);
-    if (args->dataset.empty()) throw CLI::RequiredError("--dataset or --data");
+    if (graph_flags_given(args->graphs)) return run_graphs(*args, globals);
+    if (args->dataset.empty()) throw CLI::RequiredError("--dataset, --edges, --graph or --data");
     run(*args, globals);
   });
 #else
-  dataset_opt->required();
-  cmd->callback([args, &globals] { run(*args, globals); });
+  cmd->callback([args, &globals] {
+    if (graph_flags_given(args->graphs)) return run_graphs(*args, globals);
+    if (args->dataset.empty()) throw CLI::RequiredError("--dataset, --edges or --graph");
+    run(*args, globals);
+  });
 #endif
 }
 

@@ -23,6 +23,8 @@ namespace gnnx::benchmarks {
 enum class Family {
   kSynthetic,  ///< generated graphs with planted motifs (datasets::make_synthetic)
   kMolecule,   ///< molecules from the shared data folder (builds with RDKit only)
+  /// The user's own graphs (user_graphs.h); never in the catalogue, scored as kSynthetic.
+  kUser,
 };
 std::string to_string(Family family);
 

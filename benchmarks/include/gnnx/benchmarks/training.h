@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace gnnx::benchmarks {
@@ -69,7 +70,9 @@ struct TrainedModel {
 
 /// Builds the model `settings` describe for `ds` and trains it with `seed` (weights, split,
 /// dropout): a node classifier on ds.graphs[0] or a graph classifier on ds.graphs. Trains on
-/// `device`; the model comes back on the CPU. Throws InputError for a data set without graphs.
+/// `device`; the model comes back on the CPU. `split`: a split the data gives
+/// (gnn::TrainOptions::split; the card's training record then says split "file"), else the
+/// stratified 80/10/10 split. Throws InputError for a data set without graphs.
 ///
 /// Example:
 ///   auto ds = datasets::make_synthetic("ba-shapes", 0);
@@ -77,6 +80,7 @@ struct TrainedModel {
 ///   m.result.test_accuracy  // about 0.9
 TrainedModel train_on_dataset(const datasets::Dataset& ds, const TrainSettings& settings,
                               uint64_t seed, gnn::EpochCallback on_epoch = nullptr,
-                              torch::Device device = torch::Device(torch::kCPU));
+                              torch::Device device = torch::Device(torch::kCPU),
+                              std::optional<gnn::Split> split = std::nullopt);
 
 }  // namespace gnnx::benchmarks

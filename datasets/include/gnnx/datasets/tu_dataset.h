@@ -29,6 +29,9 @@ struct TuDataset {
   /// Per graph, [e] bool from <NAME>_edge_gt.txt, aligned with the graph's edges; empty when
   /// the file is absent.
   std::vector<torch::Tensor> edge_gt;
+  /// The files read (A, graph_indicator, graph_labels, then those of node_labels, edge_labels
+  /// and edge_gt that exist), as paths: what a model trained on the set records.
+  std::vector<std::string> files;
   int64_t num_nodes() const;
 };
 

@@ -27,6 +27,17 @@ struct Featurisation {
   std::map<std::string, std::string> options;
 };
 
+/// One file a model's data was read from (`gnnx train --edges/--features/--labels/--gt-edges/
+/// --gt-nodes/--graph`), with a checksum of its bytes: later commands read the data again from
+/// `path` (or from where the user says it moved to) and refuse a file whose checksum differs.
+struct DataFile {
+  /// What the file is, named as the flag that gave it: "edges", "features", "labels",
+  /// "gt-edges", "gt-nodes"; "graph" for each file of a TUDataset folder.
+  std::string role;
+  std::string path;   ///< absolute, as read when the model was trained
+  std::string crc32;  ///< io::file_crc32 of its bytes: 8 lowercase hex digits
+};
+
 /// The training run: its settings and its outcome; unset = not recorded. Wall-clock time is
 /// left out on purpose: a seeded `gnnx train` writes the same bytes on every run.
 struct TrainingRecord {
@@ -72,7 +83,10 @@ struct ModelCard {
   std::vector<std::string> class_names;  ///< classifiers: one name per class
   Featurisation featurisation;
   TrainingRecord training;
-  std::string created_by;                     ///< e.g. "gnnx train"
+  std::string created_by;  ///< e.g. "gnnx train"
+  /// Models trained on the user's own files: every file read, in reading order; empty for the
+  /// built-in data sets and for files written before it existed.
+  std::vector<DataFile> data_files;
   std::map<std::string, std::string> extras;  ///< anything else, free-form
 
   bool is_property_model() const { return property_kind.has_value(); }
@@ -81,7 +95,8 @@ struct ModelCard {
   /// (a value that does not parse stays in `extras` under its key), every other key to `extras`.
   static ModelCard from_metadata(const std::map<std::string, std::string>& metadata);
   /// The card as a flat string map with the keys of from_metadata (lists comma-joined,
-  /// numbers with 17 significant digits); unset fields are left out.
+  /// numbers with 17 significant digits; data file i as "data_file.<i>.role", ".path" and
+  /// ".crc32"); unset fields are left out.
   std::map<std::string, std::string> to_metadata() const;
 };
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace gnnx::gnn {
@@ -41,6 +42,11 @@ struct TrainOptions {
   double edge_dropout = 0.0;
   uint64_t seed = 0;       ///< split, shuffling and dropout
   EpochCallback on_epoch;  ///< optional progress report
+  /// A split given by the data (a labels file's split column): used instead of
+  /// stratified_split, and then train_fraction and val_fraction are not read. Ids index the
+  /// nodes (node task) or the graphs (graph task); the parts must be disjoint and train must
+  /// not be empty (InputError otherwise). An item in no part is not used.
+  std::optional<Split> split;
 };
 
 /// Accuracies are those of the restored best-epoch weights, in eval mode (0 for an empty part).
