@@ -129,7 +129,7 @@ train_property() {
 if [[ " $tables " == *" 3 "* ]]; then
   echo "| data set | tasks | molecules | gcn | gin | gine |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: |"
-  for name in bbbp tox21 mutagenicity; do
+  for name in bbbp mutagenicity tox21; do
     first=$(train_property "$name" gcn)
     tasks=$(sed -n 's/.*"tasks":\[\([^]]*\)\].*/\1/p' <<<"$first" | tr ',' '\n' | wc -l)
     row="| $name | $tasks | $(field molecules "$first") |"
