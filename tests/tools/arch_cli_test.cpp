@@ -125,6 +125,10 @@ TEST_F(ArchCliTest, MoleculeModelsReadBondFeatures) {
     r = run("-q --threads 1 explain-mol --model " + arch +
             ".gnnx --smiles 'O=[N+]([O-])c1ccccc1' --method saliency --out " + arch + ".svg");
     ASSERT_EQ(r.exit_code, 0) << arch << "\n" << r.err;
+    // Excitation backprop reads the bond features too (GINE's messages; GAT's attention).
+    r = run("-q --threads 1 explain-mol --model " + arch +
+            ".gnnx --smiles 'O=[N+]([O-])c1ccccc1' --method eb --out " + arch + "-eb.svg");
+    EXPECT_EQ(r.exit_code, 0) << arch << "\n" << r.err;
   }
   // A GCN still reads the atoms only, with the bond-type features of before.
   const RunResult r =
