@@ -9,7 +9,7 @@ namespace gnnx::gnn::detail {
 
 torch::Tensor ConvLayer::forward(const torch::Tensor& x, const GcnAdjacency& adj,
                                  const torch::Tensor& edge_mask, const torch::Tensor& edge_attr,
-                                 ReluRule relu) {
+                                 ReluRule relu, Attention attention) {
   return std::visit(
       [&](auto& layer) -> torch::Tensor {
         using T = std::decay_t<decltype(layer)>;
@@ -20,7 +20,7 @@ torch::Tensor ConvLayer::forward(const torch::Tensor& x, const GcnAdjacency& adj
         } else if constexpr (std::is_same_v<T, GINEConv>) {
           return layer->forward(x, adj, edge_attr, edge_mask, relu);
         } else if constexpr (std::is_same_v<T, GATConv>) {
-          return layer->forward(x, adj, edge_attr, edge_mask);
+          return layer->forward(x, adj, edge_attr, edge_mask, attention);
         } else {  // GraphConv, SAGEConv
           return layer->forward(x, adj, edge_mask);
         }
@@ -31,6 +31,7 @@ torch::Tensor ConvLayer::forward(const torch::Tensor& x, const GcnAdjacency& adj
 LayerDescription ConvLayer::describe() const {
   LayerDescription d;
   d.linear_message = false;
+  d.linear_paths = true;  // every layer but GCN's (layer_paths.cpp)
   std::visit(
       [&](const auto& layer) {
         using T = std::decay_t<decltype(layer)>;
@@ -41,6 +42,7 @@ LayerDescription ConvLayer::describe() const {
           d.aggregation = layer->options.aggregation();
           d.embedding_norm = layer->options.embedding_norm();
           d.linear_message = true;
+          d.linear_paths = false;
         } else if constexpr (std::is_same_v<T, GATConv>) {
           d.kind = "gat";
           d.in_features = layer->options().in_features();

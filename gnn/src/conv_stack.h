@@ -22,10 +22,10 @@ class ConvLayer {
 
   /// x [N, in] -> [N, out]. edge_mask undefined or [E]; edge_attr [E, D] for the layers that
   /// read edge features (ignored by the others); relu the backward rule of the ReLUs inside the
-  /// layer (GIN's MLP, GINE's messages).
+  /// layer (GIN's MLP, GINE's messages); attention whether GAT's backward goes through α.
   torch::Tensor forward(const torch::Tensor& x, const GcnAdjacency& adj,
                         const torch::Tensor& edge_mask, const torch::Tensor& edge_attr,
-                        ReluRule relu);
+                        ReluRule relu, Attention attention);
 
   LayerDescription describe() const;
 
@@ -33,6 +33,10 @@ class ConvLayer {
   /// GraphConv's lin_rel, SAGE's lin_l, GAT's lin (transposed, all heads). Throws c10::Error for
   /// GIN and GINE, whose messages pass an MLP.
   torch::Tensor message_weight() const;
+
+  /// The layer reading x [N, in] over adj (edge_attr as forward's) as linear paths
+  /// (GnnModel::layer_paths; layer_paths.cpp). Throws c10::Error for GCN layers.
+  LayerPaths paths(const torch::Tensor& x, const GcnAdjacency& adj, const torch::Tensor& edge_attr);
 
  private:
   Holder layer_;

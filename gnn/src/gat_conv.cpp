@@ -70,13 +70,14 @@ void GATConvImpl::pretty_print(std::ostream& stream) const {
 }
 
 torch::Tensor GATConvImpl::forward(const torch::Tensor& x, const GcnAdjacency& adj,
-                                   const torch::Tensor& edge_attr, const torch::Tensor& edge_mask) {
-  return forward_with_attention(x, adj, edge_attr, edge_mask).out;
+                                   const torch::Tensor& edge_attr, const torch::Tensor& edge_mask,
+                                   Attention attention) {
+  return forward_with_attention(x, adj, edge_attr, edge_mask, attention).out;
 }
 
 GATOutput GATConvImpl::forward_with_attention(const torch::Tensor& x, const GcnAdjacency& adj,
                                               const torch::Tensor& edge_attr,
-                                              const torch::Tensor& edge_mask) {
+                                              const torch::Tensor& edge_mask, Attention attention) {
   constexpr const char* kFn = "GATConv";
   detail::check_node_features(kFn, adj, x, options_.in_features());
   detail::check_edge_mask(kFn, adj, edge_mask, x);
@@ -139,6 +140,12 @@ GATOutput GATConvImpl::forward_with_attention(const torch::Tensor& x, const GcnA
     if (self_loops) {
       result.self_alpha = torch::dropout(result.self_alpha, options_.dropout(), /*train=*/true);
     }
+  }
+
+  if (attention == Attention::kFixed) {
+    // Constants from here on: the gradient reaches x only through W x_j (and m through α m).
+    result.alpha = result.alpha.detach();
+    if (self_loops) result.self_alpha = result.self_alpha.detach();
   }
 
   // One SpMM per head: values α^h m (CSR order), diagonal the self-loops' α^h.

@@ -37,4 +37,14 @@ torch::Tensor run_gin_mlp(const torch::nn::Sequential& mlp, const torch::Tensor&
   return h;
 }
 
+std::vector<DenseLayer> gin_mlp_layers(const torch::nn::Sequential& mlp) {
+  std::vector<DenseLayer> out;
+  for (size_t i = 0; i < mlp->size(); ++i) {
+    if (const auto* linear = mlp->ptr(i)->as<torch::nn::LinearImpl>()) {
+      out.push_back({linear->weight, linear->bias});
+    }
+  }
+  return out;
+}
+
 }  // namespace gnnx::gnn::detail

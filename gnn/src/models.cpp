@@ -59,8 +59,10 @@ ConvStack run_stack(const char* fn, detail::ConvLayers& convs, const ModelSpec& 
     const GcnAdjacency& adj = planned ? *hooks.layer_graphs[l].adj : *input.adj;
     const torch::Tensor& mask = planned ? hooks.layer_graphs[l].edge_mask : input.edge_mask;
     const torch::Tensor attr = edge_features(spec, input, adj, planned);
-    torch::Tensor a =
-        relu_with_rule(convs.layers[l].forward(h, adj, mask, attr, hooks.relu), hooks.relu);
+    const Attention attention =
+        hooks.fixed_attention ? Attention::kFixed : Attention::kDifferentiable;
+    torch::Tensor a = relu_with_rule(
+        convs.layers[l].forward(h, adj, mask, attr, hooks.relu, attention), hooks.relu);
     if (planned && hooks.layer_graphs[l].rows >= 0) a = a.slice(0, 0, hooks.layer_graphs[l].rows);
     out.activated.push_back(a);
     if (!hooks.dropout_masks.empty()) {
@@ -87,8 +89,12 @@ ModelDescription describe_stack(const ModelSpec& spec, const detail::ConvLayers&
   d.dropout = spec.dropout;
   for (const auto& conv : convs.layers) {
     d.layers.push_back(conv.describe());
-    // GAT's attention has a LeakyReLU and a softmax, whose backward no ReluRule replaces.
-    if (d.layers.back().kind == "gat") d.relu_rules = false;
+    // GAT's attention has a LeakyReLU and a softmax, whose backward no ReluRule replaces; with
+    // the coefficients held fixed they leave the backward path.
+    if (d.layers.back().kind == "gat") {
+      d.relu_rules = false;
+      d.fixed_attention = true;
+    }
   }
   return d;
 }
@@ -98,6 +104,18 @@ torch::Tensor conv_weight(const detail::ConvLayers& convs, int64_t layer) {
               "layer_weight: layer ", layer, " is out of range for ", convs.layers.size(),
               " layers");
   return convs.layers[layer].message_weight();
+}
+
+LayerPaths conv_paths(detail::ConvLayers& convs, const ModelSpec& spec, int64_t layer,
+                      const torch::Tensor& h, const GcnAdjacency& adj,
+                      const torch::Tensor& edge_attr) {
+  TORCH_CHECK(layer >= 0 && layer < static_cast<int64_t>(convs.layers.size()),
+              "layer_paths: layer ", layer, " is out of range for ", convs.layers.size(),
+              " layers");
+  ModelInput input;
+  input.x = h;
+  input.edge_attr = edge_attr;
+  return convs.layers[layer].paths(h, adj, edge_features(spec, input, adj, /*planned=*/false));
 }
 
 DenseLayer dense_layer(const torch::nn::Linear& linear) { return {linear->weight, linear->bias}; }
@@ -114,6 +132,13 @@ ModelOutput GnnModel::forward(const torch::Tensor& x, const GcnAdjacency& adj,
   input.batch = batch;
   input.num_graphs = num_graphs;
   return run(input);
+}
+
+LayerPaths GnnModel::layer_paths(int64_t layer, const torch::Tensor& /*h*/,
+                                 const GcnAdjacency& /*adj*/, const torch::Tensor& /*edge_attr*/) {
+  TORCH_CHECK(false, "layer_paths: this model does not describe its layer ", layer,
+              " as linear paths (LayerDescription::linear_paths is false)");
+  return {};  // not reached
 }
 
 // --- NodeClassifier ------------------------------------------------------------------------
@@ -151,6 +176,12 @@ ModelOutput NodeClassifierImpl::run(const ModelInput& input, const ForwardHooks&
 
 torch::Tensor NodeClassifierImpl::layer_weight(int64_t layer) const {
   return conv_weight(*convs_, layer);
+}
+
+LayerPaths NodeClassifierImpl::layer_paths(int64_t layer, const torch::Tensor& h,
+                                           const GcnAdjacency& adj,
+                                           const torch::Tensor& edge_attr) {
+  return conv_paths(*convs_, spec_, layer, h, adj, edge_attr);
 }
 
 std::vector<DenseLayer> NodeClassifierImpl::head_layers() const { return {dense_layer(head_)}; }
@@ -205,6 +236,12 @@ ModelOutput GraphClassifierImpl::run(const ModelInput& input, const ForwardHooks
 
 torch::Tensor GraphClassifierImpl::layer_weight(int64_t layer) const {
   return conv_weight(*convs_, layer);
+}
+
+LayerPaths GraphClassifierImpl::layer_paths(int64_t layer, const torch::Tensor& h,
+                                            const GcnAdjacency& adj,
+                                            const torch::Tensor& edge_attr) {
+  return conv_paths(*convs_, spec_, layer, h, adj, edge_attr);
 }
 
 std::vector<DenseLayer> GraphClassifierImpl::head_layers() const {

@@ -5,6 +5,7 @@
 #include <gnnx/gnn/subgraph.h>
 
 #include <gtest/gtest.h>
+#include <torch/autograd.h>
 #include <torch/nn/functional/loss.h>
 #include <torch/optim/adam.h>
 
@@ -14,6 +15,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -168,15 +170,90 @@ TEST_P(ArchitecturesTest, DescriptionIsTruthful) {
     EXPECT_EQ(layer.kind, to_string(GetParam()));
     EXPECT_EQ(layer.out_features, 8);
     EXPECT_EQ(layer.linear_message, gcn);
+    EXPECT_EQ(layer.linear_paths, !gcn);
     EXPECT_EQ(layer.heads, gat ? 2 : 1);
     EXPECT_EQ(layer.edge_dim, GetParam() == Architecture::kGine || gat ? 3 : 0);
   }
   EXPECT_EQ(d.relu_rules, !gat);
+  EXPECT_EQ(d.fixed_attention, gat);
   if (GetParam() == Architecture::kGin || GetParam() == Architecture::kGine) {
     EXPECT_THROW(model->layer_weight(0), c10::Error);
   } else {
     EXPECT_EQ(model->layer_weight(1).sizes(), (std::vector<int64_t>{8, 8}));
   }
+}
+
+// LayerPaths rebuild each layer: Σ_h (Σ_e c_eh m_e W_h + s_ih x_i V_h), plus the bias (or
+// through the MLP), then the model's ReLU, is the layer's embedding in the same pass.
+TEST_P(ArchitecturesTest, LayerPathsRebuildTheLayers) {
+  const Graph g = labelled_graph(4);
+  const GcnAdjacency adj(g);
+  auto model = make_model(spec_for(GetParam(), Task::kNodeClassification));
+  model->eval();
+  torch::NoGradGuard no_grad;
+  const auto out = model->forward(g.x(), adj);
+  if (GetParam() == Architecture::kGcn) {
+    EXPECT_THROW(model->layer_paths(0, g.x(), adj), c10::Error);
+    return;
+  }
+  EXPECT_THROW(model->layer_paths(2, g.x(), adj), c10::Error);
+  std::map<std::string, torch::Tensor> params;
+  for (const auto& p : model->named_parameters()) params[p.key()] = p.value();
+  for (int64_t l = 0; l < 2; ++l) {
+    const auto& h = l == 0 ? g.x() : out.embeddings[0];
+    const LayerPaths p = model->layer_paths(l, h, adj);
+    const int64_t heads = GetParam() == Architecture::kGat ? 2 : 1;
+    ASSERT_EQ(p.edge_coef.sizes(), (std::vector<int64_t>{g.num_edges(), heads}));
+    ASSERT_EQ(p.self_coef.sizes(), (std::vector<int64_t>{g.num_nodes(), heads}));
+    ASSERT_EQ(p.message_map.size(0), heads);
+    torch::Tensor m = h.index_select(0, adj.src());
+    if (p.edge_features.defined()) {
+      m = torch::relu(m + torch::matmul(p.edge_features, p.edge_linear.weight.t()) +
+                      p.edge_linear.bias);
+    }
+    auto z = torch::zeros({g.num_nodes(), p.message_map.size(2)});
+    for (int64_t k = 0; k < heads; ++k) {
+      z += p.self_coef.select(1, k).unsqueeze(1) * torch::matmul(h, p.self_map[k]);
+      z.index_add_(0, adj.dst(),
+                   p.edge_coef.select(1, k).unsqueeze(1) * torch::matmul(m, p.message_map[k]));
+    }
+    const std::string conv = "conv" + std::to_string(l) + ".";
+    if (!p.mlp.empty()) {
+      for (size_t k = 0; k < p.mlp.size(); ++k) {
+        z = torch::matmul(z, p.mlp[k].weight.t()) + p.mlp[k].bias;
+        if (k + 1 < p.mlp.size()) z = torch::relu(z);
+      }
+    } else if (GetParam() == Architecture::kGraphConv) {
+      z += params.at(conv + "lin_rel.bias");
+    } else if (GetParam() == Architecture::kSage) {
+      z += params.at(conv + "lin_l.bias");
+    } else {
+      z += params.at(conv + "bias");
+    }
+    EXPECT_TRUE(torch::allclose(torch::relu(z), out.embeddings[l], 1e-4, 1e-5))
+        << to_string(GetParam()) << " layer " << l;
+  }
+}
+
+// Holding GAT's attention fixed changes the backward only.
+TEST_P(ArchitecturesTest, FixedAttentionKeepsTheForward) {
+  const Graph g = labelled_graph(5);
+  const GcnAdjacency adj(g);
+  auto model = make_model(spec_for(GetParam(), Task::kNodeClassification));
+  model->eval();
+  ModelInput input;
+  input.x = g.x().clone().requires_grad_();
+  input.adj = &adj;
+  ForwardHooks fixed;
+  fixed.fixed_attention = true;
+  const auto plain = model->run(input).logits;
+  const auto held = model->run(input, fixed).logits;
+  EXPECT_TRUE(torch::equal(plain, held));
+  const auto g_plain = torch::autograd::grad({plain.sum()}, {input.x})[0];
+  const auto g_held = torch::autograd::grad({held.sum()}, {input.x})[0];
+  // Only GAT's gradient goes through coefficients that depend on x.
+  EXPECT_EQ(torch::allclose(g_plain, g_held), GetParam() != Architecture::kGat)
+      << to_string(GetParam());
 }
 
 INSTANTIATE_TEST_SUITE_P(AllLayers, ArchitecturesTest, ::testing::ValuesIn(kArchs),

@@ -65,16 +65,32 @@ TEST_F(ArchCliTest, SageAndGatNodeModelsAreExplained) {
     r = run("-q --threads 1 explain --model " + arch +
             ".gnnx --method saliency --nodes 400:403 --out " + arch + ".json");
     ASSERT_EQ(r.exit_code, 0) << arch << "\n" << r.err;
+    // GAT: guided backprop holds the attention fixed; EB treats it as propagation weights.
+    for (const std::string method : {"guided-backprop", "eb"}) {
+      r = run("-q --threads 1 explain --model " + arch + ".gnnx --method " + method +
+              " --nodes 400:402 --out " + arch + "-" + method + ".json");
+      EXPECT_EQ(r.exit_code, 0) << arch << " " << method << "\n" << r.err;
+    }
   }
 }
 
-TEST_F(ArchCliTest, MethodsThatNeedGcnMessagesRefuseOtherLayers) {
-  ASSERT_EQ(run("-q --threads 1 train --arch graphconv --dataset ba-2motifs --epochs 1 --hidden 8 "
-                "--layers 2 --out g.gnnx")
-                .exit_code,
-            0);
-  expect_exit_two("-q explain --model g.gnnx --method eb --graphs 0:2 --out e.json",
-                  "does not apply to graphconv");
+// Excitation backprop follows each layer type's rule (gradient_methods.h): GIN's MLP as a stack
+// of linear layers, GraphConv's root and neighbour paths.
+TEST_F(ArchCliTest, ExcitationBackpropExplainsGinAndGraphConv) {
+  for (const std::string arch : {"gin", "graphconv"}) {
+    ASSERT_EQ(run("-q --threads 1 train --arch " + arch +
+                  " --dataset ba-2motifs --epochs 1 --hidden 8 --layers 2 --out " + arch + ".gnnx")
+                  .exit_code,
+              0)
+        << arch;
+    const RunResult r = run("-q --threads 1 explain --model " + arch +
+                            ".gnnx --method eb --graphs 0:2 --out " + arch + ".json");
+    ASSERT_EQ(r.exit_code, 0) << arch << "\n" << r.err;
+    const auto e = nlohmann::json::parse(gnnx::testing::read_whole_file(dir_ / (arch + ".json")));
+    EXPECT_EQ(e["method"], "eb");
+    ASSERT_EQ(e["explanations"].size(), 2u) << arch;
+    for (const auto& x : e["explanations"]) EXPECT_FALSE(x["edges"].empty()) << arch;
+  }
 }
 
 TEST_F(ArchCliTest, BadArchitecturesExitTwo) {
@@ -109,6 +125,10 @@ TEST_F(ArchCliTest, MoleculeModelsReadBondFeatures) {
     r = run("-q --threads 1 explain-mol --model " + arch +
             ".gnnx --smiles 'O=[N+]([O-])c1ccccc1' --method saliency --out " + arch + ".svg");
     ASSERT_EQ(r.exit_code, 0) << arch << "\n" << r.err;
+    // Excitation backprop reads the bond features too (GINE's messages; GAT's attention).
+    r = run("-q --threads 1 explain-mol --model " + arch +
+            ".gnnx --smiles 'O=[N+]([O-])c1ccccc1' --method eb --out " + arch + "-eb.svg");
+    EXPECT_EQ(r.exit_code, 0) << arch << "\n" << r.err;
   }
   // A GCN still reads the atoms only, with the bond-type features of before.
   const RunResult r =

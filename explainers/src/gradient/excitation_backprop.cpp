@@ -1,29 +1,19 @@
 // Excitation backprop (Zhang, Lin, Brandt, Shen, Sclaroff: "Top-down Neural Attention by
-// Excitation Backprop", ECCV 2016) on GCNs as Pope et al. (CVPR 2019) adapt it, and its
-// contrastive variant. All arithmetic in float64: the maps are ratios of small sums.
+// Excitation Backprop", ECCV 2016) on GCNs as Pope et al. (CVPR 2019) adapt it, on the other
+// layer types through their linear paths (excitation_layers.cpp), and its contrastive variant.
+// All arithmetic in float64: the maps are ratios of small sums.
 
 #include <gnnx/explainers/gradient_methods.h>
 #include <gnnx/gnn/error.h>
 
 #include <string>
+#include <vector>
 
+#include "excitation_layers.h"
 #include "machinery.h"
 
 namespace gnnx::explainers {
 namespace {
-
-// num / den where den > 0, else 0 (mass reaching a unit with no positive input is dropped).
-torch::Tensor safe_ratio(const torch::Tensor& num, const torch::Tensor& den) {
-  return torch::where(den > 0, num / den.clamp_min(1e-300), torch::zeros_like(num));
-}
-
-// One EB step through a per-target linear map out[t, j] = Σ_i a[t, i] W[j, i] (W ≥ 0 given):
-// P_in[t, i] = a[t, i] Σ_j W[j, i] P_out[t, j] / Σ_i' a[t, i'] W[j, i'].
-torch::Tensor linear_step(const torch::Tensor& a, const torch::Tensor& w_pos,
-                          const torch::Tensor& p_out) {
-  const auto den = torch::matmul(a, w_pos.t());  // [T, M]
-  return a * torch::matmul(safe_ratio(p_out, den), w_pos);
-}
 
 struct Maps {
   torch::Tensor node;  // [N]
@@ -31,13 +21,14 @@ struct Maps {
 };
 
 // The EB maps of one classifier direction: sign = +1 for class c, -1 for its negation.
+// `paths` holds the linear paths of every layer that is not GCN's (an empty entry for those).
 Maps excitation_maps(gnn::GnnModel& model, const TargetBatch& batch,
-                     const std::vector<torch::Tensor>& f, const torch::Tensor& x,
-                     const torch::Tensor& classes, double sign) {
+                     const std::vector<torch::Tensor>& f, const std::vector<gnn::LayerPaths>& paths,
+                     const torch::Tensor& x, const torch::Tensor& classes, double sign) {
   const auto dbl = torch::kDouble;
   const int64_t layers = static_cast<int64_t>(f.size());
   const int64_t n = x.size(0);
-  std::vector<torch::Tensor> p(layers);  // winning probability of each GCN layer's outputs
+  std::vector<torch::Tensor> p(layers);  // winning probability of each layer's outputs
   for (int64_t l = 0; l < layers; ++l) p[l] = torch::zeros_like(f[l]);
   const gnn::ModelDescription d = model.describe();
   const std::vector<gnn::DenseLayer> head = model.head_layers();
@@ -54,7 +45,8 @@ Maps excitation_maps(gnn::GnnModel& model, const TargetBatch& batch,
     }
     const auto a = torch::cat(inputs, 1);  // [T, D]
     const auto contrib = a * w;
-    const auto share = safe_ratio(contrib, contrib.sum(1, /*keepdim=*/true).expand_as(contrib));
+    const auto share =
+        detail::safe_ratio(contrib, contrib.sum(1, /*keepdim=*/true).expand_as(contrib));
     const int64_t hidden = f.back().size(1);
     const int64_t first = concat ? 0 : layers - 1;
     for (int64_t l = first; l < layers; ++l) {
@@ -70,43 +62,39 @@ Maps excitation_maps(gnn::GnnModel& model, const TargetBatch& batch,
       const auto h =
           torch::relu(torch::matmul(pooled, w1.t()) + head.front().bias.detach().to(dbl));
       const auto contrib = h * w;
-      const auto p_h = safe_ratio(contrib, contrib.sum(1, /*keepdim=*/true).expand_as(contrib));
-      p_pooled = linear_step(pooled, w1.clamp_min(0), p_h);
+      const auto p_h =
+          detail::safe_ratio(contrib, contrib.sum(1, /*keepdim=*/true).expand_as(contrib));
+      p_pooled = detail::linear_step(pooled, w1.clamp_min(0), p_h);
     } else {
       const auto contrib = pooled * w;
-      p_pooled = safe_ratio(contrib, contrib.sum(1, /*keepdim=*/true).expand_as(contrib));
+      p_pooled = detail::safe_ratio(contrib, contrib.sum(1, /*keepdim=*/true).expand_as(contrib));
     }
     const auto p_node = p_pooled.index_select(0, batch.part);  // [N, H]
     if (d.readout == gnn::Readout::kMax) {
       // Max pooling: the arg-max node wins all of its unit's mass; ties share it.
       const auto winners = (last == pooled.index_select(0, batch.part)).to(dbl);
       const auto count = detail::part_sum(batch, winners).index_select(0, batch.part);
-      p.back() = safe_ratio(winners * p_node, count);
+      p.back() = detail::safe_ratio(winners * p_node, count);
     } else {
       // Mean and sum: weights 1/N_t resp. 1, identical after normalisation.
       const auto total = detail::part_sum(batch, last).index_select(0, batch.part);
-      p.back() = safe_ratio(last * p_node, total);
+      p.back() = detail::safe_ratio(last * p_node, total);
     }
   }
 
-  // GCN layers, top-down: out[n, k] = Σ_{n', k'} Â_{n,n'} a[n', k'] W_{k',k}.
+  // The message-passing layers, top-down; each edge collects the mass that flows along it.
   auto edge = torch::zeros({batch.graph.num_edges()}, dbl);
-  const auto norm = batch.adj.edge_norm().to(dbl);
-  const auto& src = batch.adj.src();
-  const auto& dst = batch.adj.dst();
   torch::Tensor p_input;
   for (int64_t l = layers - 1; l >= 0; --l) {
-    const auto& a = l == 0 ? x : f[l - 1];                                   // [N, K]
-    const auto w_pos = model.layer_weight(l).detach().to(dbl).clamp_min(0);  // [K, H]
-    const auto den = detail::propagate(batch, torch::matmul(a, w_pos));      // [N, H]
-    const auto u = torch::matmul(safe_ratio(p[l], den), w_pos.t());          // [N, K]
-    const auto p_in = a * detail::propagate_transpose(batch, u);
-    // The mass that flows along s -> d: Â_{d,s} Σ_k' a[s, k'] u[d, k'].
-    edge += norm * (a.index_select(0, src) * u.index_select(0, dst)).sum(1);
+    const auto& a = l == 0 ? x : f[l - 1];  // [N, K]
+    const detail::LayerMass mass =
+        d.layers[l].linear_message ? detail::gcn_layer_mass(batch, a, model.layer_weight(l), p[l])
+                                   : detail::paths_layer_mass(batch, paths[l], a, p[l]);
+    edge += mass.edge;
     if (l > 0) {
-      p[l - 1] += p_in;
+      p[l - 1] += mass.input;
     } else {
-      p_input = p_in;
+      p_input = mass.input;
     }
   }
   TORCH_INTERNAL_ASSERT(p_input.defined() && p_input.size(0) == n);
@@ -125,26 +113,66 @@ ExcitationBackprop::ExcitationBackprop(ExcitationBackpropOptions options, Target
 void ExcitationBackprop::check_model(const gnn::GnnModel& model) const {
   const gnn::ModelDescription d = model.describe();
   for (const auto& layer : d.layers) {
-    if (!layer.linear_message) {
+    if (!layer.linear_message && !layer.linear_paths) {
       throw InputError(name() + " does not apply to " + layer.kind +
-                       " layers without linear messages: it needs a gnnx NodeClassifier or "
-                       "GraphClassifier of GCN layers, whose messages are propagate(h W) through "
-                       "GCN's normalised adjacency (LayerDescription::linear_message)");
+                       " layers that offer neither linear messages nor linear paths: it needs a "
+                       "gnnx NodeClassifier or GraphClassifier, or another model whose layers "
+                       "are propagate(h W) (LayerDescription::linear_message) or linear paths "
+                       "(GnnModel::layer_paths)");
     }
   }
   if (d.head_input == gnn::HeadInput::kReadoutOfConcatenatedLayers) {
-    throw InputError(name() +
-                     ": needs a readout of the last layer alone; the model pools every "
-                     "layer's output concatenated (readout_concat)");
+    throw InputError(name() + " does not apply to " + d.layers.front().kind +
+                     " models with readout_concat: its readout rule hands the head's mass to "
+                     "the last layer's nodes, and this model pools every layer's output "
+                     "concatenated");
   }
-  bool linear = d.relu_rules && d.head_layers <= 2;
+  const bool linear = (d.relu_rules || d.fixed_attention) && d.head_layers <= 2;
   if (!linear) {
     throw InputError(name() +
                      ": needs a gnnx NodeClassifier or GraphClassifier, or another model whose "
-                     "description offers ReLU layers with linear messages (propagate(h W)) and "
-                     "a head of at most two dense layers");
+                     "description offers ReLU layers with linear messages (propagate(h W)) or "
+                     "linear paths and a head of at most two dense layers");
   }
 }
+
+namespace {
+
+// The linear paths of every layer that is not GCN's, in the pass `embeddings` come from (an
+// empty entry for GCN layers). Throws InputError where excitation backprop's proportional
+// shares are undefined: a negative coefficient (GIN's 1 + ε < 0) or negative edge features.
+std::vector<gnn::LayerPaths> all_layer_paths(gnn::GnnModel& model, const TargetBatch& batch,
+                                             const std::vector<torch::Tensor>& embeddings,
+                                             const std::string& method) {
+  const gnn::ModelDescription d = model.describe();
+  const torch::Device device = gnn::model_device(model);
+  std::vector<gnn::LayerPaths> out(d.layers.size());
+  for (int64_t l = 0; l < d.num_layers(); ++l) {
+    if (d.layers[l].linear_message) continue;
+    const auto& h = l == 0 ? batch.graph.x().to(device) : embeddings[l - 1];
+    gnn::LayerPaths paths = model.layer_paths(l, h, batch.adj);
+    const std::string where =
+        method + " does not apply to " + d.layers[l].kind + ": layer " + std::to_string(l);
+    for (const auto& coef : {paths.edge_coef, paths.self_coef}) {
+      if (coef.numel() > 0 && coef.min().item<double>() < 0) {
+        throw InputError(where + " weighs a term by " + c10::str(coef.min().item<double>()) +
+                         " < 0 (GIN's and GINE's own-term weight is 1 + ε), and excitation "
+                         "backprop hands mass down in proportion to non-negative coefficients");
+      }
+    }
+    const auto& e = paths.edge_features;
+    if (e.defined() && e.numel() > 0 && e.min().item<double>() < 0) {
+      throw InputError(where + " reads negative edge features (minimum " +
+                       c10::str(e.min().item<double>()) +
+                       "): they are the messages' input activations, and winning probabilities "
+                       "are proportional to them");
+    }
+    out[l] = std::move(paths);
+  }
+  return out;
+}
+
+}  // namespace
 
 GradientExplainer::Attribution ExcitationBackprop::attribute(gnn::GnnModel& model,
                                                              const TargetBatch& batch,
@@ -160,12 +188,13 @@ GradientExplainer::Attribution ExcitationBackprop::attribute(gnn::GnnModel& mode
                      c10::str(x.min().item<double>()));
   }
   const auto fwd = forward_targets(model, batch, batch.graph.x());
+  const auto paths = all_layer_paths(model, batch, fwd.embeddings, name());
   std::vector<torch::Tensor> f;
   for (const auto& e : fwd.embeddings) f.push_back(e.to(torch::kDouble));
   Attribution a;
-  const Maps pos = excitation_maps(model, batch, f, x, classes, 1.0);
+  const Maps pos = excitation_maps(model, batch, f, paths, x, classes, 1.0);
   if (options_.contrastive()) {
-    const Maps neg = excitation_maps(model, batch, f, x, classes, -1.0);
+    const Maps neg = excitation_maps(model, batch, f, paths, x, classes, -1.0);
     a.node_scores = torch::relu(pos.node - neg.node);
     a.edge_scores = torch::relu(pos.edge - neg.edge);
   } else {

@@ -68,6 +68,7 @@ GradientExplainer::Attribution GuidedBackprop::attribute(gnn::GnnModel& model,
                                                          const ChunkProgress& progress) const {
   gnn::ForwardHooks hooks;
   hooks.relu = gnn::ReluRule::kGuided;
+  hooks.fixed_attention = true;  // GAT: α a constant, so every nonlinearity left is a ReLU
   return norm_maps(detail::input_gradients(model, batch, batch.graph.x(), {}, classes, hooks));
 }
 
@@ -83,6 +84,7 @@ GradientExplainer::Attribution Deconvolution::attribute(gnn::GnnModel& model,
                                                         const ChunkProgress& progress) const {
   gnn::ForwardHooks hooks;
   hooks.relu = gnn::ReluRule::kDeconvolution;
+  hooks.fixed_attention = true;  // GAT: α a constant, so every nonlinearity left is a ReLU
   return norm_maps(detail::input_gradients(model, batch, batch.graph.x(), {}, classes, hooks));
 }
 

@@ -22,11 +22,12 @@ uint64_t mix(uint64_t z) {
 }  // namespace
 
 void require_relu_rules(const gnn::GnnModel& model, const std::string& method) {
-  if (!model.describe().relu_rules) {
+  const gnn::ModelDescription d = model.describe();
+  if (!d.relu_rules && !d.fixed_attention) {
     throw InputError(method +
                      ": needs a gnnx NodeClassifier or GraphClassifier, or another model whose "
                      "description offers replaceable ReLU backward rules "
-                     "(ModelDescription::relu_rules)");
+                     "(ModelDescription::relu_rules, or fixed_attention)");
   }
 }
 

@@ -12,7 +12,8 @@
 namespace gnnx::explainers::detail {
 
 /// Throws InputError "<method>: needs a gnnx NodeClassifier or GraphClassifier, or ..." when the
-/// model's description says its backward rules cannot be replaced (ForwardHooks::relu).
+/// model's description says its backward rules cannot be replaced (ForwardHooks::relu), even
+/// with its attention coefficients held fixed (ForwardHooks::fixed_attention).
 void require_relu_rules(const gnn::GnnModel& model, const std::string& method);
 
 /// Σ_t logits[t, classes[t]]: the sum over the independent parts of each target's score.

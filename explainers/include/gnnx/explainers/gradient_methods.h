@@ -122,10 +122,18 @@ class InputXGradient : public GradientExplainer {
 };
 
 /// Guided backpropagation (Springenberg et al. 2015), "guided-backprop": the saliency maps
-/// (‖·‖₂ per node, |·| per edge) of a backward pass in which every ReLU of the model (GCN
-/// layers and the MLP head) passes only positive gradients through positive inputs:
+/// (‖·‖₂ per node, |·| per edge) of a backward pass in which every ReLU of the model passes
+/// only positive gradients through positive inputs:
 ///   ∂/∂z = [z > 0] · ReLU(∂/∂ReLU(z)).
-/// Needs a NodeClassifier or GraphClassifier (the pass replays their layers).
+/// The ReLUs, per layer type: the one after every message-passing layer and those of the MLP
+/// head; GIN's and GINE's MLP (Linear, ReLU, Linear: a stack of linear layers, each ReLU with
+/// the rule); GINE's message ReLU(x_j + lin(e_ji)) too. GAT: the attention coefficients α_ji
+/// are held fixed at their forward values (ForwardHooks::fixed_attention), so the backward
+/// sees each head as the linear map Σ_j α_ji W x_j; the LeakyReLU and softmax that make α then
+/// have no backward path and need no rule, and the edge features (which enter only α) get no
+/// gradient. The edge map's ∂y_c/∂w_e is taken in the same pass (w_e multiplies α_ji W x_j).
+/// Needs a model whose description offers the ReLU rules (ModelDescription::relu_rules, or
+/// fixed_attention for GAT): gnnx's NodeClassifier and GraphClassifier of every layer type.
 class GuidedBackprop : public GradientExplainer {
  public:
   explicit GuidedBackprop(TargetOptions target = {});
@@ -138,7 +146,8 @@ class GuidedBackprop : public GradientExplainer {
 };
 
 /// Deconvolution (Zeiler & Fergus 2014), "deconvolution": as guided backprop, but each ReLU's
-/// backward ignores the forward input:  ∂/∂z = ReLU(∂/∂ReLU(z)).
+/// backward ignores the forward input:  ∂/∂z = ReLU(∂/∂ReLU(z)). The same ReLUs per layer type,
+/// and GAT's attention coefficients held fixed, as guided backprop.
 class Deconvolution : public GradientExplainer {
  public:
   explicit Deconvolution(TargetOptions target = {});
@@ -343,19 +352,46 @@ struct ExcitationBackpropOptions {
 /// out = Σ_i a_i w_ij (activations a ≥ 0, biases ignored) a parent j hands its mass to its
 /// children in proportion to a_i w⁺_ij, w⁺ = max(w, 0):
 ///   P(a_i) = a_i Σ_j w⁺_ij P(o_j) / Σ_i' a_i' w⁺_i'j
-/// The layers are: the head (row c of the classifier; the node classifier's concatenation head
-/// hands mass to every GCN layer's output at the target node), the MLP hidden layer, the
-/// readout (mean/sum: w = 1/N resp. 1; max: the arg-max node wins all, ties share), and each
-/// GCN layer  F^l = ReLU(Â F^{l-1} W^l + b)  as one linear map with weights Â_{n,n'} W^l_{k',k}
-/// (Â ≥ 0). The recursion ends at the input features:
+/// A ReLU passes its output's mass to its input unchanged. The layers are: the head (row c of
+/// the classifier; the node classifier's concatenation head hands mass to every layer's output
+/// at the target node), the MLP hidden layer, the readout (mean/sum: w = 1/N resp. 1; max: the
+/// arg-max node wins all, ties share), and each message-passing layer F^l = ReLU(...) of input
+/// a = F^{l-1} (a = X for l = 0), by its type:
+///   gcn        F = ReLU(Â a W + b): one linear map with weights Â_{n,n'} W_{k',k} (Â ≥ 0, the
+///              symmetric normalisation, as Pope et al.)
+///   graphconv  F_i = ReLU(a_i W_root + Σ_{j→i} a_j W_rel + b) (Morris et al.): two linear
+///              paths; F_ik's mass splits over the root term and each neighbour's term in
+///              proportion to a_i W⁺_root and a_j W⁺_rel (W = lin.weightᵀ)
+///   sage       F_i = ReLU((1/deg_i) Σ_{j→i} a_j W_l + a_i W_r + b): the same with coefficients
+///              1/deg_i on the neighbours (lin_l) and 1 on the node itself (lin_r); PyG's
+///              normalize (a positive scale per row) leaves the shares unchanged
+///   gin        F_i = ReLU(MLP(z_i)), z_i = (1 + ε) a_i + Σ_{j→i} a_j: the MLP as a stack of
+///              linear layers (Linear, ReLU, Linear: the hidden activations recomputed from z
+///              with the model's own weights), then z_ik's mass splits over (1 + ε) a_ik and
+///              each a_jk in proportion to their values. Needs 1 + ε ≥ 0.
+///   gine       as gin with messages m_e = ReLU(a_j + e_e Lᵀ + b_L): z_ik's mass splits over
+///              (1 + ε) a_ik and the m_ek; a message unit hands its mass to a_jk and to the
+///              edge's features in proportion to a_jk and Σ_d e_ed L⁺_kd (weight 1 and L, as
+///              any linear unit). The features' share ends at the edge: it counts in the
+///              edge map, not in the node map. Needs non-negative edge features.
+///   gat        the attention coefficients α^h_ji (and α^h_ii of the added self-loops) held
+///              fixed at their forward values as propagation weights: per head h,
+///              z^h_i = Σ_{j ∈ N(i) ∪ {i}} α^h_ji a_j W^h, heads concatenated (each output
+///              unit has its head's paths) or averaged (weights W^h / H, every head's paths).
+///              Edge features enter only α and receive nothing.
+/// The recursion ends at the input features:
 ///   node n:  Σ_f P(X_{n,f})
-///   edge e = (s → d):  Σ_l Â_{d,s} Σ_k' F^{l-1}_{s,k'} Σ_k W^{l+}_{k',k} P(F^l_{d,k}) / D_{d,k},
-///            the mass that flows along the edge summed over layers
-/// Contrastive EB (Zhang et al.'s dual unit): the same from the negated classifier row −W_c
-/// (its positive part is W_c's negative part), then ReLU(map_c − map_{¬c}) per node and edge.
-/// Mass that reaches a unit whose inputs contribute nothing positive is dropped. Needs
-/// non-negative node features (probabilities of inputs) and a NodeClassifier or
-/// GraphClassifier; throws InputError otherwise.
+///   edge e = (s → d):  the mass that flows along the edge, summed over layers: for gcn
+///            Σ_l Â_{d,s} Σ_k' F^{l-1}_{s,k'} Σ_k W^{l+}_{k',k} P(F^l_{d,k}) / D_{d,k}, for the
+///            other layers the mass of e's message terms (gine: its features' share included)
+/// Without biases or dropped mass, Σ_n node = 1 per target, less the gine edge features'
+/// share. Contrastive EB (Zhang et al.'s dual unit): the same from the negated classifier row
+/// −W_c (its positive part is W_c's negative part), then ReLU(map_c − map_{¬c}) per node and
+/// edge. Mass that reaches a unit whose inputs contribute nothing positive is dropped.
+/// Throws InputError "eb does not apply to ARCH: why" for a negative coefficient (gin/gine with
+/// 1 + ε < 0), negative edge features (gine), readout_concat (the readout rule hands mass to
+/// the last layer only) and layers that offer neither linear messages nor linear paths; and for
+/// negative node features (probabilities of inputs) or a head of more than two dense layers.
 class ExcitationBackprop : public GradientExplainer {
  public:
   explicit ExcitationBackprop(ExcitationBackpropOptions options = {}, TargetOptions target = {});

@@ -56,6 +56,14 @@ struct GATConvOptions {
   TORCH_ARG(bool, bias) = true;
 };
 
+/// Whether a pass differentiates through the attention coefficients.
+enum class Attention {
+  kDifferentiable,  ///< the layer's own backward: α depends on x (and on the edge features)
+  /// α keeps its forward value but is a constant for autograd: the backward sees the linear
+  /// map Σ_j α_ji W x_j (guided backprop and deconvolution on GAT, ForwardHooks::fixed_attention)
+  kFixed,
+};
+
 /// A GATConv pass with its attention coefficients.
 struct GATOutput {
   torch::Tensor out;         ///< [N, heads·out] (concat) or [N, out]
@@ -76,14 +84,18 @@ class GATConvImpl : public torch::nn::Cloneable<GATConvImpl> {
 
   /// x [N, in_features] -> [N, heads·out_features] (concat) or [N, out_features].
   /// edge_attr [E, edge_dim] when edge_dim > 0 (else unused); edge_mask undefined or [E]; both
-  /// on x's device. Throws c10::Error on shape mismatch.
+  /// on x's device. `attention` says whether the backward goes through α. Throws c10::Error on
+  /// shape mismatch.
   torch::Tensor forward(const torch::Tensor& x, const GcnAdjacency& adj,
-                        const torch::Tensor& edge_attr = {}, const torch::Tensor& edge_mask = {});
+                        const torch::Tensor& edge_attr = {}, const torch::Tensor& edge_mask = {},
+                        Attention attention = Attention::kDifferentiable);
 
-  /// The same pass, with the attention coefficients (differentiable, after dropout).
+  /// The same pass, with the attention coefficients (after dropout; differentiable unless
+  /// attention is kFixed).
   GATOutput forward_with_attention(const torch::Tensor& x, const GcnAdjacency& adj,
                                    const torch::Tensor& edge_attr = {},
-                                   const torch::Tensor& edge_mask = {});
+                                   const torch::Tensor& edge_mask = {},
+                                   Attention attention = Attention::kDifferentiable);
 
   const GATConvOptions& options() const { return options_; }
   /// Width of the output rows: heads·out_features with concat, else out_features.

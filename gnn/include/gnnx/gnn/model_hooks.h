@@ -9,7 +9,10 @@
 //   - activations out, gradients in: ModelOutput::embeddings are each layer's outputs inside
 //     the autograd graph (torch::autograd::grad with respect to them gives the gradients in);
 //   - a mask on each layer's messages: ModelInput::edge_mask, or per layer in LayerGraph;
-//   - the nonlinearity's backward rule: ForwardHooks::relu (guided backprop, deconvolution);
+//   - the nonlinearity's backward rule: ForwardHooks::relu (guided backprop, deconvolution),
+//     with attention coefficients held fixed: ForwardHooks::fixed_attention;
+//   - each layer as linear paths with its coefficients (excitation backprop):
+//     GnnModel::layer_paths and LayerPaths below;
 //   - dropout fixed to given masks (BayesGrad draws them): ForwardHooks::dropout_masks;
 //   - a plan of the rows and edges each layer needs: ForwardHooks::layer_graphs (LayerPlan);
 //   - the readout and the head: GnnModel::head_layers() and ModelDescription.
@@ -37,6 +40,11 @@ struct LayerGraph {
 struct ForwardHooks {
   /// Backward rule of every ReLU (the message-passing layers' and the head's).
   ReluRule relu = ReluRule::kStandard;
+  /// Attention coefficients (GAT's α) are constants of the pass: the forward values, no
+  /// gradient through them (the LeakyReLU and softmax that make them leave the backward path,
+  /// and each layer is, for the backward, the linear map its coefficients make). Guided
+  /// backprop and deconvolution set it (ModelDescription::fixed_attention).
+  bool fixed_attention = false;
   /// One multiplier per message-passing layer ([N, hidden], or [rows, hidden] in a planned
   /// pass), applied where the model applies dropout, replacing it. Empty: the model's own
   /// dropout (active in train() mode only).
@@ -100,6 +108,9 @@ struct LayerDescription {
   /// only: GIN's messages pass an MLP, GINE's a ReLU, GraphConv and SAGE add a root term with
   /// its own weight, GAT's coefficients depend on the features.
   bool linear_message = true;
+  /// GnnModel::layer_paths describes the layer as linear paths (gin, gine, graphconv, sage,
+  /// gat; not gcn, whose rule is linear_message's).
+  bool linear_paths = false;
   /// Attention heads (gat), 1 otherwise.
   int64_t heads = 1;
   /// Width of the edge features the layer reads; 0 = it reads none.
@@ -118,11 +129,40 @@ struct ModelDescription {
   /// Every nonlinearity is a ReLU whose backward rule ForwardHooks::relu replaces (false for
   /// gat: its attention has a LeakyReLU and a softmax).
   bool relu_rules = true;
+  /// The model has attention coefficients (gat), holds them fixed when
+  /// ForwardHooks::fixed_attention asks, and every nonlinearity left on the backward path is
+  /// then a ReLU whose rule ForwardHooks::relu replaces.
+  bool fixed_attention = false;
   /// The model accepts ForwardHooks::dropout_masks (BayesGrad).
   bool dropout_masks = true;
   /// The model accepts ForwardHooks::layer_graphs (node task).
   bool layer_graphs = true;
   int64_t num_layers() const { return static_cast<int64_t>(layers.size()); }
+};
+
+/// One message-passing layer of one pass written as the linear paths that top-down relevance
+/// rules follow (excitation backprop): its pre-activation is
+///   z_i = Σ_h ( Σ_{e = (j -> i)} c_eh · m_e W_h  +  s_ih · x_i V_h )          (biases left out)
+///   out_i = ReLU(MLP(z_i))      (no MLP: out_i = ReLU(z_i + b))
+/// with m_e = x_j, or GINE's m_e = ReLU(x_j + e_e Lᵀ + b_L). The coefficients are the unmasked
+/// pass's (eval mode): GraphConv 1 and 1; SAGE 1/deg_i and 1 (0 without lin_r); GIN and GINE
+/// 1 and 1 + ε with W = V = I; GAT the attention coefficients α of each head and its added
+/// self-loop, held fixed. SAGE's normalize (a positive scale of each output row) is left out:
+/// proportional rules do not see it. GnnModel::layer_paths gives them.
+struct LayerPaths {
+  torch::Tensor edge_coef;  ///< [E, H] c: each edge's coefficient per head (edge order)
+  torch::Tensor self_coef;  ///< [N, H] s: each node's own term per head (0: none)
+  /// [H, in, Z] W_h: from a message into z's units. GAT: lin of head h, into the head's columns
+  /// with concatenated heads (zero elsewhere), divided by H with averaged heads.
+  torch::Tensor message_map;
+  torch::Tensor self_map;  ///< [H, in, Z] V_h: from the node itself into z's units
+  /// GINE: [E, D] the edge features e the layer read; undefined for the other layers.
+  torch::Tensor edge_features;
+  /// GINE: L and b_L (weight [in, D], bias [in]); the identity without bias when the edge
+  /// features already have the node width (edge_dim 0).
+  DenseLayer edge_linear;
+  /// GIN, GINE: the MLP's Linear layers, first to last, a ReLU between each two; else empty.
+  std::vector<DenseLayer> mlp;
 };
 
 }  // namespace gnnx::gnn

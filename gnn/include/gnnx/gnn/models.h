@@ -90,7 +90,7 @@ struct ModelSpec {
 /// Common interface of gnnx models: the only view explainers have of a model. Each model
 /// writes its forward pass once, in run(); everything an explainer changes about a pass goes
 /// through ForwardHooks, and everything it reads about the structure through describe(),
-/// layer_weight() and head_layers() (model_hooks.h).
+/// layer_weight(), layer_paths() and head_layers() (model_hooks.h).
 class GnnModel : public torch::nn::Module {
  public:
   explicit GnnModel(const ModelSpec& spec) : spec_(spec) {}
@@ -108,6 +108,14 @@ class GnnModel : public torch::nn::Module {
   /// GAT: linᵀ, all heads). Throws c10::Error for a layer out of range and for GIN and GINE
   /// layers, whose messages pass an MLP (LayerDescription::linear_message says which apply).
   virtual torch::Tensor layer_weight(int64_t layer) const = 0;
+
+  /// Message-passing layer `layer` (0-based) as linear paths (LayerPaths), in the pass where it
+  /// reads h [N, in] over `adj` with edge features edge_attr ([E, edge_dim]; undefined = the
+  /// adjacency's), unmasked, in eval mode; on h's device and dtype. For excitation backprop.
+  /// Throws c10::Error for a layer out of range and where LayerDescription::linear_paths is
+  /// false (GCN layers, and by default: a model that does not override this offers none).
+  virtual LayerPaths layer_paths(int64_t layer, const torch::Tensor& h, const GcnAdjacency& adj,
+                                 const torch::Tensor& edge_attr = {});
 
   /// The dense layers of the head, first to last (ReLU between them).
   virtual std::vector<DenseLayer> head_layers() const = 0;
@@ -146,6 +154,8 @@ class NodeClassifierImpl : public GnnModel {
   ModelDescription describe() const override;
   ModelOutput run(const ModelInput& input, const ForwardHooks& hooks = {}) override;
   torch::Tensor layer_weight(int64_t layer) const override;
+  LayerPaths layer_paths(int64_t layer, const torch::Tensor& h, const GcnAdjacency& adj,
+                         const torch::Tensor& edge_attr = {}) override;
   std::vector<DenseLayer> head_layers() const override;
 
   /// The head (for inspection; explainers use the interface above). The layers are the
@@ -168,6 +178,8 @@ class GraphClassifierImpl : public GnnModel {
   ModelDescription describe() const override;
   ModelOutput run(const ModelInput& input, const ForwardHooks& hooks = {}) override;
   torch::Tensor layer_weight(int64_t layer) const override;
+  LayerPaths layer_paths(int64_t layer, const torch::Tensor& h, const GcnAdjacency& adj,
+                         const torch::Tensor& edge_attr = {}) override;
   std::vector<DenseLayer> head_layers() const override;
 
   /// Present (not is_empty()) when mlp_hidden > 0.
