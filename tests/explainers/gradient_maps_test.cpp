@@ -125,6 +125,39 @@ TEST_F(GradientMethodsTest, ContrastiveExcitationBackpropMatchesItsDefinition) {
       1e-6);
 }
 
+// The original GNNExplainer layer's raw sums (Tree-Cycles', Tree-Grid's and BA-2Motifs' models):
+// EB's Â is the layer's own, not Kipf & Welling's normalisation.
+TEST_F(GradientMethodsTest, ExcitationBackpropFollowsTheLayersRawSums) {
+  for (auto aggregation : {gnn::Aggregation::kSum, gnn::Aggregation::kSumSelf}) {
+    for (auto task : {gnn::Task::kNodeClassification, gnn::Task::kGraphClassification}) {
+      ModelSpec spec = base_spec(task);
+      spec.aggregation = aggregation;
+      std::shared_ptr<gnn::GnnModel> model;
+      if (task == gnn::Task::kNodeClassification) {
+        model = std::make_shared<gnn::NodeClassifierImpl>(spec);
+      } else {
+        model = std::make_shared<gnn::GraphClassifierImpl>(spec);
+      }
+      set_parameters(*model);
+      const std::vector<Graph> graphs =
+          task == gnn::Task::kNodeClassification ? std::vector<Graph>{path_graph()} : graph_set();
+      const ExcitationBackprop eb;
+      const auto explanations = task == gnn::Task::kNodeClassification
+                                    ? eb.explain_nodes(*model, graphs[0], node_targets())
+                                    : eb.explain_graphs(*model, graphs);
+      ASSERT_FALSE(explanations.empty());
+      for (const auto& e : explanations) {
+        const DenseRef ref(*model, parent_of(e, graphs), e.node_ids, e.edge_ids);
+        const auto [node, edge] = ref.excitation(local_target(e), e.explained_class, 1.0);
+        const std::string what =
+            gnn::to_string(aggregation) + " target " + std::to_string(e.target);
+        expect_close(e.node_mask, node, 1e-6, what + " node mask");
+        expect_close(e.edge_mask, edge, 1e-6, what + " edge mask");
+      }
+    }
+  }
+}
+
 TEST_F(GradientMethodsTest, ExcitationBackpropConservesProbability) {
   // With positive weights no unit is starved, so all of P(y_c) = 1 reaches the input layer.
   auto nodes = node_model(/*positive=*/true);

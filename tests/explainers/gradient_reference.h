@@ -119,7 +119,8 @@ inline torch::Tensor apply_rule(const torch::Tensor& g, const torch::Tensor& z, 
 }
 
 // The model on the subgraph (node_ids, edge_ids) of `graph`, in float64, with the parent graph's
-// GCN normalisation (deg = 1 + in-degree in the parent).
+// GCN normalisation (deg = 1 + in-degree in the parent), or the raw sums of the model's
+// aggregation (kSum: 1 per edge, none for the node itself; kSumSelf: 1 for both).
 class DenseRef {
  public:
   DenseRef(gnn::GnnModel& model, const Graph& graph, const torch::Tensor& node_ids,
@@ -149,6 +150,11 @@ class DenseRef {
     dst_ = torch::tensor(dst, torch::kLong);
     norm_ = torch::tensor(norm, torch::kDouble);
     self_ = deg.index_select(0, node_ids).reciprocal();
+    if (model.spec().aggregation != gnn::Aggregation::kSymmetric) {
+      norm_ = torch::ones_like(norm_);
+      self_ = model.spec().aggregation == gnn::Aggregation::kSumSelf ? torch::ones_like(self_)
+                                                                     : torch::zeros_like(self_);
+    }
     x_ = graph.x().index_select(0, node_ids).to(torch::kDouble);
     ones_ = torch::ones({edge_ids.numel()}, torch::kDouble);
   }

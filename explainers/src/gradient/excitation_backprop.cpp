@@ -7,6 +7,7 @@
 #include <gnnx/gnn/error.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "excitation_layers.h"
@@ -88,8 +89,9 @@ Maps excitation_maps(gnn::GnnModel& model, const TargetBatch& batch,
   for (int64_t l = layers - 1; l >= 0; --l) {
     const auto& a = l == 0 ? x : f[l - 1];  // [N, K]
     const detail::LayerMass mass =
-        d.layers[l].linear_message ? detail::gcn_layer_mass(batch, a, model.layer_weight(l), p[l])
-                                   : detail::paths_layer_mass(batch, paths[l], a, p[l]);
+        d.layers[l].linear_message
+            ? detail::gcn_layer_mass(batch, d.layers[l].aggregation, a, model.layer_weight(l), p[l])
+            : detail::paths_layer_mass(batch, paths[l], a, p[l]);
     edge += mass.edge;
     if (l > 0) {
       p[l - 1] += mass.input;
@@ -108,7 +110,7 @@ ExcitationBackpropOptions ExcitationBackpropOptions::from(const MethodOptions& /
 }
 
 ExcitationBackprop::ExcitationBackprop(ExcitationBackpropOptions options, TargetOptions target)
-    : GradientExplainer(target), options_(options) {}
+    : GradientExplainer(std::move(target)), options_(options) {}
 
 void ExcitationBackprop::check_model(const gnn::GnnModel& model) const {
   const gnn::ModelDescription d = model.describe();

@@ -22,17 +22,40 @@ torch::Tensor linear_step(const torch::Tensor& a, const torch::Tensor& w_pos,
   return a * torch::matmul(safe_ratio(p_out, den), w_pos);
 }
 
-LayerMass gcn_layer_mass(const TargetBatch& batch, const torch::Tensor& a, const torch::Tensor& w,
+LayerMass gcn_layer_mass(const TargetBatch& batch, gnn::Aggregation aggregation,
+                         const torch::Tensor& a, const torch::Tensor& w,
                          const torch::Tensor& p_out) {
+  // Â's entries as the layer uses them: per edge s -> d and per node (its own term).
+  const auto& adj = batch.adj;
+  const auto opts = torch::TensorOptions().dtype(torch::kDouble);
+  torch::Tensor edge_coef, self_coef;
+  switch (aggregation) {
+    case gnn::Aggregation::kSymmetric:
+      edge_coef = adj.edge_norm().to(torch::kDouble);
+      self_coef = adj.self_norm().to(torch::kDouble);
+      break;
+    case gnn::Aggregation::kSum:
+    case gnn::Aggregation::kSumSelf:
+      edge_coef = torch::ones({adj.num_edges()}, opts);
+      self_coef = aggregation == gnn::Aggregation::kSumSelf ? torch::ones({a.size(0)}, opts)
+                                                            : torch::zeros({a.size(0)}, opts);
+      break;
+  }
+  const auto& src = adj.src();
+  const auto& dst = adj.dst();
   // out[n, k] = Σ_{n', k'} Â_{n,n'} a[n', k'] W_{k',k}.
-  const auto w_pos = w.detach().to(torch::kDouble).clamp_min(0);    // [K, H]
-  const auto den = propagate(batch, torch::matmul(a, w_pos));       // [N, H]
+  const auto w_pos = w.detach().to(torch::kDouble).clamp_min(0);  // [K, H]
+  const auto aw = torch::matmul(a, w_pos);                        // [N, H]
+  const auto den = (self_coef.unsqueeze(1) * aw)
+                       .index_add(0, dst, aw.index_select(0, src) * edge_coef.unsqueeze(1));
   const auto u = torch::matmul(safe_ratio(p_out, den), w_pos.t());  // [N, K]
+  // Âᵀ u: what each node's inputs receive.
+  const auto back = (self_coef.unsqueeze(1) * u)
+                        .index_add(0, src, u.index_select(0, dst) * edge_coef.unsqueeze(1));
   LayerMass m;
-  m.input = a * propagate_transpose(batch, u);
+  m.input = a * back;
   // The mass that flows along s -> d: Â_{d,s} Σ_k' a[s, k'] u[d, k'].
-  const auto norm = batch.adj.edge_norm().to(torch::kDouble);
-  m.edge = norm * (a.index_select(0, batch.adj.src()) * u.index_select(0, batch.adj.dst())).sum(1);
+  m.edge = edge_coef * (a.index_select(0, src) * u.index_select(0, dst)).sum(1);
   return m;
 }
 

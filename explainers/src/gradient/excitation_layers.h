@@ -27,9 +27,12 @@ struct LayerMass {
 };
 
 /// A GCN layer F = ReLU(Â a W + b) as Pope et al. write it: one linear map with weights
-/// Â_{n,n'} W_{k',k}, Â the batch's symmetric normalisation. a [N, K] ≥ 0, w [K, H]
-/// (GnnModel::layer_weight), p_out [N, H]; all float64.
-LayerMass gcn_layer_mass(const TargetBatch& batch, const torch::Tensor& a, const torch::Tensor& w,
+/// Â_{n,n'} W_{k',k}, Â the layer's own propagation: the batch's symmetric normalisation, or
+/// the raw neighbour sum of the original GNNExplainer layer (Aggregation::kSum; kSumSelf adds
+/// the node itself with coefficient 1). a [N, K] ≥ 0, w [K, H] (GnnModel::layer_weight),
+/// p_out [N, H]; all float64.
+LayerMass gcn_layer_mass(const TargetBatch& batch, gnn::Aggregation aggregation,
+                         const torch::Tensor& a, const torch::Tensor& w,
                          const torch::Tensor& p_out);
 
 /// Any layer given as linear paths (LayerPaths, converted to float64): through its MLP as a

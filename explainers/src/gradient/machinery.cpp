@@ -166,18 +166,4 @@ std::vector<at::Generator> part_generators(const TargetBatch& batch, uint64_t se
   return out;
 }
 
-torch::Tensor propagate(const TargetBatch& batch, const torch::Tensor& x) {
-  const auto& adj = batch.adj;
-  const auto norm = adj.edge_norm().to(x.scalar_type()).unsqueeze(1);
-  return (adj.self_norm().to(x.scalar_type()).unsqueeze(1) * x)
-      .index_add(0, adj.dst(), x.index_select(0, adj.src()) * norm);
-}
-
-torch::Tensor propagate_transpose(const TargetBatch& batch, const torch::Tensor& y) {
-  const auto& adj = batch.adj;
-  const auto norm = adj.edge_norm().to(y.scalar_type()).unsqueeze(1);
-  return (adj.self_norm().to(y.scalar_type()).unsqueeze(1) * y)
-      .index_add(0, adj.src(), y.index_select(0, adj.dst()) * norm);
-}
-
 }  // namespace gnnx::explainers::detail

@@ -61,9 +61,4 @@ PartSubset select_edges(const TargetBatch& batch, const torch::Tensor& keep);
 /// whatever batch it is in.
 std::vector<at::Generator> part_generators(const TargetBatch& batch, uint64_t seed);
 
-/// Â x (propagation with the union's normalisation, no mask) and its transpose Âᵀ y, in the
-/// dtype of the argument.
-torch::Tensor propagate(const TargetBatch& batch, const torch::Tensor& x);
-torch::Tensor propagate_transpose(const TargetBatch& batch, const torch::Tensor& y);
-
 }  // namespace gnnx::explainers::detail

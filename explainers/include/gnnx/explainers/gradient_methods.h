@@ -358,7 +358,8 @@ struct ExcitationBackpropOptions {
 /// arg-max node wins all, ties share), and each message-passing layer F^l = ReLU(...) of input
 /// a = F^{l-1} (a = X for l = 0), by its type:
 ///   gcn        F = ReLU(Â a W + b): one linear map with weights Â_{n,n'} W_{k',k} (Â ≥ 0, the
-///              symmetric normalisation, as Pope et al.)
+///              layer's own: the symmetric normalisation, as Pope et al., or the raw sums of
+///              Aggregation::kSum / kSumSelf)
 ///   graphconv  F_i = ReLU(a_i W_root + Σ_{j→i} a_j W_rel + b) (Morris et al.): two linear
 ///              paths; F_ik's mass splits over the root term and each neighbour's term in
 ///              proportion to a_i W⁺_root and a_j W⁺_rel (W = lin.weightᵀ)
