@@ -16,8 +16,8 @@ namespace gnnx::gnn::detail {
 namespace {
 
 /// One head, the same map for the messages and the node itself: [1, in, Z] each.
-LayerPaths one_head(torch::Tensor edge_coef, torch::Tensor self_coef, const torch::Tensor& message,
-                    const torch::Tensor& self) {
+LayerPaths one_head(const torch::Tensor& edge_coef, const torch::Tensor& self_coef,
+                    const torch::Tensor& message, const torch::Tensor& self) {
   LayerPaths p;
   p.edge_coef = edge_coef.unsqueeze(1);
   p.self_coef = self_coef.unsqueeze(1);

@@ -143,7 +143,7 @@ LayerPaths GnnModel::layer_paths(int64_t layer, const torch::Tensor& /*h*/,
 
 // --- NodeClassifier ------------------------------------------------------------------------
 
-NodeClassifierImpl::NodeClassifierImpl(ModelSpec spec) : GnnModel(std::move(spec)) {
+NodeClassifierImpl::NodeClassifierImpl(ModelSpec spec) : GnnModel(spec) {
   spec_.validate();
   convs_ = make_convs(*this, spec_);
   const int64_t head_in = spec_.concat ? spec_.hidden * spec_.num_layers : spec_.hidden;
@@ -188,7 +188,7 @@ std::vector<DenseLayer> NodeClassifierImpl::head_layers() const { return {dense_
 
 // --- GraphClassifier -----------------------------------------------------------------------
 
-GraphClassifierImpl::GraphClassifierImpl(ModelSpec spec) : GnnModel(std::move(spec)) {
+GraphClassifierImpl::GraphClassifierImpl(ModelSpec spec) : GnnModel(spec) {
   spec_.validate();
   convs_ = make_convs(*this, spec_);
   const int64_t pooled = spec_.readout_concat ? spec_.hidden * spec_.num_layers : spec_.hidden;
