@@ -115,7 +115,7 @@ fi
 
 # train_property NAME ARCH: a property model on a molecule file; prints its JSON report.
 train_property() {
-  local json="$out_dir/arch-property-$2-$1-seed$seed.json" data=() 
+  local json="$out_dir/arch-property-$2-$1-seed$seed.json" data=()
   case "$1" in
     bbbp) data=(--data "$GNNX_SHARED_DATA/bbbp/BBBP.csv" --target p_np) ;;
     tox21) data=(--data "$GNNX_SHARED_DATA/tox21/tox21.csv" --target "NR-AR,NR-AR-LBD,NR-AhR,NR-Aromatase,NR-ER,NR-ER-LBD,NR-PPAR-gamma,SR-ARE,SR-ATAD5,SR-HSE,SR-MMP,SR-p53") ;;
