@@ -94,8 +94,10 @@ UserGraphs reread_node(const gnn::ModelCard& card, const GraphSource& given,
   for (const auto& [role, field] : detail::node_file_roles()) {
     const std::string& moved = given.node.*field;
     std::string& path = files.*field;
+    // A copy, not the structured binding: C++17 lambdas cannot capture bindings (clang refuses).
+    const std::string wanted = role;
     const auto recorded = std::find_if(card.data_files.begin(), card.data_files.end(),
-                                       [&](const gnn::DataFile& f) { return f.role == role; });
+                                       [&](const gnn::DataFile& f) { return f.role == wanted; });
     if (recorded != card.data_files.end()) {
       path = moved.empty() ? recorded->path : moved;
       check_file(path, *recorded, flag(role), model);

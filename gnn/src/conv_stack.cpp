@@ -13,15 +13,13 @@ torch::Tensor ConvLayer::forward(const torch::Tensor& x, const GcnAdjacency& adj
   return std::visit(
       [&](auto& layer) -> torch::Tensor {
         using T = std::decay_t<decltype(layer)>;
-        if constexpr (std::is_same_v<T, GCNConv>) {
-          return layer->forward(x, adj, edge_mask);
-        } else if constexpr (std::is_same_v<T, GINConv>) {
+        if constexpr (std::is_same_v<T, GINConv>) {
           return layer->forward(x, adj, edge_mask, relu);
         } else if constexpr (std::is_same_v<T, GINEConv>) {
           return layer->forward(x, adj, edge_attr, edge_mask, relu);
         } else if constexpr (std::is_same_v<T, GATConv>) {
           return layer->forward(x, adj, edge_attr, edge_mask, attention);
-        } else {  // GraphConv, SAGEConv
+        } else {  // GCNConv, GraphConv, SAGEConv
           return layer->forward(x, adj, edge_mask);
         }
       },
@@ -83,7 +81,7 @@ torch::Tensor ConvLayer::message_weight() const {
                       " layer has no linear message map (its messages pass ",
                       std::is_same_v<T, GINConv> ? "an MLP" : "a ReLU and an MLP",
                       "; LayerDescription::linear_message is false)");
-          return torch::Tensor();  // not reached
+          return {};  // not reached
         }
       },
       layer_);

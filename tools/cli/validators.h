@@ -18,31 +18,28 @@ namespace gnnx::tools {
 
 /// A number > 0.
 inline CLI::Validator positive() {
-  return CLI::Validator(
-      [](std::string& input) -> std::string {
-        double value = 0;
-        if (!CLI::detail::lexical_cast(input, value)) return "not a number: " + input;
-        return value > 0 ? std::string() : "must be positive, got " + input;
-      },
-      "POSITIVE", "positive");
+  return {[](std::string& input) -> std::string {
+            double value = 0;
+            if (!CLI::detail::lexical_cast(input, value)) return "not a number: " + input;
+            return value > 0 ? std::string() : "must be positive, got " + input;
+          },
+          "POSITIVE", "positive"};
 }
 
 /// A number >= 0.
 inline CLI::Validator non_negative() {
-  return CLI::Validator(
-      [](std::string& input) -> std::string {
-        double value = 0;
-        if (!CLI::detail::lexical_cast(input, value)) return "not a number: " + input;
-        return value >= 0 ? std::string() : "must not be negative, got " + input;
-      },
-      "NON-NEGATIVE", "non_negative");
+  return {[](std::string& input) -> std::string {
+            double value = 0;
+            if (!CLI::detail::lexical_cast(input, value)) return "not a number: " + input;
+            return value >= 0 ? std::string() : "must not be negative, got " + input;
+          },
+          "NON-NEGATIVE", "non_negative"};
 }
 
 /// A target list (cli/id_list.h): "all", ids and ranges a:b[:step], comma-separated. Whether the
 /// ids exist is checked once the data set is known.
 inline CLI::Validator id_list() {
-  return CLI::Validator([](std::string& input) { return id_list_problem(input); }, "IDS",
-                        "id_list");
+  return {[](std::string& input) { return id_list_problem(input); }, "IDS", "id_list"};
 }
 
 /// "i/N" with 0 <= i < N, one shard of a job array: {i, N}; nullopt for anything else.
@@ -57,12 +54,11 @@ inline std::optional<std::pair<int64_t, int64_t>> parse_shard(const std::string&
 
 /// A shard "i/N" (parse_shard).
 inline CLI::Validator shard() {
-  return CLI::Validator(
-      [](std::string& input) -> std::string {
-        return parse_shard(input) ? std::string()
-                                  : "'" + input + "': expected i/N with 0 <= i < N, e.g. 0/4";
-      },
-      "i/N", "shard");
+  return {[](std::string& input) -> std::string {
+            return parse_shard(input) ? std::string()
+                                      : "'" + input + "': expected i/N with 0 <= i < N, e.g. 0/4";
+          },
+          "i/N", "shard"};
 }
 
 }  // namespace gnnx::tools
