@@ -4,6 +4,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/global_options.h"
+#include "cli/thread_flags.h"
 #include "cli/torch_warnings.h"
 #include "commands/commands.h"
 
@@ -11,15 +12,12 @@
 #include <gnnx/gnn/device.h>
 #include <gnnx/gnn/error.h>
 
-#include <ATen/Parallel.h>
 #include <c10/util/Exception.h>
 #include <CLI/CLI.hpp>
 
-#include <algorithm>
 #include <exception>
 #include <iostream>
 #include <string>
-#include <thread>
 
 namespace {
 
@@ -46,19 +44,16 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "gnnx " GNNX_VERSION);
 
   GlobalOptions globals;
-  globals.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  app.add_option("--threads", globals.threads, "Intra-op threads of LibTorch")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 4096));
+  add_thread_flags(app, globals);
   app.add_flag("-q,--quiet", globals.quiet, "No progress output on stderr");
   app.add_option("--device", globals.device,
                  "cpu, cuda or cuda:N: where training and GNNExplainer run")
       ->capture_default_str();
   // Runs after parsing and before the subcommand's callback.
   app.parse_complete_callback([&app, &globals] {
-    at::set_num_threads(globals.threads);
-    gnnx::gnn::resolve_device(globals.device);  // no GPU, no CUDA build: InputError, exit 2
     const auto used = app.get_subcommands();
+    apply_thread_flags(globals, used.empty() ? "" : used.front()->get_name());
+    gnnx::gnn::resolve_device(globals.device);  // no GPU, no CUDA build: InputError, exit 2
     if (globals.device != "cpu" && !used.empty()) {
       const std::string name = used.front()->get_name();
       if (name != "train" && name != "explain" && name != "evaluate") {

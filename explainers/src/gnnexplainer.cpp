@@ -1,14 +1,13 @@
 #include <gnnx/explainers/gnnexplainer.h>
 
 #include "edge_mask_step.h"
-#include "thread_groups.h"
 
 #include <gnnx/explainers/layer_plan.h>
 #include <gnnx/explainers/target_batch.h>
 #include <gnnx/gnn/error.h>
+#include <gnnx/gnn/threads.h>
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <ATen/Parallel.h>
 #include <torch/autograd.h>
 #include <torch/optim/adam.h>
 
@@ -173,11 +172,11 @@ std::vector<Explanation> GNNExplainer::explain_chunk(const ExplainCall& call,
   // The masks do not depend on the grouping: each row and edge is computed by the same
   // operations in the same order in any group. (A model on a GPU runs every group's work
   // there: one group.)
-  const int64_t threads = gnn::model_device(*call.model).is_cpu() ? at::get_num_threads() : 1;
+  const int64_t threads = gnn::model_device(*call.model).is_cpu() ? gnn::worker_threads() : 1;
   const int64_t groups = std::max<int64_t>(1, std::min<int64_t>(threads, count));
   const ChunkProgress silent = [](int64_t, int64_t) {};
   std::vector<std::vector<Explanation>> results(groups);
-  detail::run_in_threads(groups, [&](int64_t g) {
+  gnn::run_in_threads(groups, [&](int64_t g) {
     std::vector<int64_t> part, part_classes;
     for (int64_t i = g; i < count; i += groups) {
       part.push_back(targets[i]);

@@ -5,12 +5,14 @@
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/model_file.h>
 #include <gnnx/gnn/property_training.h>
+#include <gnnx/gnn/threads.h>
 #include <gnnx/io/tensor_vector.h>
 #include <gnnx/io/text.h>
 #include <gnnx/molecules/molecule_explainer.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <mutex>
 
 namespace gnnx::molecules {
 
@@ -154,8 +156,16 @@ std::vector<RecordExplanation> MoleculeExplainer::explain_records(
       out.back().error = e.what();
     }
   }
+  // Chunks go to gnnx's worker threads (gnn/threads.h), each chunk whole to one thread: its
+  // numbers do not depend on the thread count. The model is put in evaluation mode once, here:
+  // the explainers' own mode guards then restore that mode, whichever thread ends last.
+  impl_->view->eval();
   const auto chunk = static_cast<size_t>(impl_->options.batch);
-  for (size_t begin = 0; begin < todo.size(); begin += chunk) {
+  const auto chunks = static_cast<int64_t>((todo.size() + chunk - 1) / chunk);
+  std::mutex progress_mutex;
+  int64_t done = 0;
+  gnn::parallel_for_each(chunks, gnn::worker_threads(), [&](int64_t c) {
+    const size_t begin = static_cast<size_t>(c) * chunk;
     const size_t end = std::min(todo.size(), begin + chunk);
     std::vector<const RDKit::ROMol*> mols;
     for (size_t k = begin; k < end; ++k) mols.push_back(out[todo[k]].record->mol.get());
@@ -178,8 +188,12 @@ std::vector<RecordExplanation> MoleculeExplainer::explain_records(
         r.error = e.what();
       }
     }
-    if (progress) progress(static_cast<int64_t>(end), static_cast<int64_t>(todo.size()));
-  }
+    if (progress) {
+      const std::lock_guard<std::mutex> lock(progress_mutex);
+      done += static_cast<int64_t>(end - begin);
+      progress(done, static_cast<int64_t>(todo.size()));
+    }
+  });
   std::stable_sort(
       out.begin(), out.end(),
       [](const RecordExplanation& a, const RecordExplanation& b) { return a.index < b.index; });

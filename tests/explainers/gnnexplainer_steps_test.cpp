@@ -5,9 +5,9 @@
 #include <gnnx/datasets/synthetic.h>
 #include <gnnx/explainers/gnnexplainer.h>
 #include <gnnx/explainers/target_batch.h>
+#include <gnnx/gnn/threads.h>
 #include <gnnx/gnn/training.h>
 
-#include <ATen/Parallel.h>
 #include <gtest/gtest.h>
 #include <torch/autograd.h>
 #include <torch/optim/adam.h>
@@ -102,13 +102,13 @@ TEST(GNNExplainerGroupsTest, SameMasksForAnyThreadCount) {
   auto model = node_model(ds, /*hidden=*/8, /*seed=*/3);
   const auto nodes = torch::tensor({0, 400, 401, 650, 300, 511, 5}, torch::kLong);
   explainers::GNNExplainer explainer(explainers::GNNExplainerOptions().epochs(30));
-  const int before = at::get_num_threads();
+  const int before = gnn::worker_threads();
   std::vector<std::vector<explainers::Explanation>> runs;
   for (int threads : {1, 3}) {
-    at::set_num_threads(threads);
+    gnn::set_worker_threads(threads);
     runs.push_back(explainer.explain_nodes(*model, g, nodes));
   }
-  at::set_num_threads(before);
+  gnn::set_worker_threads(before);
   ASSERT_EQ(runs[0].size(), runs[1].size());
   for (size_t i = 0; i < runs[0].size(); ++i) {
     EXPECT_EQ(runs[0][i].target, runs[1][i].target);

@@ -1,8 +1,10 @@
 // MoleculeExplainer::explain_records: every record of a file once, in input order, skipped and
-// unfeaturisable ones with their reason; the same numbers whatever the chunk size. The model
+// unfeaturisable ones with their reason; the same numbers whatever the chunk size and the
+// worker thread count. The model
 // file carries its molecule facts in the model card.
 
 #include <gnnx/gnn/model_file.h>
+#include <gnnx/gnn/threads.h>
 #include <gnnx/molecules/featurize.h>
 #include <gnnx/molecules/molecule_explainer.h>
 #include <gnnx/molecules/readers.h>
@@ -33,10 +35,12 @@ class MoleculeExplainerTest : public ::testing::Test {
     std::ofstream(csv_) << "smiles,id\nCCO,a\nnot_a_smiles,b\nC[Si](C)C,c\nc1ccccc1N,d\nCCCl,e\n";
   }
 
-  std::vector<RecordExplanation> explain(int64_t batch, const MoleculeSet& set) {
+  std::vector<RecordExplanation> explain(int64_t batch, const MoleculeSet& set,
+                                         const std::string& method = "saliency") {
     MoleculeExplainerOptions options;
     options.batch = batch;
-    MoleculeExplainer explainer(model_, "saliency", options);
+    if (method == "gnnexplainer") options.method.epochs = 20;  // short: the comparison matters
+    MoleculeExplainer explainer(model_, method, options);
     return explainer.explain_records(set);
   }
 
@@ -66,6 +70,61 @@ TEST_F(MoleculeExplainerTest, ExplainRecordsKeepsInputOrderAndReasons) {
     ASSERT_EQ(one_by_one[i].explanation.has_value(), records[i].explanation.has_value());
     if (!records[i].explanation) continue;
     EXPECT_NEAR(one_by_one[i].explanation->prediction, records[i].explanation->prediction, 1e-6);
+  }
+}
+
+// Chunks go to gnnx's worker threads: every record's numbers, fragment and error are the same
+// bits for 1 and 4 threads (GNNExplainer inside a worker keeps to its thread).
+TEST_F(MoleculeExplainerTest, SameRecordsForAnyWorkerThreadCount) {
+  std::ofstream csv(csv_);
+  csv << "smiles\n";
+  const char* smiles[] = {"CCO",
+                          "c1ccccc1N",
+                          "CC(=O)O",
+                          "c1ccc2ccccc2c1",
+                          "NCCO",
+                          "C[Si](C)C",
+                          "O=[N+]([O-])c1ccccc1",
+                          "CCCl",
+                          "C1CCCCC1",
+                          "Oc1ccccc1",
+                          "CC(N)C(=O)O",
+                          "ClC(Cl)Cl",
+                          "c1ccncc1",
+                          "CCOCC",
+                          "bad(",
+                          "c1ccc(Br)cc1",
+                          "CC#N",
+                          "OCC(O)CO",
+                          "c1ccc2[nH]ccc2c1",
+                          "CCN(CC)CC"};
+  for (const char* s : smiles) csv << s << "\n";
+  csv.close();
+  const MoleculeSet set = read_molecules(csv_, ReadOptions());
+  for (const std::string method : {"saliency", "gnnexplainer"}) {
+    const int before = gnn::worker_threads();
+    std::vector<std::vector<RecordExplanation>> runs;
+    for (int threads : {1, 4}) {
+      gnn::set_worker_threads(threads);
+      runs.push_back(explain(/*batch=*/3, set, method));
+    }
+    gnn::set_worker_threads(before);
+    ASSERT_EQ(runs[0].size(), 20u);
+    ASSERT_EQ(runs[1].size(), 20u);
+    for (size_t i = 0; i < 20; ++i) {
+      const RecordExplanation& a = runs[0][i];
+      const RecordExplanation& b = runs[1][i];
+      EXPECT_EQ(a.index, b.index);
+      EXPECT_EQ(a.error, b.error) << method << " record " << i;
+      ASSERT_EQ(a.explanation.has_value(), b.explanation.has_value()) << method << " " << i;
+      if (!a.explanation) continue;
+      EXPECT_EQ(a.explanation->prediction, b.explanation->prediction);
+      EXPECT_EQ(a.explanation->atoms, b.explanation->atoms) << method << " record " << i;
+      EXPECT_EQ(a.explanation->bonds, b.explanation->bonds) << method << " record " << i;
+      EXPECT_EQ(a.explanation->fragment.smiles, b.explanation->fragment.smiles);
+    }
+    EXPECT_FALSE(runs[0][5].explanation.has_value());   // Si
+    EXPECT_FALSE(runs[0][14].explanation.has_value());  // unparsable
   }
 }
 

@@ -60,6 +60,7 @@ void print_training(const benchmarks::TrainedModel& m, const datasets::Dataset& 
         {"aggregation", gnn::to_string(spec.aggregation)},
         {"embedding_norm", gnn::to_string(spec.embedding_norm)},
         {"threads", globals.threads},
+        {"intra_op_threads", globals.intra_op_threads},
         {"device", globals.device},
         {"seconds", result.seconds},
         {"out", out},

@@ -11,6 +11,7 @@
 #include "commands/commands.h"
 
 #include <gnnx/gnn/error.h>
+#include <gnnx/gnn/threads.h>
 #include <gnnx/io/atomic_file.h>
 #include <gnnx/molecules/fragment.h>
 #include <gnnx/molecules/molecule_explainer.h>
@@ -138,6 +139,9 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
 
 void run(const ExplainMolArgs& args, const GlobalOptions& globals) {
   check_explain_mol_args(args);
+  // A shard is one of several processes started side by side (README: sharding): each on its
+  // own core, unless the user asked for more.
+  if (!args.shard.empty() && globals.threads_flag == "auto") gnn::set_worker_threads(1);
   molecules::MoleculeExplainerOptions options;
   options.task = args.task;
   options.method = method_options(args.method, args.flags, /*undirected_graph=*/true);

@@ -96,9 +96,11 @@ class MoleculeExplainer {
                                            const std::vector<MolGraph>& graphs);
 
   /// Every record of `set`, skipped ones included, in input (index) order. Molecules go to the
-  /// explainer in chunks of options.batch; a chunk that fails is redone one molecule at a time,
-  /// so that a bad molecule costs only its own record. `progress(done, total)` counts the
-  /// parsed records. The results point into `set`.
+  /// explainer in chunks of options.batch, the chunks spread over gnn::worker_threads() threads
+  /// (the same numbers for any count); a chunk that fails is redone one molecule at a time, so
+  /// that a bad molecule costs only its own record. `progress(done, total)` counts the
+  /// parsed records (called from the thread that finished a chunk, one call at a time). The results
+  /// point into `set`.
   std::vector<RecordExplanation> explain_records(
       const MoleculeSet& set, const std::function<void(int64_t, int64_t)>& progress = nullptr);
 

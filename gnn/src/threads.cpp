@@ -1,0 +1,135 @@
+#include <gnnx/gnn/error.h>
+#include <gnnx/gnn/threads.h>
+
+#include <ATen/Parallel.h>
+#include <sched.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace gnnx::gnn {
+namespace {
+
+std::atomic<int> g_worker_threads{0};  // 0: not set, follow ATen
+// True on a thread while it runs a piece of run_in_threads' work: loops nested in that work run
+// on their own thread only, not on worker_threads() more each (N x N threads).
+thread_local bool t_in_worker = false;
+
+// Sets ATen's thread count to 1 and restores the caller's on scope exit. Threads started while
+// it is 1 also start at 1 (ATen initialises a new thread's count from the last value set).
+class SingleThreadedAten {
+ public:
+  SingleThreadedAten() : saved_(at::get_num_threads()) { at::set_num_threads(1); }
+  ~SingleThreadedAten() { at::set_num_threads(saved_); }
+  SingleThreadedAten(const SingleThreadedAten&) = delete;
+  SingleThreadedAten& operator=(const SingleThreadedAten&) = delete;
+
+ private:
+  int saved_;
+};
+
+int usable_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+// The first line of /proc/stat: "cpu user nice system idle iowait irq softirq steal ...", in
+// clock ticks summed over all cores. Returns {free, total} ticks; {0, 0} if unreadable.
+std::pair<double, double> cpu_ticks() {
+  std::ifstream in("/proc/stat");
+  std::string line;
+  if (!std::getline(in, line) || line.rfind("cpu ", 0) != 0) return {0, 0};
+  std::istringstream fields(line.substr(4));
+  std::vector<double> t;
+  double v = 0;
+  while (fields >> v) t.push_back(v);
+  if (t.size() < 4) return {0, 0};
+  double total = 0;
+  // user nice system idle iowait irq softirq steal (guest time is already in user and nice).
+  for (size_t i = 0; i < std::min<size_t>(t.size(), 8); ++i) total += t[i];
+  const double free = t[1] + t[3] + (t.size() > 4 ? t[4] : 0);  // nice + idle + iowait
+  return {free, total};
+}
+
+}  // namespace
+
+int worker_threads() {
+  if (t_in_worker) return 1;
+  const int n = g_worker_threads.load();
+  return n > 0 ? n : std::max(1, at::get_num_threads());
+}
+
+void set_worker_threads(int n) {
+  if (n < 1) throw InputError("worker threads must be >= 1, got " + std::to_string(n));
+  g_worker_threads.store(n);
+}
+
+int free_cores(int sample_ms) {
+  const int cores = usable_cores();
+  const auto [free0, total0] = cpu_ticks();
+  std::this_thread::sleep_for(std::chrono::milliseconds(std::max(1, sample_ms)));
+  const auto [free1, total1] = cpu_ticks();
+  const double total = total1 - total0;
+  if (total <= 0) return cores;
+  // /proc/stat counts every online core; this process may be confined to fewer.
+  const double online = static_cast<double>(std::max(1u, std::thread::hardware_concurrency()));
+  const double free = (free1 - free0) / total * online;
+  return std::clamp(static_cast<int>(std::lround(free)), 1, cores);
+}
+
+void run_in_threads(int64_t count, const std::function<void(int64_t)>& work) {
+  if (count <= 0) return;
+  SingleThreadedAten single;
+  std::vector<std::exception_ptr> errors(count);
+  auto run = [&](int64_t i) {
+    const bool outer = t_in_worker;
+    t_in_worker = true;
+    try {
+      work(i);
+    } catch (...) {
+      errors[i] = std::current_exception();
+    }
+    t_in_worker = outer;
+  };
+  std::vector<std::thread> threads;
+  threads.reserve(count - 1);
+  for (int64_t i = 1; i < count; ++i) threads.emplace_back(run, i);
+  run(0);
+  for (auto& t : threads) t.join();
+  for (const auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
+void parallel_for_each(int64_t count, int threads, const std::function<void(int64_t)>& work) {
+  if (count <= 0) return;
+  if (threads < 1) throw InputError("parallel_for_each: threads must be >= 1");
+  std::atomic<int64_t> next{0};
+  std::atomic<bool> failed{false};
+  std::vector<std::exception_ptr> errors(count);
+  run_in_threads(std::min<int64_t>(threads, count), [&](int64_t) {
+    for (int64_t i = next++; i < count && !failed.load(); i = next++) {
+      try {
+        work(i);
+      } catch (...) {
+        errors[i] = std::current_exception();
+        failed.store(true);
+      }
+    }
+  });
+  for (const auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
+}  // namespace gnnx::gnn

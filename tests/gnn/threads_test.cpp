@@ -1,0 +1,90 @@
+// gnnx's own thread use (gnn/threads.h): every item runs once, results land by index whatever
+// the thread count, exceptions come back, ATen runs single-threaded inside, free cores are sane.
+
+#include <gnnx/gnn/error.h>
+#include <gnnx/gnn/threads.h>
+
+#include <ATen/Parallel.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+namespace gnnx {
+namespace {
+
+TEST(ThreadsTest, EveryItemRunsOnceForAnyThreadCount) {
+  for (int threads : {1, 2, 3, 8, 100}) {
+    std::vector<int> runs(37, 0);
+    std::vector<int64_t> value(37, -1);
+    gnn::parallel_for_each(37, threads, [&](int64_t i) {
+      ++runs[i];
+      value[i] = i * i;
+    });
+    for (int64_t i = 0; i < 37; ++i) {
+      EXPECT_EQ(runs[i], 1) << "item " << i << ", " << threads << " threads";
+      EXPECT_EQ(value[i], i * i);
+    }
+  }
+  gnn::parallel_for_each(0, 4, [](int64_t) { FAIL() << "no items, no calls"; });
+}
+
+TEST(ThreadsTest, UsesAsManyThreadsAsAskedAndAtenRunsSingleThreaded) {
+  std::mutex m;
+  std::set<std::thread::id> seen;
+  std::atomic<int> max_aten{0};
+  std::atomic<int> waiting{0};
+  // Each item waits until three are running at once: only possible on three threads.
+  gnn::parallel_for_each(3, 3, [&](int64_t) {
+    {
+      std::lock_guard<std::mutex> lock(m);
+      seen.insert(std::this_thread::get_id());
+    }
+    max_aten = std::max(max_aten.load(), at::get_num_threads());
+    ++waiting;
+    while (waiting.load() < 3) std::this_thread::yield();
+  });
+  EXPECT_EQ(seen.size(), 3u);
+  EXPECT_EQ(max_aten.load(), 1);
+}
+
+TEST(ThreadsTest, RestoresAtenThreadsAndRethrowsTheLowestIndex) {
+  const int before = at::get_num_threads();
+  EXPECT_THROW(
+      {
+        try {
+          gnn::parallel_for_each(10, 1, [](int64_t i) {
+            if (i == 4) throw std::runtime_error("item 4");
+          });
+        } catch (const std::runtime_error& e) {
+          EXPECT_STREQ(e.what(), "item 4");
+          throw;
+        }
+      },
+      std::runtime_error);
+  EXPECT_EQ(at::get_num_threads(), before);
+  EXPECT_THROW(gnn::parallel_for_each(3, 0, [](int64_t) {}), InputError);
+}
+
+TEST(ThreadsTest, WorkerThreadsSetting) {
+  const int before = gnn::worker_threads();
+  EXPECT_GE(before, 1);
+  gnn::set_worker_threads(5);
+  EXPECT_EQ(gnn::worker_threads(), 5);
+  EXPECT_THROW(gnn::set_worker_threads(0), InputError);
+  EXPECT_EQ(gnn::worker_threads(), 5);
+  gnn::set_worker_threads(before);
+}
+
+TEST(ThreadsTest, FreeCoresBetweenOneAndTheMachinesCores) {
+  const int free = gnn::free_cores(20);
+  EXPECT_GE(free, 1);
+  EXPECT_LE(free, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+}
+
+}  // namespace
+}  // namespace gnnx
