@@ -1,78 +1,133 @@
+#include "explanation_edges.h"
+
 #include <gnnx/explainers/explanation_json.h>
-#include <gnnx/gnn/error.h>
+#include <gnnx/io/number.h>
+#include <gnnx/io/significant_digits.h>
 #include <gnnx/io/tensor_vector.h>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <numeric>
 
 namespace gnnx::explainers {
 namespace {
 
-nlohmann::json explanation_json(const Explanation& e, const gnn::Graph& graph, int64_t top_k) {
-  nlohmann::json j;
+using Json = nlohmann::ordered_json;
+
+/// An option's text as the JSON value it spells: a boolean, an integer, a real number, or else
+/// the text itself. Explanation::options holds text so that every method can fill it alike.
+Json typed(const std::string& text) {
+  if (text == "true" || text == "false") return text == "true";
+  if (const auto i = io::to_integer<int64_t>(text)) return *i;
+  if (const auto u = io::to_integer<uint64_t>(text)) return *u;  // seeds above 2^63
+  if (const auto d = io::to_double(text)) return *d;
+  return text;
+}
+
+Json options_json(const std::map<std::string, std::string>& options) {
+  Json j = Json::object();
+  for (const auto& [key, value] : options) j[key] = typed(value);
+  return j;
+}
+
+/// Whether every explanation has the first one's options (always, for one run of one method).
+bool options_shared(const std::vector<Explanation>& explanations) {
+  return std::all_of(explanations.begin(), explanations.end(),
+                     [&](const Explanation& e) { return e.options == explanations[0].options; });
+}
+
+/// The rows `positions` of `rows` as columns.
+Json edge_columns(const detail::EdgeRows& rows, const std::vector<int64_t>& positions) {
+  Json id = Json::array(), source = Json::array(), target = Json::array(),
+       importance = Json::array();
+  for (int64_t p : positions) {
+    id.push_back(rows.id[p]);
+    source.push_back(rows.source[p]);
+    target.push_back(rows.target[p]);
+    if (!rows.importance.empty()) importance.push_back(rows.importance[p]);
+  }
+  Json j = {{"id", id}, {"source", source}, {"target", target}};
+  if (!rows.importance.empty()) j["importance"] = importance;
+  return j;
+}
+
+Json explanation_json(const Explanation& e, const detail::EdgeRows& rows, int64_t top_k,
+                      bool with_options) {
+  Json j;
   j["target"] = e.target;
   j["predicted_class"] = e.predicted_class;
   j["explained_class"] = e.explained_class;
   j["probability"] = e.probability;
-  const auto node_scores = io::to_vector<double>(e.node_mask);
-  auto nodes = nlohmann::json::array();
-  for (int64_t i = 0; i < e.node_ids.numel(); ++i) {
-    nlohmann::json n{{"id", e.node_ids[i].item<int64_t>()}};
-    if (!node_scores.empty()) n["importance"] = node_scores[i];
-    nodes.push_back(n);
-  }
-  j["nodes"] = nodes;
-  const auto edge_scores = io::to_vector<double>(e.edge_mask);
-  const auto& ei = graph.edge_index();
-  auto edge_json = [&](int64_t pos) {
-    const int64_t id = e.edge_ids[pos].item<int64_t>();
-    nlohmann::json edge{
-        {"id", id}, {"source", ei[0][id].item<int64_t>()}, {"target", ei[1][id].item<int64_t>()}};
-    if (!edge_scores.empty()) edge["importance"] = edge_scores[pos];
-    return edge;
-  };
-  auto edges = nlohmann::json::array();
-  for (int64_t pos = 0; pos < e.edge_ids.numel(); ++pos) edges.push_back(edge_json(pos));
-  j["edges"] = edges;
-  auto top = nlohmann::json::array();
-  if (!edge_scores.empty()) {
-    std::vector<int64_t> order(edge_scores.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](int64_t a, int64_t b) { return edge_scores[a] > edge_scores[b]; });
-    for (int64_t i = 0; i < std::min<int64_t>(top_k, order.size()); ++i) {
-      top.push_back(edge_json(order[i]));
-    }
-  }
-  j["top_edges"] = top;
+  j["undirected_edges"] = rows.undirected;
+  j["nodes"] = {{"id", io::to_vector<int64_t>(e.node_ids)}};
+  if (e.node_mask.defined()) j["nodes"]["importance"] = io::to_vector<double>(e.node_mask);
+  std::vector<int64_t> all(rows.id.size());
+  for (size_t p = 0; p < all.size(); ++p) all[p] = static_cast<int64_t>(p);
+  j["edges"] = edge_columns(rows, all);
+  std::vector<int64_t> top = detail::ranked(rows);
+  top.resize(std::min<size_t>(top.size(), static_cast<size_t>(top_k)));
+  j["top_edges"] = edge_columns(rows, top);
   if (e.feature_mask.defined()) j["feature_mask"] = io::to_vector<double>(e.feature_mask);
-  // Aligned with "nodes" (BayesGrad's std over dropout samples).
+  // Aligned with nodes.id (BayesGrad's std over dropout samples).
   if (e.node_uncertainty.defined()) {
     j["node_uncertainty"] = io::to_vector<double>(e.node_uncertainty);
   }
-  j["options"] = e.options;
+  if (with_options) j["options"] = options_json(e.options);
   return j;
+}
+
+/// The top-level fields, "explanations" aside.
+Json header_json(const std::vector<Explanation>& explanations, const ExplanationRun& run,
+                 const ExplanationFileOptions& options) {
+  Json j;
+  j["schema"] = kExplanationSchema;
+  j["method"] = explanations.empty() ? "" : explanations[0].method;
+  j["task"] = explanations.empty() ? "" : gnn::to_string(explanations[0].task);
+  if (!run.dataset.empty()) j["dataset"] = run.dataset;
+  if (!run.model.empty()) j["model"] = run.model;
+  if (run.seconds) j["seconds"] = *run.seconds;
+  j["precision"] = options.precision;
+  j["top_k"] = options.top_k;
+  if (!explanations.empty() && options_shared(explanations)) {
+    j["options"] = options_json(explanations[0].options);
+  }
+  return j;
+}
+
+/// The explanations' entries, each with its options where they are not the file's.
+std::vector<Json> entries(const std::vector<Explanation>& explanations,
+                          const std::vector<gnn::Graph>& graphs, int64_t top_k) {
+  const bool own_options = !options_shared(explanations);
+  detail::EdgeLister lister(graphs);
+  std::vector<Json> out;
+  out.reserve(explanations.size());
+  for (const auto& e : explanations) {
+    out.push_back(explanation_json(e, lister.rows(e), top_k, own_options));
+  }
+  return out;
 }
 
 }  // namespace
 
 std::string explanations_to_json(const std::vector<Explanation>& explanations,
-                                 const std::vector<gnn::Graph>& graphs, int64_t top_k,
-                                 const std::map<std::string, std::string>& header) {
-  nlohmann::json out;
-  for (const auto& [key, value] : header) out[key] = value;
-  out["method"] = explanations.empty() ? "" : explanations[0].method;
-  out["task"] = explanations.empty() ? "" : gnn::to_string(explanations[0].task);
-  auto list = nlohmann::json::array();
-  for (const auto& e : explanations) {
-    const size_t g = e.task == gnn::Task::kNodeClassification ? 0 : static_cast<size_t>(e.target);
-    if (g >= graphs.size()) throw InputError("explanations_to_json: no graph " + std::to_string(g));
-    list.push_back(explanation_json(e, graphs[g], top_k));
+                                 const std::vector<gnn::Graph>& graphs, const ExplanationRun& run,
+                                 const ExplanationFileOptions& options) {
+  Json doc = header_json(explanations, run, options);
+  doc["explanations"] = entries(explanations, graphs, options.top_k);
+  return io::dump_significant(doc, options.precision);
+}
+
+std::string explanations_to_jsonl(const std::vector<Explanation>& explanations,
+                                  const std::vector<gnn::Graph>& graphs, const ExplanationRun& run,
+                                  const ExplanationFileOptions& options) {
+  std::string out =
+      io::dump_significant(header_json(explanations, run, options), options.precision);
+  out += '\n';
+  for (const Json& entry : entries(explanations, graphs, options.top_k)) {
+    out += io::dump_significant(entry, options.precision);
+    out += '\n';
   }
-  out["explanations"] = list;
-  return out.dump(1);
+  return out;
 }
 
 }  // namespace gnnx::explainers

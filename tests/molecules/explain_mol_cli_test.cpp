@@ -6,8 +6,10 @@
 
 #include <sys/wait.h>
 #include "support/run_cli.h"
+#include "support/significant_digits.h"
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -173,6 +175,28 @@ TEST_F(ExplainMolCliTest, ShardsTogetherEqualTheSingleRun) {
           "--output x.jsonl");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--shard"), std::string::npos) << r.err;
+}
+
+// --precision: every number of the lines to that many significant digits (6 by default).
+TEST_F(ExplainMolCliTest, PrecisionRoundsTheNumbers) {
+  const std::string explain =
+      "--quiet explain-mol --model m.gnnx --method saliency --input mols.csv --id-col name ";
+  ASSERT_EQ(run(explain + "--output six.jsonl").exit_code, 0);
+  RunResult r = run(explain + "--output two.jsonl --precision 2");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string six = read_file(dir_ / "six.jsonl"), two = read_file(dir_ / "two.jsonl");
+  EXPECT_EQ(gnnx::testing::most_digits_in_arrays(two, "atoms"), 2);
+  EXPECT_EQ(gnnx::testing::most_digits_in_arrays(six, "atoms"), 6);
+  const auto a = nlohmann::json::parse(lines_of(six)[0]),
+             b = nlohmann::json::parse(lines_of(two)[0]);
+  ASSERT_EQ(a["atoms"].size(), b["atoms"].size());
+  for (size_t i = 0; i < a["atoms"].size(); ++i) {
+    const double x = a["atoms"][i], y = b["atoms"][i];
+    EXPECT_NEAR(y, x, 0.051 * std::abs(x)) << i;  // 2 digits: within half a unit of the second
+  }
+  r = run(explain + "--output bad.jsonl --precision 0");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--precision"), std::string::npos) << r.err;
 }
 
 TEST_F(ExplainMolCliTest, RenderDirGetsOneDrawingPerGoodRecord) {

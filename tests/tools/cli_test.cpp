@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <nlohmann/json.hpp>
 #include "support/run_cli.h"
+#include "support/significant_digits.h"
 #include "support/temp_dir.h"
 
 #include <algorithm>
@@ -220,19 +221,72 @@ TEST_F(CliExplainTest, SaliencyWritesExplanationsWithEdges) {
   EXPECT_EQ(summary["method"], "saliency");
   EXPECT_EQ(summary["targets"], 10);
   const auto j = nlohmann::json::parse(read_file(dir_ / "e.json"));
+  EXPECT_EQ(j["schema"], "gnnx.explanation/2");
   EXPECT_EQ(j["method"], "saliency");
   EXPECT_EQ(j["dataset"], "ba-shapes");
+  EXPECT_TRUE(j["seconds"].is_number());
+  EXPECT_EQ(j["precision"], 6);
+  EXPECT_EQ(j["top_k"], 5);
   ASSERT_EQ(j["explanations"].size(), 10u);
   for (const auto& e : j["explanations"]) {
     EXPECT_GE(e["target"].get<int64_t>(), 400);
-    EXPECT_FALSE(e["nodes"].empty());
-    ASSERT_FALSE(e["edges"].empty());
-    for (const char* key : {"id", "source", "target", "importance"}) {
-      EXPECT_TRUE(e["edges"][0].contains(key)) << key;
+    EXPECT_FALSE(e["nodes"]["id"].empty());
+    EXPECT_EQ(e["nodes"]["importance"].size(), e["nodes"]["id"].size());
+    ASSERT_FALSE(e["edges"]["id"].empty());
+    for (const char* key : {"source", "target", "importance"}) {
+      EXPECT_EQ(e["edges"][key].size(), e["edges"]["id"].size()) << key;
     }
-    ASSERT_EQ(e["top_edges"].size(), 5u);
-    EXPECT_GE(e["top_edges"][0]["importance"].get<double>(),
-              e["top_edges"][4]["importance"].get<double>());
+    // Saliency's gradients differ by direction: both directions are listed.
+    EXPECT_EQ(e["undirected_edges"], false);
+    ASSERT_EQ(e["top_edges"]["importance"].size(), 5u);
+    EXPECT_GE(e["top_edges"]["importance"][0].get<double>(),
+              e["top_edges"]["importance"][4].get<double>());
+  }
+}
+
+// --format jsonl and csv hold the same explanations as json; --precision rounds every number.
+TEST_F(CliExplainTest, FormatsAndPrecision) {
+  const std::string explain =
+      "-q explain --model " + model() + " --method gnnexplainer --epochs 5 --nodes 400:403 ";
+  RunResult r = run(explain + "--out e.json --precision 3");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(read_file(dir_ / "e.json"));
+  EXPECT_EQ(j["precision"], 3);
+  EXPECT_EQ(j["options"]["epochs"], 5);  // typed, once per file
+  size_t rows = 0;
+  for (const auto& e : j["explanations"]) {
+    // GNNExplainer ties u->v and v->u on an undirected graph: one entry per pair.
+    EXPECT_EQ(e["undirected_edges"], true);
+    EXPECT_FALSE(e.contains("options"));
+    rows += e["edges"]["id"].size();
+  }
+  // The file's own text, not a reparse: every importance has at most 3 significant digits.
+  EXPECT_EQ(gnnx::testing::most_digits_in_arrays(read_file(dir_ / "e.json"), "importance"), 3);
+
+  r = run(explain + "--out e.jsonl --format jsonl --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["format"], "jsonl");
+  std::istringstream lines(read_file(dir_ / "e.jsonl"));
+  std::vector<nlohmann::json> parsed;
+  for (std::string line; std::getline(lines, line);) parsed.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(parsed.size(), 1u + 3u);
+  EXPECT_EQ(parsed[0]["schema"], "gnnx.explanation/2");
+  EXPECT_FALSE(parsed[0].contains("explanations"));
+  EXPECT_EQ(parsed[1]["target"], 400);
+
+  ASSERT_EQ(run(explain + "--out e.csv --format csv").exit_code, 0);
+  std::istringstream csv(read_file(dir_ / "e.csv"));
+  std::string line;
+  ASSERT_TRUE(std::getline(csv, line));
+  EXPECT_EQ(line, "target,edge_id,source,destination,importance,rank,undirected");
+  size_t csv_rows = 0;
+  while (std::getline(csv, line)) ++csv_rows;
+  EXPECT_EQ(csv_rows, rows);
+
+  for (const char* bad : {"--format xml", "--precision 0", "--precision 18"}) {
+    r = run(explain + "--out bad.json " + bad);
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_FALSE(fs::exists(dir_ / "bad.json")) << bad;
   }
 }
 
@@ -242,21 +296,19 @@ TEST_F(CliExplainTest, MethodFlagsReachTheExplainer) {
                 .exit_code,
             0);
   const auto s = nlohmann::json::parse(read_file(dir_ / "s.json"));
-  for (const auto& e : s["explanations"]) {
-    EXPECT_EQ(e["explained_class"], 0);
-    EXPECT_EQ(e["options"]["contrastive"], "true");
-  }
+  EXPECT_EQ(s["options"]["contrastive"], true);
+  for (const auto& e : s["explanations"]) EXPECT_EQ(e["explained_class"], 0);
   // BayesGrad's uncertainty map is written, one value per node.
   const RunResult r = run("-q explain --model " + model() +
                           " --method bayesgrad --nodes 400 --samples 3 --gradient-x-input "
                           "--out b.json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto b = nlohmann::json::parse(read_file(dir_ / "b.json"));
+  EXPECT_EQ(b["options"]["gradient_x_input"], true);
+  EXPECT_EQ(b["options"]["samples"], 3);
   const auto& e = b["explanations"][0];
-  EXPECT_EQ(e["options"]["gradient_x_input"], "true");
-  EXPECT_EQ(e["options"]["samples"], "3");
   ASSERT_TRUE(e.contains("node_uncertainty"));
-  EXPECT_EQ(e["node_uncertainty"].size(), e["nodes"].size());
+  EXPECT_EQ(e["node_uncertainty"].size(), e["nodes"]["id"].size());
 }
 
 TEST_F(CliExplainTest, UnknownMethodExitsTwoListingValidNames) {

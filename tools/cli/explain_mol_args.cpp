@@ -101,6 +101,10 @@ void add_explain_mol_flags(CLI::App& cmd, ExplainMolArgs& args) {
       ->capture_default_str();
   cmd.add_flag("--contours", args.contours,
                "Draw similarity-map style contours of the atom importances");
+  cmd.add_option("--precision", args.precision,
+                 "Significant digits of the numbers in --output and --json")
+      ->check(CLI::Range(1, 17))
+      ->capture_default_str();
   cmd.add_flag("--json", args.json, "Print JSON on stdout");
   add_method_flags(cmd, args.flags);
 }

@@ -39,6 +39,7 @@ struct ExplainMolArgs {
   int width = 600;
   int height = 450;
   int64_t batch = 64;
+  int precision = 6;  // significant digits of the numbers in --output and --json
   bool json = false;
   MethodFlags flags;
 };

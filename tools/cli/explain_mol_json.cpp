@@ -1,37 +1,19 @@
 #include "cli/explain_mol_json.h"
 
-#include <cstdio>
-#include <cstdlib>
-
 namespace gnnx::tools {
-namespace {
-
-/// 6 significant digits: small enough for JSON lines, and independent of the last bits that
-/// batching can change.
-double rounded(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6g", v);
-  return std::strtod(buffer, nullptr);
-}
-
-}  // namespace
 
 nlohmann::ordered_json result_json(const molecules::MoleculeExplainer& explainer,
                                    const molecules::MoleculeExplanation& r) {
   nlohmann::ordered_json j;
   j["method"] = explainer.method();
   j["task"] = explainer.task();
-  j["prediction"] = rounded(r.prediction);
+  j["prediction"] = r.prediction;
   if (!explainer.regression()) {
     j["predicted_class"] = r.predicted_class;
     j["explained_class"] = r.explained_class;
   }
-  nlohmann::ordered_json atoms = nlohmann::ordered_json::array(),
-                         bonds = nlohmann::ordered_json::array();
-  for (double v : r.atoms) atoms.push_back(rounded(v));
-  for (double v : r.bonds) bonds.push_back(rounded(v));
-  j["atoms"] = atoms;
-  j["bonds"] = bonds;
+  j["atoms"] = r.atoms;
+  j["bonds"] = r.bonds;
   j["fragment_smiles"] = r.fragment.smiles;
   j["fragment_smarts"] = r.fragment.smarts;
   j["fragment_atoms"] = r.fragment.atoms;

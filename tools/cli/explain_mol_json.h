@@ -1,6 +1,7 @@
 #pragma once
-// The JSON of `gnnx explain-mol`: one explanation (numbers to 6 significant digits, so that
-// batching's last bits do not show), and the batch output's line for a record.
+// The JSON of `gnnx explain-mol`: one explanation, and the batch output's line for a record. The
+// numbers are as computed: write them with io::dump_significant (--precision, 6 digits by
+// default), so that batching's last bits do not show.
 
 #include <gnnx/molecules/molecule_explainer.h>
 

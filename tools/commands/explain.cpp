@@ -1,6 +1,7 @@
 // `gnnx explain`: explains a trained model's predictions on a synthetic data set, or on the
 // user's own graphs the model records (read again and checked against their checksums), with
-// any registered method, writes the explanations as JSON (atomically) and optionally draws one.
+// any registered method, writes the explanations as JSON, JSON lines or CSV (atomically) and
+// optionally draws one.
 
 #include "cli/graph_flags.h"
 #include "cli/id_list.h"
@@ -12,6 +13,7 @@
 #include <gnnx/benchmarks/explain.h>
 #include <gnnx/benchmarks/user_graphs.h>
 #include <gnnx/datasets/synthetic.h>
+#include <gnnx/explainers/explanation_csv.h>
 #include <gnnx/explainers/explanation_json.h>
 #include <gnnx/explainers/metrics.h>
 #include <gnnx/explainers/render_graphviz.h>
@@ -41,6 +43,8 @@ struct ExplainArgs {
   std::string nodes, graphs;
   int64_t top_k = 12;
   std::string out;
+  std::string format = "json";  // json | jsonl | csv
+  int precision = 6;            // significant digits of the real numbers written
   std::string render;
   int64_t render_target = -1;
   bool json = false;
@@ -71,6 +75,21 @@ datasets::Dataset dataset_for(const ExplainArgs& args, const gnn::ModelFile& fil
   const uint64_t seed = args.dataset_seed >= 0 ? static_cast<uint64_t>(args.dataset_seed)
                                                : file.card.dataset_seed.value_or(0);
   return datasets::make_synthetic(dataset, seed);
+}
+
+/// The --out file's text in --format, ending with a line break.
+std::string explanation_file(const ExplainArgs& args,
+                             const std::vector<explainers::Explanation>& explanations,
+                             const datasets::Dataset& ds, double seconds) {
+  if (args.format == "csv") {
+    return explainers::explanations_to_csv(explanations, ds.graphs, args.precision);
+  }
+  const explainers::ExplanationRun run{ds.name, args.model, seconds};
+  const explainers::ExplanationFileOptions options{args.top_k, args.precision};
+  if (args.format == "jsonl") {
+    return explainers::explanations_to_jsonl(explanations, ds.graphs, run, options);
+  }
+  return explainers::explanations_to_json(explanations, ds.graphs, run, options) + "\n";
 }
 
 void run(const ExplainArgs& args, const GlobalOptions& globals) {
@@ -109,10 +128,8 @@ void run(const ExplainArgs& args, const GlobalOptions& globals) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  const std::string text = explanations_to_json(
-      explanations, ds.graphs, args.top_k,
-      {{"dataset", dataset}, {"model", args.model}, {"seconds", std::to_string(seconds)}});
-  io::write_file_atomically(args.out, [&](std::ostream& out) { out << text << "\n"; });
+  const std::string text = explanation_file(args, explanations, ds, seconds);
+  io::write_file_atomically(args.out, [&](std::ostream& out) { out << text; });
 
   if (!args.render.empty()) {
     const int64_t wanted =
@@ -143,6 +160,7 @@ void run(const ExplainArgs& args, const GlobalOptions& globals) {
         {"targets", explanations.size()},
         {"flat_masks", flat},
         {"seconds", seconds},
+        {"format", args.format},
         {"device", benchmarks::explainer_device(args.method, requested).str()},
         {"out", args.out}};
     if (!args.render.empty()) j["render"] = args.render;
@@ -177,10 +195,19 @@ void add_explain_command(CLI::App& app, const GlobalOptions& globals) {
   cmd->add_option("--graphs", args->graphs, "Graph targets (graph-classification data sets)")
       ->check(id_list())
       ->excludes(nodes);
-  cmd->add_option("--top-k", args->top_k, "Edges listed as top_edges per target")
+  cmd->add_option("--top-k", args->top_k,
+                  "Edges listed as top_edges per target (an undirected pair counts once)")
       ->check(positive())
       ->capture_default_str();
-  cmd->add_option("--out", args->out, "JSON file to write (atomically)")->required();
+  cmd->add_option("--out", args->out, "File to write (atomically), in --format")->required();
+  cmd->add_option("--format", args->format,
+                  "json: one document; jsonl: a header line, then a line per target; csv: a row "
+                  "per target and edge (README: Explanation file format)")
+      ->check(CLI::IsMember({"json", "jsonl", "csv"}))
+      ->capture_default_str();
+  cmd->add_option("--precision", args->precision, "Significant digits of the numbers written")
+      ->check(CLI::Range(1, 17))
+      ->capture_default_str();
   cmd->add_option("--render", args->render, "Also draw one explanation (.svg, .png, .pdf, .dot)");
   cmd->add_option("--render-target", args->render_target,
                   "Which target to draw (default: the first)");

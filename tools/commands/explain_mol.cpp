@@ -13,6 +13,7 @@
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/threads.h>
 #include <gnnx/io/atomic_file.h>
+#include <gnnx/io/significant_digits.h>
 #include <gnnx/molecules/fragment.h>
 #include <gnnx/molecules/molecule_explainer.h>
 #include <gnnx/molecules/parse.h>
@@ -45,7 +46,7 @@ void run_single(const ExplainMolArgs& args, molecules::MoleculeExplainer& explai
     nlohmann::ordered_json j = {{"smiles", args.smiles}};
     j.update(result_json(explainer, r));
     if (!args.out.empty()) j["out"] = args.out;
-    std::cout << j.dump() << "\n";
+    std::cout << io::dump_significant(j, args.precision) << "\n";
     return;
   }
   std::printf("%s\n", r.legend.c_str());
@@ -104,7 +105,9 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
   // Everything is in memory: a failure above leaves no file behind, and each file below is
   // written atomically.
   io::write_file_atomically(args.output, [&](std::ostream& out) {
-    for (const auto& rec : records) out << record_json(explainer, rec).dump() << "\n";
+    for (const auto& rec : records) {
+      out << io::dump_significant(record_json(explainer, rec), args.precision) << "\n";
+    }
   });
   if (!args.fragment_counts.empty()) write_bytes(args.fragment_counts, counter.to_csv());
   if (!args.grid.empty() && !grid_panels.empty()) {

@@ -1,0 +1,38 @@
+#include "explanation_edges.h"
+
+#include <gnnx/explainers/explanation_csv.h>
+#include <gnnx/io/significant_digits.h>
+
+#include <string>
+#include <vector>
+
+namespace gnnx::explainers {
+
+std::string explanations_to_csv(const std::vector<Explanation>& explanations,
+                                const std::vector<gnn::Graph>& graphs, int precision) {
+  std::string out = "target,edge_id,source,destination,importance,rank,undirected\n";
+  detail::EdgeLister lister(graphs);
+  for (const Explanation& e : explanations) {
+    const detail::EdgeRows rows = lister.rows(e);
+    std::vector<int64_t> rank(rows.id.size(), 0);  // 0: no importances, no ranks
+    const std::vector<int64_t> order = detail::ranked(rows);
+    for (size_t r = 0; r < order.size(); ++r) rank[order[r]] = static_cast<int64_t>(r) + 1;
+    const std::string target = std::to_string(e.target) + ",";
+    const char* undirected = rows.undirected ? "true\n" : "false\n";
+    for (int64_t p = 0; p < rows.size(); ++p) {
+      out += target;
+      out += std::to_string(rows.id[p]) + "," + std::to_string(rows.source[p]) + "," +
+             std::to_string(rows.target[p]) + ",";
+      if (!rows.importance.empty()) {
+        out += io::significant_text(rows.importance[p], precision) + "," + std::to_string(rank[p]);
+      } else {
+        out += ",";
+      }
+      out += ",";
+      out += undirected;
+    }
+  }
+  return out;
+}
+
+}  // namespace gnnx::explainers
