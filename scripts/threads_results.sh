@@ -28,14 +28,14 @@ trap cleanup EXIT
 # Models, trained once with one thread.
 ba_model="$out_dir/threads-ba-shapes.gnnx"
 bbbp_model="$out_dir/threads-bbbp.gnnx"
-[ -s "$ba_model" ] || "$gnnx" -q --threads 1 train --dataset ba-shapes --seed 0 --out "$ba_model"
+[ -s "$ba_model" ] || "$gnnx" -q --threads 1 train --dataset ba-shapes --seed 0 --out "$ba_model" >/dev/null
 [ -s "$bbbp_model" ] ||
-  "$gnnx" -q --threads 1 train --data "$data/bbbp/BBBP.csv" --seed 0 --out "$bbbp_model"
+  "$gnnx" -q --threads 1 train --data "$data/bbbp/BBBP.csv" --target p_np --seed 0 --out "$bbbp_model" >/dev/null
 head -501 "$data/bbbp/BBBP.csv" >"$tmp/bbbp500.csv"
 
 declare -A work=(
   [train-ba-shapes]="train --dataset ba-shapes --seed 0 --out $tmp/t.gnnx"
-  [train-bbbp-5-epochs]="train --data $data/bbbp/BBBP.csv --epochs 5 --seed 0 --out $tmp/b.gnnx"
+  [train-bbbp-5-epochs]="train --data $data/bbbp/BBBP.csv --target p_np --epochs 5 --seed 0 --out $tmp/b.gnnx"
   [explain-ig-ba-shapes]="explain --model $ba_model --method integrated-gradients --out $tmp/e.json"
   [evaluate-ig-ba-shapes]="evaluate --dataset ba-shapes --model $ba_model --method integrated-gradients"
   [evaluate-gnnexplainer-ba-shapes]="evaluate --dataset ba-shapes --model $ba_model --method gnnexplainer"

@@ -51,8 +51,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   // Runs after parsing and before the subcommand's callback.
   app.parse_complete_callback([&app, &globals] {
+    apply_thread_flags(globals);
     const auto used = app.get_subcommands();
-    apply_thread_flags(globals, used.empty() ? "" : used.front()->get_name());
     gnnx::gnn::resolve_device(globals.device);  // no GPU, no CUDA build: InputError, exit 2
     if (globals.device != "cpu" && !used.empty()) {
       const std::string name = used.front()->get_name();

@@ -6,11 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
-#include <cmath>
 #include <exception>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -36,31 +32,6 @@ class SingleThreadedAten {
   int saved_;
 };
 
-int usable_cores() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
-  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-}
-
-// The first line of /proc/stat: "cpu user nice system idle iowait irq softirq steal ...", in
-// clock ticks summed over all cores. Returns {free, total} ticks; {0, 0} if unreadable.
-std::pair<double, double> cpu_ticks() {
-  std::ifstream in("/proc/stat");
-  std::string line;
-  if (!std::getline(in, line) || line.rfind("cpu ", 0) != 0) return {0, 0};
-  std::istringstream fields(line.substr(4));
-  std::vector<double> t;
-  double v = 0;
-  while (fields >> v) t.push_back(v);
-  if (t.size() < 4) return {0, 0};
-  double total = 0;
-  // user nice system idle iowait irq softirq steal (guest time is already in user and nice).
-  for (size_t i = 0; i < std::min<size_t>(t.size(), 8); ++i) total += t[i];
-  const double free = t[1] + t[3] + (t.size() > 4 ? t[4] : 0);  // nice + idle + iowait
-  return {free, total};
-}
-
 }  // namespace
 
 int worker_threads() {
@@ -74,17 +45,11 @@ void set_worker_threads(int n) {
   g_worker_threads.store(n);
 }
 
-int free_cores(int sample_ms) {
-  const int cores = usable_cores();
-  const auto [free0, total0] = cpu_ticks();
-  std::this_thread::sleep_for(std::chrono::milliseconds(std::max(1, sample_ms)));
-  const auto [free1, total1] = cpu_ticks();
-  const double total = total1 - total0;
-  if (total <= 0) return cores;
-  // /proc/stat counts every online core; this process may be confined to fewer.
-  const double online = static_cast<double>(std::max(1u, std::thread::hardware_concurrency()));
-  const double free = (free1 - free0) / total * online;
-  return std::clamp(static_cast<int>(std::lround(free)), 1, cores);
+int usable_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 void run_in_threads(int64_t count, const std::function<void(int64_t)>& work) {

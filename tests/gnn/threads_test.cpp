@@ -1,5 +1,5 @@
 // gnnx's own thread use (gnn/threads.h): every item runs once, results land by index whatever
-// the thread count, exceptions come back, ATen runs single-threaded inside, free cores are sane.
+// the thread count, exceptions come back, ATen runs single-threaded inside, the core count is sane.
 
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/threads.h>
@@ -80,10 +80,10 @@ TEST(ThreadsTest, WorkerThreadsSetting) {
   gnn::set_worker_threads(before);
 }
 
-TEST(ThreadsTest, FreeCoresBetweenOneAndTheMachinesCores) {
-  const int free = gnn::free_cores(20);
-  EXPECT_GE(free, 1);
-  EXPECT_LE(free, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+TEST(ThreadsTest, UsableCoresBetweenOneAndTheMachinesCores) {
+  const int usable = gnn::usable_cores();
+  EXPECT_GE(usable, 1);
+  EXPECT_LE(usable, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
 }
 
 }  // namespace

@@ -12,19 +12,14 @@ namespace {
 
 constexpr int kMaxThreads = 4096;
 
-// The commands whose work gnnx splits over worker threads (GNNExplainer's target groups,
-// explain-mol's molecule batches); the others need no measurement of the free cores.
-bool uses_worker_threads(const std::string& subcommand) {
-  return subcommand == "explain" || subcommand == "evaluate" || subcommand == "explain-mol";
-}
-
 }  // namespace
 
 void add_thread_flags(CLI::App& app, GlobalOptions& globals) {
-  app.add_option("--threads", globals.threads_flag,
-                 "Worker threads for independent pieces of work (GNNExplainer's target groups, "
-                 "explain-mol's molecule batches): auto (the cores free now; 1 with --shard) or "
-                 "N; results are the same for any N")
+  app.add_option(
+         "--threads", globals.threads_flag,
+         "Worker threads for independent pieces of work (GNNExplainer's target groups, "
+         "explain-mol's molecule batches): auto (every core this process may use; 1 with --shard) "
+         "or N; results are the same for any N")
       ->capture_default_str()
       ->check(CLI::Validator(
           [](std::string& input) -> std::string {
@@ -45,13 +40,11 @@ void add_thread_flags(CLI::App& app, GlobalOptions& globals) {
       ->check(CLI::Range(1, kMaxThreads));
 }
 
-void apply_thread_flags(GlobalOptions& globals, const std::string& subcommand) {
+void apply_thread_flags(GlobalOptions& globals) {
   at::set_num_threads(globals.intra_op_threads);
-  if (globals.threads_flag != "auto") {
-    globals.threads = *io::to_integer<int>(globals.threads_flag);  // checked by the validator
-  } else {
-    globals.threads = uses_worker_threads(subcommand) ? gnn::free_cores() : 1;
-  }
+  globals.threads = globals.threads_flag == "auto"
+                        ? gnn::usable_cores()
+                        : *io::to_integer<int>(globals.threads_flag);  // checked above
   gnn::set_worker_threads(globals.threads);
 }
 

@@ -11,8 +11,8 @@ namespace gnnx::tools {
 /// LibTorch's threads inside each operation) to `app`, filling `globals`.
 void add_thread_flags(CLI::App& app, GlobalOptions& globals);
 
-/// After parsing: sets LibTorch's intra-op threads and gnnx's worker threads. `auto` becomes the
-/// cores free now (gnn::free_cores), measured only for `subcommand`s that use worker threads.
-void apply_thread_flags(GlobalOptions& globals, const std::string& subcommand);
+/// After parsing: sets LibTorch's intra-op threads and gnnx's worker threads (`auto`: every core
+/// this process may use, gnn::usable_cores).
+void apply_thread_flags(GlobalOptions& globals);
 
 }  // namespace gnnx::tools

@@ -24,11 +24,11 @@ int worker_threads();
 /// n >= 1; throws InputError otherwise.
 void set_worker_threads(int n);
 
-/// Cores free for this process now, at least 1: the cores it may run on (sched_getaffinity)
-/// times the share of time they were idle over `sample_ms` (from /proc/stat), rounded. Time
-/// spent on niced work counts as free: the kernel gives a niced process a small share beside a
-/// normal one (nice 10: about a tenth). Where /proc/stat cannot be read: every core it may use.
-int free_cores(int sample_ms = 50);
+/// The cores this process may run on (sched_getaffinity: a container's or `taskset`'s limit),
+/// at least 1. gnnx's default worker count: plain threads that never wait at a barrier lose
+/// nothing to other work on the machine, and get a larger share of the cores beside it (measured
+/// in the README's Threads table: faster than one thread on an idle and on a loaded machine).
+int usable_cores();
 
 /// Calls work(0) .. work(count - 1), work(0) on the calling thread and each other on a thread
 /// of its own, with ATen's intra-op thread count set to 1 for the duration (restored after,
