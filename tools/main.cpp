@@ -4,6 +4,8 @@
 
 #include "cli/exit_codes.h"
 #include "cli/global_options.h"
+#include "cli/output_guard.h"
+#include "cli/strict_numbers.h"
 #include "cli/thread_flags.h"
 #include "cli/torch_warnings.h"
 #include "commands/commands.h"
@@ -53,6 +55,7 @@ int main(int argc, char** argv) {
   app.parse_complete_callback([&app, &globals] {
     apply_thread_flags(globals);
     const auto used = app.get_subcommands();
+    if (!used.empty()) refuse_outputs_over_inputs(*used.front());
     gnnx::gnn::resolve_device(globals.device);  // no GPU, no CUDA build: InputError, exit 2
     if (globals.device != "cpu" && !used.empty()) {
       const std::string name = used.front()->get_name();
@@ -73,6 +76,7 @@ int main(int argc, char** argv) {
 #ifdef GNNX_WITH_RDKIT
   add_explain_mol_command(app, globals);
 #endif
+  require_strict_numbers(app);
 
   try {
     app.parse(argc, argv);

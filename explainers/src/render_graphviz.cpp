@@ -129,14 +129,19 @@ std::string explanation_to_dot(const Explanation& e, const gnn::Graph& graph,
   return dot.str();
 }
 
-void render_explanation(const Explanation& e, const gnn::Graph& graph, const std::string& path,
-                        const GraphvizOptions& options) {
+void check_render_path(const std::string& path) {
   const std::string ext = extension_of(path);
   if (ext != "dot" && ext != "svg" && ext != "png" && ext != "pdf") {
     throw InputError("render: unknown image format '" + ext + "' in '" + path +
                      "' (valid: .svg, .png, .pdf, .dot)");
   }
   io::check_writable_path(path);
+}
+
+void render_explanation(const Explanation& e, const gnn::Graph& graph, const std::string& path,
+                        const GraphvizOptions& options) {
+  check_render_path(path);
+  const std::string ext = extension_of(path);
   const std::string dot = explanation_to_dot(e, graph, options);
   if (ext == "dot") {
     io::write_file_atomically(path, [&](std::ostream& out) { out << dot; });

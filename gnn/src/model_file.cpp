@@ -310,6 +310,10 @@ void fill_model(GnnModel& model, const Parsed& parsed, const std::string& bytes)
     TORCH_INTERNAL_ASSERT(tensor.is_contiguous() && tensor.device().is_cpu());
     // memcpy rather than from_blob: the bytes in the file carry no alignment guarantee.
     std::memcpy(tensor.data_ptr(), bytes.data() + parsed.data_begin + e.offset, e.nbytes);
+    // A model with NaN or infinite weights explains nothing, silently: refuse it here.
+    if (at::isFloatingType(tensor.scalar_type()) && !tensor.isfinite().all().item<bool>()) {
+      fail("tensor '" + name + "' holds NaN or infinite values (a diverged training?)");
+    }
     used.insert(name);
   };
   torch::NoGradGuard no_grad;
@@ -368,6 +372,12 @@ void save_model(const std::string& path, const GnnModel& model, const ModelCard&
     tensors.emplace_back(item.key(), item.value().detach().to(torch::kCPU).contiguous());
   }
 
+  for (const auto& [name, t] : tensors) {
+    if (at::isFloatingType(t.scalar_type()) && !t.isfinite().all().item<bool>()) {
+      throw InputError("save_model '" + path + "': tensor '" + name +
+                       "' holds NaN or infinite values (the training diverged: try a lower --lr)");
+    }
+  }
   json entries = json::array();
   uint64_t data_size = 0;
   for (const auto& [name, t] : tensors) {

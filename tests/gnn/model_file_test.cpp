@@ -11,9 +11,11 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <string>
 
 namespace gnnx::gnn {
@@ -389,6 +391,31 @@ TEST_F(ModelFileTest, WellFormedButInconsistentFilesAreRefused) {
                  [](nlohmann::json& h, std::string&) { h["tensors"][0]["dtype"] = "complex64"; });
   expect_refused("array.gnnx", "malformed header",
                  [](nlohmann::json& h, std::string&) { h = nlohmann::json::array(); });
+  // Weights that are NaN or infinite (the checksum fixed up, as a diverged run or an edit would
+  // leave them): a model that explains nothing, refused rather than used.
+  for (const float bad :
+       {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
+    expect_refused("nan.gnnx", "holds NaN or infinite values",
+                   [bad](nlohmann::json& h, std::string& data) {
+                     const auto offset = h["tensors"][0]["offset"].get<uint64_t>();
+                     std::memcpy(data.data() + offset, &bad, sizeof bad);
+                   });
+  }
+}
+
+TEST_F(ModelFileTest, SavingNonFiniteWeightsIsRefusedAndWritesNothing) {
+  auto model = make_model(node_spec());
+  {
+    torch::NoGradGuard no_grad;
+    model->parameters().front().view(-1)[0] = std::numeric_limits<float>::quiet_NaN();
+  }
+  try {
+    save_model(path("nan.gnnx"), *model);
+    FAIL() << "a model with a NaN weight was saved";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("NaN or infinite"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(path("nan.gnnx")));
 }
 
 }  // namespace

@@ -1,12 +1,15 @@
 // Atomic writes and the early output-path check (gnnx/io/atomic_file.h).
 
+#include <fcntl.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/io/atomic_file.h>
 #include <gtest/gtest.h>
 #include <support/expect_error.h>
 #include <support/temp_dir.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -57,6 +60,35 @@ TEST_F(AtomicFileTest, FailedWriteKeepsTheOldFileAndLeavesNoTemporary) {
                std::runtime_error);
   EXPECT_EQ(read(path("a.txt")), "old");
   EXPECT_EQ(files(), std::vector<std::string>{"a.txt"});
+}
+
+// A process killed in the middle of writing (SIGINT, SIGTERM, SIGKILL: no handler runs) leaves
+// the old file as it was and no partial file beside it. The writer is a forked child that
+// writes 1 MB, then kills itself before the write ends.
+TEST_F(AtomicFileTest, KilledMidWriteLeavesTheOldFileAndNoPart) {
+  const int probe = ::open(dir_.path().c_str(), O_TMPFILE | O_WRONLY, 0600);
+  if (probe < 0) GTEST_SKIP() << "this file system makes no unnamed files (O_TMPFILE)";
+  ::close(probe);
+  write_file_atomically(path("a.txt"), [](std::ostream& out) { out << "old"; });
+  for (const int signal : {SIGINT, SIGTERM, SIGKILL}) {
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      write_file_atomically(path("a.txt"), [signal](std::ostream& out) {
+        out << std::string(1 << 20, 'x');
+        out.flush();
+        ::kill(::getpid(), signal);
+        ::pause();
+      });
+      ::_exit(0);  // not reached
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "signal " << signal;
+    EXPECT_EQ(WTERMSIG(status), signal);
+    EXPECT_EQ(read(path("a.txt")), "old") << "signal " << signal;
+    EXPECT_EQ(files(), std::vector<std::string>{"a.txt"}) << "signal " << signal;
+  }
 }
 
 TEST_F(AtomicFileTest, ErrorsNameWhatAndWhere) {

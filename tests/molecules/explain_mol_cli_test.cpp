@@ -113,6 +113,25 @@ TEST_F(ExplainMolCliTest, MalformedSmilesExitsTwoWithClearMessage) {
   EXPECT_FALSE(fs::exists(dir_ / "bad.png"));
 }
 
+// --output (or --grid, --fragment-counts) onto the input, or the training data onto --out,
+// used to replace the input: refused, with the input unchanged.
+TEST_F(ExplainMolCliTest, OutputsOntoInputsAreRefused) {
+  const std::string mols = gnnx::testing::read_whole_file(dir_ / "mols.csv");
+  const std::string data = gnnx::testing::read_whole_file(dir_ / "train.csv");
+  for (const char* args :
+       {"--quiet explain-mol --model m.gnnx --method saliency --input mols.csv --output mols.csv",
+        "--quiet explain-mol --model m.gnnx --method saliency --input mols.csv --output o.jsonl "
+        "--fragment-counts mols.csv",
+        "--quiet train --data train.csv --target active --epochs 1 --out train.csv"}) {
+    const RunResult r = run(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
+    EXPECT_NE(r.err.find("refusing to overwrite an input"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(gnnx::testing::read_whole_file(dir_ / "mols.csv"), mols);
+  EXPECT_EQ(gnnx::testing::read_whole_file(dir_ / "train.csv"), data);
+  EXPECT_FALSE(fs::exists(dir_ / "o.jsonl"));
+}
+
 TEST_F(ExplainMolCliTest, DrawsPngAndSvg) {
   for (const char* name : {"nitro.png", "nitro.svg"}) {
     const RunResult r = run(std::string("--quiet explain-mol --model m.gnnx --smiles "

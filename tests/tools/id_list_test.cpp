@@ -66,6 +66,13 @@ TEST(IdListTest, FirstIdOutOfRangeIsNamed) {
   EXPECT_EQ(id_list_error("0:1000000000000000000", 700), "--nodes: 700 is out of range [0, 700)");
 }
 
+TEST(IdListTest, ATargetListedTwiceIsRefused) {
+  EXPECT_EQ(id_list_error("400,400,400", 700),
+            "--nodes: 400 is listed 3 times (list each target once)");
+  EXPECT_EQ(id_list_error("0:10,5", 700), "--nodes: 5 is listed 2 times (list each target once)");
+  EXPECT_EQ(id_list_error("0:10:2,1:10:2", 700), "");  // interleaved ranges do not overlap
+}
+
 TEST(ShardTest, ParseShard) {
   EXPECT_EQ(parse_shard("0/4"), (std::pair<int64_t, int64_t>{0, 4}));
   EXPECT_EQ(parse_shard("3/4"), (std::pair<int64_t, int64_t>{3, 4}));

@@ -4,6 +4,7 @@
 #include <gnnx/io/number.h>
 #include <gnnx/io/text.h>
 
+#include <algorithm>
 #include <optional>
 
 namespace gnnx::tools {
@@ -101,6 +102,15 @@ std::vector<int64_t> parse_id_list(const std::string& spec, int64_t limit,
     }
   }
   for (const IdRange& r : ranges) expand(r, ids);
+  // A target listed twice would be explained twice and counted twice in every average.
+  std::vector<int64_t> sorted = ids;
+  std::sort(sorted.begin(), sorted.end());
+  const auto twice = std::adjacent_find(sorted.begin(), sorted.end());
+  if (twice != sorted.end()) {
+    const auto times = std::count(sorted.begin(), sorted.end(), *twice);
+    throw InputError(what + ": " + std::to_string(*twice) + " is listed " + std::to_string(times) +
+                     " times (list each target once)");
+  }
   return ids;
 }
 

@@ -15,7 +15,7 @@ namespace gnnx::tools {
 std::string id_list_problem(const std::string& spec);
 
 /// Parses `spec` into ids in [0, limit). Throws InputError naming `what` and the offending part
-/// for a malformed spec or an id out of range.
+/// for a malformed spec, an id out of range or an id listed more than once.
 std::vector<int64_t> parse_id_list(const std::string& spec, int64_t limit, const std::string& what);
 
 }  // namespace gnnx::tools

@@ -26,6 +26,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -94,7 +95,7 @@ std::string explanation_file(const ExplainArgs& args,
 
 void run(const ExplainArgs& args, const GlobalOptions& globals) {
   io::check_writable_path(args.out);
-  if (!args.render.empty()) io::check_writable_path(args.render);
+  if (!args.render.empty()) explainers::check_render_path(args.render);
   explainers::make_explainer(args.method, {});  // an unknown method fails before any work
   const gnn::ModelFile file = gnn::load_model(args.model);
   const datasets::Dataset ds = dataset_for(args, file);
@@ -116,6 +117,12 @@ void run(const ExplainArgs& args, const GlobalOptions& globals) {
   const std::vector<int64_t> ids =
       spec.empty() ? benchmarks::eval_targets(ds)
                    : parse_id_list(spec, limit, node_task ? "--nodes" : "--graphs");
+  // Every check before any work or output: a target to draw must be one to explain.
+  if (!args.render.empty() && args.render_target >= 0 &&
+      std::find(ids.begin(), ids.end(), args.render_target) == ids.end()) {
+    throw InputError("--render-target " + std::to_string(args.render_target) +
+                     " is not among the targets to explain");
+  }
 
   auto options = method_options(args.method, args.flags, gnn::is_undirected(ds.graphs.front()));
   const auto start = std::chrono::steady_clock::now();
@@ -129,22 +136,18 @@ void run(const ExplainArgs& args, const GlobalOptions& globals) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   const std::string text = explanation_file(args, explanations, ds, seconds);
-  io::write_file_atomically(args.out, [&](std::ostream& out) { out << text; });
-
+  // The drawing first: should Graphviz fail, no --out file claims the run succeeded.
   if (!args.render.empty()) {
     const int64_t wanted =
         args.render_target >= 0 ? args.render_target : explanations.front().target;
-    const explainers::Explanation* chosen = nullptr;
-    for (const auto& e : explanations) {
-      if (e.target == wanted) chosen = &e;
-    }
-    if (!chosen) {
-      throw InputError("--render-target " + std::to_string(wanted) +
-                       " is not among the explained targets");
-    }
+    const auto chosen =
+        std::find_if(explanations.begin(), explanations.end(),
+                     [wanted](const explainers::Explanation& e) { return e.target == wanted; });
+    TORCH_CHECK(chosen != explanations.end(), "explain: target ", wanted, " was not explained");
     const gnn::Graph& graph = node_task ? ds.graphs.front() : ds.graphs.at(chosen->target);
     explainers::render_explanation(*chosen, graph, args.render);
   }
+  io::write_file_atomically(args.out, [&](std::ostream& out) { out << text; });
 
   const int64_t flat = explainers::count_flat_edge_masks(explanations);
   if (flat > 0 && !globals.quiet) {

@@ -14,7 +14,6 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -27,19 +26,7 @@ struct ImportArgs {
   bool json = false;
 };
 
-// --out naming one of the inputs would replace the user's file with the import (or with nothing).
-void check_not_an_input(const ImportArgs& args) {
-  std::error_code ec;
-  for (const std::string* input : {&args.state_dict, &args.spec}) {
-    if (std::filesystem::equivalent(args.out, *input, ec)) {
-      throw InputError("--out " + args.out + " is the input " + *input +
-                       ": writing there would overwrite it");
-    }
-  }
-}
-
 void run(const ImportArgs& args) {
-  check_not_an_input(args);
   io::check_writable_path(args.out);
   const gnn::ImportDescription description = gnn::read_import_description(args.spec);
   const auto state = io::read_torch_state_dict(args.state_dict);

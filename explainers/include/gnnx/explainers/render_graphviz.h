@@ -25,6 +25,10 @@ struct GraphvizOptions {
 std::string explanation_to_dot(const Explanation& explanation, const gnn::Graph& graph,
                                const GraphvizOptions& options = {});
 
+/// Throws InputError unless `path` ends in .dot, .svg, .png or .pdf and could be written
+/// (io::check_writable_path): for a command to refuse before any work or output.
+void check_render_path(const std::string& path);
+
 /// Writes the drawing to `path`, format by extension: .dot (DOT text), .svg, .png or .pdf
 /// (Graphviz). Atomic: a failed render leaves no file. Throws InputError for an unknown
 /// extension and Error when Graphviz is missing or fails.

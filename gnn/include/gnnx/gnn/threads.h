@@ -4,12 +4,12 @@
 // LibTorch's own intra-op parallelism (OpenMP teams inside each operation) is left at one thread
 // by the command line: gnnx's operations are small (a computation subgraph, a batch of
 // molecules), and libgomp's teams meet at a barrier after every one of them. On the 2-core
-// development machine two intra-op threads made training BA-Shapes 8.5x and integrated gradients
-// 6.9x slower than one, on an idle machine, and 5x and 8x with other work running (README,
-// "Threads"). gnnx instead parallelises over independent pieces of work — GNNExplainer's target
-// groups, explain-mol's molecule batches — each on a plain thread of its own whose operations
-// run single-threaded: no team, no barrier, nothing spins. The pieces are fixed before they are
-// handed out and each is computed alone, so results do not depend on the thread count.
+// development machine two intra-op threads made training BA-Shapes up to 8.5x slower than one
+// thread on an idle machine and 3.9x with other work running (README, "Threads"). gnnx instead
+// parallelises over independent pieces of work — GNNExplainer's target groups, explain-mol's
+// molecule batches — each on a plain thread of its own whose operations run single-threaded:
+// no team, no barrier, nothing spins. The pieces are fixed before they are handed out and each
+// is computed alone, so results do not depend on the thread count.
 
 #include <cstdint>
 #include <functional>

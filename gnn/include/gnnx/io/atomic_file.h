@@ -1,6 +1,8 @@
 #pragma once
 // Atomic file output: every file gnnx writes appears complete or not at all — the content goes
 // to a temporary file beside the target, which is renamed over it only after a successful write.
+// On Linux the temporary has no name while it is written (O_TMPFILE), so a process interrupted
+// or killed mid-write (SIGINT, SIGTERM, SIGKILL) leaves no partial file and the old one intact.
 
 #include <functional>
 #include <ostream>
