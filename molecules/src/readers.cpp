@@ -4,6 +4,7 @@
 #include <GraphMol/ROMol.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/io/csv.h>
+#include <gnnx/io/gzip.h>
 #include <gnnx/io/number.h>
 #include <gnnx/io/text.h>
 #include <gnnx/molecules/parse.h>
@@ -39,7 +40,8 @@ std::string format_of(const std::string& path, const std::string& requested) {
     }
     return f;
   }
-  const std::string p = lower(path);
+  std::string p = lower(path);
+  if (ends_with(p, ".gz")) p.resize(p.size() - 3);  // x.csv.gz: the format of x.csv
   if (ends_with(p, ".csv")) return "csv";
   if (ends_with(p, ".tsv") || ends_with(p, ".txt")) return "tsv";
   if (ends_with(p, ".smi") || ends_with(p, ".can") || ends_with(p, ".smiles")) return "smi";
@@ -244,8 +246,22 @@ MoleculeSet read_molecules(const std::string& path, const ReadOptions& options) 
                      std::to_string(options.shard_count) + ": need 0 <= i < N");
   }
   const std::string format = format_of(path, options.format);
-  std::ifstream in(path);
-  if (!in) throw InputError("cannot open molecule file '" + path + "'");
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw InputError("cannot open molecule file '" + path + "'");
+  // gzip (by its magic bytes, whatever the name): decompressed whole; a plain file is streamed.
+  std::istringstream unzipped;
+  const bool gzipped = file.get() == 0x1f && file.get() == 0x8b;
+  file.clear();
+  file.seekg(0);
+  if (gzipped) unzipped.str(io::read_text_file(path));
+  std::istream& in = gzipped ? static_cast<std::istream&>(unzipped) : file;
+  // A UTF-8 byte order mark (spreadsheet exports write one) is not part of the first field.
+  char bom[3] = {};
+  in.read(bom, 3);
+  if (!(in.gcount() == 3 && bom[0] == '\xEF' && bom[1] == '\xBB' && bom[2] == '\xBF')) {
+    in.clear();
+    in.seekg(0);
+  }
   MoleculeSet set;
   if (format == "csv" || format == "tsv") {
     read_table(in, path, format == "csv" ? ',' : '\t', options, set);

@@ -93,14 +93,15 @@ TEST_F(AtomicFileTest, KilledMidWriteLeavesTheOldFileAndNoPart) {
 
 TEST_F(AtomicFileTest, ErrorsNameWhatAndWhere) {
   const std::string missing = path("no/such/dir/m.gnnx");
-  expect_error<Error>(
+  // A file that cannot be created where asked is the user's input error (exit code 2).
+  expect_error<InputError>(
       [&] {
         write_file_atomically(
             missing, [](std::ostream&) {}, "model file");
       },
       "cannot write model file '" + missing + "': ");
-  expect_error<Error>([&] { write_file_atomically(missing, [](std::ostream&) {}); },
-                      "cannot write '" + missing + "': ");
+  expect_error<InputError>([&] { write_file_atomically(missing, [](std::ostream&) {}); },
+                           "cannot write '" + missing + "': ");
   EXPECT_TRUE(files().empty());
 }
 

@@ -7,6 +7,7 @@
 #include <gnnx/molecules/parse.h>
 #include <gnnx/molecules/readers.h>
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -68,6 +69,40 @@ TEST_F(ReadersTest, CsvSkipsMalformedSmilesWithLineAndReason) {
   const std::string report = skipped_report(set);
   EXPECT_NE(report.find("3 read, 2 skipped"), std::string::npos) << report;
   EXPECT_NE(report.find("line 3: C1CC("), std::string::npos) << report;
+}
+
+// The same table plain, behind a UTF-8 byte order mark (spreadsheet exports), and gzipped (by
+// its magic bytes; the format from the name before .gz): the same records. A NUL byte inside a
+// field costs no record: every one is read or skipped with its reason.
+TEST_F(ReadersTest, ByteOrderMarkAndGzipReadTheSameRecords) {
+  const std::string text = std::string("smiles,id,y\nCCO,a,1\nC1CC(,b,0\nCC") +
+                           std::string(1, '\0') + "C,c,1\nc1ccccc1N,d,0\n";
+  const std::string plain = write("m.csv", text);
+  const std::string bom = write("bom.csv", "\xEF\xBB\xBF" + text);
+  const std::string zipped = (dir_ / "m.csv.gz").string();
+  gzFile f = gzopen(zipped.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(gzwrite(f, text.data(), static_cast<unsigned>(text.size())),
+            static_cast<int>(text.size()));
+  ASSERT_EQ(gzclose(f), Z_OK);
+  ReadOptions o;
+  o.id_column = "id";
+  o.label_columns = {"y"};
+  const MoleculeSet reference = read_molecules(plain, o);
+  EXPECT_EQ(reference.num_records, 4);
+  EXPECT_EQ(reference.records.size() + reference.skipped.size(), 4u);
+  for (const std::string& path : {bom, zipped}) {
+    const MoleculeSet set = read_molecules(path, o);
+    EXPECT_EQ(set.num_records, reference.num_records) << path;
+    ASSERT_EQ(set.records.size(), reference.records.size()) << path;
+    ASSERT_EQ(set.skipped.size(), reference.skipped.size()) << path;
+    for (size_t i = 0; i < set.records.size(); ++i) {
+      EXPECT_EQ(set.records[i].id, reference.records[i].id) << path;
+      EXPECT_EQ(set.records[i].smiles, reference.records[i].smiles) << path;
+      EXPECT_EQ(set.records[i].labels, reference.records[i].labels) << path;
+    }
+  }
+  EXPECT_EQ(reference.records.front().id, "a");
 }
 
 TEST_F(ReadersTest, ParseSmilesKeepsReasonAndThrowsParseError) {

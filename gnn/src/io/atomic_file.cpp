@@ -54,6 +54,12 @@ struct FdCloser {
   }
 };
 
+// The output cannot be created where the user asked (no such directory, no permission, a
+// read-only file system): the user's input is wrong, exit code 2 — not a failure of gnnx's.
+[[noreturn]] void cannot_create(const std::string& prefix, int error) {
+  throw InputError(prefix + std::strerror(error));
+}
+
 std::string directory_of(const std::string& path) {
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   return parent.empty() ? "." : parent.string();
@@ -70,7 +76,7 @@ bool write_unnamed_then_link(const std::string& path,
   const int fd = ::open(directory_of(path).c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
   if (fd < 0) {
     if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) return false;
-    throw Error(prefix + std::strerror(errno));
+    cannot_create(prefix, errno);
   }
   FdCloser closer{fd};
   {
@@ -85,12 +91,12 @@ bool write_unnamed_then_link(const std::string& path,
   const std::string self = "/proc/self/fd/" + std::to_string(fd);
   if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, temp.c_str(), AT_SYMLINK_FOLLOW) != 0) {
     if (errno == ENOENT) return false;  // no /proc: a named temporary after all
-    throw Error(prefix + std::strerror(errno));
+    cannot_create(prefix, errno);
   }
   if (std::rename(temp.c_str(), path.c_str()) != 0) {
     const int error = errno;
     std::remove(temp.c_str());
-    throw Error(prefix + std::strerror(error));
+    cannot_create(prefix, error);
   }
   return true;
 #else
@@ -110,13 +116,13 @@ void write_file_atomically(const std::string& path, const std::function<void(std
   try {
     {
       std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-      if (!out) throw Error(prefix + std::strerror(errno));
+      if (!out) cannot_create(prefix, errno);
       write(out);
       // close() flushes: a full disk may only show here.
       out.close();
       if (!out) throw Error(prefix + "write failed");
     }
-    if (std::rename(temp.c_str(), path.c_str()) != 0) throw Error(prefix + std::strerror(errno));
+    if (std::rename(temp.c_str(), path.c_str()) != 0) cannot_create(prefix, errno);
   } catch (...) {
     std::remove(temp.c_str());
     throw;

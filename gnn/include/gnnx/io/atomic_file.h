@@ -12,8 +12,10 @@ namespace gnnx::io {
 
 /// Calls write(stream) on a temporary file in the target's directory, then renames it to
 /// `path`. On any failure (including an exception from `write`) the temporary is removed and
-/// gnnx::Error is thrown: "cannot write <what> '<path>': <reason>" ("cannot write '<path>': ..."
-/// when `what` is empty). An existing file at `path` is kept.
+/// an exception is thrown: "cannot write <what> '<path>': <reason>" ("cannot write '<path>': ..."
+/// when `what` is empty), an InputError when the file cannot be created there (no such
+/// directory, no permission, a read-only file system), an Error when writing it fails. An
+/// existing file at `path` is kept.
 ///
 /// Example: `write_file_atomically("m.gnnx", [&](std::ostream& out) { out << bytes; },
 ///                                 "model file");`

@@ -51,7 +51,8 @@ struct ReadOptions {
   /// CSV/TSV: the id column (default: none, the record index is the id).
   std::string id_column;
   /// Format: "csv", "tsv", "smi", "sdf", or "" to choose by extension (.csv, .tsv/.txt, .smi/.can,
-  /// .sdf/.mol).
+  /// .sdf/.mol, each optionally followed by .gz). Gzipped files (found by their magic bytes) are
+  /// read decompressed; a UTF-8 byte order mark at the start is skipped.
   std::string format;
   /// Only records with index % shard_count == shard_index are parsed (the others are counted
   /// but neither parsed nor listed): N processes with shard_index 0..N-1 cover the file once.
