@@ -31,10 +31,10 @@ int fail(int code, const std::string& message) {
   return code;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  using namespace gnnx::tools;  // NOLINT(google-build-using-namespace): main only
+// Builds the command line and runs it; every exception of parsing and of the commands becomes
+// an exit code here.
+int run_cli(int argc, char** argv) {
+  using namespace gnnx::tools;  // NOLINT(google-build-using-namespace): the command line only
 
   install_torch_warning_handler();
   gnnx::gnn::keep_freed_memory();
@@ -94,5 +94,19 @@ int main(int argc, char** argv) {
     return fail(kExitFailure, e.what());
   } catch (...) {
     return fail(kExitFailure, "unknown exception");
+  }
+}
+
+}  // namespace
+
+// What run_cli's own set-up might throw (out of memory while building the flags) still ends in
+// an exit code, not std::terminate.
+int main(int argc, char** argv) {
+  try {
+    return run_cli(argc, argv);
+  } catch (const std::exception& e) {
+    return fail(gnnx::tools::kExitFailure, e.what());
+  } catch (...) {
+    return fail(gnnx::tools::kExitFailure, "unknown exception");
   }
 }

@@ -40,6 +40,7 @@ std::string extension_of(const std::string& path) {
 // Runs `program args...` without a shell; returns its exit status (or -1 if it cannot start).
 int run_program(const std::vector<std::string>& argv) {
   std::vector<char*> args;
+  args.reserve(argv.size());
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = 0;
@@ -55,7 +56,7 @@ std::string explanation_to_dot(const Explanation& e, const gnn::Graph& graph,
                                const GraphvizOptions& options) {
   // Undirected edges of the subgraph, each with the larger importance of its two directions.
   std::map<std::pair<int64_t, int64_t>, double> edges;
-  const auto ei = graph.edge_index();
+  const auto& ei = graph.edge_index();
   const bool has_edge_mask = e.edge_mask.defined();
   for (int64_t pos = 0; pos < e.edge_ids.numel(); ++pos) {
     const int64_t id = e.edge_ids[pos].item<int64_t>();
@@ -66,7 +67,8 @@ std::string explanation_to_dot(const Explanation& e, const gnn::Graph& graph,
   }
   if (options.max_edges > 0 && static_cast<int64_t>(edges.size()) > options.max_edges) {
     std::vector<std::pair<double, std::pair<int64_t, int64_t>>> ranked;
-    for (const auto& [uv, w] : edges) ranked.push_back({w, uv});
+    ranked.reserve(edges.size());
+    for (const auto& [uv, w] : edges) ranked.emplace_back(w, uv);
     std::stable_sort(ranked.begin(), ranked.end(),
                      [](const auto& a, const auto& b) { return a.first > b.first; });
     ranked.resize(options.max_edges);

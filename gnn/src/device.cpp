@@ -17,7 +17,7 @@ bool cuda_built() {
 int cuda_device_count() { return detail::cuda_device_count(); }
 
 torch::Device resolve_device(const std::string& name) {
-  if (name == "cpu") return torch::Device(torch::kCPU);
+  if (name == "cpu") return {torch::kCPU};
   const std::string prefix = "cuda";
   if (name.compare(0, prefix.size(), prefix) != 0) {
     throw InputError("unknown device '" + name + "' (valid: cpu, cuda, cuda:N)");
@@ -40,7 +40,7 @@ torch::Device resolve_device(const std::string& name) {
     throw InputError("device '" + name + "': only " + std::to_string(count) +
                      " CUDA device(s) present");
   }
-  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
+  return {torch::kCUDA, static_cast<c10::DeviceIndex>(index)};
 }
 
 }  // namespace gnnx::gnn

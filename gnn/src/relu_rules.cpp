@@ -9,7 +9,7 @@ namespace {
 
 // ReLU with the guided-backprop backward: [z > 0] · max(g, 0).
 struct GuidedRelu : public torch::autograd::Function<GuidedRelu> {
-  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, torch::Tensor z) {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& z) {
     ctx->save_for_backward({z});
     return torch::relu(z);
   }
@@ -22,7 +22,7 @@ struct GuidedRelu : public torch::autograd::Function<GuidedRelu> {
 
 // ReLU with the deconvnet backward: max(g, 0), whatever the input.
 struct DeconvRelu : public torch::autograd::Function<DeconvRelu> {
-  static torch::Tensor forward(torch::autograd::AutogradContext* /*ctx*/, torch::Tensor z) {
+  static torch::Tensor forward(torch::autograd::AutogradContext* /*ctx*/, const torch::Tensor& z) {
     return torch::relu(z);
   }
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* /*ctx*/,

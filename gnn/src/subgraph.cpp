@@ -44,6 +44,7 @@ Subgraph cut(const Graph& graph, const std::vector<char>& keep,
   sub.node_id = to_tensor(node_id);
   sub.edge_id = to_tensor(edge_id);
   std::vector<int64_t> target_pos;
+  target_pos.reserve(targets.size());
   for (int64_t t : targets) target_pos.push_back(new_id[t]);
   sub.target = to_tensor(target_pos);
   auto edge_index = torch::stack({to_tensor(new_src), to_tensor(new_dst)});

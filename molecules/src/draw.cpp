@@ -55,9 +55,7 @@ Rgb interpolate(const std::array<Anchor, N>& anchors, double t) {
   return {mix(0), mix(1), mix(2)};
 }
 
-RDKit::DrawColour to_draw(const Rgb& c, double alpha = 1.0) {
-  return RDKit::DrawColour(c.r, c.g, c.b, alpha);
-}
+RDKit::DrawColour to_draw(const Rgb& c, double alpha = 1.0) { return {c.r, c.g, c.b, alpha}; }
 
 /// Which map colours a value. kWarm is the positive half of the diverging map (light grey to
 /// red): a sequential map that starts near white, used under contours where viridis' dark end
@@ -131,7 +129,7 @@ void draw_contours(RDKit::MolDraw2D& drawer, const RDKit::ROMol& mol,
   for (size_t a = 0; a < atom_values.size(); ++a) {
     const double h = std::isfinite(atom_values[a]) ? atom_values[a] / scale : 0.0;
     if (h == 0) continue;
-    const RDGeom::Point3D p = conf.getAtomPos(static_cast<unsigned>(a));
+    const RDGeom::Point3D& p = conf.getAtomPos(static_cast<unsigned>(a));
     for (size_t i = 0; i < xs.size(); ++i) {
       const double dx = xs[i] - p.x;
       if (std::abs(dx) > 4 * kSigma) continue;

@@ -62,8 +62,10 @@ std::string png_grid(const std::vector<std::string>& panels, int columns) {
   cairo_set_source_rgb(cr, 1, 1, 1);
   cairo_paint(cr);
   for (size_t i = 0; i < images.size(); ++i) {
-    cairo_set_source_surface(cr, images[i].get(), static_cast<double>(i % columns) * w,
-                             static_cast<double>(i / columns) * h);
+    const size_t row = i / columns;  // whole rows above this panel
+    const size_t column = i % columns;
+    cairo_set_source_surface(cr, images[i].get(), static_cast<double>(column) * w,
+                             static_cast<double>(row) * h);
     cairo_paint(cr);
   }
   // Thin separators, so that neighbouring legends and colour bars are not read as one.
@@ -88,7 +90,7 @@ std::string png_grid(const std::vector<std::string>& panels, int columns) {
 
 std::string svg_grid(const std::vector<std::string>& panels, int columns) {
   // RDKit's root element: <svg version='1.1' ... width='600px' height='450px' viewBox=...>
-  const std::regex root("<svg\\b[^>]*\\bwidth='([0-9]+)px'[^>]*\\bheight='([0-9]+)px'[^>]*>");
+  const std::regex root(R"(<svg\b[^>]*\bwidth='([0-9]+)px'[^>]*\bheight='([0-9]+)px'[^>]*>)");
   std::string body, size;
   int w = 0, h = 0;
   for (size_t i = 0; i < panels.size(); ++i) {

@@ -82,16 +82,16 @@ int64_t FeaturizerOptions::num_bond_features() const { return kBondTypes + (bond
 std::vector<std::string> FeaturizerOptions::feature_names() const {
   std::vector<std::string> names;
   for (const auto& e : elements) names.push_back("element=" + e);
-  if (other_element) names.push_back("element=other");
+  if (other_element) names.emplace_back("element=other");
   if (chemistry) {
     for (int d = 0; d < kDegrees; ++d) names.push_back("degree=" + std::to_string(d));
     for (int c = -2; c <= 2; ++c) names.push_back("charge=" + std::to_string(c));
     for (int h = 0; h < kHydrogens; ++h) names.push_back("hydrogens=" + std::to_string(h));
-    names.push_back("aromatic");
+    names.emplace_back("aromatic");
     for (const char* h : {"sp", "sp2", "sp3", "sp3d", "sp3d2", "other"}) {
       names.push_back(std::string("hybridisation=") + h);
     }
-    names.push_back("in_ring");
+    names.emplace_back("in_ring");
   }
   return names;
 }

@@ -33,7 +33,7 @@ bool ends_with(const std::string& s, const std::string& tail) {
 
 std::string format_of(const std::string& path, const std::string& requested) {
   if (!requested.empty()) {
-    const std::string f = lower(requested);
+    std::string f = lower(requested);
     if (f != "csv" && f != "tsv" && f != "smi" && f != "sdf") {
       throw InputError("unknown molecule file format '" + requested +
                        "' (valid: csv, tsv, smi, sdf)");
@@ -120,6 +120,7 @@ size_t find_column(const std::vector<std::string>& header, const std::string& na
     if (lower(io::trim(header[i])) == lower(name)) return i;
   }
   std::vector<std::string> names;
+  names.reserve(header.size());
   for (const auto& h : header) names.push_back(io::trim(h));
   throw InputError("'" + path + "' has no " + role + " column '" + name +
                    "' (columns: " + io::join(names, ", ") + ")");
@@ -155,6 +156,7 @@ void read_table(std::istream& in, const std::string& path, char delimiter,
       continue;
     }
     std::vector<std::string> labels;
+    labels.reserve(label_cols.size());
     for (size_t c : label_cols) labels.push_back(field(c));
     collect.add(line_no, id, smiles, parse_smiles(smiles), labels);
   }

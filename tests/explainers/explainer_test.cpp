@@ -33,7 +33,7 @@ std::shared_ptr<gnn::GnnModel> model_of(gnn::Task task, uint64_t seed) {
 /// A random graph with non-negative features (excitation backprop reads them as activations).
 gnn::Graph graph_of(int64_t nodes, int64_t edges, uint64_t seed) {
   const gnn::Graph g = testing::random_graph(nodes, edges, 4, seed);
-  return gnn::Graph(g.num_nodes(), g.edge_index(), g.x().abs());
+  return {g.num_nodes(), g.edge_index(), g.x().abs()};
 }
 
 void expect_same(const std::vector<Explanation>& a, const std::vector<Explanation>& b,

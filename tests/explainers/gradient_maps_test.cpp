@@ -375,7 +375,7 @@ TEST_F(GradientMethodsTest, ProgressIsMonotoneAndEndsAtTheTotal) {
 }
 
 TEST_F(GradientMethodsTest, ContrastivityByHand) {
-  auto make = [](std::vector<float> mask) {
+  auto make = [](const std::vector<float>& mask) {
     Explanation e;
     e.task = gnn::Task::kGraphClassification;
     e.target = 0;

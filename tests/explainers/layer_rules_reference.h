@@ -162,7 +162,7 @@ class LayerRef {
   }
 
   torch::Tensor message(const torch::Tensor& a, int64_t e) const {
-    const auto x_j = a[src_[e]];
+    auto x_j = a[src_[e]];
     if (kind_ != "gine") return x_j;
     return torch::relu(x_j + torch::matmul(edge_w_, attr_[e]) + edge_b_);
   }
@@ -216,8 +216,8 @@ class LayerRef {
           if (dst_[e].item<int64_t>() != i) continue;
           const int64_t j = src_[e].item<int64_t>();
           const double feat = attr_.defined() ? edge_score(attr_[e]) : 0.0;
-          scores.push_back(
-              {j, leaky(src_score[j].item<double>() + dst_score[i].item<double>() + feat)});
+          scores.emplace_back(
+              j, leaky(src_score[j].item<double>() + dst_score[i].item<double>() + feat));
           if (attr_.defined()) {
             loop_feature = loop_feature.defined() ? loop_feature + attr_[e] : attr_[e].clone();
           }
@@ -225,8 +225,8 @@ class LayerRef {
         }
         double self_feat = 0;
         if (attr_.defined() && incoming > 0) self_feat = edge_score(loop_feature / incoming);
-        scores.push_back(
-            {i, leaky(src_score[i].item<double>() + dst_score[i].item<double>() + self_feat)});
+        scores.emplace_back(
+            i, leaky(src_score[i].item<double>() + dst_score[i].item<double>() + self_feat));
         double total = 0;
         for (const auto& [j, v] : scores) total += std::exp(v);
         for (const auto& [j, v] : scores) alpha[h][i][j] += std::exp(v) / total;

@@ -28,7 +28,7 @@ class LayerRulesTest : public ::testing::TestWithParam<Architecture> {
 Graph with_edge_features(const Graph& g, double scale = 1.0) {
   const auto e = torch::arange(g.num_edges() * 2, torch::kDouble).reshape({-1, 2});
   const auto attr = (scale * (torch::sin(0.9 * e + 0.4) + 1.0) / 2).to(torch::kFloat);
-  return Graph(g.num_nodes(), g.edge_index(), g.x(), g.y(), attr);
+  return {g.num_nodes(), g.edge_index(), g.x(), g.y(), attr};
 }
 
 gnn::ModelSpec rule_spec(Architecture arch, gnn::Task task) {
@@ -162,6 +162,7 @@ TEST_P(LayerRulesTest, ExcitationBackpropConservesMass) {
   // the nodes.
   if (GetParam() == Architecture::kGine) {
     std::vector<Graph> zero;
+    zero.reserve(graphs.size());
     for (const Graph& g : graphs) zero.push_back(with_edge_features(g, /*scale=*/0.0));
     for (const auto& e : ExcitationBackprop().explain_graphs(*model, zero)) {
       EXPECT_NEAR(e.node_mask.sum().item<double>(), 1.0, 1e-5);
@@ -274,8 +275,9 @@ TEST(LayerRulesRefusalTest, ExcitationBackpropSaysWhyItDoesNotApply) {
   // GINE with negative edge features: they are the messages' input activations.
   auto gine = rule_model(Architecture::kGine, gnn::Task::kGraphClassification, false);
   std::vector<Graph> negative;
+  negative.reserve(graphs.size());
   for (const Graph& g : graphs) {
-    negative.push_back(Graph(g.num_nodes(), g.edge_index(), g.x(), g.y(), g.edge_attr() - 0.7));
+    negative.emplace_back(g.num_nodes(), g.edge_index(), g.x(), g.y(), g.edge_attr() - 0.7);
   }
   testing::expect_error([&] { ExcitationBackprop().explain_graphs(*gine, negative); },
                         "eb does not apply to gine: layer 0 reads negative edge features");

@@ -54,7 +54,7 @@ Graph labelled_graph(uint64_t seed) {
   const auto attr = torch::rand({g.num_edges(), 3});
   const auto sum = g.x().select(1, 0).index_add(
       0, g.edge_index()[1], g.x().select(1, 0).index_select(0, g.edge_index()[0]));
-  return Graph(g.num_nodes(), g.edge_index(), g.x(), (sum > 0).to(torch::kLong), attr);
+  return {g.num_nodes(), g.edge_index(), g.x(), (sum > 0).to(torch::kLong), attr};
 }
 
 /// Twelve small graphs with edge features; label: is the mean of feature 0 positive.

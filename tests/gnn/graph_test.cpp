@@ -12,7 +12,7 @@ using gnnx::gnn::Graph;
 
 namespace {
 
-torch::Tensor edges(std::vector<int64_t> src, std::vector<int64_t> dst) {
+torch::Tensor edges(const std::vector<int64_t>& src, const std::vector<int64_t>& dst) {
   return torch::stack({torch::tensor(src, torch::kLong), torch::tensor(dst, torch::kLong)});
 }
 

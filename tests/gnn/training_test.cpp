@@ -250,7 +250,7 @@ TEST_F(TrainingTest, GivenSplitIsUsedAndChecked) {
   const Graph g = two_communities(6, /*seed=*/4);
   TrainOptions options;
   options.epochs = 2;
-  const auto ids = [](std::vector<int64_t> v) { return torch::tensor(v, torch::kLong); };
+  const auto ids = [](const std::vector<int64_t>& v) { return torch::tensor(v, torch::kLong); };
   options.split = Split{ids({7, 0, 1, 6}), ids({2, 8}), ids({3})};
   auto model = make_model(node_spec());
   const TrainResult r = train_node_classifier(*model, g, options);

@@ -20,7 +20,7 @@ class GzipTest : public ::testing::Test {
 
   /// Writes `text` gzip-compressed with zlib.
   std::string write_gzip(const std::string& name, const std::string& text) const {
-    const std::string p = path(name);
+    std::string p = path(name);
     gzFile f = gzopen(p.c_str(), "wb");
     EXPECT_NE(f, nullptr);
     EXPECT_EQ(gzwrite(f, text.data(), static_cast<unsigned>(text.size())),
@@ -30,7 +30,7 @@ class GzipTest : public ::testing::Test {
   }
 
   std::string write_plain(const std::string& name, const std::string& bytes) const {
-    const std::string p = path(name);
+    std::string p = path(name);
     std::ofstream(p, std::ios::binary) << bytes;
     return p;
   }

@@ -129,7 +129,7 @@ TEST(FeaturizeTest, BondDetailsByHand) {
   const auto mol = smiles_to_mol("C=CC=CCc1ccccc1");
   const MolGraph g = featurize(*mol, o);
   const auto& attr = g.graph.edge_attr();
-  ASSERT_EQ(attr.sizes(), (std::vector<int64_t>{2 * 11, 6}));
+  ASSERT_EQ(attr.sizes(), (std::vector<int64_t>{int64_t{2} * 11, 6}));
   auto bond = [&](int64_t b) { return attr[2 * b]; };
   EXPECT_TRUE(bond(0).equal(torch::tensor({0.f, 1.f, 0.f, 0.f, 1.f, 0.f})));
   EXPECT_TRUE(bond(1).equal(torch::tensor({1.f, 0.f, 0.f, 0.f, 1.f, 0.f})));

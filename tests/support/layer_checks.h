@@ -30,7 +30,7 @@ inline void expect_gradients_match_finite_differences(const LayerFn& layer, cons
                                                       const std::vector<torch::Tensor>& params) {
   auto x = x0.detach().clone().requires_grad_();
   auto mask = mask0.detach().clone().requires_grad_();
-  for (auto p : params) p.mutable_grad() = torch::Tensor();
+  for (const auto& p : params) p.mutable_grad() = torch::Tensor();
   const auto out = layer(x, mask);
   const auto probe = torch::randn(out.sizes(), torch::kDouble);
   (out * probe).sum().backward();

@@ -29,17 +29,16 @@ std::string help_of(const explainers::OptionSpec& spec) {
 /// A CLI11 check that runs the schema's own conversion, so the flag is refused with the
 /// schema's message before any work.
 CLI::Validator schema_check(const explainers::OptionSpec& spec) {
-  return CLI::Validator(
-      [name = spec.name](std::string& value) -> std::string {
-        try {
-          explainers::MethodOptions scratch;
-          explainers::set_option(scratch, name, value);
-        } catch (const InputError& e) {
-          return e.what();
-        }
-        return {};
-      },
-      /*validator_desc=*/"");
+  return {[name = spec.name](std::string& value) -> std::string {
+            try {
+              explainers::MethodOptions scratch;
+              explainers::set_option(scratch, name, value);
+            } catch (const InputError& e) {
+              return e.what();
+            }
+            return {};
+          },
+          /*validator_desc=*/""};
 }
 
 /// "INT", "NUMBER", "CHOICE": the value's placeholder in --help.

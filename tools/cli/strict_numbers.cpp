@@ -21,25 +21,24 @@ Kind kind_of(const CLI::Option& option) {
 }
 
 CLI::Validator strict(Kind kind) {
-  return CLI::Validator(
-      [kind](std::string& value) -> std::string {
-        switch (kind) {
-          case Kind::kSigned:
-            if (io::to_integer<int64_t>(value)) return {};
-            return "'" + value + "' is not a whole decimal number (or it is out of range)";
-          case Kind::kUnsigned:
-            if (io::to_integer<uint64_t>(value)) return {};
-            return "'" + value +
-                   "' is not a non-negative whole decimal number (or it is out of range)";
-          case Kind::kReal:
-            if (io::to_double(value, io::NonFinite::kReject)) return {};
-            return "'" + value + "' is not a finite decimal number";
-          case Kind::kOther:
-            break;
-        }
-        return {};
-      },
-      /*validator_desc=*/"");
+  return {[kind](std::string& value) -> std::string {
+            switch (kind) {
+              case Kind::kSigned:
+                if (io::to_integer<int64_t>(value)) return {};
+                return "'" + value + "' is not a whole decimal number (or it is out of range)";
+              case Kind::kUnsigned:
+                if (io::to_integer<uint64_t>(value)) return {};
+                return "'" + value +
+                       "' is not a non-negative whole decimal number (or it is out of range)";
+              case Kind::kReal:
+                if (io::to_double(value, io::NonFinite::kReject)) return {};
+                return "'" + value + "' is not a finite decimal number";
+              case Kind::kOther:
+                break;
+            }
+            return {};
+          },
+          /*validator_desc=*/""};
 }
 
 }  // namespace

@@ -63,7 +63,7 @@ XgnnSetup molecule_setup(const gnn::ModelFile& file, const std::vector<std::stri
       all.push_back(smiles(scored.graph));
       char legend[64];
       std::snprintf(legend, sizeof legend, "p = %.4f", scored.probability);
-      legends.push_back(legend);
+      legends.emplace_back(legend);
     }
     const std::string picture = molecules::draw_molecule_grid(all, legends, /*columns=*/5,
                                                               molecules::image_format_for(path));

@@ -58,7 +58,7 @@ GraphRule degree_limit_rule(std::vector<int64_t> max_degree) {
   };
 }
 
-GraphFeaturizer type_row_featurizer(torch::Tensor type_features) {
+GraphFeaturizer type_row_featurizer(const torch::Tensor& type_features) {
   if (!type_features.defined() || type_features.dim() != 2 || !type_features.is_floating_point()) {
     throw InputError("xgnn: type features must be a floating-point [types, features] matrix");
   }

@@ -357,6 +357,7 @@ XgnnResult run_xgnn(gnn::GnnModel& model, int64_t target_class,
       }
     }
     std::vector<const GeneratedGraph*> pointers;
+    pointers.reserve(finals.size());
     for (const auto& f : finals) pointers.push_back(&f);
     const std::vector<double> p = score(pointers);
     double total = options.rollout_penalty * static_cast<double>(penalised);

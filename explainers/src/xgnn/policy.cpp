@@ -62,7 +62,7 @@ PolicyImpl::PolicyImpl(int64_t num_types) : num_types_(num_types) {
   input_ = register_module("input", torch::nn::Linear(num_types, kInputWidth));
   int64_t width = kInputWidth;
   for (size_t i = 0; i < std::size(kGcnWidths); ++i) {
-    gcn_.push_back(
+    gcn_.emplace_back(
         register_module("gcn" + std::to_string(i), torch::nn::Linear(width, kGcnWidths[i])));
     width = kGcnWidths[i];
   }

@@ -13,8 +13,8 @@ namespace {
 
 class MatmulFunction : public torch::autograd::Function<MatmulFunction> {
  public:
-  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, torch::Tensor x,
-                               torch::Tensor weight) {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
+                               const torch::Tensor& weight) {
     ctx->save_for_backward({x, weight});
     auto out = torch::empty({x.size(0), weight.size(1)}, x.options());
     detail::matmul_rows_cpu(x, weight, out);

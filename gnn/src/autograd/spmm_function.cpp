@@ -11,8 +11,9 @@ namespace {
 // happens to the GcnAdjacency the forward pass read.
 class SpmmFunction : public torch::autograd::Function<SpmmFunction> {
  public:
-  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, torch::Tensor values,
-                               torch::Tensor diag, torch::Tensor x, const SpmmPattern& pattern) {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& values,
+                               const torch::Tensor& diag, const torch::Tensor& x,
+                               const SpmmPattern& pattern) {
     auto out = torch::empty({pattern.rowptr.size(0) - 1, x.size(1)}, x.options());
     spmm_cpu(pattern.rowptr, pattern.col, values, diag, x, out);
     ctx->save_for_backward({values, diag, x});

@@ -69,11 +69,14 @@ GNNX_SIMD_CLONES void rows_f64(const double* a, const double* b, double* o, int6
                                int64_t begin, int64_t end) {
   rows_kernel(a, b, o, k, m, begin, end);
 }
+// T is a type: it cannot be parenthesised in a declaration.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define GNNX_NARROW_ROWS(name, T, Padded)                                                       \
   GNNX_SIMD_CLONES void name(const T* a, const T* b, T* o, int64_t k, int64_t m, int64_t begin, \
                              int64_t end) {                                                     \
     narrow_rows_kernel<T, Padded>(a, b, o, k, m, begin, end);                                   \
   }
+// NOLINTEND(bugprone-macro-parentheses)
 GNNX_NARROW_ROWS(narrow16_f32, float, 16)
 GNNX_NARROW_ROWS(narrow32_f32, float, 32)
 GNNX_NARROW_ROWS(narrow64_f32, float, 64)

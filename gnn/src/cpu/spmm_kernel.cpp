@@ -108,7 +108,8 @@ GNNX_ALWAYS_INLINE void sddmm_row_range(const int64_t* rowptr, const int64_t* co
 }
 
 // One multi-versioned entry point per dtype and width: the templates above inline into every
-// clone.
+// clone. T is a type: it cannot be parenthesised in a declaration.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define GNNX_SPMM_ENTRY(name, T, W)                                                       \
   GNNX_SIMD_CLONES void name(const int64_t* rp, const int64_t* c, const T* v, const T* d, \
                              const T* x, T* o, int64_t w, int64_t b, int64_t e) {         \
@@ -119,6 +120,7 @@ GNNX_ALWAYS_INLINE void sddmm_row_range(const int64_t* rowptr, const int64_t* co
                              T* gd, int64_t w, int64_t b, int64_t e) {                           \
     sddmm_row_range<T, W>(rp, c, g, x, gv, gd, w, b, e);                                         \
   }
+// NOLINTEND(bugprone-macro-parentheses)
 GNNX_SPMM_ENTRY(spmm_range_f32, float, 0)
 GNNX_SPMM_ENTRY(spmm_range_f32_w16, float, 16)
 GNNX_SPMM_ENTRY(spmm_range_f32_w20, float, 20)

@@ -20,6 +20,8 @@ std::shared_ptr<const CudaPattern> make_cuda_pattern(const GcnAdjacency&, torch:
   no_cuda();
 }
 
+// By value as in the CUDA build, which moves the pattern into the autograd node.
+// NOLINTNEXTLINE(performance-unnecessary-value-param)
 torch::Tensor spmm_autograd_cuda(std::shared_ptr<const CudaPattern>, const torch::Tensor&,
                                  const torch::Tensor&, const torch::Tensor&) {
   no_cuda();

@@ -66,7 +66,7 @@ bool try_action(GeneratedGraph& g, int64_t start, int64_t end, int64_t max_nodes
 using GraphFeaturizer = std::function<gnn::Graph(const GeneratedGraph&)>;
 
 /// Node features from a table: node of type t gets row t of type_features [T, F].
-GraphFeaturizer type_row_featurizer(torch::Tensor type_features);
+GraphFeaturizer type_row_featurizer(const torch::Tensor& type_features);
 
 struct XgnnOptions {
   int64_t max_nodes = 6;          ///< graphs grow up to this many nodes (reference: 6)
