@@ -8,11 +8,13 @@
 #include "molecule_benchmarks.h"
 
 #include <gnnx/benchmarks/molecule_training.h>
+#include <gnnx/benchmarks/shared_data.h>
 #include <gnnx/datasets/tu_dataset.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/model_file.h>
 #include <gnnx/io/tensor_vector.h>
 #include <gnnx/io/text.h>
+#include <gnnx/molecules/atom_bond_values.h>
 #include <gnnx/molecules/ground_truth.h>
 #include <gnnx/molecules/molecule_explainer.h>
 #include <gnnx/molecules/parse.h>
@@ -71,12 +73,6 @@ const MoleculeRow& row_of(const std::string& name) {
     if (row.name == name) return row;
   }
   TORCH_INTERNAL_ASSERT(false, "no molecule benchmark '", name, "'");
-}
-
-std::string data_dir(const LoadOptions& options) {
-  if (!options.data_dir.empty()) return options.data_dir;
-  const char* env = std::getenv("GNNX_SHARED_DATA");
-  return env != nullptr && *env != '\0' ? env : "../shared/data";
 }
 
 /// The data set's bookkeeping for `targets` target graphs.
@@ -201,7 +197,7 @@ std::vector<Benchmark> molecule_benchmarks() {
                     : "rule atoms, mean over molecules of the best atom ROC-AUC over valid masks";
     b.explained_class = row.tu ? 0 : 1;
     b.load = [&row](const LoadOptions& options) {
-      const std::string path = data_dir(options) + "/" + row.path;
+      const std::string path = shared_data_dir(options.data_dir) + "/" + row.path;
       return row.tu ? load_mutagenicity(path, row) : load_attribution(path, row);
     };
     out.push_back(std::move(b));

@@ -9,22 +9,16 @@
 #include <gnnx/io/tensor_vector.h>
 #include <gnnx/io/text.h>
 #include <gnnx/molecules/molecule_explainer.h>
+// Not in molecule_explainer.h, which keeps LibTorch out of its includers.
+#include <gnnx/explainers/explainer.h>
+#include <gnnx/molecules/atom_bond_values.h>
+#include <gnnx/molecules/featurize.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <mutex>
 
 namespace gnnx::molecules {
-
-AtomBondValues atom_bond_values(const MolGraph& g, const explainers::Explanation& e) {
-  const std::vector<double> nodes =
-      e.node_mask.defined() ? io::to_vector<double>(e.dense_node_mask(g.graph.num_nodes()))
-                            : std::vector<double>();
-  const std::vector<double> edges =
-      e.edge_mask.defined() ? io::to_vector<double>(e.dense_edge_mask(g.graph.num_edges()))
-                            : std::vector<double>();
-  return to_atoms_and_bonds(g, nodes, edges);
-}
 
 struct MoleculeExplainer::Impl {
   std::shared_ptr<gnn::GnnModel> view;  // gnn::single_task_view of the file's model

@@ -35,6 +35,11 @@ output=$("$work_dir/build/consumer")
 echo "$output"
 grep -q "^consumer: ba-shapes nodes=[0-9]* edges=[0-9]* out=[0-9]*x16 finite=yes$" <<<"$output"
 
+echo "== run the consumer of gnnx::gnnx"
+output=$("$work_dir/build/all_consumer")
+echo "$output"
+grep -q "^all: ba-2motifs classes=2 methods=[1-9][0-9]*\( atoms=3\)\?$" <<<"$output"
+
 if [ -x "$prefix/bin/gnnx" ]; then
   echo "== installed gnnx"
   "$prefix/bin/gnnx" --version

@@ -1,5 +1,5 @@
-// `gnnx train --data` (molecule property models): --split and --cv, and the flags that only mean
-// something with --data.
+// `gnnx train --data` (molecule property models): --split and --cv, the flags that only mean
+// something with --data, and the warning for a model at chance level.
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -99,6 +99,34 @@ TEST_F(CliTrainDataTest, SplitAndCvWithoutDataExitTwo) {
     EXPECT_NE(r.err.find("--data"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(dir_ / "m.gnnx"));
   }
+}
+
+// One molecule twenty times with alternating labels: the model scores every copy alike, so the
+// validation ROC-AUC is 0.5, at chance (<= 0.55): warned about on stderr and in the JSON.
+TEST_F(CliTrainDataTest, ModelAtChanceRocAucIsWarnedAbout) {
+  std::ofstream csv(dir_ / "same.csv");
+  csv << "smiles,active\n";
+  for (int i = 0; i < 20; ++i) csv << "CCO," << i % 2 << "\n";
+  csv.close();
+  const RunResult r =
+      run("--threads 1 train --data same.csv --target active --split stratified --epochs 2 "
+          "--hidden 8 --out m.gnnx --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("gnnx: warning: validation ROC-AUC 0.5000 is at chance level"),
+            std::string::npos)
+      << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j.at("at_chance"), true);
+  EXPECT_EQ(j.at("chance_level").at("metric"), "roc_auc");
+  EXPECT_DOUBLE_EQ(j.at("chance_level").at("chance").get<double>(), 0.55);
+  EXPECT_TRUE(j.contains("warning"));
+}
+
+// A regression model has no chance level here: no verdict, no warning.
+TEST_F(CliTrainDataTest, RegressionHasNoChanceVerdict) {
+  const RunResult r = train("--target logp --task regression --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(nlohmann::json::parse(r.out).at("at_chance").is_null()) << r.out;
 }
 
 }  // namespace

@@ -46,7 +46,8 @@ void SettingFlags::add_to(CLI::App& cmd) {
   bind(cmd, "--dropout", &TrainSettings::dropout, "Dropout after each layer")
       ->check(CLI::Range(0.0, 1.0));
   bind(cmd, "--bias-init", &TrainSettings::bias_init,
-       "Initial value of every GCN bias (0.1 by default: see benchmarks/src/catalogue.cpp)");
+       "Initial value of every GCN bias (why the synthetic sets start at 0.1: README, \"Accuracy "
+       "of the trained GCNs\")");
   bind_choice(
       cmd, "--readout", &readout_,
       [this](TrainSettings& s) { s.readout = gnn::parse_readout(readout_); },

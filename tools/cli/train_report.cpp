@@ -1,10 +1,13 @@
 #include "cli/train_report.h"
 
+#include <gnnx/benchmarks/chance_level.h>
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 namespace gnnx::tools {
 namespace {
@@ -28,6 +31,27 @@ const char* arch_label(gnn::Architecture arch) {
   return "GNN";
 }
 
+/// A model at chance level (benchmarks/chance_level.h): a warning on stderr, as gnnx's other
+/// warnings not with --quiet.
+void warn_if_at_chance(const std::optional<benchmarks::ChanceLevel>& chance, bool quiet) {
+  if (!chance || !chance->at_chance || quiet) return;
+  std::cerr << "gnnx: warning: " << benchmarks::chance_warning(*chance) << "\n";
+}
+
+/// --json: "at_chance" (null without a verdict), "chance_level" and, at chance, "warning" —
+/// whatever --quiet says, since the JSON is the result a script reads.
+void add_chance_fields(nlohmann::ordered_json& j,
+                       const std::optional<benchmarks::ChanceLevel>& chance) {
+  if (!chance) {
+    j["at_chance"] = nullptr;
+    return;
+  }
+  j["at_chance"] = chance->at_chance;
+  j["chance_level"] = {
+      {"metric", chance->metric}, {"val", chance->score}, {"chance", chance->chance}};
+  if (chance->at_chance) j["warning"] = benchmarks::chance_warning(*chance);
+}
+
 }  // namespace
 
 void print_training(const benchmarks::TrainedModel& m, const datasets::Dataset& ds, uint64_t seed,
@@ -35,8 +59,10 @@ void print_training(const benchmarks::TrainedModel& m, const datasets::Dataset& 
   const gnn::ModelSpec& spec = m.spec;
   const gnn::TrainOptions& options = m.options;
   const gnn::TrainResult& result = m.result;
+  const std::optional<benchmarks::ChanceLevel> chance = benchmarks::classifier_chance(result, ds);
+  warn_if_at_chance(chance, globals.quiet);
   if (json) {
-    const nlohmann::ordered_json j = {
+    nlohmann::ordered_json j = {
         {"dataset", ds.name},
         {"task", gnn::to_string(ds.task)},
         {"seed", seed},
@@ -65,6 +91,7 @@ void print_training(const benchmarks::TrainedModel& m, const datasets::Dataset& 
         {"seconds", result.seconds},
         {"out", out},
     };
+    add_chance_fields(j, chance);
     std::cout << j.dump() << "\n";
     return;
   }
@@ -128,9 +155,13 @@ void print_read_summary(const benchmarks::MoleculeData& data) {
 
 void print_molecule_training(const benchmarks::MoleculeModel& m,
                              const benchmarks::MoleculeData& data, const std::string& split,
-                             uint64_t seed, const std::string& out, bool json) {
+                             uint64_t seed, const std::string& out, bool json,
+                             const GlobalOptions& globals) {
   const gnn::PropertyKind kind = *m.card.property_kind;
   const gnn::PropertyResult& result = m.result;
+  const std::optional<benchmarks::ChanceLevel> chance =
+      benchmarks::property_chance(result.val, kind);
+  warn_if_at_chance(chance, globals.quiet);
   const int64_t folds = static_cast<int64_t>(m.cv.test_accuracies.size());
   if (json) {
     nlohmann::ordered_json j = {{"data", data.source},
@@ -155,6 +186,7 @@ void print_molecule_training(const benchmarks::MoleculeModel& m,
                                 {"seconds", result.seconds},
                                 {"out", out}};
     if (folds > 0) j["cv"] = cv_json(m.cv);
+    add_chance_fields(j, chance);
     std::cout << j.dump() << "\n";
     return;
   }

@@ -11,7 +11,8 @@ class App;
 
 namespace gnnx::tools {
 
-/// `gnnx datasets [--json]`: the synthetic data sets and their sizes.
+/// `gnnx datasets [--json]`: every benchmark `gnnx evaluate --dataset` accepts (synthetic and,
+/// in RDKit builds, molecule), with task, classes, sizes and data file.
 void add_datasets_command(CLI::App& app, const GlobalOptions& globals);
 
 /// `gnnx methods [--json]`: the explainers, their papers, tasks, devices and options.

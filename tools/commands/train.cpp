@@ -7,6 +7,7 @@
 
 #include "cli/graph_flags.h"
 #include "cli/progress.h"
+#include "cli/train_defaults.h"
 #include "cli/train_flags.h"
 #include "cli/train_report.h"
 #include "commands/commands.h"
@@ -130,7 +131,7 @@ void run_molecules(const TrainArgs& args, const GlobalOptions& globals) {
   folds.finish();
   m.card.created_by = "gnnx train --data";
   save(args.out, *m.model, m.card);
-  print_molecule_training(m, data, f.split, args.seed, args.out, args.json);
+  print_molecule_training(m, data, f.split, args.seed, args.out, args.json, globals);
 }
 #endif
 
@@ -142,15 +143,18 @@ void add_train_command(CLI::App& app, const GlobalOptions& globals) {
                                      "Train a GNN classifier (--arch: GCN, GIN, GINE, GraphConv, "
                                      "SAGE, GAT) and save it as a model "
                                      "file");
+  // The defaults are read from the catalogue when the help is shown, not at every start.
+  cmd->footer([] { return training_defaults_help(); });
   cmd->footer(
-      "Flags left out take the data set's defaults (benchmarks/src/catalogue.cpp; your own "
-      "graphs: BA-Shapes' for a node task, the molecule models' for --graph).\n"
+      "A validation score at chance level (accuracy <= the share of the validation part's most\n"
+      "common class; --data: ROC-AUC <= 0.55) is warned about on stderr and flagged in --json\n"
+      "(at_chance).\n"
       "Global flags (see gnnx --help): --threads N, --quiet.\n"
       "Examples: gnnx train --dataset ba-shapes --seed 0 --out ba-shapes.gnnx\n"
       "          gnnx train --edges edges.csv --labels labels.csv --out mine.gnnx\n"
       "          gnnx train --graph MUTAG/ --out mutag.gnnx");
   CLI::Option* dataset_opt =
-      cmd->add_option("--dataset", args->dataset, "Data set name (see `gnnx datasets`)");
+      cmd->add_option("--dataset", args->dataset, "Synthetic data set name (see `gnnx datasets`)");
   cmd->add_option("--out", args->out, "Model file to write (written atomically)")->required();
   cmd->add_option("--seed", args->seed, "Seed of the data set, the split and the weights")
       ->capture_default_str();

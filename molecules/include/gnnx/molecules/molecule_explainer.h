@@ -10,10 +10,14 @@
 //   gnnx::molecules::MoleculeExplanation e = explainer.explain(*mol);
 //   e.prediction; e.atoms; e.bonds; e.fragment.smiles;
 //   std::string png = explainer.draw(*mol, e, gnnx::molecules::ImageFormat::kPng);
+//
+// No LibTorch header comes with it (a file that includes it compiles in about a tenth of the
+// time): the featurisation types are only declared here (featurize.h defines them), and the
+// tensor-level step from an explanation to atom and bond values is in atom_bond_values.h.
+// tests/molecules/no_tensor_headers_test.cpp keeps it so.
 
-#include <gnnx/explainers/explainer.h>
+#include <gnnx/explainers/method_options.h>
 #include <gnnx/molecules/draw.h>
-#include <gnnx/molecules/featurize.h>
 #include <gnnx/molecules/fragment.h>
 #include <gnnx/molecules/readers.h>
 
@@ -30,6 +34,9 @@ class ROMol;
 
 namespace gnnx::molecules {
 
+struct FeaturizerOptions;  // featurize.h
+struct MolGraph;           // featurize.h
+
 /// One molecule's explanation.
 struct MoleculeExplanation {
   /// Binary task: the model's P(class 1); regression: the predicted value (label units).
@@ -42,10 +49,6 @@ struct MoleculeExplanation {
   /// "grad-cam | p_np: P(1) = 0.912 | explaining class 1" (the drawings' legend line).
   std::string legend;
 };
-
-/// An explanation of featurize()'s graph `g` as per-atom and per-bond values: to_atoms_and_bonds
-/// of its dense node and edge masks (either may be absent).
-AtomBondValues atom_bond_values(const MolGraph& g, const explainers::Explanation& e);
 
 /// One record of a molecule file, explained: its explanation, or why it has none.
 struct RecordExplanation {
