@@ -28,8 +28,8 @@ GcnAdjacency::GcnAdjacency(const Graph& graph)
   self_norm_ = deg.reciprocal();
 }
 
-GcnAdjacency GcnAdjacency::with_normalisation(const torch::Tensor& edge_norm,
-                                              const torch::Tensor& self_norm) const {
+GcnAdjacency GcnAdjacency::with_normalisation(torch::Tensor edge_norm,
+                                              torch::Tensor self_norm) const {
   if (edge_norm.dim() != 1 || edge_norm.size(0) != num_edges() || self_norm.dim() != 1 ||
       self_norm.size(0) != num_nodes_) {
     throw InputError("GcnAdjacency::with_normalisation: expected [" + std::to_string(num_edges()) +

@@ -97,8 +97,8 @@ Csr build_csr(const torch::Tensor& rows, const torch::Tensor& cols, int64_t num_
   return csr;
 }
 
-Graph::Graph(int64_t num_nodes, torch::Tensor edge_index, const torch::Tensor& x,
-             const torch::Tensor& y, const torch::Tensor& edge_attr) {
+Graph::Graph(int64_t num_nodes, torch::Tensor edge_index, torch::Tensor x, torch::Tensor y,
+             torch::Tensor edge_attr) {
   if (num_nodes < 0) {
     throw InputError("Graph: node count must be >= 0, got " + std::to_string(num_nodes));
   }
@@ -123,7 +123,7 @@ Graph::Graph(int64_t num_nodes, torch::Tensor edge_index, const torch::Tensor& x
 }
 
 bool is_undirected(const Graph& graph) {
-  const auto& ei = graph.edge_index();
+  const auto ei = graph.edge_index();
   if (graph.num_edges() == 0) return true;
   // Compare the sorted keys of u -> v with those of v -> u.
   const auto forward = std::get<0>((ei[0] * graph.num_nodes() + ei[1]).sort());
@@ -131,7 +131,7 @@ bool is_undirected(const Graph& graph) {
   return torch::equal(forward, backward);
 }
 
-Graph Graph::with_features(const torch::Tensor& x) const {
+Graph Graph::with_features(torch::Tensor x) const {
   check_features(x, num_nodes_);
   Graph g = *this;
   g.x_ = x.contiguous();

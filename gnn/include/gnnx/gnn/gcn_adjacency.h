@@ -56,8 +56,7 @@ class GcnAdjacency {
   /// subgraph keeps its parent graph's coefficients (parent.edge_norm()[edge_id],
   /// parent.self_norm()[node_id]) so that its targets' outputs equal those on the full graph:
   /// renormalising would shrink the degrees of the boundary nodes. Throws InputError on shape.
-  GcnAdjacency with_normalisation(const torch::Tensor& edge_norm,
-                                  const torch::Tensor& self_norm) const;
+  GcnAdjacency with_normalisation(torch::Tensor edge_norm, torch::Tensor self_norm) const;
 
   /// What a layer call on `device` reads: the edge list, the normalisation in CSR order and,
   /// for CUDA, the kernels' form of both CSR orientations. Built on the first call per device

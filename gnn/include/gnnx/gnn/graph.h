@@ -38,8 +38,8 @@ class Graph {
   /// edge_attr: undefined or [E, D].
   /// Throws InputError naming the problem (e.g. "edge_index[1][7] = 12 is out of range for
   /// 10 nodes").
-  Graph(int64_t num_nodes, torch::Tensor edge_index, const torch::Tensor& x,
-        const torch::Tensor& y = {}, const torch::Tensor& edge_attr = {});
+  Graph(int64_t num_nodes, torch::Tensor edge_index, torch::Tensor x, torch::Tensor y = {},
+        torch::Tensor edge_attr = {});
 
   int64_t num_nodes() const { return num_nodes_; }
   int64_t num_edges() const { return edge_index_.size(1); }
@@ -52,7 +52,7 @@ class Graph {
   const Csr& csr() const { return csr_; }                          ///< grouped by target node
 
   /// The same structure with other node features (validated like the constructor's x).
-  Graph with_features(const torch::Tensor& x) const;
+  Graph with_features(torch::Tensor x) const;
   /// The same structure and features with other labels.
   Graph with_labels(torch::Tensor y) const;
 
