@@ -68,6 +68,8 @@ TEST_F(MethodsCliTest, ValuesOutsideTheSchemaAreRefused) {
     EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
     // Refused by the flag's own check, before the (missing) model is read.
     EXPECT_NE(r.err.find("invalid value"), std::string::npos) << bad << ": " << r.err;
+    const std::string flag = std::string(bad).substr(0, std::string(bad).find(' '));
+    EXPECT_EQ(r.err.find(flag + ": " + flag), std::string::npos) << "flag named twice: " << r.err;
   }
 }
 

@@ -34,7 +34,10 @@ CLI::Validator schema_check(const explainers::OptionSpec& spec) {
               explainers::MethodOptions scratch;
               explainers::set_option(scratch, name, value);
             } catch (const InputError& e) {
-              return e.what();
+              // CLI11 puts "--name: " in front of the message itself: not twice.
+              const std::string message = e.what();
+              const std::string prefix = "--" + name + ": ";
+              return message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
             }
             return {};
           },
