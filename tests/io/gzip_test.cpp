@@ -5,8 +5,8 @@
 #include <gnnx/io/gzip.h>
 #include <gtest/gtest.h>
 #include <support/expect_error.h>
+#include <support/gzip_file.h>
 #include <support/temp_dir.h>
-#include <zlib.h>
 
 #include <fstream>
 #include <string>
@@ -21,11 +21,7 @@ class GzipTest : public ::testing::Test {
   /// Writes `text` gzip-compressed with zlib.
   std::string write_gzip(const std::string& name, const std::string& text) const {
     std::string p = path(name);
-    gzFile f = gzopen(p.c_str(), "wb");
-    EXPECT_NE(f, nullptr);
-    EXPECT_EQ(gzwrite(f, text.data(), static_cast<unsigned>(text.size())),
-              static_cast<int>(text.size()));
-    EXPECT_EQ(gzclose(f), Z_OK);
+    gnnx::testing::write_gzip_file(p, text);
     return p;
   }
 

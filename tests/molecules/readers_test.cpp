@@ -7,7 +7,7 @@
 #include <gnnx/molecules/parse.h>
 #include <gnnx/molecules/readers.h>
 #include <gtest/gtest.h>
-#include <zlib.h>
+#include <support/gzip_file.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -80,11 +80,7 @@ TEST_F(ReadersTest, ByteOrderMarkAndGzipReadTheSameRecords) {
   const std::string plain = write("m.csv", text);
   const std::string bom = write("bom.csv", "\xEF\xBB\xBF" + text);
   const std::string zipped = (dir_ / "m.csv.gz").string();
-  gzFile f = gzopen(zipped.c_str(), "wb");
-  ASSERT_NE(f, nullptr);
-  ASSERT_EQ(gzwrite(f, text.data(), static_cast<unsigned>(text.size())),
-            static_cast<int>(text.size()));
-  ASSERT_EQ(gzclose(f), Z_OK);
+  gnnx::testing::write_gzip_file(zipped, text);
   ReadOptions o;
   o.id_column = "id";
   o.label_columns = {"y"};
