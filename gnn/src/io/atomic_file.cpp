@@ -73,6 +73,9 @@ bool write_unnamed_then_link(const std::string& path,
                              const std::function<void(std::ostream&)>& write,
                              const std::string& prefix) {
 #ifdef O_TMPFILE
+  // The finished file is linked through /proc; without /proc, a named temporary from the start
+  // (checked first, so that the content is never written twice).
+  if (::access("/proc/self/fd", F_OK) != 0) return false;
   const int fd = ::open(directory_of(path).c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
   if (fd < 0) {
     if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) return false;
@@ -90,7 +93,6 @@ bool write_unnamed_then_link(const std::string& path,
   const std::string temp = path + ".tmp." + std::to_string(::getpid());
   const std::string self = "/proc/self/fd/" + std::to_string(fd);
   if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, temp.c_str(), AT_SYMLINK_FOLLOW) != 0) {
-    if (errno == ENOENT) return false;  // no /proc: a named temporary after all
     cannot_create(prefix, errno);
   }
   if (std::rename(temp.c_str(), path.c_str()) != 0) {
