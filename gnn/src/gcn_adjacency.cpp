@@ -1,6 +1,8 @@
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/gcn_adjacency.h>
 
+#include <utility>
+
 #include "autograd/spmm_function.h"
 #include "cuda/spmm_cuda.h"
 #include "device_adjacency.h"
@@ -36,8 +38,10 @@ GcnAdjacency GcnAdjacency::with_normalisation(torch::Tensor edge_norm,
                      "] and [" + std::to_string(num_nodes_) + "] coefficients");
   }
   GcnAdjacency out = *this;
-  out.edge_norm_ = edge_norm.to(torch::kDouble).contiguous();
-  out.self_norm_ = self_norm.to(torch::kDouble).contiguous();
+  edge_norm = edge_norm.to(torch::kDouble).contiguous();
+  self_norm = self_norm.to(torch::kDouble).contiguous();
+  out.edge_norm_ = std::move(edge_norm);
+  out.self_norm_ = std::move(self_norm);
   out.device_cache_ = std::make_shared<detail::DeviceCache>();  // the coefficients changed
   return out;
 }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 namespace gnnx::gnn {
@@ -116,14 +117,15 @@ Graph::Graph(int64_t num_nodes, torch::Tensor edge_index, torch::Tensor x, torch
   }
   num_nodes_ = num_nodes;
   edge_index_ = edge_index.to(torch::kLong).contiguous();
-  x_ = x.defined() ? x.contiguous() : torch::zeros({num_nodes, 0});
-  y_ = y;
-  edge_attr_ = edge_attr;
+  x_ = x.defined() ? std::move(x) : torch::zeros({num_nodes, 0});
+  x_ = x_.contiguous();
+  y_ = std::move(y);
+  edge_attr_ = std::move(edge_attr);
   csr_ = build_csr(edge_index_[1], edge_index_[0], num_nodes);
 }
 
 bool is_undirected(const Graph& graph) {
-  const auto ei = graph.edge_index();
+  const auto& ei = graph.edge_index();
   if (graph.num_edges() == 0) return true;
   // Compare the sorted keys of u -> v with those of v -> u.
   const auto forward = std::get<0>((ei[0] * graph.num_nodes() + ei[1]).sort());
@@ -134,7 +136,8 @@ bool is_undirected(const Graph& graph) {
 Graph Graph::with_features(torch::Tensor x) const {
   check_features(x, num_nodes_);
   Graph g = *this;
-  g.x_ = x.contiguous();
+  g.x_ = std::move(x);
+  g.x_ = g.x_.contiguous();
   return g;
 }
 
