@@ -71,6 +71,15 @@ py::object logits(const ModelHandle& model, const py::handle& x, const py::handl
   return to_numpy(out);
 }
 
+// Parameters and buffers by gnnx's names (a GCN layer's weight is [in, out]: h W), e.g. to
+// rebuild the model in PyTorch for a comparison (python/bench/gnnexplainer_vs_pyg.py).
+py::dict state_dict(const ModelHandle& model) {
+  py::dict out;
+  for (const auto& p : model.net->named_parameters()) out[py::str(p.key())] = to_numpy(p.value());
+  for (const auto& b : model.net->named_buffers()) out[py::str(b.key())] = to_numpy(b.value());
+  return out;
+}
+
 }  // namespace
 
 void bind_models(py::module_& m) {
@@ -96,6 +105,8 @@ void bind_models(py::module_& m) {
           "card", [](const ModelHandle& h) { return h.card.to_metadata(); },
           "The model card as a flat dict of strings (data set, seed, "
           "training record, ...).")
+      .def("state_dict", &state_dict,
+           "Every parameter and buffer as a NumPy array, by gnnx's names.")
       .def("logits", &logits, py::arg("x"), py::arg("edge_index"),
            py::arg("edge_attr") = py::none(),
            "Logits of one graph: [N, C] for a node classifier, [1, C] for a graph classifier.")
