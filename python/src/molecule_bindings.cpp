@@ -46,21 +46,17 @@ class PyMoleculeExplainer {
   }
 
   std::vector<MoleculeExplanation> explain(const std::vector<std::string>& smiles) {
-    const auto mols = parse_all(smiles);
-    std::vector<const RDKit::ROMol*> views;
-    for (const auto& m : mols) views.push_back(m.get());
+    const Parsed mols(smiles);
     CallScope scope;
     std::lock_guard<std::mutex> lock(mutex_);
-    return impl_->explain(views);
+    return impl_->explain(mols.views);
   }
 
   std::vector<double> predict(const std::vector<std::string>& smiles) {
-    const auto mols = parse_all(smiles);
-    std::vector<const RDKit::ROMol*> views;
-    for (const auto& m : mols) views.push_back(m.get());
+    const Parsed mols(smiles);
     CallScope scope;
     std::lock_guard<std::mutex> lock(mutex_);
-    return impl_->predict(views);
+    return impl_->predict(mols.views);
   }
 
   py::list explain_file(const std::string& path, const std::string& smiles_column,
@@ -119,19 +115,21 @@ class PyMoleculeExplainer {
 
  private:
   // Every SMILES parsed before any work; a bad one names its position and RDKit's reason.
-  static std::vector<std::unique_ptr<RDKit::ROMol>> parse_all(
-      const std::vector<std::string>& smiles) {
-    std::vector<std::unique_ptr<RDKit::ROMol>> mols;
-    for (size_t i = 0; i < smiles.size(); ++i) {
-      molecules::ParseResult r = molecules::parse_smiles(smiles[i]);
-      if (!r) {
-        throw InputError("smiles[" + std::to_string(i) + "] '" + smiles[i] +
-                         "' is not a valid molecule: " + r.error);
+  struct Parsed {
+    explicit Parsed(const std::vector<std::string>& smiles) {
+      for (size_t i = 0; i < smiles.size(); ++i) {
+        molecules::ParseResult r = molecules::parse_smiles(smiles[i]);
+        if (!r) {
+          throw InputError("smiles[" + std::to_string(i) + "] '" + smiles[i] +
+                           "' is not a valid molecule: " + r.error);
+        }
+        views.push_back(r.mol.get());
+        owned.push_back(std::move(r.mol));
       }
-      mols.push_back(std::move(r.mol));
     }
-    return mols;
-  }
+    std::vector<std::unique_ptr<RDKit::ROMol>> owned;
+    std::vector<const RDKit::ROMol*> views;
+  };
 
   std::unique_ptr<molecules::MoleculeExplainer> impl_;
   std::mutex mutex_;

@@ -18,7 +18,7 @@ class TrainingTest : public ::testing::Test {
 };
 
 std::vector<int64_t> to_vector(const torch::Tensor& t) {
-  return std::vector<int64_t>(t.data_ptr<int64_t>(), t.data_ptr<int64_t>() + t.numel());
+  return {t.data_ptr<int64_t>(), t.data_ptr<int64_t>() + t.numel()};
 }
 
 /// Two communities of `n_per_class` nodes (rings with a chord), joined by one edge; each node's

@@ -37,7 +37,7 @@ class AtomicFileTest : public ::testing::Test {
 
   static std::string read(const std::string& p) {
     std::ifstream in(p, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   }
 
   gnnx::testing::TempDir dir_{"gnnx_atomic_file_test_"};

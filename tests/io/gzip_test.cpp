@@ -33,7 +33,7 @@ class GzipTest : public ::testing::Test {
 
   static std::string read_plain(const std::string& p) {
     std::ifstream in(p, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   }
 
   /// Expects read_text_file(p) to throw InputError "<problem> '<p>': ...".
