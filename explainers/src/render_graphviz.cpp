@@ -62,7 +62,10 @@ std::string explanation_to_dot(const Explanation& e, const gnn::Graph& graph,
   const std::vector<detail::DrawnEdge> edges =
       detail::drawn_edges(e, graph, options.max_edges, truth.edge_mask);
   detail::ImportanceScale scale;
+  // The colour bar reads differences: scores all equal (XGNN's drawings, a flat mask) have none.
+  bool scores_differ = false;
   for (const auto& edge : edges) {
+    scores_differ = scores_differ || edge.importance != edges.front().importance;
     scale.lo = std::min(scale.lo, edge.importance);
     scale.hi = std::max(scale.hi, edge.importance);
   }
@@ -135,7 +138,7 @@ std::string explanation_to_dot(const Explanation& e, const gnn::Graph& graph,
   auto graph_writer = [&](std::ostream& out) {
     out << "label=<"
         << detail::legend_label(
-               caption.str(), scale, /*with_bar=*/e.edge_mask.defined(),
+               caption.str(), scale, /*with_bar=*/e.edge_mask.defined() && scores_differ,
                /*with_truth=*/truth.node_mask.defined() || truth.edge_mask.defined())
         << ">;\n"
         << "fontname=\"" << detail::kFontName << "\"; fontsize=" << detail::kLabelFontSize << ";\n"

@@ -145,11 +145,15 @@ TEST_F(RenderGraphvizTest, ColourBarOfSignedScoresStartsAtTheLowest) {
   EXPECT_NE(dot.find(">1<"), std::string::npos) << dot;
 }
 
-TEST_F(RenderGraphvizTest, NoEdgeMaskNoColourBar) {
+// No scores, or all equal (XGNN's drawings of generated graphs): nothing for a bar to read.
+TEST_F(RenderGraphvizTest, NoColourBarWithoutDifferentEdgeScores) {
   Explanation e = fixed_explanation(ds_, 400);
   e.edge_mask = torch::Tensor();
-  const auto dot = gnnx::explainers::explanation_to_dot(e, ds_.graphs[0]);
-  EXPECT_EQ(dot.find("edge importance"), std::string::npos) << dot;
+  const auto none = gnnx::explainers::explanation_to_dot(e, ds_.graphs[0]);
+  EXPECT_EQ(none.find("edge importance"), std::string::npos) << none;
+  e.edge_mask = torch::ones({e.edge_ids.numel()});
+  const auto flat = gnnx::explainers::explanation_to_dot(e, ds_.graphs[0]);
+  EXPECT_EQ(flat.find("edge importance"), std::string::npos) << flat;
 }
 
 // The explainer ranks every motif edge last: with --show-truth they are drawn all the same,
