@@ -21,30 +21,28 @@ class RenderCliTest : public ::testing::Test {
     ASSERT_EQ(run("-q --threads 1 train --dataset ba-shapes --epochs 5 --out m.gnnx").exit_code, 0);
   }
   RunResult run(const std::string& args) { return gnnx::testing::run_gnnx(temp_.path(), args); }
-  std::string read(const std::string& name) {
-    return gnnx::testing::read_whole_file(temp_.path() / name);
+  /// The drawing's text after explaining node 400 (a house's first node) with saliency and the
+  /// drawing flags given.
+  std::string draw_node_400(const std::string& drawing, const std::string& file) {
+    const RunResult r =
+        run("-q --threads 1 explain --model m.gnnx --method saliency --nodes 400 --out e.json " +
+            drawing);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return gnnx::testing::read_whole_file(temp_.path() / file);
   }
 
   gnnx::testing::TempDir temp_{"gnnx_render_cli_test_"};
 };
 
 TEST_F(RenderCliTest, DrawingHasAColourBarAndNoTruthUnlessAsked) {
-  const RunResult r =
-      run("-q --threads 1 explain --model m.gnnx --method saliency --nodes 400 --out e.json "
-          "--render x.svg");
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::string svg = read("x.svg");
+  const std::string svg = draw_node_400("--render x.svg", "x.svg");
   EXPECT_NE(svg.find("<svg"), std::string::npos);
   EXPECT_NE(svg.find("edge importance"), std::string::npos);
   EXPECT_EQ(svg.find("ground truth"), std::string::npos);
 }
 
 TEST_F(RenderCliTest, ShowTruthOutlinesTheHouse) {
-  const RunResult r =
-      run("-q --threads 1 explain --model m.gnnx --method saliency --nodes 400 --out e.json "
-          "--render x.dot --show-truth");
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::string dot = read("x.dot");
+  const std::string dot = draw_node_400("--render x.dot --show-truth", "x.dot");
   EXPECT_NE(dot.find("ground truth"), std::string::npos) << dot;
   // Node 400's house: 400-404, its edges cased in blue whatever their importance.
   for (const std::string node : {"\"401\"", "\"402\"", "\"403\"", "\"404\""}) {
