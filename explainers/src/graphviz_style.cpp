@@ -63,14 +63,14 @@ std::string legend_label(const std::string& caption, const ImportanceScale& scal
                          bool with_truth) {
   const int columns = with_bar ? kBarSteps + 2 : 1;
   std::ostringstream html;
-  html << "<table border=\"0\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"2\">"
+  html << R"(<table border="0" cellborder="0" cellspacing="0" cellpadding="2">)"
        << "<tr><td colspan=\"" << columns << "\">" << escape_html(caption) << "</td></tr>";
   if (with_bar) {
-    html << "<tr><td align=\"right\">edge importance  " << io::significant_text(scale.lo, 3)
+    html << R"(<tr><td align="right">edge importance  )" << io::significant_text(scale.lo, 3)
          << "</td>";
     for (int i = 0; i < kBarSteps; ++i) {
       html << "<td bgcolor=\"" << shade((i + 0.5) / kBarSteps)
-           << "\" width=\"14\" height=\"12\" fixedsize=\"true\"></td>";
+           << R"(" width="14" height="12" fixedsize="true"></td>)";
     }
     html << "<td align=\"left\">" << io::significant_text(scale.hi, 3) << "</td></tr>";
   }
