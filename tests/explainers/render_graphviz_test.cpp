@@ -69,8 +69,10 @@ class RenderGraphvizLayoutTest : public ::testing::TestWithParam<std::string> {
   gnnx::testing::TempDir dir_{"gnnx_render_"};
 };
 
-// With straight edges (gnnx before issue 21) the five BA-Shapes targets here had 4 to 13 edges
-// each over unrelated nodes; spline routing around the nodes has none.
+// With straight edges (gnnx before issue 21, at today's node sizes) 8 of the 16 BA-Shapes
+// drawings here (8 targets, with and without truth) had edges over unrelated nodes, 28 (edge,
+// node) pairs in all; Tree-Cycles and Tree-Grid had none (their 3-hop subgraphs are small).
+// Spline routing around the nodes leaves none.
 TEST_P(RenderGraphvizLayoutTest, EdgesAvoidNodesTheyDoNotTouch) {
   const auto ds = gnnx::datasets::make_synthetic(GetParam(), /*seed=*/0);
   for (const bool truth : {false, true}) {
