@@ -1,7 +1,11 @@
+#include "drawn_edges.h"
+#include "graphviz_style.h"
+
 #include <gnnx/explainers/render_graphviz.h>
 #include <gnnx/gnn/boost_graph.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/io/atomic_file.h>
+#include <gnnx/io/significant_digits.h>
 
 #include <spawn.h>
 #include <sys/wait.h>
@@ -21,17 +25,6 @@ extern char** environ;
 namespace gnnx::explainers {
 namespace {
 
-// Light grey (unimportant) to dark red (important): readable in print and in grey scale.
-std::string shade(double t) {
-  t = std::clamp(t, 0.0, 1.0);
-  const int r = static_cast<int>(0xd9 + t * (0x99 - 0xd9));
-  const int g = static_cast<int>(0xd9 + t * (0x00 - 0xd9));
-  const int b = static_cast<int>(0xd9 + t * (0x0d - 0xd9));
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "#%02x%02x%02x", r, g, b);
-  return buf;
-}
-
 std::string extension_of(const std::string& path) {
   const auto dot = path.find_last_of('.');
   return dot == std::string::npos ? "" : path.substr(dot + 1);
@@ -50,35 +43,36 @@ int run_program(const std::vector<std::string>& argv) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// The layout's graph attributes, chosen by measuring the drawings of BA-Shapes, Tree-Cycles and
+// Tree-Grid targets (render_graphviz_test.cpp): straight edges (neato's default) crossed up to 14
+// unrelated nodes per BA-Shapes drawing; splines=true routes every edge around the nodes, and the
+// extra separation (sep) with a routing margin (esep, kept below sep as Graphviz asks) keeps even
+// the thickest edge's stroke off the nodes it passes.
+constexpr const char* kLayoutAttributes =
+    "overlap=false; splines=true; sep=\"+18\"; esep=\"+12\"; outputorder=edgesfirst;\n";
+
 }  // namespace
 
 std::string explanation_to_dot(const Explanation& e, const gnn::Graph& graph,
                                const GraphvizOptions& options) {
-  // Undirected edges of the subgraph, each with the larger importance of its two directions.
-  std::map<std::pair<int64_t, int64_t>, double> edges;
-  const auto& ei = graph.edge_index();
-  const bool has_edge_mask = e.edge_mask.defined();
-  for (int64_t pos = 0; pos < e.edge_ids.numel(); ++pos) {
-    const int64_t id = e.edge_ids[pos].item<int64_t>();
-    const int64_t u = ei[0][id].item<int64_t>(), v = ei[1][id].item<int64_t>();
-    const double w = has_edge_mask ? e.edge_mask[pos].item<double>() : 0.0;
-    auto [it, inserted] = edges.emplace(std::make_pair(std::min(u, v), std::max(u, v)), w);
-    if (!inserted) it->second = std::max(it->second, w);
+  const DrawingTruth& truth = options.truth;
+  TORCH_CHECK(!truth.node_mask.defined() || truth.node_mask.numel() == graph.num_nodes(),
+              "explanation_to_dot: the ground-truth node mask has ", truth.node_mask.numel(),
+              " entries for a graph of ", graph.num_nodes(), " nodes");
+  const std::vector<detail::DrawnEdge> edges =
+      detail::drawn_edges(e, graph, options.max_edges, truth.edge_mask);
+  detail::ImportanceScale scale;
+  // The colour bar reads differences: scores all equal (XGNN's drawings, a flat mask) have none.
+  bool scores_differ = false;
+  for (const auto& edge : edges) {
+    scores_differ = scores_differ || edge.importance != edges.front().importance;
+    scale.lo = std::min(scale.lo, edge.importance);
+    scale.hi = std::max(scale.hi, edge.importance);
   }
-  if (options.max_edges > 0 && static_cast<int64_t>(edges.size()) > options.max_edges) {
-    std::vector<std::pair<double, std::pair<int64_t, int64_t>>> ranked;
-    ranked.reserve(edges.size());
-    for (const auto& [uv, w] : edges) ranked.emplace_back(w, uv);
-    std::stable_sort(ranked.begin(), ranked.end(),
-                     [](const auto& a, const auto& b) { return a.first > b.first; });
-    ranked.resize(options.max_edges);
-    edges.clear();
-    for (const auto& [w, uv] : ranked) edges.emplace(uv, w);
-  }
-  double max_edge = 0;
-  for (const auto& kv : edges) max_edge = std::max(max_edge, kv.second);
   double max_node = 0;
   if (e.node_mask.defined() && e.node_mask.numel()) max_node = e.node_mask.max().item<double>();
+  const auto truth_nodes =
+      truth.node_mask.defined() ? truth.node_mask.to(torch::kCPU, torch::kBool) : torch::Tensor();
 
   // Nodes drawn: the end points of the kept edges, and the target.
   std::map<int64_t, int64_t> position;  // original id -> index in e.node_ids
@@ -91,40 +85,67 @@ std::string explanation_to_dot(const Explanation& e, const gnn::Graph& graph,
       nodes.push_back(id);
     }
   };
-  if (e.task == gnn::Task::kNodeClassification) keep_node(e.target);
-  for (const auto& kv : edges) {
-    keep_node(kv.first.first);
-    keep_node(kv.first.second);
+  const bool node_task = e.task == gnn::Task::kNodeClassification;
+  if (node_task) keep_node(e.target);
+  for (const auto& edge : edges) {
+    keep_node(edge.u);
+    keep_node(edge.v);
   }
-  if (e.task == gnn::Task::kGraphClassification) {
+  if (!node_task) {
     for (const auto& kv : position) keep_node(kv.first);
   }
   gnn::BoostGraph drawing(nodes.size());
-  std::vector<double> edge_weight;
-  for (const auto& [uv, w] : edges) {
-    boost::add_edge(local.at(uv.first), local.at(uv.second),
-                    static_cast<int64_t>(edge_weight.size()), drawing);
-    edge_weight.push_back(max_edge > 0 ? w / max_edge : 0.0);
+  for (size_t i = 0; i < edges.size(); ++i) {
+    boost::add_edge(local.at(edges[i].u), local.at(edges[i].v), static_cast<int64_t>(i), drawing);
   }
-  const bool node_task = e.task == gnn::Task::kNodeClassification;
+  size_t longest_label = 1;
+  if (options.node_labels) {
+    for (const int64_t id : nodes)
+      longest_label = std::max(longest_label, std::to_string(id).size());
+  }
+
   auto vertex_writer = [&](std::ostream& out, size_t v) {
+    const int64_t id = nodes[v];
     const double importance =
-        max_node > 0 ? e.node_mask[position.at(nodes[v])].item<double>() / max_node : 0.0;
-    out << "[label=\"" << (options.node_labels ? std::to_string(nodes[v]) : "")
-        << "\", style=filled, fillcolor=\"" << shade(0.55 * importance) << "\"";
-    if (node_task && nodes[v] == e.target)
-      out << ", color=\"#d7301f\", penwidth=3, shape=doublecircle";
+        max_node > 0 ? e.node_mask[position.at(id)].item<double>() / max_node : 0.0;
+    const bool in_truth = truth_nodes.defined() && truth_nodes[id].item<bool>();
+    out << "[label=\"" << (options.node_labels ? std::to_string(id) : "") << "\", fillcolor=\""
+        << detail::shade(0.55 * importance) << "\", style=\""
+        << (in_truth ? "filled,dashed" : "filled") << "\"";
+    if (node_task && id == e.target) {
+      out << ", color=\"" << detail::kTargetColour << "\", penwidth=3, shape=doublecircle";
+    } else if (in_truth) {
+      out << ", color=\"" << detail::kTruthColour << "\", penwidth=2";
+    }
     out << "]";
   };
-  auto edge_writer = [&](std::ostream& out, const gnn::BoostGraph::edge_descriptor& edge) {
-    const double w = edge_weight[boost::get(boost::edge_index, drawing, edge)];
-    out << "[color=\"" << shade(w) << "\", penwidth=" << 0.6 + 4.0 * w << "]";
+  auto edge_writer = [&](std::ostream& out, const gnn::BoostGraph::edge_descriptor& d) {
+    const detail::DrawnEdge& edge = edges[boost::get(boost::edge_index, drawing, d)];
+    const double t = scale(edge.importance);
+    const std::string colour = detail::shade(t);
+    if (edge.truth) {
+      // Three parallel strokes, blue on either side of the importance colour: the edge keeps its
+      // shade and reads as outlined. Thinner strokes keep the cased edge about as wide as others.
+      out << "[color=\"" << detail::kTruthColour << ":" << colour << ":" << detail::kTruthColour
+          << "\", penwidth=" << 0.8 + 1.6 * t << "]";
+    } else {
+      out << "[color=\"" << colour << "\", penwidth=" << 0.6 + 4.0 * t << "]";
+    }
   };
+  std::ostringstream caption;
+  caption << e.method << ": " << (node_task ? "node " : "graph ") << e.target << ", class "
+          << e.explained_class << " (p=" << io::significant_text(e.probability, 3) << ")";
   auto graph_writer = [&](std::ostream& out) {
-    out << "label=\"" << e.method << ": " << (node_task ? "node " : "graph ") << e.target
-        << ", class " << e.explained_class << " (p=" << e.probability << ")\";\n"
-        << "node [shape=circle, fontsize=9, width=0.3, fixedsize=true];\n"
-        << "overlap=false; outputorder=edgesfirst;\n";
+    out << "label=<"
+        << detail::legend_label(
+               caption.str(), scale, /*with_bar=*/e.edge_mask.defined() && scores_differ,
+               /*with_truth=*/truth.node_mask.defined() || truth.edge_mask.defined())
+        << ">;\n"
+        << "fontname=\"" << detail::kFontName << "\"; fontsize=" << detail::kLabelFontSize << ";\n"
+        << "node [shape=circle, fixedsize=true, width=" << detail::node_diameter(longest_label)
+        << ", fontname=\"" << detail::kFontName << "\", fontsize=" << detail::kLabelFontSize
+        << "];\n"
+        << kLayoutAttributes;
   };
   std::ostringstream dot;
   boost::write_graphviz(dot, drawing, vertex_writer, edge_writer, graph_writer);

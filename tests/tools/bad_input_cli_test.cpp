@@ -44,6 +44,9 @@ class BadInputCliTest : public ::testing::Test {
     std::ofstream(dir_ / "e.csv") << "0,1\n1,2\n2,3\n3,0\n";
     std::ofstream(dir_ / "y.csv") << "0,0\n1,1\n2,0\n3,1\n";
     fs::create_symlink(dir_ / "m.gnnx", dir_ / "link.gnnx");
+    const CliResult files = gnnx::testing::run_gnnx(
+        dir_, "-q --threads 1 train --edges e.csv --labels y.csv --epochs 2 --out files.gnnx");
+    ASSERT_EQ(files.exit_code, 0) << files.err;  // a model of files without ground truth
   }
   static void TearDownTestSuite() {
     std::error_code ec;
@@ -167,6 +170,15 @@ TEST_F(BadInputCliTest, DrawingProblemsStopTheRunBeforeAnyOutput) {
            {"a drawing target not explained",
             kExplain + "--nodes 400 --out x.json --render x.svg --render-target 99999",
             {"--render-target 99999"},
+            {"x.json", "x.svg"}},
+           {"ground truth without a drawing",
+            kExplain + "--nodes 400 --out x.json --show-truth",
+            {"--show-truth", "--render"},
+            {"x.json"}},
+           {"ground truth the data set lacks",
+            "explain --model files.gnnx --method saliency --nodes 0 --out x.json --render x.svg "
+            "--show-truth",
+            {"--show-truth", "no ground truth"},
             {"x.json", "x.svg"}},
        }) {
     expect_refused(c);

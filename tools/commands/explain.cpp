@@ -48,6 +48,7 @@ struct ExplainArgs {
   int precision = 6;            // significant digits of the real numbers written
   std::string render;
   int64_t render_target = -1;
+  bool show_truth = false;  // outline the data set's ground truth in the drawing
   bool json = false;
   MethodFlags flags;
   benchmarks::GraphSource files;  // where the model's own files moved to
@@ -93,6 +94,14 @@ std::string explanation_file(const ExplainArgs& args,
   return explainers::explanations_to_json(explanations, ds.graphs, run, options) + "\n";
 }
 
+/// Graph `index`'s ground-truth masks, those the data set has (undefined for the others).
+explainers::DrawingTruth truth_of(const datasets::Dataset& ds, size_t index) {
+  explainers::DrawingTruth truth;
+  if (index < ds.gt_node_mask.size()) truth.node_mask = ds.gt_node_mask[index];
+  if (index < ds.gt_edge_mask.size()) truth.edge_mask = ds.gt_edge_mask[index];
+  return truth;
+}
+
 void run(const ExplainArgs& args, const GlobalOptions& globals) {
   io::check_writable_path(args.out);
   if (!args.render.empty()) explainers::check_render_path(args.render);
@@ -102,6 +111,11 @@ void run(const ExplainArgs& args, const GlobalOptions& globals) {
   const std::string& dataset = ds.name;
   benchmarks::check_model_fits(*file.model, ds, args.model);
 
+  if (args.show_truth && ds.gt_edge_mask.empty() && ds.gt_node_mask.empty()) {
+    throw InputError("--show-truth: data set '" + dataset +
+                     "' has no ground truth to outline (the synthetic sets and graphs trained "
+                     "with --gt-edges or --gt-nodes have one)");
+  }
   const bool node_task = ds.task == gnn::Task::kNodeClassification;
   if (!node_task && !args.nodes.empty()) {
     throw InputError("--nodes is for node-classification data sets; '" + dataset +
@@ -144,8 +158,10 @@ void run(const ExplainArgs& args, const GlobalOptions& globals) {
         std::find_if(explanations.begin(), explanations.end(),
                      [wanted](const explainers::Explanation& e) { return e.target == wanted; });
     TORCH_CHECK(chosen != explanations.end(), "explain: target ", wanted, " was not explained");
-    const gnn::Graph& graph = node_task ? ds.graphs.front() : ds.graphs.at(chosen->target);
-    explainers::render_explanation(*chosen, graph, args.render);
+    const size_t index = node_task ? 0 : static_cast<size_t>(chosen->target);
+    explainers::GraphvizOptions drawing;
+    if (args.show_truth) drawing.truth = truth_of(ds, index);
+    explainers::render_explanation(*chosen, ds.graphs.at(index), args.render, drawing);
   }
   io::write_file_atomically(args.out, [&](std::ostream& out) { out << text; });
 
@@ -211,9 +227,16 @@ void add_explain_command(CLI::App& app, const GlobalOptions& globals) {
   cmd->add_option("--precision", args->precision, "Significant digits of the numbers written")
       ->check(CLI::Range(1, 17))
       ->capture_default_str();
-  cmd->add_option("--render", args->render, "Also draw one explanation (.svg, .png, .pdf, .dot)");
+  CLI::Option* render = cmd->add_option(
+      "--render", args->render,
+      "Also draw one explanation (.svg, .png, .pdf, .dot): edges shaded by importance, with a "
+      "colour bar; edges routed around the nodes they do not touch");
   cmd->add_option("--render-target", args->render_target,
                   "Which target to draw (default: the first)");
+  cmd->add_flag("--show-truth", args->show_truth,
+                "Outline the data set's ground truth in the drawing (blue, dashed; its edges drawn "
+                "even when not among the most important)")
+      ->needs(render);
   cmd->add_flag("--json", args->json, "Print a JSON summary on stdout");
   add_method_flags(*cmd, args->flags);
   for (CLI::Option* opt : add_graph_flags(*cmd, args->files, GraphFlagUse::kReread)) {
