@@ -72,7 +72,8 @@ class BadInputTest : public ::testing::Test {
           << r.err;
     }
     for (const std::string& file : c.absent) {
-      EXPECT_FALSE(std::filesystem::exists(dir_ / file)) << c.name << ": " << file << " was written";
+      EXPECT_FALSE(std::filesystem::exists(dir_ / file))
+          << c.name << ": " << file << " was written";
     }
     EXPECT_EQ(snapshot(), before) << c.name << ": a file appeared, vanished or changed";
   }

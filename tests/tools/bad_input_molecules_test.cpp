@@ -33,8 +33,8 @@ class BadInputMoleculesTest : public gnnx::testing::BadInputTest {
     std::string csv = "smiles,id,p_np\n";
     const std::vector<std::string> smiles = {"CCO", "CCN", "c1ccccc1", "CC(=O)O", "CCCl", "OCCO"};
     for (int i = 0; i < 60; ++i) {
-      csv += smiles[i % smiles.size()] + ",m" + std::to_string(i) + "," + std::to_string(i % 2) +
-             "\n";
+      csv +=
+          smiles[i % smiles.size()] + ",m" + std::to_string(i) + "," + std::to_string(i % 2) + "\n";
     }
     write("mols.csv", csv);
     CliResult r = gnnx("train --data mols.csv --target p_np --epochs 2 --out mol.gnnx");
@@ -75,7 +75,10 @@ TEST_F(BadInputMoleculesTest, OneSmilesIsRefusedOrExplained) {
        {"cannot parse SMILES 'C1CC('"},
        {"x.png"}},
       // Regression: an empty --smiles ran batch mode and blamed the output path.
-      {"empty SMILES", kSingle + "--smiles '' --out x.png", {"--smiles", "empty SMILES"}, {"x.png"}},
+      {"empty SMILES",
+       kSingle + "--smiles '' --out x.png",
+       {"--smiles", "empty SMILES"},
+       {"x.png"}},
       {"unknown picture format", kSingle + "--smiles CCO --out x.xyz", {".png or .svg"}, {"x.xyz"}},
       {"--out is the model", kSingle + "--smiles CCO --out mol.gnnx", {"same file as --model"}},
       {"not a molecule model",
@@ -194,7 +197,10 @@ TEST_F(BadInputMoleculesTest, TrainDataFlags) {
       {"a target named twice", train + "--target p_np,p_np", {"'p_np' is named twice"}, {"t.gnnx"}},
       {"no such target", train + "--target nope", {"no label column 'nope'"}, {"t.gnnx"}},
       // Regression: read as -1, "as wide as --hidden".
-      {"negative --mlp-hidden", train + "--target p_np --mlp-hidden -5", {"--mlp-hidden"}, {"t.gnnx"}},
+      {"negative --mlp-hidden",
+       train + "--target p_np --mlp-hidden -5",
+       {"--mlp-hidden"},
+       {"t.gnnx"}},
       {"too many folds", train + "--target p_np --cv 1000", {"--cv"}, {"t.gnnx"}},
       {"--out is the data", "train --data mols.csv --target p_np --out mols.csv", {"same file"}},
   });
