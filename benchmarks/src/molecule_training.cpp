@@ -50,6 +50,14 @@ MoleculeData read_table(const std::string& path, const MoleculeDataOptions& opti
   if (read.label_columns.empty()) {
     throw InputError("--target: name the label column(s) of '" + path + "'");
   }
+  // A column named twice would be trained and scored as two tasks with the same labels.
+  for (size_t i = 0; i < read.label_columns.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (read.label_columns[i] == read.label_columns[j]) {
+        throw InputError("--target: the column '" + read.label_columns[i] + "' is named twice");
+      }
+    }
+  }
   molecules::MoleculeSet set = molecules::read_molecules(path, read);
   molecules::FeaturizerOptions featurizer = featurizer_named(options.featurizer);
   featurizer.bond_details = options.bond_details;

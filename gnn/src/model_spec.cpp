@@ -17,6 +17,13 @@ void require(bool ok, const char* field, const char* condition, const T& value) 
   }
 }
 
+// Bounds that keep a spec from asking for more than a machine has before anything is allocated
+// (issue 20: `--hidden 100000000` reached the allocator, `--hidden 30000` and `--layers 100000`
+// ran for hours). 2^30 float weights are 4 GiB, and training keeps three more copies (gradient,
+// Adam's two moments); a thousand layers is ten times the deepest published GCNs.
+constexpr int64_t kMaxWeights = int64_t{1} << 30;
+constexpr int64_t kMaxLayers = 1000;
+
 }  // namespace
 
 std::string to_string(Task task) {
@@ -85,7 +92,18 @@ void ModelSpec::validate() const {
   require(in_features >= 1, "in_features", ">= 1", in_features);
   require(num_classes >= 1, "num_classes", ">= 1", num_classes);
   require(hidden >= 1, "hidden", ">= 1", hidden);
-  require(num_layers >= 1, "num_layers", ">= 1", num_layers);
+  require(num_layers >= 1 && num_layers <= kMaxLayers, "num_layers",
+          c10::str("in [1, ", kMaxLayers, "]").c_str(), num_layers);
+  // A lower bound on the weights of any layer type (the first layer's and one hidden x hidden
+  // matrix per further layer), in double so that the product cannot wrap.
+  const double weights = static_cast<double>(hidden) *
+                         (static_cast<double>(in_features) +
+                          static_cast<double>(hidden) * static_cast<double>(num_layers - 1));
+  if (weights > static_cast<double>(kMaxWeights)) {
+    throw InputError(c10::str("ModelSpec: hidden ", hidden, " with ", num_layers, " layers and ",
+                              in_features, " input features needs at least ", weights,
+                              " weights, more than the ", kMaxWeights, " allowed"));
+  }
   // `!(x >= 0 && x < 1)` also rejects NaN.
   require(dropout >= 0.0 && dropout < 1.0, "dropout", "in [0, 1)", dropout);
   require(mlp_hidden >= 0, "mlp_hidden", ">= 0", mlp_hidden);

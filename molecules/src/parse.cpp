@@ -98,6 +98,12 @@ ParseResult parse_smiles(const std::string& smiles) {
     r.error = "empty SMILES";
     return r;
   }
+  // RDKit reads a C string: it would stop at a NUL byte and explain "C\0C" as methane.
+  if (s.find('\0') != std::string::npos) {
+    ParseResult r;
+    r.error = "the SMILES contains a NUL byte";
+    return r;
+  }
   RDKit::SmilesParserParams params;
   params.allowCXSMILES = true;
   params.parseName = false;

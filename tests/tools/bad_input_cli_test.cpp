@@ -6,15 +6,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "support/run_cli.h"
-#include "support/temp_dir.h"
+#include "support/bad_input.h"
 
 #include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
-#include <map>
-#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,64 +19,22 @@
 namespace {
 
 namespace fs = std::filesystem;
+using gnnx::testing::BadInput;
 using gnnx::testing::CliResult;
 
-struct BadInput {
-  std::string name;                  ///< what the case is about
-  std::string args;                  ///< gnnx's arguments, run in the suite's folder
-  std::vector<std::string> message;  ///< words the error must contain
-  std::vector<std::string> absent;   ///< files that must not appear
-};
-
-class BadInputCliTest : public ::testing::Test {
+class BadInputCliTest : public gnnx::testing::BadInputTest {
  protected:
   static void SetUpTestSuite() {
-    std::random_device rd;
-    dir_ = fs::temp_directory_path() / ("gnnx_bad_input_" + std::to_string(rd()));
-    fs::create_directories(dir_);
-    const CliResult r = gnnx::testing::run_gnnx(
-        dir_, "-q --threads 1 train --dataset ba-shapes --epochs 5 --out m.gnnx");
+    make_folder("gnnx_bad_input_");
+    const CliResult r = gnnx("train --dataset ba-shapes --epochs 5 --out m.gnnx");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     // A node task of files: a 4-cycle, two classes.
     std::ofstream(dir_ / "e.csv") << "0,1\n1,2\n2,3\n3,0\n";
     std::ofstream(dir_ / "y.csv") << "0,0\n1,1\n2,0\n3,1\n";
     fs::create_symlink(dir_ / "m.gnnx", dir_ / "link.gnnx");
-    const CliResult files = gnnx::testing::run_gnnx(
-        dir_, "-q --threads 1 train --edges e.csv --labels y.csv --epochs 2 --out files.gnnx");
+    const CliResult files = gnnx("train --edges e.csv --labels y.csv --epochs 2 --out files.gnnx");
     ASSERT_EQ(files.exit_code, 0) << files.err;  // a model of files without ground truth
   }
-  static void TearDownTestSuite() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  // Every regular file of the folder and its bytes.
-  static std::map<std::string, std::string> snapshot() {
-    std::map<std::string, std::string> files;
-    for (const auto& entry : fs::directory_iterator(dir_)) {
-      if (entry.is_regular_file() && entry.path().filename() != "stderr.txt") {
-        files[entry.path().filename().string()] = gnnx::testing::read_whole_file(entry.path());
-      }
-    }
-    return files;
-  }
-
-  static void expect_refused(const BadInput& c) {
-    const auto before = snapshot();
-    const CliResult r = gnnx::testing::run_gnnx(dir_, "-q --threads 1 " + c.args);
-    EXPECT_EQ(r.exit_code, 2) << c.name << ": gnnx " << c.args << "\n" << r.err;
-    for (const std::string& word : c.message) {
-      EXPECT_NE(r.err.find(word), std::string::npos)
-          << c.name << ": the message lacks '" << word << "':\n"
-          << r.err;
-    }
-    for (const std::string& file : c.absent) {
-      EXPECT_FALSE(fs::exists(dir_ / file)) << c.name << ": " << file << " was written";
-    }
-    EXPECT_EQ(snapshot(), before) << c.name << ": a file appeared, vanished or changed";
-  }
-
-  static inline fs::path dir_;
 };
 
 const std::string kExplain = "explain --model m.gnnx --method saliency ";

@@ -48,7 +48,11 @@ void add_explain_mol_flags(CLI::App& cmd, ExplainMolArgs& args) {
   cmd.add_option("--model", args.model, "Model file (from gnnx train --data)")->required();
   cmd.add_option("--method", args.method, "Explainer: " + explainers::method_names())->required();
   CLI::App* source = cmd.add_option_group("Molecules", "One SMILES or a file (exactly one)");
-  source->add_option("--smiles", args.smiles, "One molecule to explain");
+  // An empty --smiles would count as given and then run batch mode without --input.
+  source->add_option("--smiles", args.smiles, "One molecule to explain")
+      ->check(CLI::Validator(
+          [](std::string& s) { return s.empty() ? std::string("empty SMILES") : std::string(); },
+          /*validator_desc=*/""));
   CLI::Option* input =
       source->add_option("--input", args.input, "Molecules to explain (.csv, .tsv, .smi, .sdf)");
   source->require_option(1);

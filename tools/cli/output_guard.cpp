@@ -29,6 +29,16 @@ bool same_existing_file(const std::string& a, const std::string& b) {
   return fs::exists(a, ec) && fs::exists(b, ec) && fs::equivalent(a, b, ec) && !ec;
 }
 
+// An existing file directly in the input folder `folder` (--graph, --data with a TUDataset):
+// the command may read any of them (`train --graph tu --out tu/MUTAG_A.txt` replaced the edge
+// list). A new file there is fine.
+bool existing_file_in_folder(const std::string& file, const std::string& folder) {
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec) || !fs::is_regular_file(file, ec)) return false;
+  const fs::path parent = fs::absolute(file, ec).parent_path();
+  return !ec && fs::equivalent(parent, folder, ec) && !ec;
+}
+
 // The options of `command` and of its option groups (CLI11 keeps each group's options in a
 // nameless sub-app of its own).
 void collect_options(const CLI::App& command, std::vector<const CLI::Option*>& options) {
@@ -42,8 +52,9 @@ void collect_options(const CLI::App& command, std::vector<const CLI::Option*>& o
 }  // namespace
 
 bool is_output_flag(const std::string& flag) {
-  static const std::set<std::string> outputs = {"--out", "--output", "--render", "--grid",
-                                                "--fragment-counts"};
+  // --render-dir is a folder written into: not an input folder whose files must be kept.
+  static const std::set<std::string> outputs = {"--out",  "--output",          "--render",
+                                                "--grid", "--fragment-counts", "--render-dir"};
   return outputs.count(flag) > 0;
 }
 
@@ -67,6 +78,11 @@ void refuse_outputs_over_inputs(const CLI::App& command) {
         throw InputError(out.flag + " " + out.value + " is the same file as " + in.flag + " " +
                          in.value + ": refusing to overwrite an input (choose another " + out.flag +
                          ")");
+      }
+      if (existing_file_in_folder(out.value, in.value)) {
+        throw InputError(out.flag + " " + out.value + " is a file of the input folder " + in.flag +
+                         " " + in.value + ": refusing to overwrite an input (choose another " +
+                         out.flag + ")");
       }
     }
     for (size_t j = 0; j < i; ++j) {

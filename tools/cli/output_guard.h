@@ -12,7 +12,8 @@ bool is_output_flag(const std::string& flag);
 
 /// After parsing `command`: throws InputError when an output flag's file is the same file as
 /// any other flag's value (an existing file; links and other spellings of its path count:
-/// std::filesystem::equivalent), or when two output flags name the same path.
+/// std::filesystem::equivalent) or an existing file directly in a folder another flag names,
+/// or when two output flags name the same path.
 void refuse_outputs_over_inputs(const CLI::App& command);
 
 }  // namespace gnnx::tools

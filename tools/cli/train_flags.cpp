@@ -28,9 +28,12 @@ CLI::Option* SettingFlags::bind_choice(CLI::App& cmd, const std::string& name, s
 
 void SettingFlags::add_to(CLI::App& cmd) {
   bind(cmd, "--epochs", &TrainSettings::epochs, "Training epochs")->check(positive());
-  bind(cmd, "--lr", &TrainSettings::lr, "Adam learning rate")->check(positive());
+  bind(cmd, "--lr", &TrainSettings::lr, "Adam learning rate")
+      ->check(positive())
+      ->check(fits_float());
   bind(cmd, "--weight-decay", &TrainSettings::weight_decay, "Adam weight decay (L2)")
-      ->check(non_negative());
+      ->check(non_negative())
+      ->check(fits_float());
   bind_choice(
       cmd, "--arch", &arch_, [this](TrainSettings& s) { s.arch = gnn::parse_architecture(arch_); },
       "Layer type: gcn (Kipf & Welling), gin, gine (GIN with edge features), graphconv (Morris "
@@ -47,7 +50,8 @@ void SettingFlags::add_to(CLI::App& cmd) {
       ->check(CLI::Range(0.0, 1.0));
   bind(cmd, "--bias-init", &TrainSettings::bias_init,
        "Initial value of every GCN bias (why the synthetic sets start at 0.1: README, \"Accuracy "
-       "of the trained GCNs\")");
+       "of the trained GCNs\")")
+      ->check(fits_float());
   bind_choice(
       cmd, "--readout", &readout_,
       [this](TrainSettings& s) { s.readout = gnn::parse_readout(readout_); },
@@ -77,7 +81,8 @@ void SettingFlags::add_to(CLI::App& cmd) {
 CLI::Option* SettingFlags::add_mlp_hidden(CLI::App& cmd) {
   return bind(cmd, "--mlp-hidden", &TrainSettings::mlp_hidden,
               "--data: width of the hidden layer of the head (0 = linear head; default: the GCN "
-              "width)");
+              "width)")
+      ->check(non_negative());  // -1, TrainSettings' "as wide as --hidden", is not the user's
 }
 
 TrainSettings SettingFlags::over(TrainSettings settings) const {

@@ -9,7 +9,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -34,6 +36,20 @@ inline CLI::Validator non_negative() {
             return value >= 0 ? std::string() : "must not be negative, got " + input;
           },
           "NON-NEGATIVE", "non_negative"};
+}
+
+/// A number a float holds: the training flags end up in float tensors, and LibTorch's
+/// "cannot be converted to type float without overflow" came out as exit 1 (issue 20).
+inline CLI::Validator fits_float() {
+  return {[](std::string& input) -> std::string {
+            double value = 0;
+            if (!CLI::detail::lexical_cast(input, value)) return "not a number: " + input;
+            // inf and nan are the strict number check's to refuse (cli/strict_numbers.h).
+            return !std::isfinite(value) || std::abs(value) <= std::numeric_limits<float>::max()
+                       ? std::string()
+                       : "'" + input + "' is too large for a float";
+          },
+          "FLOAT-SIZED", "fits_float"};
 }
 
 /// A target list (cli/id_list.h): "all", ids and ranges a:b[:step], comma-separated. Whether the

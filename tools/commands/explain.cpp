@@ -232,7 +232,8 @@ void add_explain_command(CLI::App& app, const GlobalOptions& globals) {
       "Also draw one explanation (.svg, .png, .pdf, .dot): edges shaded by importance, with a "
       "colour bar; edges routed around the nodes they do not touch");
   cmd->add_option("--render-target", args->render_target,
-                  "Which target to draw (default: the first)");
+                  "Which target to draw (default: the first)")
+      ->check(non_negative());  // -1 is the "first target" default, not the user's
   cmd->add_flag("--show-truth", args->show_truth,
                 "Outline the data set's ground truth in the drawing (blue, dashed; its edges drawn "
                 "even when not among the most important)")
