@@ -31,7 +31,13 @@ CallScope::CallScope() {
 
 CallScope::~CallScope() {
   release_.reset();
-  if (--g_active_calls == 0) at::set_num_threads(g_saved_threads);
+  if (--g_active_calls == 0) {
+    try {
+      at::set_num_threads(g_saved_threads);
+    } catch (...) {
+      // A destructor must not throw; the count was valid when it was read, so this never runs.
+    }
+  }
 }
 
 }  // namespace gnnx::python

@@ -35,7 +35,7 @@ gnn::Graph graph_for_model(const ModelHandle& model, const py::handle& x,
                      " features per edge but model '" + model.path + "' reads " +
                      std::to_string(spec.edge_dim));
   }
-  return gnn::Graph(xt.size(0), ei, xt, yt, ea);
+  return {xt.size(0), ei, xt, yt, ea};
 }
 
 void require_task(const ModelHandle& model, gnn::Task task) {
