@@ -20,10 +20,10 @@
 namespace gnnx::testing {
 
 struct BadInput {
-  std::string name;                  ///< what the case is about
-  std::string args;                  ///< gnnx's arguments, run in the suite's folder
-  std::vector<std::string> message;  ///< words the error must contain
-  std::vector<std::string> absent;   ///< files that must not appear
+  std::string name;                      ///< what the case is about
+  std::string args;                      ///< gnnx's arguments, run in the suite's folder
+  std::vector<std::string> message;      ///< words the error must contain
+  std::vector<std::string> absent = {};  ///< files that must not appear (may be left out)
 };
 
 class BadInputTest : public ::testing::Test {
