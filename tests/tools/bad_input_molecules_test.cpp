@@ -70,6 +70,10 @@ const std::string kSingle = "explain-mol --model mol.gnnx --method saliency ";
 
 TEST_F(BadInputMoleculesTest, OneSmilesIsRefusedOrExplained) {
   expect_all_refused({
+      // Regression: a --data-dir that does not exist listed every molecule set as missing, exit 0.
+      {"datasets: --data-dir that does not exist",
+       "datasets --data-dir no-such-folder",
+       {"--data-dir", "no-such-folder"}},
       {"malformed SMILES",
        kSingle + "--smiles 'C1CC(' --out x.png",
        {"cannot parse SMILES 'C1CC('"},

@@ -155,7 +155,9 @@ void add_datasets_command(CLI::App& app, const GlobalOptions& /*globals*/) {
 #ifdef GNNX_WITH_RDKIT
   cmd->add_option("--data-dir", args->data_dir,
                   "Where to look for the molecule sets' files (default: $GNNX_SHARED_DATA, else "
-                  "../shared/data)");
+                  "../shared/data)")
+      // A folder the user names must exist; listing every set as "not found" would hide the typo.
+      ->check(CLI::ExistingDirectory);
 #endif
   cmd->callback([args] { run(*args); });
 }
