@@ -69,14 +69,7 @@ std::vector<Explanation> explain_graphs(const ModelHandle& model, const py::list
                                         const std::map<std::string, std::string>& options,
                                         const py::object& progress) {
   require_task(model, gnn::Task::kGraphClassification);
-  std::vector<gnn::Graph> made;
-  made.reserve(graphs.size());
-  for (size_t i = 0; i < graphs.size(); ++i) {
-    // The Python layer passes every graph as (x, edge_index, y, edge_attr).
-    const auto parts = graphs[i].cast<py::tuple>();
-    made.push_back(graph_for_model(model, parts[0], parts[1], parts[2], parts[3],
-                                   "graph " + std::to_string(i)));
-  }
+  const std::vector<gnn::Graph> made = graphs_for_model(model, graphs);
   explainers::MethodOptions o = method_options(method, options, undirected_defaults(made));
   set_progress(o, progress);
   CallScope scope;

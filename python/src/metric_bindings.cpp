@@ -78,12 +78,7 @@ double precision_at_k(const std::vector<Explanation>& explanations, const py::ha
 py::dict fidelity(const ModelHandle& model, const py::list& graphs,
                   const std::vector<Explanation>& explanations, int64_t top_k) {
   if (top_k < 1) throw InputError("top_k must be >= 1, got " + std::to_string(top_k));
-  std::vector<gnn::Graph> made;
-  for (size_t i = 0; i < graphs.size(); ++i) {
-    const auto parts = graphs[i].cast<py::tuple>();
-    made.push_back(graph_for_model(model, parts[0], parts[1], parts[2], parts[3],
-                                   "graph " + std::to_string(i)));
-  }
+  const std::vector<gnn::Graph> made = graphs_for_model(model, graphs);
   for (const auto& e : explanations) {
     const auto graph = e.task == gnn::Task::kGraphClassification ? e.target : 0;
     if (graph < 0 || graph >= static_cast<int64_t>(made.size())) {

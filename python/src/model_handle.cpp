@@ -38,6 +38,17 @@ gnn::Graph graph_for_model(const ModelHandle& model, const py::handle& x,
   return {xt.size(0), ei, xt, yt, ea};
 }
 
+std::vector<gnn::Graph> graphs_for_model(const ModelHandle& model, const py::list& graphs) {
+  std::vector<gnn::Graph> made;
+  made.reserve(graphs.size());
+  for (size_t i = 0; i < graphs.size(); ++i) {
+    const auto parts = graphs[i].cast<py::tuple>();
+    made.push_back(graph_for_model(model, parts[0], parts[1], parts[2], parts[3],
+                                   "graph " + std::to_string(i)));
+  }
+  return made;
+}
+
 void require_task(const ModelHandle& model, gnn::Task task) {
   if (model.net->spec().task != task) {
     throw InputError("model '" + model.path + "' is a " + gnn::to_string(model.net->spec().task) +

@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace gnnx::python {
 
@@ -26,6 +27,10 @@ struct ModelHandle {
 gnn::Graph graph_for_model(const ModelHandle& model, const pybind11::handle& x,
                            const pybind11::handle& edge_index, const pybind11::handle& y,
                            const pybind11::handle& edge_attr, const std::string& what);
+
+/// Every graph of `graphs`, each an (x, edge_index, y, edge_attr) tuple as the Python layer
+/// passes them, made with graph_for_model ("graph <i>" in messages).
+std::vector<gnn::Graph> graphs_for_model(const ModelHandle& model, const pybind11::list& graphs);
 
 /// Throws InputError when the model is not a classifier of `task`.
 void require_task(const ModelHandle& model, gnn::Task task);
