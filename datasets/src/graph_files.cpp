@@ -19,6 +19,9 @@
 namespace gnnx::datasets {
 namespace {
 
+// Integer labels at or above this are refused rather than read as class indices.
+constexpr int64_t kMaxClassIndex = 100000;
+
 using detail::parse_node;
 using detail::read_user_table;
 using detail::UserTable;
@@ -115,6 +118,17 @@ Labels read_labels(const std::string& path, int64_t num_nodes, const std::string
     const auto v = io::to_integer<int64_t>(r->fields[1]);
     return v && *v >= 0;
   });
+  if (indices) {
+    // Classes 0..max become the model's outputs: an index far beyond the node count would ask
+    // for a head of that many classes (and INT64_MAX + 1 overflowed; found by fuzzing).
+    for (const io::CsvRecord* r : row_of) {
+      if (*io::to_integer<int64_t>(r->fields[1]) >= kMaxClassIndex) {
+        throw InputError(t.where(*r) + ": class index " + r->fields[1] + " is not below " +
+                         std::to_string(kMaxClassIndex) +
+                         " (integer labels are class indices 0..max; name the classes instead)");
+      }
+    }
+  }
   std::map<std::string, int64_t> class_of;  // names, in sorted order
   if (!indices) {
     for (const io::CsvRecord* r : row_of) class_of.emplace(r->fields[1], 0);

@@ -180,6 +180,17 @@ TEST_F(GraphFilesTest, LabelCountThatDoesNotMatch) {
   expect_error([&] { read_node_task(f); }, "labels.csv:3: node 2 has an empty label");
 }
 
+// Found by fuzzing (tests/fuzz/graph_files_fuzz.cpp): the label INT64_MAX overflowed the class
+// count (undefined behaviour); a huge index would have asked for a head of that many classes.
+TEST_F(GraphFilesTest, FuzzClassIndexOverflow) {
+  NodeTaskFiles f = files();
+  f.labels = write("labels.csv", "0,0\n1,9223372036854775807\n2,1\n3,0\n");
+  expect_error([&] { read_node_task(f); },
+               "labels.csv:2: class index 9223372036854775807 is not below 100000");
+  f.labels = write("labels.csv", "0,0\n1,99999\n2,1\n3,0\n");
+  EXPECT_EQ(read_node_task(f).dataset.num_classes, 100000);
+}
+
 TEST_F(GraphFilesTest, NonNumericAndNonFiniteFeatures) {
   NodeTaskFiles f = files();
   f.features = write("x.csv", "a,b\n1,2\n3,x\n5,6\n7,8\n");

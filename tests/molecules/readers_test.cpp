@@ -3,6 +3,7 @@
 
 #include <GraphMol/FileParsers/FileParsers.h>
 #include <GraphMol/ROMol.h>
+#include <GraphMol/SmilesParse/SmilesParse.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/molecules/parse.h>
 #include <gnnx/molecules/readers.h>
@@ -13,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <random>
 
 #include "support/temp_dir.h"
@@ -112,6 +114,27 @@ TEST_F(ReadersTest, ParseSmilesKeepsReasonAndThrowsParseError) {
     EXPECT_EQ(e.smiles(), "not a smiles");
     EXPECT_NE(std::string(e.what()).find("cannot parse SMILES 'not a smiles'"), std::string::npos);
   }
+}
+
+// A molecule of thousands of atoms would stall RDKit's stereo perception for minutes: refused
+// with its size, quickly, while one at the limit still parses (as SMILES and as a mol block).
+TEST_F(ReadersTest, MoleculesOverTheAtomLimitAreRefusedBeforeSanitising) {
+  std::string at_limit;
+  for (int i = 0; i < 1000; ++i) at_limit += 'C';
+  const ParseResult fine = parse_smiles(at_limit);
+  ASSERT_TRUE(fine) << fine.error;
+  const ParseResult big = parse_smiles(at_limit + "C(C)(C)C");
+  EXPECT_FALSE(big);
+  EXPECT_EQ(big.error, "1004 atoms: gnnx reads molecules of at most 1000 atoms");
+  std::string chain = "c1ccccc1";
+  for (int i = 0; i < 2000; ++i) chain += "CC(C)";  // 6,006 atoms: a minute in RDKit's perception
+  EXPECT_EQ(parse_smiles(chain).error, "6006 atoms: gnnx reads molecules of at most 1000 atoms");
+
+  const std::unique_ptr<RDKit::RWMol> over(RDKit::SmilesToMol(at_limit + "C"));
+  const std::string block = RDKit::MolToMolBlock(*over);
+  const ParseResult big_block = parse_mol_block(block);
+  EXPECT_FALSE(big_block);
+  EXPECT_EQ(big_block.error, "1001 atoms: gnnx reads molecules of at most 1000 atoms");
 }
 
 TEST_F(ReadersTest, MissingColumnListsTheColumns) {

@@ -211,6 +211,11 @@ TEST_F(BadInputModelsTest, GenerateImportMethodsDatasets) {
        generate + "--seed 18446744073709551616",
        {"--seed"},
        {"g.svg"}},
+      // Regression: a flag for the other kind of model was silently ignored.
+      {"generate: --node-types for a plain-graph model",
+       generate + "--node-types C,N,O",
+       {"--node-types applies to molecule models"},
+       {"g.svg"}},
       {"import: no such spec",
        "import --state-dict random.gnnx --spec nope.json --out i.gnnx",
        {"nope.json", "cannot open"},

@@ -92,6 +92,11 @@ TEST_F(BadInputMoleculesTest, OneSmilesIsRefusedOrExplained) {
       {"a flag the method does not read",
        kSingle + "--smiles CCO --dropout 0.5",
        {"--dropout is not an option of saliency"}},
+      // Regression: RDKit's stereo perception ran for minutes on a molecule of thousands of atoms.
+      {"a SMILES of 3,001 atoms",
+       kSingle + "--smiles " + std::string(3001, 'C') + " --out x.png",
+       {"3001 atoms", "at most 1000 atoms"},
+       {"x.png"}},
       {"width in exponent form", kSingle + "--smiles CCO --width 1e3", {"--width"}},
       {"NaN fragment threshold",
        kSingle + "--smiles CCO --fragment-threshold nan",

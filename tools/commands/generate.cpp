@@ -28,13 +28,24 @@ struct GenerateArgs {
   int64_t target_class = -1;
   std::string out;
   bool json = false;
-  std::string node_types;  // molecules: comma-separated elements (default: the featurizer's)
-  int64_t max_degree = 4;  // plain graphs
+  std::string node_types;         // molecules: comma-separated elements (default: the featurizer's)
+  int64_t max_degree = 4;         // plain graphs
+  bool max_degree_given = false;  // --max-degree on the command line (plain graphs only)
   std::string rollout_invalid = "skip";  // what a rollout does with a rule-breaking action
   explainers::XgnnOptions options;
 };
 
 XgnnSetup setup_for(const gnn::ModelFile& file, const GenerateArgs& args) {
+  // A flag for the other kind of model would be ignored: refused, so that nobody believes it
+  // shaped the graphs (issue 20's "a flag that is not read is refused").
+  if (is_molecule_model(file) && args.max_degree_given) {
+    throw InputError("generate: --max-degree applies to plain-graph models; '" + args.model +
+                     "' is a molecule model (valence rules bound each atom's bonds)");
+  }
+  if (!is_molecule_model(file) && !args.node_types.empty()) {
+    throw InputError("generate: --node-types applies to molecule models; '" + args.model +
+                     "' is a plain-graph model (its node types are its feature columns)");
+  }
   if (is_molecule_model(file)) {
 #ifdef GNNX_WITH_RDKIT
     return molecule_setup(file, io::split_list(args.node_types));
@@ -171,11 +182,12 @@ void add_generate_command(CLI::App& app, const GlobalOptions& globals) {
       ->check(CLI::Range(int64_t{0}, int64_t{100}));
   cmd->add_option("--node-types", args->node_types,
                   "Molecules: candidate elements, comma-separated (default: the model's)");
-  cmd->add_option("--max-degree", args->max_degree, "Plain graphs: largest node degree")
-      ->capture_default_str()
-      ->check(CLI::Range(int64_t{1}, int64_t{1000}));
+  CLI::Option* max_degree =
+      cmd->add_option("--max-degree", args->max_degree, "Plain graphs: largest node degree");
+  max_degree->capture_default_str()->check(CLI::Range(int64_t{1}, int64_t{1000}));
   cmd->add_flag("--json", args->json, "Print the graphs as one JSON object");
-  cmd->callback([args, max_steps, &globals] {
+  cmd->callback([args, max_steps, max_degree, &globals] {
+    args->max_degree_given = max_degree->count() > 0;
     if (max_steps->count() == 0) {
       args->options.max_steps = explainers::default_max_steps(args->options.max_nodes);
     }

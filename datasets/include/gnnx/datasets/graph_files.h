@@ -44,7 +44,8 @@ struct NodeTaskFiles {
 struct NodeTask {
   /// One graph: x [N, F] float, y [N] int64, edge_attr [E, 1] with weights. Sorted by
   /// (source, target). Classes: labels that are all non-negative integers are the class
-  /// indices (classes 0..max, named "class0", "class1", ...); any other labels are class
+  /// indices (classes 0..max, named "class0", "class1", ...; an index of 100000 or more is
+  /// refused); any other labels are class
   /// names, numbered in sorted (byte) order. With ground truth, gt_edge_mask and gt_node_mask
   /// hold one mask each: given gt-edges mark those edges (both directions when undirected);
   /// gt-nodes alone mark the edges between two of them, as the synthetic sets' motifs do; the
