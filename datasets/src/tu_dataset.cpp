@@ -18,6 +18,9 @@
 namespace gnnx::datasets {
 namespace {
 
+constexpr int64_t kMaxValue = (int64_t{1} << 31) - 1;  // any integer in a TUDataset file
+constexpr int64_t kMaxLabel = 100000;                  // node and edge labels (one-hot widths)
+
 namespace fs = std::filesystem;
 
 /// The file <prefix>_<suffix>.txt or .txt.gz, if either exists.
@@ -54,6 +57,12 @@ std::vector<std::vector<int64_t>> read_ints(const std::string& path, size_t widt
       if (!value) {
         throw InputError(path + ":" + std::to_string(line_no) + ": expected integers, got '" +
                          line + "'");
+      }
+      // Ids and labels are counted from 1 or 0 and shifted by one (id - 1, label + 1): with a
+      // bound far below INT64's none of that arithmetic can overflow (found by fuzzing).
+      if (*value > kMaxValue || *value < -kMaxValue) {
+        throw InputError(path + ":" + std::to_string(line_no) + ": " + token +
+                         " is out of range (TUDataset ids and labels are below 2^31)");
       }
       row.push_back(*value);
     }
@@ -147,14 +156,23 @@ TuDataset read_tu_dataset(const std::string& path) {
   aligned("edge_labels", edge_labels);
   aligned("edge_gt", edge_gt);
 
-  for (int64_t l : node_labels) {
-    if (l < 0) throw InputError("TUDataset '" + *prefix + "': negative node label");
-    ds.num_node_labels = std::max(ds.num_node_labels, l + 1);
-  }
-  for (int64_t l : edge_labels) {
-    if (l < 0) throw InputError("TUDataset '" + *prefix + "': negative edge label");
-    ds.num_edge_labels = std::max(ds.num_edge_labels, l + 1);
-  }
+  // Node and edge labels become one-hot columns 0..max: a label far beyond any real data set's
+  // would ask for that many feature columns per node.
+  auto label_count = [&](const std::vector<int64_t>& labels, const char* what) {
+    int64_t count = 0;
+    for (int64_t l : labels) {
+      if (l < 0) throw InputError("TUDataset '" + *prefix + "': negative " + what + " label");
+      if (l >= kMaxLabel) {
+        throw InputError("TUDataset '" + *prefix + "': " + what + " label " + std::to_string(l) +
+                         " is not below " + std::to_string(kMaxLabel) +
+                         " (labels are one-hot columns 0..max)");
+      }
+      count = std::max(count, l + 1);
+    }
+    return count;
+  };
+  ds.num_node_labels = label_count(node_labels, "node");
+  ds.num_edge_labels = label_count(edge_labels, "edge");
   ds.label_values = ds.raw_graph_labels;
   std::sort(ds.label_values.begin(), ds.label_values.end());
   ds.label_values.erase(std::unique(ds.label_values.begin(), ds.label_values.end()),

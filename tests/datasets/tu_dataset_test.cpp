@@ -7,6 +7,10 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "support/temp_dir.h"
 
 namespace gnnx::datasets {
 namespace {
@@ -57,6 +61,40 @@ TEST(TuDatasetTest, MutagenicityGzippedWithEdgeGroundTruth) {
 TEST(TuDatasetTest, NotADataset) {
   EXPECT_FALSE(is_tu_dataset("/nonexistent/dir"));
   EXPECT_THROW(read_tu_dataset("/nonexistent/dir"), InputError);
+}
+
+// Found by fuzzing (tests/fuzz/tu_dataset_fuzz.cpp): a node label of INT64_MAX overflowed the
+// one-hot width (label + 1, undefined behaviour); ids near INT64_MIN would overflow id - 1.
+TEST(TuDatasetTest, FuzzLabelAndIdOverflow) {
+  gnnx::testing::TempDir dir("gnnx_tu_overflow_");
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir.path() / ("T_" + name + ".txt")) << text;
+  };
+  write("A", "1, 2\n2, 1\n");
+  write("graph_indicator", "1\n1\n");
+  write("graph_labels", "0\n");
+  write("node_labels", "0\n9223372036854775807\n");
+  const std::string prefix = (dir.path() / "T").string();
+  auto message = [&] {
+    try {
+      read_tu_dataset(prefix);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message().find("T_node_labels.txt:2: 9223372036854775807 is out of range"),
+            std::string::npos)
+      << message();
+  write("node_labels", "0\n100000\n");
+  EXPECT_NE(message().find("node label 100000 is not below 100000"), std::string::npos)
+      << message();
+  write("node_labels", "0\n1\n");
+  write("A", "1, 2\n-9223372036854775808, 1\n");
+  EXPECT_NE(message().find("T_A.txt:2: -9223372036854775808 is out of range"), std::string::npos)
+      << message();
+  write("A", "1, 2\n2, 1\n");
+  EXPECT_EQ(read_tu_dataset(prefix).num_node_labels, 2);
 }
 
 }  // namespace
