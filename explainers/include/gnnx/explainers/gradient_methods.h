@@ -355,8 +355,9 @@ struct ExcitationBackpropOptions {
 /// A ReLU passes its output's mass to its input unchanged. The layers are: the head (row c of
 /// the classifier; the node classifier's concatenation head hands mass to every layer's output
 /// at the target node), the MLP hidden layer, the readout (mean/sum: w = 1/N resp. 1; max: the
-/// arg-max node wins all, ties share), and each message-passing layer F^l = ReLU(...) of input
-/// a = F^{l-1} (a = X for l = 0), by its type:
+/// arg-max node wins all; nodes within max_readout.h's relative tolerance of the maximum tie and
+/// share it equally, as in the model's gradient), and each message-passing layer
+/// F^l = ReLU(...) of input a = F^{l-1} (a = X for l = 0), by its type:
 ///   gcn        F = ReLU(Â a W + b): one linear map with weights Â_{n,n'} W_{k',k} (Â ≥ 0, the
 ///              layer's own: the symmetric normalisation, as Pope et al., or the raw sums of
 ///              Aggregation::kSum / kSumSelf)
