@@ -69,6 +69,12 @@ class GradientExplainer : public Explainer {
   virtual Attribution attribute(gnn::GnnModel& model, const TargetBatch& batch,
                                 const torch::Tensor& classes,
                                 const ChunkProgress& progress) const = 0;
+  /// What explain_batch calls: attribute(*call.model, batch, classes, progress). A method that
+  /// reads more of the explained graph than the targets' computation subgraphs (Grad-CAM's
+  /// full-graph activations) overrides this.
+  virtual Attribution attribute_with_graph(const ExplainCall& call, const TargetBatch& batch,
+                                           const torch::Tensor& classes,
+                                           const ChunkProgress& progress) const;
 
  private:
   std::vector<Explanation> explain_batch(const ExplainCall& call, const TargetBatch& batch,
@@ -312,7 +318,11 @@ struct GradCamOptions {
 ///   α_k = (1/N_t) Σ_{n in part t} ∂y_c/∂F^l_{n,k}      (N_t: nodes of the target's graph, or
 ///                                                        of the node target's subgraph)
 ///   node n:  ReLU(Σ_k α_k F^l_{n,k})                   edge: min of its end points
-/// One backward pass per batch. Throws InputError for a layer out of range.
+/// F^l is the layer's output on the whole explained graph. For node targets the map covers the
+/// target's L-hop computation subgraph, but F^l on that subgraph would be wrong for the nodes
+/// more than L − l − 1 hops out (their own neighbourhoods are cut off): the activations come
+/// from one pass over the full graph per batch. One backward pass per batch. Throws InputError
+/// for a layer out of range.
 class GradCam : public GradientExplainer {
  public:
   explicit GradCam(GradCamOptions options = {}, TargetOptions target = {});
@@ -322,12 +332,16 @@ class GradCam : public GradientExplainer {
   void check_model(const gnn::GnnModel& model) const override;
   Attribution attribute(gnn::GnnModel& model, const TargetBatch& batch,
                         const torch::Tensor& classes, const ChunkProgress& progress) const override;
+  Attribution attribute_with_graph(const ExplainCall& call, const TargetBatch& batch,
+                                   const torch::Tensor& classes,
+                                   const ChunkProgress& progress) const override;
 
  private:
   GradCamOptions options_;
 };
 
-/// Grad-CAM averaged over layers (Pope et al. 2019), "grad-cam-avg":
+/// Grad-CAM averaged over layers (Pope et al. 2019), "grad-cam-avg", each layer's F^l from the
+/// full graph as grad-cam's:
 ///   node n:  (1/L) Σ_l grad-cam_l(n)                   edge: min of its end points
 class GradCamAvg : public GradientExplainer {
  public:
@@ -337,6 +351,9 @@ class GradCamAvg : public GradientExplainer {
  protected:
   Attribution attribute(gnn::GnnModel& model, const TargetBatch& batch,
                         const torch::Tensor& classes, const ChunkProgress& progress) const override;
+  Attribution attribute_with_graph(const ExplainCall& call, const TargetBatch& batch,
+                                   const torch::Tensor& classes,
+                                   const ChunkProgress& progress) const override;
 };
 
 struct ExcitationBackpropOptions {
