@@ -39,6 +39,9 @@ std::vector<Explanation> GradientExplainer::explain_batch(const ExplainCall& cal
       e.node_uncertainty = a.node_uncertainty.detach().slice(0, n0, n1).to(torch::kFloat).clone();
     }
     e.options = a.options;
+    for (const auto& [key, values] : a.diagnostics) {
+      e.diagnostics[key] = values[t].item<double>();
+    }
   }
   return explanations;
 }
