@@ -12,6 +12,11 @@ namespace gnnx::gnn {
 
 torch::Tensor readout(const torch::Tensor& h, const torch::Tensor& batch, int64_t num_graphs,
                       Readout kind) {
+  return readout(h, batch, num_graphs, kind, MaxTies::kWithinTolerance);
+}
+
+torch::Tensor readout(const torch::Tensor& h, const torch::Tensor& batch, int64_t num_graphs,
+                      Readout kind, MaxTies ties) {
   TORCH_CHECK(h.dim() == 2, "readout: h must be [N, D], got ", h.sizes());
   TORCH_CHECK(batch.dim() == 1 && batch.size(0) == h.size(0),
               "readout: batch must be [N] with N = ", h.size(0), ", got ", batch.sizes());
@@ -36,7 +41,10 @@ torch::Tensor readout(const torch::Tensor& h, const torch::Tensor& batch, int64_
     const torch::Tensor empty =
         torch::bincount(index, /*weights=*/{}, /*minlength=*/num_graphs).eq(0);
     torch::Tensor out = max;
-    if (h.requires_grad() && c10::GradMode::is_enabled()) {
+    if (ties == MaxTies::kExact) {
+      // amax's own backward: the gradient split evenly among bitwise-equal maxima.
+      out = start.scatter_reduce(0, index.unsqueeze(1).expand_as(h), h, "amax");
+    } else if (h.requires_grad() && c10::GradMode::is_enabled()) {
       // The value stays the exact maximum (h − h.detach() is exactly 0); the gradient is the tie
       // rule's shares (max_readout.h), with exact 0/1 counts: deterministic on every device.
       const torch::Tensor shares = max_readout_shares(h, index, num_graphs, max);

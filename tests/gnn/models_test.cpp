@@ -157,6 +157,10 @@ TEST_F(ModelsTest, ReadoutMaxGradientIsSharedByNearTies) {
   // Column 0: one ulp apart, tied. Column 1: 1e-3 apart, not.
   EXPECT_TRUE(torch::equal(h.grad(), torch::tensor({{0.5f, 1.0f}, {0.5f, 0.0f}, {0.0f, 0.0f}})));
   EXPECT_TRUE(torch::equal(max_readout_shares(h, batch, 1, pooled), h.grad()));
+  // Training keeps amax's exact ties, so trained models are those of before the rule.
+  h.mutable_grad().zero_();
+  readout(h, batch, 1, Readout::kMax, MaxTies::kExact).sum().backward();
+  EXPECT_TRUE(torch::equal(h.grad(), torch::tensor({{1.0f, 1.0f}, {0.0f, 0.0f}, {0.0f, 0.0f}})));
 }
 
 TEST_F(ModelsTest, ReadoutRejectsOutOfRangeGraphIds) {

@@ -13,6 +13,7 @@
 // one choice that does not depend on how the nodes are numbered, and what PyTorch's amax does
 // for exact ties.
 
+#include <gnnx/gnn/models.h>
 #include <torch/types.h>
 
 namespace gnnx::gnn {
@@ -21,6 +22,22 @@ namespace gnnx::gnn {
 /// ulps, far above the rounding of reordered sums over the degrees of the benchmark graphs and far
 /// below the gaps between nodes a model tells apart.
 inline constexpr double kMaxReadoutTieTolerance = 1e-5;
+
+/// Which nodes share the gradient of a graph's maximum.
+enum class MaxTies {
+  /// Those within a relative kMaxReadoutTieTolerance (the rule above): readout()'s, and every
+  /// pass of a model in eval mode, so every explanation's.
+  kWithinTolerance,
+  /// Only bitwise-equal maxima (PyTorch's amax): a model in training mode, so that training,
+  /// whose gradient averages over many graphs and epochs, gives the models it gave before the
+  /// rule (and the README's numbers stay theirs).
+  kExact,
+};
+
+/// readout(h, batch, num_graphs, kind) with the given tie rule for max's gradient (the other
+/// kinds ignore it).
+torch::Tensor readout(const torch::Tensor& h, const torch::Tensor& batch, int64_t num_graphs,
+                      Readout kind, MaxTies ties);
 
 /// The share of each node in its graph's maximum, per unit: h [N, D] (any float dtype, any
 /// device), batch [N] int64 in [0, num_graphs), max [num_graphs, D] the per-graph maximum of h.
