@@ -72,6 +72,9 @@ Json explanation_json(const Explanation& e, const detail::EdgeRows& rows, int64_
   if (e.node_uncertainty.defined()) {
     j["node_uncertainty"] = io::to_vector<double>(e.node_uncertainty);
   }
+  // What the method reports about its own accuracy on this target (integrated gradients'
+  // completeness gaps).
+  if (!e.diagnostics.empty()) j["diagnostics"] = e.diagnostics;
   if (with_options) j["options"] = options_json(e.options);
   return j;
 }

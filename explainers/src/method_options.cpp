@@ -72,6 +72,16 @@ bool parse_flag(const OptionSpec& spec, const std::string& text) {
 
 }  // namespace
 
+std::string to_string(IntegrationRule rule) {
+  switch (rule) {
+    case IntegrationRule::kTrapezoid:
+      return "trapezoid";
+    case IntegrationRule::kGaussLegendre:
+      return "gauss-legendre";
+  }
+  TORCH_INTERNAL_ASSERT(false, "unknown IntegrationRule ", static_cast<int>(rule));
+}
+
 std::string to_string(OptionType type) {
   switch (type) {
     case OptionType::kInteger:
@@ -93,6 +103,14 @@ const std::vector<OptionSpec>& option_specs() {
     mode.type = OptionType::kChoice;
     mode.choices = {"model", "phenomenon"};
     mode.help = "Explain the model's prediction (model) or the true label (phenomenon)";
+    OptionSpec ig_rule;
+    ig_rule.name = "ig-rule";
+    ig_rule.type = OptionType::kChoice;
+    ig_rule.choices = {to_string(IntegrationRule::kTrapezoid),
+                       to_string(IntegrationRule::kGaussLegendre)};
+    ig_rule.help =
+        "Quadrature of the path integral: trapezoid (--steps intervals) or gauss-legendre "
+        "(--steps points)";
     return std::vector<OptionSpec>{
         mode,
         integer("class", 0, kMaxCount, "Explain this class for every target (overrides --mode)"),
@@ -111,6 +129,7 @@ const std::vector<OptionSpec>& option_specs() {
         number("dropout", 0, 1, "Dropout rate (default: the model's own)", false,
                /*max_exclusive=*/true),
         integer("steps", 1, kMaxCount, "Interpolation steps"),
+        ig_rule,
         integer("layer", -1000, 1000, "Layer (0-based; negative counts from the end)"),
         flag("contrastive", "Pope et al.'s contrastive gradient (positive part only)"),
         flag("gradient-x-input", "Score gradient x input instead of the gradient"),
@@ -181,6 +200,14 @@ void set_option(MethodOptions& o, const std::string& name, const std::string& va
     o.dropout = parse_number(spec, value);
   } else if (name == "steps") {
     o.steps = parse_integer(spec, value);
+  } else if (name == "ig-rule") {
+    if (value == to_string(IntegrationRule::kTrapezoid)) {
+      o.ig_rule = IntegrationRule::kTrapezoid;
+    } else if (value == to_string(IntegrationRule::kGaussLegendre)) {
+      o.ig_rule = IntegrationRule::kGaussLegendre;
+    } else {
+      invalid(spec, value);
+    }
   } else if (name == "layer") {
     o.layer = parse_integer(spec, value);
   } else if (name == "contrastive") {

@@ -3,6 +3,7 @@
 
 #include <gnnx/gnn/dense.h>
 #include <gnnx/gnn/error.h>
+#include <gnnx/gnn/max_readout.h>
 #include <gnnx/gnn/models.h>
 
 #include "conv_stack.h"
@@ -224,7 +225,9 @@ ModelOutput GraphClassifierImpl::run(const ModelInput& input, const ForwardHooks
   ModelOutput out;
   const torch::Tensor nodes =
       spec_.readout_concat ? torch::cat(stack.dropped, /*dim=*/1) : stack.dropped.back();
-  out.pooled = readout(nodes, graph_of_node, input.num_graphs, spec_.readout);
+  // Max readout's tie rule (max_readout.h): the tolerant one wherever the model explains.
+  out.pooled = readout(nodes, graph_of_node, input.num_graphs, spec_.readout,
+                       is_training() ? MaxTies::kExact : MaxTies::kWithinTolerance);
   torch::Tensor h = out.pooled;
   if (hidden_layer_) {
     h = relu_with_rule(dense_linear(h, hidden_layer_->weight, hidden_layer_->bias), hooks.relu);

@@ -1,7 +1,9 @@
 // The graph readout and the model's device.
 
+#include <gnnx/gnn/max_readout.h>
 #include <gnnx/gnn/models.h>
 
+#include <c10/core/GradMode.h>
 #include <torch/types.h>
 
 #include <limits>
@@ -10,6 +12,11 @@ namespace gnnx::gnn {
 
 torch::Tensor readout(const torch::Tensor& h, const torch::Tensor& batch, int64_t num_graphs,
                       Readout kind) {
+  return readout(h, batch, num_graphs, kind, MaxTies::kWithinTolerance);
+}
+
+torch::Tensor readout(const torch::Tensor& h, const torch::Tensor& batch, int64_t num_graphs,
+                      Readout kind, MaxTies ties) {
   TORCH_CHECK(h.dim() == 2, "readout: h must be [N, D], got ", h.sizes());
   TORCH_CHECK(batch.dim() == 1 && batch.size(0) == h.size(0),
               "readout: batch must be [N] with N = ", h.size(0), ", got ", batch.sizes());
@@ -25,15 +32,25 @@ torch::Tensor readout(const torch::Tensor& h, const torch::Tensor& batch, int64_
   const torch::Tensor index = batch.to(h.device());
 
   if (kind == Readout::kMax) {
-    // The maximum is exact whatever order the elements arrive in, and its backward splits the
-    // gradient evenly among ties with exact 0/1 counts: deterministic on every device. Starting
-    // from -inf (not 0 with include_self=false) keeps the start value out of that tie count.
+    // The maximum is exact whatever order the elements arrive in. Starting from -inf (not 0 with
+    // include_self=false) keeps the start value out of the shares.
     const torch::Tensor start =
         torch::full({num_graphs, h.size(1)}, -std::numeric_limits<double>::infinity(), h.options());
-    const torch::Tensor max = start.scatter_reduce(0, index.unsqueeze(1).expand_as(h), h, "amax");
+    const torch::Tensor max =
+        start.scatter_reduce(0, index.unsqueeze(1).expand_as(h), h.detach(), "amax");
     const torch::Tensor empty =
         torch::bincount(index, /*weights=*/{}, /*minlength=*/num_graphs).eq(0);
-    return max.masked_fill(empty.unsqueeze(1), 0);
+    torch::Tensor out = max;
+    if (ties == MaxTies::kExact) {
+      // amax's own backward: the gradient split evenly among bitwise-equal maxima.
+      out = start.scatter_reduce(0, index.unsqueeze(1).expand_as(h), h, "amax");
+    } else if (h.requires_grad() && c10::GradMode::is_enabled()) {
+      // The value stays the exact maximum (h − h.detach() is exactly 0); the gradient is the tie
+      // rule's shares (max_readout.h), with exact 0/1 counts: deterministic on every device.
+      const torch::Tensor shares = max_readout_shares(h, index, num_graphs, max);
+      out = max + torch::zeros_like(max).index_add(0, index, shares * (h - h.detach()));
+    }
+    return out.masked_fill(empty.unsqueeze(1), 0);
   }
 
   const torch::Tensor zeros = torch::zeros({num_graphs, h.size(1)}, h.options());
@@ -53,6 +70,19 @@ torch::Tensor readout(const torch::Tensor& h, const torch::Tensor& batch, int64_
   const torch::Tensor count =
       torch::bincount(index, /*weights=*/{}, /*minlength=*/num_graphs).to(h.scalar_type());
   return sum / count.clamp_min(1).unsqueeze(1);
+}
+
+torch::Tensor max_readout_shares(const torch::Tensor& h, const torch::Tensor& batch,
+                                 int64_t num_graphs, const torch::Tensor& max) {
+  TORCH_CHECK(max.dim() == 2 && max.size(0) == num_graphs && max.size(1) == h.size(1),
+              "max_readout_shares: max must be [", num_graphs, ", ", h.size(1), "], got ",
+              max.sizes());
+  const torch::Tensor index = batch.to(h.device());
+  const torch::Tensor top = max.detach().to(h.dtype()).index_select(0, index);  // [N, D]
+  const torch::Tensor tied =
+      (h.detach() >= top - kMaxReadoutTieTolerance * top.abs()).to(h.scalar_type());
+  const torch::Tensor count = torch::zeros_like(max, h.options()).index_add(0, index, tied);
+  return tied / count.index_select(0, index).clamp_min(1);
 }
 
 torch::Device model_device(const torch::nn::Module& model) {

@@ -122,6 +122,9 @@ void bind_explanations(py::module_& m) {
       .def_property_readonly("node_uncertainty",
                              [](const Explanation& e) { return to_numpy(e.node_uncertainty); })
       .def_readonly("options", &Explanation::options, "the method's options as used")
+      .def_readonly("diagnostics", &Explanation::diagnostics,
+                    "numbers the method reports on this target (integrated gradients: "
+                    "completeness_gap_nodes, completeness_gap_edges)")
       .def(
           "dense_edge_mask",
           [](const Explanation& e, int64_t num_edges) {

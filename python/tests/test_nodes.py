@@ -35,12 +35,13 @@ def test_dataset_arrays(ba_shapes):
     ("saliency", {}),
     ("gnnexplainer", {"epochs": 50}),
     ("integrated-gradients", {"steps": 10}),
+    ("integrated-gradients", {"steps": 10, "ig_rule": "gauss-legendre"}),
 ])
 def test_same_numbers_as_the_command_line(ba_shapes, cli, workdir, method, options):
     model, data, _ = ba_shapes
     g = data.graphs[0]
     ours = gnnx.explain_nodes(model, g.x, g.edge_index, TARGETS, method=method, **options)
-    flags = [a for k, v in options.items() for a in (f"--{k}", str(v))]
+    flags = [a for k, v in options.items() for a in (f"--{k.replace('_', '-')}", str(v))]
     out = workdir / f"cli_{method}.json"
     run_cli(cli, "explain", "--model", model.path, "--method", method, "--nodes",
             ",".join(map(str, TARGETS)), "--precision", "9", "--out", str(out), *flags)
@@ -55,6 +56,11 @@ def test_same_numbers_as_the_command_line(ba_shapes, cli, workdir, method, optio
         ours_by_id = dict(zip(e.edge_ids, e.edge_mask))
         np.testing.assert_allclose([ours_by_id[i] for i in t["edges"]["id"]],
                                    t["edges"]["importance"], rtol=1e-6, atol=1e-9)
+        # Integrated gradients' completeness gaps, the same in both.
+        theirs_diagnostics = t.get("diagnostics", {})
+        assert e.diagnostics.keys() == theirs_diagnostics.keys()
+        for key, value in theirs_diagnostics.items():
+            assert e.diagnostics[key] == pytest.approx(value, rel=1e-6, abs=1e-9)
 
 
 def test_undirected_graphs_tie_both_directions_unless_asked(ba_shapes):

@@ -132,6 +132,17 @@ TEST(ExplanationJsonTest, OptionsAreTypedAndOncePerFileWhenShared) {
   EXPECT_EQ(j["explanations"][1]["options"]["layer"], 2);
 }
 
+// Per-target numbers a method reports (integrated gradients' completeness gaps) go with each
+// explanation, rounded as every real number; explanations without any leave the field out.
+TEST(ExplanationJsonTest, DiagnosticsArePerExplanation) {
+  Explanation a = toy_explanation(), b = toy_explanation();
+  a.diagnostics = {{"completeness_gap_nodes", -0.0123456789}, {"completeness_gap_edges", 2.5}};
+  const json j = json::parse(explanations_to_json({a, b}, {toy_graph()}));
+  EXPECT_EQ(j["explanations"][0]["diagnostics"],
+            json({{"completeness_gap_edges", 2.5}, {"completeness_gap_nodes", -0.0123457}}));
+  EXPECT_FALSE(j["explanations"][1].contains("diagnostics"));
+}
+
 TEST(ExplanationJsonTest, JsonLinesAreTheHeaderThenOneLinePerExplanation) {
   const std::vector<Explanation> explanations{toy_explanation(), toy_asymmetric_explanation(),
                                               toy_explanation()};

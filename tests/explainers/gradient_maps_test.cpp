@@ -65,36 +65,74 @@ TEST_F(GradientMethodsTest, CamIsGradCamAtTheLastLayerTimesTheNodeCount) {
   }
 }
 
-TEST_F(GradientMethodsTest, GradCamMatchesDenseReference) {
+// Grad-CAM of `layers` averaged, by its definition on the whole parent graph: F^l as the full
+// graph computes it (a node target's computation subgraph of L hops gives nodes more than
+// L − l − 1 hops out activations the full-graph model never computes), α_k the mean of
+// ∂y_c/∂F^l_{n,k} over the target's subgraph (zero outside what reaches the target).
+std::pair<torch::Tensor, torch::Tensor> grad_cam_reference(const Explanation& e,
+                                                           gnn::GnnModel& model,
+                                                           const Graph& parent,
+                                                           const std::vector<int64_t>& layers) {
+  const DenseRef full(model, parent, torch::arange(parent.num_nodes(), torch::kLong),
+                      torch::arange(parent.num_edges(), torch::kLong));
+  const auto pass = full.forward(full.x(), full.ones());
+  const int64_t target = e.task == gnn::Task::kNodeClassification ? e.target : 0;
+  const auto g = full.backward(full.x(), full.ones(), target, e.explained_class, Rule::kStandard);
+  auto node = torch::zeros({e.node_ids.numel()}, torch::kDouble);
+  for (int64_t l : layers) {
+    const auto f = pass.a[l].index_select(0, e.node_ids);
+    const auto alpha = g.by_act[l].index_select(0, e.node_ids).mean(0);
+    node += torch::relu(torch::matmul(f, alpha));
+  }
+  node /= static_cast<double>(layers.size());
+  const DenseRef sub(model, parent, e.node_ids, e.edge_ids);
+  return {node, edge_min(sub, node)};
+}
+
+TEST_F(GradientMethodsTest, GradCamReadsTheFullGraphsActivations) {
   for (int64_t layer : {0, 1}) {
-    check_against_reference(
+    check_against_model_reference(
         [layer](const TargetOptions& t) {
           return std::make_unique<GradCam>(GradCamOptions().layer(layer), t);
         },
-        [layer](const Explanation& e, const DenseRef& ref) {
-          const auto f = ref.forward(ref.x(), ref.ones()).a[layer];
-          const auto g = ref.backward(ref.x(), ref.ones(), local_target(e), e.explained_class,
-                                      Rule::kStandard);
-          const auto alpha = g.by_act[layer].mean(0);  // over the subgraph's nodes
-          const auto node = torch::relu(torch::matmul(f, alpha));
-          return std::make_pair(node, edge_min(ref, node));
+        [layer](const Explanation& e, gnn::GnnModel& model, const Graph& parent) {
+          return grad_cam_reference(e, model, parent, {layer});
         });
   }
 }
 
 TEST_F(GradientMethodsTest, GradCamAvgIsTheMeanOverLayers) {
-  check_against_reference([](const TargetOptions& t) { return std::make_unique<GradCamAvg>(t); },
-                          [](const Explanation& e, const DenseRef& ref) {
-                            const auto pass = ref.forward(ref.x(), ref.ones());
-                            const auto g = ref.backward(ref.x(), ref.ones(), local_target(e),
-                                                        e.explained_class, Rule::kStandard);
-                            auto node = torch::zeros({ref.num_nodes()}, torch::kDouble);
-                            for (size_t l = 0; l < pass.a.size(); ++l) {
-                              node += torch::relu(torch::matmul(pass.a[l], g.by_act[l].mean(0)));
-                            }
-                            node /= static_cast<double>(pass.a.size());
-                            return std::make_pair(node, edge_min(ref, node));
-                          });
+  check_against_model_reference(
+      [](const TargetOptions& t) { return std::make_unique<GradCamAvg>(t); },
+      [](const Explanation& e, gnn::GnnModel& model, const Graph& parent) {
+        return grad_cam_reference(e, model, parent, {0, 1});
+      });
+}
+
+// On the path 0-1-2-3 with two layers, target 0's computation subgraph is {0, 1, 2}: node 2's
+// layer-0 activation there lacks node 3's message. The map must use the full graph's.
+TEST_F(GradientMethodsTest, GradCamOnANodeTargetUsesTheFullGraphsLayerOutput) {
+  auto model = node_model(/*positive=*/true);
+  const Graph graph = path_graph();
+  const auto e = GradCam(GradCamOptions().layer(0)).explain_nodes(*model, graph, {0}).at(0);
+  ASSERT_TRUE(torch::equal(e.node_ids, torch::tensor({0, 1, 2}, torch::kLong)));
+  const gnn::GcnAdjacency adj(graph);
+  gnn::ModelInput input;
+  input.x = graph.x();
+  input.adj = &adj;
+  torch::Tensor f;
+  {
+    torch::NoGradGuard no_grad;
+    f = model->run(input, {}).embeddings[0].to(torch::kDouble);  // [4, H], the full graph's
+  }
+  // With positive weights every α_k > 0 and F ≥ 0, so the map is α · F_n: node 2's share of
+  // node 0's follows the full graph's rows.
+  const auto ratio = e.node_mask[2].item<double>() / e.node_mask[0].item<double>();
+  const DenseRef full(*model, graph, torch::arange(4, torch::kLong),
+                      torch::arange(6, torch::kLong));
+  const auto g = full.backward(full.x(), full.ones(), 0, e.explained_class, Rule::kStandard);
+  const auto alpha = g.by_act[0].index_select(0, e.node_ids).mean(0);
+  EXPECT_NEAR(ratio, (torch::dot(f[2], alpha) / torch::dot(f[0], alpha)).item<double>(), 1e-5);
 }
 
 // --- excitation backprop -----------------------------------------------------------------------

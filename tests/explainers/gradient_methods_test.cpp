@@ -96,26 +96,98 @@ TEST_F(GradientMethodsTest, GuidedAndDeconvolutionDifferFromPlainGradients) {
 
 constexpr int64_t kSteps = 7;  // few, so that the quadrature differs from the exact integral
 
+// Integrated gradients from the dense reference with points α_i and weights w_i on [0, 1].
+std::pair<torch::Tensor, torch::Tensor> ig_reference(const Explanation& e, const DenseRef& ref,
+                                                     const std::vector<double>& points,
+                                                     const std::vector<double>& weights) {
+  auto node = torch::zeros_like(ref.x());
+  auto edge = torch::zeros_like(ref.ones());
+  for (size_t i = 0; i < points.size(); ++i) {
+    const double a = points[i];
+    node += weights[i] * ref.backward(a * ref.x(), ref.ones(), local_target(e), e.explained_class,
+                                      Rule::kStandard)
+                             .x;
+    edge += weights[i] * ref.backward(ref.x(), a * ref.ones(), local_target(e), e.explained_class,
+                                      Rule::kStandard)
+                             .w;
+  }
+  return {(ref.x() * node).sum(1), edge};
+}
+
 TEST_F(GradientMethodsTest, IntegratedGradientsMatchesTrapezoidReference) {
+  std::vector<double> points, weights;
+  for (int64_t k = 0; k <= kSteps; ++k) {
+    points.push_back(double(k) / kSteps);
+    weights.push_back((k == 0 || k == kSteps ? 0.5 : 1.0) / kSteps);
+  }
   check_against_reference(
       [](const TargetOptions& t) {
-        return std::make_unique<IntegratedGradients>(IntegratedGradientsOptions().steps(kSteps), t);
+        return std::make_unique<IntegratedGradients>(
+            IntegratedGradientsOptions().steps(kSteps).rule(IntegrationRule::kTrapezoid), t);
       },
-      [](const Explanation& e, const DenseRef& ref) {
-        auto node = torch::zeros_like(ref.x());
-        auto edge = torch::zeros_like(ref.ones());
-        for (int64_t k = 0; k <= kSteps; ++k) {
-          const double a = double(k) / kSteps;
-          const double wt = (k == 0 || k == kSteps ? 0.5 : 1.0) / kSteps;
-          node += wt * ref.backward(a * ref.x(), ref.ones(), local_target(e), e.explained_class,
-                                    Rule::kStandard)
-                           .x;
-          edge += wt * ref.backward(ref.x(), a * ref.ones(), local_target(e), e.explained_class,
-                                    Rule::kStandard)
-                           .w;
-        }
-        return std::make_pair((ref.x() * node).sum(1), edge);
+      [&](const Explanation& e, const DenseRef& ref) {
+        return ig_reference(e, ref, points, weights);
       });
+}
+
+TEST_F(GradientMethodsTest, IntegratedGradientsMatchesGaussLegendreReference) {
+  // The tabulated three-point rule on [0, 1].
+  const double s = std::sqrt(0.6);
+  const std::vector<double> points = {(1 - s) / 2, 0.5, (1 + s) / 2};
+  const std::vector<double> weights = {5.0 / 18, 8.0 / 18, 5.0 / 18};
+  check_against_reference(
+      [](const TargetOptions& t) {
+        return std::make_unique<IntegratedGradients>(
+            IntegratedGradientsOptions().steps(3).rule(IntegrationRule::kGaussLegendre), t);
+      },
+      [&](const Explanation& e, const DenseRef& ref) {
+        return ig_reference(e, ref, points, weights);
+      });
+}
+
+// A three-layer GCN with positive weights and biases on non-negative features keeps every ReLU
+// on along both paths, so the logit is a cubic in the edge path's α (each layer's messages are
+// linear in the mask) and ∂y/∂w_e(α·1) a quadratic: its integral has the closed form
+// (g(0) + 4 g(1/2) + g(1)) / 6 (Simpson, exact for quadratics). Two Gauss–Legendre points are
+// exact for cubics; two trapezoid intervals are not. Along the node path the logit is affine
+// in α, which both rules integrate exactly.
+TEST_F(GradientMethodsTest, GaussLegendreIntegratesAPolynomialPathExactly) {
+  ModelSpec spec = base_spec(gnn::Task::kNodeClassification);
+  spec.num_layers = 3;
+  auto model = std::make_shared<gnn::NodeClassifierImpl>(spec);
+  set_parameters(*model, 0.9, 0.05, /*positive=*/true);
+  const Graph g = path_graph();
+  const TargetOptions target = TargetOptions().explained_class(1);
+  for (IntegrationRule rule : {IntegrationRule::kGaussLegendre, IntegrationRule::kTrapezoid}) {
+    const IntegratedGradients ig(IntegratedGradientsOptions().steps(2).rule(rule), target);
+    for (const auto& e : ig.explain_nodes(*model, g, node_targets())) {
+      const DenseRef ref(*model, g, e.node_ids, e.edge_ids);
+      const int64_t t = local_target(e);
+      auto exact = torch::zeros_like(ref.ones());
+      const std::vector<std::pair<double, double>> simpson = {
+          {0.0, 1.0 / 6}, {0.5, 4.0 / 6}, {1.0, 1.0 / 6}};
+      for (const auto& [a, w] : simpson) {
+        exact += w * ref.backward(ref.x(), a * ref.ones(), t, 1, Rule::kStandard).w;
+      }
+      const double logit = ref.logit(ref.x(), ref.ones(), t, 1);
+      const double edge_gap =
+          e.edge_mask.sum().item<double>() - (logit - ref.logit(ref.x(), 0 * ref.ones(), t, 1));
+      const double node_gap =
+          e.node_mask.sum().item<double>() - (logit - ref.logit(0 * ref.x(), ref.ones(), t, 1));
+      const std::string what = to_string(rule) + " node " + std::to_string(e.target);
+      // The gaps the explanation reports are its own sums against the logit differences.
+      EXPECT_NEAR(e.diagnostics.at("completeness_gap_edges"), edge_gap, 1e-4) << what;
+      EXPECT_NEAR(e.diagnostics.at("completeness_gap_nodes"), node_gap, 1e-4) << what;
+      EXPECT_NEAR(node_gap, 0.0, 1e-4) << what;
+      if (rule == IntegrationRule::kGaussLegendre) {
+        expect_close(e.edge_mask, exact, 1e-5, what + " edge mask");
+        EXPECT_NEAR(edge_gap, 0.0, 1e-4) << what;
+      } else {
+        EXPECT_FALSE(torch::allclose(e.edge_mask.to(torch::kDouble), exact, 1e-4, 1e-5)) << what;
+        EXPECT_GT(std::abs(edge_gap), 1e-3) << what;
+      }
+    }
+  }
 }
 
 TEST_F(GradientMethodsTest, IntegratedGradientsIsComplete) {

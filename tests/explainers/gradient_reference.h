@@ -352,15 +352,18 @@ inline void expect_close(const torch::Tensor& got, const torch::Tensor& want, do
       << what << "\n got:  " << g << "\n want: " << w;
 }
 
-// Runs `explainer` for both classes on the node model (targets 0, 1, 3 of the path graph) and
-// the graph model (three graphs) and checks each explanation against reference(e, ref).
-using Reference = std::function<std::pair<torch::Tensor, torch::Tensor>(const Explanation& e,
-                                                                        const DenseRef& ref)>;
+// The reference maps of one explanation from the model and the target's parent graph (node
+// task: the one graph; graph task: the target's graph), for references that need more than the
+// target's computation subgraph.
+using ModelReference = std::function<std::pair<torch::Tensor, torch::Tensor>(
+    const Explanation& e, gnn::GnnModel& model, const Graph& parent)>;
 using Factory = std::function<std::unique_ptr<Explainer>(const TargetOptions&)>;
 
-inline void check_against_reference(const Factory& make, const Reference& reference,
-                                    double atol = 1e-5, bool node_task = true,
-                                    bool graph_task = true) {
+// Runs `explainer` for both classes on the node model (targets 0, 1, 3 of the path graph) and
+// the graph model (three graphs) and checks each explanation against reference(e, model, parent).
+inline void check_against_model_reference(const Factory& make, const ModelReference& reference,
+                                          double atol = 1e-5, bool node_task = true,
+                                          bool graph_task = true) {
   for (int64_t c = 0; c < 2; ++c) {
     const TargetOptions target = TargetOptions().explained_class(c);
     if (node_task) {
@@ -370,8 +373,7 @@ inline void check_against_reference(const Factory& make, const Reference& refere
       ASSERT_EQ(explanations.size(), 3u);
       for (const auto& e : explanations) {
         EXPECT_EQ(e.explained_class, c);
-        const DenseRef ref(*model, parent_of(e, graphs), e.node_ids, e.edge_ids);
-        const auto [node, edge] = reference(e, ref);
+        const auto [node, edge] = reference(e, *model, parent_of(e, graphs));
         const std::string what =
             e.method + " node " + std::to_string(e.target) + " class " + std::to_string(c);
         expect_close(e.node_mask, node, atol, what + " node mask");
@@ -384,8 +386,7 @@ inline void check_against_reference(const Factory& make, const Reference& refere
       auto explanations = make(target)->explain_graphs(*model, graphs);
       ASSERT_EQ(explanations.size(), graphs.size());
       for (const auto& e : explanations) {
-        const DenseRef ref(*model, parent_of(e, graphs), e.node_ids, e.edge_ids);
-        const auto [node, edge] = reference(e, ref);
+        const auto [node, edge] = reference(e, *model, parent_of(e, graphs));
         const std::string what =
             e.method + " graph " + std::to_string(e.target) + " class " + std::to_string(c);
         expect_close(e.node_mask, node, atol, what + " node mask");
@@ -393,6 +394,23 @@ inline void check_against_reference(const Factory& make, const Reference& refere
       }
     }
   }
+}
+
+// The same with a reference that sees only the target's computation subgraph (with the parent
+// graph's normalisation): reference(e, DenseRef of the subgraph).
+using Reference = std::function<std::pair<torch::Tensor, torch::Tensor>(const Explanation& e,
+                                                                        const DenseRef& ref)>;
+
+inline void check_against_reference(const Factory& make, const Reference& reference,
+                                    double atol = 1e-5, bool node_task = true,
+                                    bool graph_task = true) {
+  check_against_model_reference(
+      make,
+      [&reference](const Explanation& e, gnn::GnnModel& model, const Graph& parent) {
+        const DenseRef ref(model, parent, e.node_ids, e.edge_ids);
+        return reference(e, ref);
+      },
+      atol, node_task, graph_task);
 }
 
 inline torch::Tensor row_norm(const torch::Tensor& g) { return g.pow(2).sum(1).sqrt(); }

@@ -1,4 +1,5 @@
 #include <gnnx/gnn/error.h>
+#include <gnnx/gnn/max_readout.h>
 #include <gnnx/gnn/models.h>
 #include <gnnx/gnn/subgraph.h>
 
@@ -7,6 +8,7 @@
 
 #include <support/builders.h>
 
+#include <cmath>
 #include <limits>
 #include <string>
 
@@ -140,6 +142,25 @@ TEST_F(ModelsTest, ReadoutMaxGradientGoesToTheMaximum) {
   readout(h, batch, 2, Readout::kMax).sum().backward();
   // Column 1 of graph 0 ties: the gradient is split evenly.
   EXPECT_TRUE(torch::equal(h.grad(), torch::tensor({{0.0, 0.5}, {1.0, 0.5}, {1.0, 1.0}})));
+}
+
+// Values within a relative 1e-5 of the maximum tie (max_readout.h): float32 rounding of
+// reordered sums must not decide which of two mirror-image nodes gets the gradient.
+TEST_F(ModelsTest, ReadoutMaxGradientIsSharedByNearTies) {
+  const float top = 2.0f;
+  const float below = std::nextafter(top, 0.0f);  // one ulp under the maximum
+  auto h = torch::tensor({{top, 1.0f}, {below, 1.0f - 1e-3f}, {0.5f, 0.0f}}).requires_grad_();
+  const auto batch = torch::tensor({0, 0, 0}, torch::kLong);
+  const auto pooled = readout(h, batch, 1, Readout::kMax);
+  EXPECT_EQ(pooled[0][0].item<float>(), top);  // the value is the exact maximum
+  pooled.sum().backward();
+  // Column 0: one ulp apart, tied. Column 1: 1e-3 apart, not.
+  EXPECT_TRUE(torch::equal(h.grad(), torch::tensor({{0.5f, 1.0f}, {0.5f, 0.0f}, {0.0f, 0.0f}})));
+  EXPECT_TRUE(torch::equal(max_readout_shares(h, batch, 1, pooled), h.grad()));
+  // Training keeps amax's exact ties, so trained models are those of before the rule.
+  h.mutable_grad().zero_();
+  readout(h, batch, 1, Readout::kMax, MaxTies::kExact).sum().backward();
+  EXPECT_TRUE(torch::equal(h.grad(), torch::tensor({{1.0f, 1.0f}, {0.0f, 0.0f}, {0.0f, 0.0f}})));
 }
 
 TEST_F(ModelsTest, ReadoutRejectsOutOfRangeGraphIds) {

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "support/run_cli.h"
@@ -62,8 +64,29 @@ TEST_F(MethodsCliTest, AFlagTheMethodDoesNotReadIsRefused) {
   EXPECT_FALSE(std::filesystem::exists(temp_.path() / "x.json"));
 }
 
+// --ig-rule comes from the option schema; each explanation reports its completeness gaps.
+TEST_F(MethodsCliTest, IntegratedGradientsRuleAndCompletenessGapsInTheFile) {
+  ASSERT_EQ(run("--quiet train --dataset ba-2motifs --epochs 1 --out m.gnnx").exit_code, 0);
+  for (const std::string rule : {"trapezoid", "gauss-legendre"}) {
+    const auto r =
+        run("--quiet explain --model m.gnnx --method integrated-gradients --graphs 0:3 "
+            "--steps 4 --ig-rule " +
+            rule + " --out ig.json");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::ifstream in(temp_.path() / "ig.json");
+    const auto j = nlohmann::json::parse(in);
+    EXPECT_EQ(j["options"]["rule"], rule);
+    ASSERT_EQ(j["explanations"].size(), 3u);
+    for (const auto& e : j["explanations"]) {
+      EXPECT_TRUE(e["diagnostics"]["completeness_gap_nodes"].is_number()) << e;
+      EXPECT_TRUE(e["diagnostics"]["completeness_gap_edges"].is_number()) << e;
+    }
+  }
+}
+
 TEST_F(MethodsCliTest, ValuesOutsideTheSchemaAreRefused) {
-  for (const char* bad : {"--lr inf", "--lr 0", "--epochs 0x10", "--dropout 1", "--steps -3"}) {
+  for (const char* bad :
+       {"--lr inf", "--lr 0", "--epochs 0x10", "--dropout 1", "--steps -3", "--ig-rule simpson"}) {
     const auto r = run(std::string("--quiet explain --model m.gnnx --method gnnexplainer ") + bad);
     EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
     // Refused by the flag's own check, before the (missing) model is read.

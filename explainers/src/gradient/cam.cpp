@@ -15,9 +15,11 @@ namespace gnnx::explainers {
 namespace {
 
 // Grad-CAM map of every requested layer: ReLU(Σ_k α_k F^l_{n,k}), α = per-part mean gradient.
+// `activations` [N, H] per layer: the F^l the maps read (empty: the batch's own).
 std::vector<torch::Tensor> grad_cam_maps(gnn::GnnModel& model, const TargetBatch& batch,
                                          const torch::Tensor& classes,
-                                         const std::vector<int64_t>& layers) {
+                                         const std::vector<int64_t>& layers,
+                                         const std::vector<torch::Tensor>& activations = {}) {
   // x requires grad so that the embeddings are in the autograd graph even when the model's
   // parameters are frozen.
   const auto x = batch.graph.x().detach().requires_grad_(true);
@@ -30,12 +32,34 @@ std::vector<torch::Tensor> grad_cam_maps(gnn::GnnModel& model, const TargetBatch
                                            /*create_graph=*/false, /*allow_unused=*/true);
   std::vector<torch::Tensor> maps;
   for (size_t i = 0; i < layers.size(); ++i) {
-    const auto& f = wanted[i];
+    const auto& f = activations.empty() ? wanted[i].detach() : activations[i];
     const auto g = grads[i].defined() ? grads[i] : torch::zeros_like(f);
     const auto alpha = detail::part_mean(batch, g).index_select(0, batch.part);  // [N, H]
-    maps.push_back(torch::relu((alpha * f.detach()).sum(1)));
+    maps.push_back(torch::relu((alpha * f).sum(1)));
   }
   return maps;
+}
+
+// F^l of `layers` for every node of a node-target batch, from one pass over the full graph: on
+// a target's L-hop computation subgraph, nodes more than L − l − 1 hops from the target lack
+// part of their own neighbourhood, and their F^l would be activations the model never computes.
+// (The gradients need no such care: ∂y_c/∂F^l is zero on exactly those nodes, and exact on the
+// others.) Graph targets: empty, each part is a whole graph already.
+std::vector<torch::Tensor> full_graph_activations(const ExplainCall& call, const TargetBatch& batch,
+                                                  const std::vector<int64_t>& layers) {
+  if (call.task != gnn::Task::kNodeClassification) return {};
+  torch::NoGradGuard no_grad;
+  gnn::GnnModel& model = *call.model;
+  const torch::Device device = gnn::model_device(model);
+  gnn::ModelInput input;
+  input.x = call.graph->x().to(device);
+  input.adj = call.adj;
+  input.output_rows = torch::tensor(batch.targets, torch::kLong).to(device);
+  const gnn::ModelOutput full = model.run(input, {});
+  const auto rows = batch.node_id.to(device);
+  std::vector<torch::Tensor> out;
+  for (int64_t l : layers) out.push_back(full.embeddings[l].index_select(0, rows));
+  return out;
 }
 
 GradientExplainer::Attribution node_map_attribution(const TargetBatch& batch,
@@ -129,17 +153,49 @@ GradientExplainer::Attribution GradCam::attribute(gnn::GnnModel& model, const Ta
   return a;
 }
 
+GradientExplainer::Attribution GradCam::attribute_with_graph(const ExplainCall& call,
+                                                             const TargetBatch& batch,
+                                                             const torch::Tensor& classes,
+                                                             const ChunkProgress& progress) const {
+  gnn::GnnModel& model = *call.model;
+  const int64_t layer = resolved_layer(options_.layer(), model.spec().num_layers);
+  const auto f = full_graph_activations(call, batch, {layer});
+  auto a = node_map_attribution(batch, grad_cam_maps(model, batch, classes, {layer}, f).front());
+  a.options = {{"layer", std::to_string(layer)}};
+  return a;
+}
+
 GradCamAvg::GradCamAvg(TargetOptions target) : GradientExplainer(std::move(target)) {}
+
+namespace {
+
+std::vector<int64_t> every_layer(const gnn::GnnModel& model) {
+  std::vector<int64_t> layers;
+  for (int64_t l = 0; l < model.spec().num_layers; ++l) layers.push_back(l);
+  return layers;
+}
+
+GradientExplainer::Attribution averaged_maps(const TargetBatch& batch,
+                                             const std::vector<torch::Tensor>& maps) {
+  auto a = node_map_attribution(batch, torch::stack(maps).mean(0));
+  a.options = {{"layers", std::to_string(maps.size())}};
+  return a;
+}
+
+}  // namespace
 
 GradientExplainer::Attribution GradCamAvg::attribute(gnn::GnnModel& model, const TargetBatch& batch,
                                                      const torch::Tensor& classes,
                                                      const ChunkProgress& progress) const {
-  std::vector<int64_t> layers;
-  for (int64_t l = 0; l < model.spec().num_layers; ++l) layers.push_back(l);
-  const auto maps = grad_cam_maps(model, batch, classes, layers);
-  auto a = node_map_attribution(batch, torch::stack(maps).mean(0));
-  a.options = {{"layers", std::to_string(layers.size())}};
-  return a;
+  return averaged_maps(batch, grad_cam_maps(model, batch, classes, every_layer(model)));
+}
+
+GradientExplainer::Attribution GradCamAvg::attribute_with_graph(
+    const ExplainCall& call, const TargetBatch& batch, const torch::Tensor& classes,
+    const ChunkProgress& progress) const {
+  const std::vector<int64_t> layers = every_layer(*call.model);
+  const auto f = full_graph_activations(call, batch, layers);
+  return averaged_maps(batch, grad_cam_maps(*call.model, batch, classes, layers, f));
 }
 
 }  // namespace gnnx::explainers

@@ -5,6 +5,7 @@
 
 #include <gnnx/explainers/gradient_methods.h>
 #include <gnnx/gnn/error.h>
+#include <gnnx/gnn/max_readout.h>
 
 #include <string>
 #include <utility>
@@ -72,10 +73,10 @@ Maps excitation_maps(gnn::GnnModel& model, const TargetBatch& batch,
     }
     const auto p_node = p_pooled.index_select(0, batch.part);  // [N, H]
     if (d.readout == gnn::Readout::kMax) {
-      // Max pooling: the arg-max node wins all of its unit's mass; ties share it.
-      const auto winners = (last == pooled.index_select(0, batch.part)).to(dbl);
-      const auto count = detail::part_sum(batch, winners).index_select(0, batch.part);
-      p.back() = detail::safe_ratio(winners * p_node, count);
+      // Max pooling: the arg-max node wins all of its unit's mass; ties share it, by the rule
+      // of the model's own backward pass (max_readout.h: within a relative tolerance, so that
+      // the map does not depend on which maxima float32 rounding left bitwise equal).
+      p.back() = gnn::max_readout_shares(last, batch.part, batch.num_parts(), pooled) * p_node;
     } else {
       // Mean and sum: weights 1/N_t resp. 1, identical after normalisation.
       const auto total = detail::part_sum(batch, last).index_select(0, batch.part);

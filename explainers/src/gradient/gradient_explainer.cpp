@@ -8,6 +8,12 @@
 
 namespace gnnx::explainers {
 
+GradientExplainer::Attribution GradientExplainer::attribute_with_graph(
+    const ExplainCall& call, const TargetBatch& batch, const torch::Tensor& classes,
+    const ChunkProgress& progress) const {
+  return attribute(*call.model, batch, classes, progress);
+}
+
 std::vector<Explanation> GradientExplainer::explain_batch(const ExplainCall& call,
                                                           const TargetBatch& batch,
                                                           const std::vector<int64_t>& labels,
@@ -19,7 +25,7 @@ std::vector<Explanation> GradientExplainer::explain_batch(const ExplainCall& cal
   const torch::Tensor& logits0 = prediction.logits;
   const std::vector<int64_t>& explained = prediction.classes;
   const auto classes = torch::tensor(explained, torch::kLong);
-  Attribution a = attribute(model, batch, classes, progress);
+  Attribution a = attribute_with_graph(call, batch, classes, progress);
   auto explanations =
       split_explanations(batch, name(), logits0, explained, a.edge_scores, a.node_scores);
   a.options["mode"] = target_options().mode() == ExplainMode::kModel ? "model" : "phenomenon";
@@ -33,6 +39,9 @@ std::vector<Explanation> GradientExplainer::explain_batch(const ExplainCall& cal
       e.node_uncertainty = a.node_uncertainty.detach().slice(0, n0, n1).to(torch::kFloat).clone();
     }
     e.options = a.options;
+    for (const auto& [key, values] : a.diagnostics) {
+      e.diagnostics[key] = values[t].item<double>();
+    }
   }
   return explanations;
 }

@@ -25,6 +25,9 @@ struct Explanation {
   torch::Tensor node_uncertainty;  ///< [n] float per-node uncertainty (BayesGrad: std over
                                    ///< dropout samples), or undefined
   std::map<std::string, std::string> options;  ///< the method's hyperparameters as used
+  /// Numbers a method reports about how well it did on this target (integrated gradients:
+  /// "completeness_gap_nodes" and "completeness_gap_edges"); empty for most methods.
+  std::map<std::string, double> diagnostics;
 
   /// Edge importances scattered into a [num_edges] vector (0 outside the subgraph).
   torch::Tensor dense_edge_mask(int64_t num_edges) const;

@@ -10,7 +10,8 @@
 //      "nodes": {"id": [...], "importance": [...]},
 //      "edges": {"id": [...], "source": [...], "target": [...], "importance": [...]},
 //      "top_edges": {...the same columns, the top_k rows of "edges", best first...},
-//      "feature_mask": [...], "node_uncertainty": [...one per entry of nodes.id...]}]}
+//      "feature_mask": [...], "node_uncertainty": [...one per entry of nodes.id...],
+//      "diagnostics": {"completeness_gap_nodes": ..., ...the method's own per-target numbers}}]}
 //
 // Columns rather than one object per entry, one entry per undirected edge where the mask ties a
 // pair's two directions, the options once and numbers to 6 significant digits make files 6 to 10

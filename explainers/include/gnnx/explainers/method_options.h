@@ -18,6 +18,15 @@ enum class ExplainMode {
   kPhenomenon,  ///< the true label ("what in the data supports the label"); needs labels
 };
 
+/// How integrated gradients integrates along its path (IntegratedGradientsOptions::rule).
+enum class IntegrationRule {
+  kTrapezoid,      ///< steps intervals, steps + 1 evaluations, end points weighted 1/2
+  kGaussLegendre,  ///< steps Gauss–Legendre points (exact for polynomials of degree 2 steps − 1)
+};
+
+/// "trapezoid", "gauss-legendre".
+std::string to_string(IntegrationRule rule);
+
 /// Options of every method; each method reads the ones its registry entry names and records
 /// them in Explanation::options. An unset optional keeps the method's own default.
 struct MethodOptions {
@@ -25,21 +34,22 @@ struct MethodOptions {
   /// >= 0: explain this class for every target whatever `mode` says (e.g. each class of a
   /// binary task in turn, for Pope's contrastivity); -1: as `mode` says.
   int64_t explained_class = -1;
-  uint64_t seed = 0;                ///< the explainer's own randomness
-  std::optional<int64_t> epochs;    ///< optimisation steps (GNNExplainer)
-  std::optional<double> lr;         ///< learning rate (GNNExplainer)
-  bool feature_mask = false;        ///< GNNExplainer: also learn a node-feature mask
-  bool symmetric_edges = false;     ///< GNNExplainer: tie u->v and v->u into one mask entry
-  std::optional<double> edge_size;  ///< GNNExplainer: size coefficient
-  std::optional<double> edge_ent;   ///< GNNExplainer: entropy coefficient
-  std::optional<double> edge_lap;   ///< GNNExplainer: Laplacian coefficient
-  std::optional<int64_t> samples;   ///< stochastic samples (BayesGrad, SmoothGrad)
-  std::optional<double> dropout;    ///< BayesGrad dropout rate; unset = the model's own
-  std::optional<int64_t> steps;     ///< integrated-gradients steps
-  int64_t layer = -1;               ///< Grad-CAM layer; negative counts from the end
-  bool contrastive = false;         ///< saliency: Pope et al.'s contrastive gradient
-  bool gradient_x_input = false;    ///< BayesGrad: score gradient x input
-  int64_t batch_size = 0;           ///< targets explained together; 0 = all at once
+  uint64_t seed = 0;                       ///< the explainer's own randomness
+  std::optional<int64_t> epochs;           ///< optimisation steps (GNNExplainer)
+  std::optional<double> lr;                ///< learning rate (GNNExplainer)
+  bool feature_mask = false;               ///< GNNExplainer: also learn a node-feature mask
+  bool symmetric_edges = false;            ///< GNNExplainer: tie u->v and v->u into one mask entry
+  std::optional<double> edge_size;         ///< GNNExplainer: size coefficient
+  std::optional<double> edge_ent;          ///< GNNExplainer: entropy coefficient
+  std::optional<double> edge_lap;          ///< GNNExplainer: Laplacian coefficient
+  std::optional<int64_t> samples;          ///< stochastic samples (BayesGrad, SmoothGrad)
+  std::optional<double> dropout;           ///< BayesGrad dropout rate; unset = the model's own
+  std::optional<int64_t> steps;            ///< integrated-gradients steps
+  std::optional<IntegrationRule> ig_rule;  ///< integrated-gradients quadrature
+  int64_t layer = -1;                      ///< Grad-CAM layer; negative counts from the end
+  bool contrastive = false;                ///< saliency: Pope et al.'s contrastive gradient
+  bool gradient_x_input = false;           ///< BayesGrad: score gradient x input
+  int64_t batch_size = 0;                  ///< targets explained together; 0 = all at once
   /// Optional progress report: (steps done, steps in all), called from the caller's thread.
   std::function<void(int64_t, int64_t)> progress;
 };

@@ -201,7 +201,9 @@ std::shared_ptr<GnnModel> make_model(const ModelSpec& spec);
 torch::Device model_device(const torch::nn::Module& model);
 
 /// Pools node rows [N, D] per graph: out [num_graphs, D]. batch [N] int64 in [0, num_graphs),
-/// any order. max over an empty graph gives 0; ties share the max gradient evenly.
+/// any order. max over an empty graph gives 0; its gradient is split evenly among the nodes
+/// within a relative kMaxReadoutTieTolerance of the maximum (max_readout.h: ties that do not
+/// depend on float32 rounding, hence not on the node numbering).
 /// Deterministic (no floating-point atomics) and differentiable in h. Throws c10::Error on bad
 /// shapes or graph ids.
 torch::Tensor readout(const torch::Tensor& h, const torch::Tensor& batch, int64_t num_graphs,
