@@ -1,6 +1,7 @@
 // The method registry: one entry per explainer, with its paper, tasks, devices and options.
 // Defaults are read from each method's own Options struct, so they are written once.
 
+#include <gnnx/explainers/attribution_methods.h>
 #include <gnnx/explainers/explainer.h>
 #include <gnnx/explainers/gnnexplainer.h>
 #include <gnnx/explainers/gradient_methods.h>
@@ -111,6 +112,13 @@ std::vector<MethodInfo> make_registry() {
        kCpu,
        {},
        plain<Occlusion>()},
+      {"deeplift",
+       "DeepLIFT, rescale rule, from zero features / no edges",
+       "Shrikumar, Greenside, Kundaje, ICML 2017",
+       kBothTasks,
+       kCpu,
+       {},
+       plain<DeepLift>()},
       {"cam",
        "Class activation map (mean/sum-readout, linear-head graph models)",
        pope("Zhou et al. 2016"),

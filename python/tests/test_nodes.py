@@ -36,6 +36,7 @@ def test_dataset_arrays(ba_shapes):
     ("gnnexplainer", {"epochs": 50}),
     ("integrated-gradients", {"steps": 10}),
     ("integrated-gradients", {"steps": 10, "ig_rule": "gauss-legendre"}),
+    ("deeplift", {}),
 ])
 def test_same_numbers_as_the_command_line(ba_shapes, cli, workdir, method, options):
     model, data, _ = ba_shapes

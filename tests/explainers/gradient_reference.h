@@ -103,7 +103,9 @@ inline torch::Tensor node_targets() { return torch::tensor({0, 1, 3}, torch::kLo
 
 // --- the dense reference -----------------------------------------------------------------------
 
-enum class Rule { kStandard, kGuided, kDeconvolution };
+// kRescale: DeepLIFT's rescale multiplier against a reference pass (DenseRef::backward's
+// `reference`), the plain gradient where the pre-activations differ by less than 1e-10.
+enum class Rule { kStandard, kGuided, kDeconvolution, kRescale };
 
 inline torch::Tensor apply_rule(const torch::Tensor& g, const torch::Tensor& z, Rule rule) {
   const auto on = (z > 0).to(torch::kDouble);
@@ -114,6 +116,8 @@ inline torch::Tensor apply_rule(const torch::Tensor& g, const torch::Tensor& z, 
       return g.clamp_min(0) * on;
     case Rule::kDeconvolution:
       return g.clamp_min(0);
+    case Rule::kRescale:
+      break;  // needs the reference pass: DenseRef::backward
   }
   return g;
 }
@@ -210,10 +214,19 @@ class DenseRef {
     std::vector<torch::Tensor> by_act;  // ∂y/∂F^l per layer (standard rule only)
   };
 
-  // Hand-written backward of logit[target][c] at (x, w) with a ReLU rule.
+  // Hand-written backward of logit[target][c] at (x, w) with a ReLU rule; Rule::kRescale takes
+  // DeepLIFT's multipliers against the pass at (x0, w0) (products with the mask: its gradient).
   Grads backward(const torch::Tensor& x, const torch::Tensor& w, int64_t target, int64_t c,
-                 Rule rule) const {
+                 Rule rule, const torch::Tensor& x0 = {}, const torch::Tensor& w0 = {}) const {
     const Pass p = forward(x, w);
+    const Pass p0 = rule == Rule::kRescale ? forward(x0, w0) : Pass{};
+    const auto multiply = [&](const torch::Tensor& g, int64_t l) {
+      if (rule != Rule::kRescale) return apply_rule(g, p.z[l], rule);
+      const auto dz = p.z[l] - p0.z[l];
+      const auto tiny = dz.abs() < 1e-10;
+      const auto ratio = (p.a[l] - p0.a[l]) / torch::where(tiny, torch::ones_like(dz), dz);
+      return g * torch::where(tiny, (p.z[l] > 0).to(torch::kDouble), ratio);
+    };
     const auto adj = adjacency(w);
     const auto wc = head_w()[c];
     const int64_t h = W(0).size(1);
@@ -231,7 +244,7 @@ class DenseRef {
     out.by_act.resize(layers_);
     for (int64_t l = layers_ - 1; l >= 0; --l) {
       out.by_act[l] = g_a[l].clone();
-      const auto g_z = apply_rule(g_a[l], p.z[l], rule);
+      const auto g_z = multiply(g_a[l], l);
       const auto input = l == 0 ? x : p.a[l - 1];
       const auto xw = torch::matmul(input, W(l));
       out.w += norm_ * (g_z.index_select(0, dst_) * xw.index_select(0, src_)).sum(1);

@@ -42,6 +42,24 @@ TEST(ModelHooksTest, ReluRulesBackwardByHand) {
   }
 }
 
+TEST(ModelHooksTest, RescaleRuleByHand) {
+  // Input rows z = (-1, 2, 3, 1), reference rows z0 = (1, -2, 3, 0.5), stacked [z; z0]; the
+  // input half's gradient is g · ΔReLU/Δz, the plain gradient where Δz = 0, the reference's 0.
+  const auto z = torch::tensor({-1.0, 2.0, 3.0, 1.0, 1.0, -2.0, 3.0, 0.5}, torch::kDouble)
+                     .reshape({2, 4})
+                     .requires_grad_();
+  const auto g =
+      torch::tensor({2.0, 2.0, 2.0, 2.0, 5.0, 5.0, 5.0, 5.0}, torch::kDouble).reshape({2, 4});
+  const auto out = relu_with_rule(z, ReluRule::kRescale);
+  EXPECT_TRUE(torch::equal(out.detach(), torch::relu(z.detach())));
+  const auto grad = torch::autograd::grad({out}, {z}, {g})[0];
+  // (0 − 1)/(−2) = 0.5; (2 − 0)/4 = 0.5; Δz = 0: [3 > 0] = 1; (1 − 0.5)/0.5 = 1.
+  const auto expected =
+      torch::tensor({1.0, 1.0, 2.0, 2.0, 0.0, 0.0, 0.0, 0.0}, torch::kDouble).reshape({2, 4});
+  EXPECT_TRUE(torch::allclose(grad, expected)) << grad;
+  EXPECT_THROW(relu_with_rule(torch::zeros({3}), ReluRule::kRescale), c10::Error);
+}
+
 TEST(ModelHooksTest, OutputRowsAreBitIdenticalToTheFullPass) {
   const Graph g = testing::random_graph(30, 90, 4, /*seed=*/1);
   const GcnAdjacency adj(g);

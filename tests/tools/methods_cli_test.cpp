@@ -84,6 +84,28 @@ TEST_F(MethodsCliTest, IntegratedGradientsRuleAndCompletenessGapsInTheFile) {
   }
 }
 
+// DeepLIFT comes from the registry alone: its summation gaps in the file, and "does not apply"
+// (exit 2) on a model its rules do not cover.
+TEST_F(MethodsCliTest, DeepLiftFromTheRegistry) {
+  ASSERT_EQ(run("--quiet train --dataset ba-shapes --epochs 1 --out m.gnnx").exit_code, 0);
+  auto r = run("--quiet explain --model m.gnnx --method deeplift --nodes 400,401 --out dl.json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(temp_.path() / "dl.json");
+  const auto j = nlohmann::json::parse(in);
+  ASSERT_EQ(j["explanations"].size(), 2u);
+  for (const auto& e : j["explanations"]) {
+    EXPECT_NEAR(e["diagnostics"]["summation_gap_nodes"].get<double>(), 0.0, 1e-3) << e;
+    EXPECT_TRUE(e["diagnostics"]["summation_gap_edges"].is_number()) << e;
+  }
+  ASSERT_EQ(run("--quiet train --dataset ba-shapes --epochs 1 --arch gat --heads 2 --hidden 8 "
+                "--out gat.gnnx")
+                .exit_code,
+            0);
+  r = run("--quiet explain --model gat.gnnx --method deeplift --nodes 400 --out x.json");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("deeplift does not apply to gat"), std::string::npos) << r.err;
+}
+
 TEST_F(MethodsCliTest, ValuesOutsideTheSchemaAreRefused) {
   for (const char* bad :
        {"--lr inf", "--lr 0", "--epochs 0x10", "--dropout 1", "--steps -3", "--ig-rule simpson"}) {

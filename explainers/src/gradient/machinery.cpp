@@ -157,6 +157,45 @@ PartSubset select_edges(const TargetBatch& batch, const torch::Tensor& keep) {
   return out;
 }
 
+TargetBatch stack_copies(const TargetBatch& batch, int64_t copies) {
+  TORCH_CHECK(copies >= 1, "stack_copies: copies must be >= 1, got ", copies);
+  const int64_t n = batch.graph.num_nodes();
+  const int64_t e = batch.graph.num_edges();
+  const int64_t t = batch.num_parts();
+  // Copy c's ids shifted by c·count, for `ids` of one copy.
+  const auto shifted = [copies](const torch::Tensor& ids, int64_t count) {
+    std::vector<torch::Tensor> out;
+    for (int64_t c = 0; c < copies; ++c) out.push_back(ids + c * count);
+    return torch::cat(out, -1);
+  };
+  const auto repeated = [copies](const torch::Tensor& rows) {
+    return torch::cat(std::vector<torch::Tensor>(copies, rows));
+  };
+  // Offsets [T+1] of every copy: the T starts of each copy, then the end.
+  const auto offsets = [&](const torch::Tensor& o, int64_t count) {
+    return torch::cat(
+        {shifted(o.slice(0, 0, t), count), torch::full({1}, copies * count, torch::kLong)});
+  };
+  TargetBatch b;
+  b.task = batch.task;
+  const auto& attr = batch.graph.edge_attr();
+  b.graph = gnn::Graph(copies * n, shifted(batch.graph.edge_index(), n), repeated(batch.graph.x()),
+                       {}, attr.defined() ? repeated(attr) : torch::Tensor());
+  for (int64_t c = 0; c < copies; ++c) {
+    b.targets.insert(b.targets.end(), batch.targets.begin(), batch.targets.end());
+  }
+  b.part = shifted(batch.part, t);
+  b.edge_part = shifted(batch.edge_part, t);
+  b.node_offset = offsets(batch.node_offset, n);
+  b.edge_offset = offsets(batch.edge_offset, e);
+  if (batch.target_pos.defined()) b.target_pos = shifted(batch.target_pos, n);
+  b.node_id = repeated(batch.node_id);
+  b.edge_id = repeated(batch.edge_id);
+  b.adj = gnn::GcnAdjacency(b.graph).with_normalisation(repeated(batch.adj.edge_norm()),
+                                                        repeated(batch.adj.self_norm()));
+  return b;
+}
+
 std::vector<at::Generator> part_generators(const TargetBatch& batch, uint64_t seed) {
   std::vector<at::Generator> out;
   out.reserve(batch.targets.size());

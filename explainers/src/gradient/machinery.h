@@ -57,6 +57,12 @@ PartSubset select_parts(const TargetBatch& batch, const std::vector<int64_t>& pa
 /// normalisation (e.g. the edges a LayerPlan says some layer reads: the targets' logits stay).
 PartSubset select_edges(const TargetBatch& batch, const torch::Tensor& keep);
 
+/// `copies` copies of the union `batch` one after another, keeping its normalisation: node
+/// c·N + n, edge c·E + e and part c·T + t are node n, edge e and part t of copy c. Every layer's
+/// rows, messages and graphs then come copy by copy (what ReluRule::kRescale reads), and one
+/// forward pass evaluates each copy with its own features and edge mask.
+TargetBatch stack_copies(const TargetBatch& batch, int64_t copies);
+
 /// One CPU generator per part, seeded from (seed, target): each target draws the same stream
 /// whatever batch it is in.
 std::vector<at::Generator> part_generators(const TargetBatch& batch, uint64_t seed);

@@ -12,6 +12,12 @@ enum class ReluRule {
   kStandard,       ///< ∂/∂z = [z > 0] · g
   kGuided,         ///< guided backprop (Springenberg et al. 2015): [z > 0] · max(g, 0)
   kDeconvolution,  ///< deconvnet (Zeiler & Fergus 2014): max(g, 0)
+  /// DeepLIFT's rescale rule (Shrikumar et al. 2017) on a pass over an input and its reference
+  /// stacked along dim 0: rows [0, n/2) are the input, rows [n/2, n) the reference at the same
+  /// positions (every ReLU of such a pass sees its rows, messages or graphs in this order).
+  /// Input half: g · (ReLU(z) − ReLU(z₀)) / (z − z₀), the plain [z > 0] · g where
+  /// |z − z₀| < 1e-10 (Captum's DeepLift); reference half: 0.
+  kRescale,
 };
 
 /// ReLU of z with the given backward rule; differentiable in z.
