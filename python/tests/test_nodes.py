@@ -37,6 +37,7 @@ def test_dataset_arrays(ba_shapes):
     ("integrated-gradients", {"steps": 10}),
     ("integrated-gradients", {"steps": 10, "ig_rule": "gauss-legendre"}),
     ("deeplift", {}),
+    ("shapley-sampling", {"samples": 2, "explainer_seed": 3}),
 ])
 def test_same_numbers_as_the_command_line(ba_shapes, cli, workdir, method, options):
     model, data, _ = ba_shapes

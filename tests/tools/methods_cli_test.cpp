@@ -106,6 +106,29 @@ TEST_F(MethodsCliTest, DeepLiftFromTheRegistry) {
   EXPECT_NE(r.err.find("deeplift does not apply to gat"), std::string::npos) << r.err;
 }
 
+// Shapley value sampling's --samples and --explainer-seed come from the schema: the same seed
+// gives the same explanations.
+TEST_F(MethodsCliTest, ShapleySamplingFromTheRegistry) {
+  ASSERT_EQ(run("--quiet train --dataset ba-shapes --epochs 1 --out m.gnnx").exit_code, 0);
+  nlohmann::json first;
+  for (const char* out : {"s1.json", "s2.json"}) {
+    const auto r =
+        run(std::string("--quiet explain --model m.gnnx --method shapley-sampling --nodes 400 "
+                        "--samples 2 --explainer-seed 3 --out ") +
+            out);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::ifstream in(temp_.path() / out);
+    const auto j = nlohmann::json::parse(in);
+    EXPECT_EQ(j["options"]["samples"], 2);
+    EXPECT_EQ(j["options"]["seed"], 3);
+    if (first.is_null()) {
+      first = j["explanations"];
+    } else {
+      EXPECT_EQ(j["explanations"], first);
+    }
+  }
+}
+
 TEST_F(MethodsCliTest, ValuesOutsideTheSchemaAreRefused) {
   for (const char* bad :
        {"--lr inf", "--lr 0", "--epochs 0x10", "--dropout 1", "--steps -3", "--ig-rule simpson"}) {
