@@ -82,6 +82,16 @@ std::string to_string(IntegrationRule rule) {
   TORCH_INTERNAL_ASSERT(false, "unknown IntegrationRule ", static_cast<int>(rule));
 }
 
+std::string to_string(LrpRule rule) {
+  switch (rule) {
+    case LrpRule::kEpsilon:
+      return "epsilon";
+    case LrpRule::kAlphaBeta:
+      return "alpha-beta";
+  }
+  TORCH_INTERNAL_ASSERT(false, "unknown LrpRule ", static_cast<int>(rule));
+}
+
 std::string to_string(OptionType type) {
   switch (type) {
     case OptionType::kInteger:
@@ -111,6 +121,13 @@ const std::vector<OptionSpec>& option_specs() {
     ig_rule.help =
         "Quadrature of the path integral: trapezoid (--steps intervals) or gauss-legendre "
         "(--steps points)";
+    OptionSpec lrp_rule;
+    lrp_rule.name = "lrp-rule";
+    lrp_rule.type = OptionType::kChoice;
+    lrp_rule.choices = {to_string(LrpRule::kEpsilon), to_string(LrpRule::kAlphaBeta)};
+    lrp_rule.help =
+        "LRP's rule: epsilon (proportional, stabilised by --epsilon) or alpha-beta (positive "
+        "contributions weighted --alpha, negative ones alpha - 1)";
     return std::vector<OptionSpec>{
         mode,
         integer("class", 0, kMaxCount, "Explain this class for every target (overrides --mode)"),
@@ -130,6 +147,9 @@ const std::vector<OptionSpec>& option_specs() {
                /*max_exclusive=*/true),
         integer("steps", 1, kMaxCount, "Interpolation steps"),
         ig_rule,
+        lrp_rule,
+        number("epsilon", 0, 1e3, "LRP's epsilon-rule stabiliser"),
+        number("alpha", 1, 1e3, "LRP's alpha-beta rule: weight of positive contributions"),
         integer("layer", -1000, 1000, "Layer (0-based; negative counts from the end)"),
         flag("contrastive", "Pope et al.'s contrastive gradient (positive part only)"),
         flag("gradient-x-input", "Score gradient x input instead of the gradient"),
@@ -208,6 +228,18 @@ void set_option(MethodOptions& o, const std::string& name, const std::string& va
     } else {
       invalid(spec, value);
     }
+  } else if (name == "lrp-rule") {
+    if (value == to_string(LrpRule::kEpsilon)) {
+      o.lrp_rule = LrpRule::kEpsilon;
+    } else if (value == to_string(LrpRule::kAlphaBeta)) {
+      o.lrp_rule = LrpRule::kAlphaBeta;
+    } else {
+      invalid(spec, value);
+    }
+  } else if (name == "epsilon") {
+    o.epsilon = parse_number(spec, value);
+  } else if (name == "alpha") {
+    o.alpha = parse_number(spec, value);
   } else if (name == "layer") {
     o.layer = parse_integer(spec, value);
   } else if (name == "contrastive") {

@@ -29,7 +29,7 @@ torch::Tensor ConvLayer::forward(const torch::Tensor& x, const GcnAdjacency& adj
 LayerDescription ConvLayer::describe() const {
   LayerDescription d;
   d.linear_message = false;
-  d.linear_paths = true;  // every layer but GCN's (layer_paths.cpp)
+  d.linear_paths = true;  // every layer type (layer_paths.cpp)
   std::visit(
       [&](const auto& layer) {
         using T = std::decay_t<decltype(layer)>;
@@ -40,7 +40,6 @@ LayerDescription ConvLayer::describe() const {
           d.aggregation = layer->options.aggregation();
           d.embedding_norm = layer->options.embedding_norm();
           d.linear_message = true;
-          d.linear_paths = false;
         } else if constexpr (std::is_same_v<T, GATConv>) {
           d.kind = "gat";
           d.in_features = layer->options().in_features();

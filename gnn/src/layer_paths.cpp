@@ -63,7 +63,25 @@ LayerPaths gat_paths(GATConv& layer, const GcnAdjacency& adj, const torch::Tenso
                                           : torch::zeros({adj.num_nodes(), heads}, x.options());
   p.message_map = torch::stack(maps);
   p.self_map = p.message_map;
+  p.bias = layer->bias();
   return p;
+}
+
+/// GCN: its propagation's coefficients (as its forward reads them: the adjacency's normalisation,
+/// or the raw sum's 1 per edge and 0 or 1 for the node itself), W on both terms.
+LayerPaths gcn_paths(Aggregation aggregation, const GcnAdjacency& adj, const torch::Tensor& x,
+                     const torch::Tensor& weight) {
+  torch::Tensor edge_coef, self_coef;
+  if (aggregation == Aggregation::kSymmetric) {
+    edge_coef = adj.edge_norm().to(x.options());
+    self_coef = adj.self_norm().to(x.options());
+  } else {
+    edge_coef = torch::ones({adj.num_edges()}, x.options());
+    self_coef = aggregation == Aggregation::kSumSelf ? torch::ones({adj.num_nodes()}, x.options())
+                                                     : torch::zeros({adj.num_nodes()}, x.options());
+  }
+  const auto w = weight.to(x.scalar_type());
+  return one_head(edge_coef, self_coef, w, w);
 }
 
 }  // namespace
@@ -75,15 +93,17 @@ LayerPaths ConvLayer::paths(const torch::Tensor& x, const GcnAdjacency& adj,
       [&](auto& layer) -> LayerPaths {
         using T = std::decay_t<decltype(layer)>;
         if constexpr (std::is_same_v<T, GCNConv>) {
-          TORCH_CHECK(false,
-                      "layer_paths: a gcn layer is described by layer_weight (its messages "
-                      "are propagate(h W)), not by linear paths");
-          return {};  // not reached
+          check_node_features("GCNConv", adj, x, layer->options.in_features());
+          LayerPaths p = gcn_paths(layer->options.aggregation(), adj, x, layer->weight);
+          p.bias = layer->bias;
+          return p;
         } else if constexpr (std::is_same_v<T, GraphConv>) {
           check_node_features("GraphConv", adj, x, layer->options().in_features());
-          return one_head(torch::ones({adj.num_edges()}, x.options()),
-                          torch::ones({adj.num_nodes()}, x.options()), layer->lin_rel()->weight.t(),
-                          layer->lin_root()->weight.t());
+          LayerPaths p = one_head(torch::ones({adj.num_edges()}, x.options()),
+                                  torch::ones({adj.num_nodes()}, x.options()),
+                                  layer->lin_rel()->weight.t(), layer->lin_root()->weight.t());
+          p.bias = layer->lin_rel()->bias;
+          return p;
         } else if constexpr (std::is_same_v<T, SAGEConv>) {
           check_node_features("SAGEConv", adj, x, layer->options().in_features());
           // 1 / deg of each edge's target, as SAGEConv's forward divides.
@@ -91,10 +111,12 @@ LayerPaths ConvLayer::paths(const torch::Tensor& x, const GcnAdjacency& adj,
           const auto per_edge = inv_deg.index_select(0, adj.on_device(x.device()).dst);
           const auto& root = layer->lin_r();
           const auto w_l = layer->lin_l()->weight.t();
-          return one_head(per_edge,
-                          root ? torch::ones({adj.num_nodes()}, x.options())
-                               : torch::zeros({adj.num_nodes()}, x.options()),
-                          w_l, root ? root->weight.t() : torch::zeros_like(w_l));
+          LayerPaths p = one_head(per_edge,
+                                  root ? torch::ones({adj.num_nodes()}, x.options())
+                                       : torch::zeros({adj.num_nodes()}, x.options()),
+                                  w_l, root ? root->weight.t() : torch::zeros_like(w_l));
+          p.bias = layer->lin_l()->bias;
+          return p;
         } else if constexpr (std::is_same_v<T, GINConv>) {
           check_node_features("GINConv", adj, x, layer->options().in_features());
           return gin_paths(layer, adj, x);

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <torch/autograd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -330,6 +331,101 @@ class DenseRef {
       }
     }
     return {input_prob.sum(1), edge};
+  }
+
+  // LRP by its definition, loop by loop (Bach et al. 2015): every unit hands its relevance R
+  // to its contributions c_j (bias b apart) by the ε-rule, R c_j / (z + ε sign z) with z = Σ c
+  // + b, or (alpha > 0) the αβ-rule, R (α c⁺_j / (Σ c⁺ + b⁺) − β c⁻_j / (Σ c⁻ + b⁻)), β = α − 1;
+  // the head's logit, the mean readout (c = a_n / n) and each layer's Â a W + b in turn.
+  std::pair<torch::Tensor, torch::Tensor> lrp(int64_t target, int64_t c, double eps,
+                                              double alpha = 0) const {
+    const Pass p = forward(x_, ones_);
+    // One unit: contributions and bias in, each contribution's relevance out.
+    const auto distribute = [&](const std::vector<double>& contrib, double bias, double r) {
+      std::vector<double> out(contrib.size(), 0.0);
+      if (alpha > 0) {
+        double zp = std::max(bias, 0.0), zn = std::min(bias, 0.0);
+        for (double v : contrib) (v > 0 ? zp : zn) += v;
+        for (size_t j = 0; j < contrib.size(); ++j) {
+          const double v = contrib[j];
+          if (v > 0 && zp != 0) out[j] = alpha * v / zp * r;
+          if (v < 0 && zn != 0) out[j] = -(alpha - 1) * v / zn * r;
+        }
+      } else {
+        double z = bias;
+        for (double v : contrib) z += v;
+        const double den = z + (z >= 0 ? eps : -eps);
+        for (size_t j = 0; j < contrib.size(); ++j) out[j] = den != 0 ? contrib[j] / den * r : 0;
+      }
+      return out;
+    };
+    const int64_t h = W(0).size(1);
+    std::vector<torch::Tensor> rel(layers_);
+    for (int64_t l = 0; l < layers_; ++l) rel[l] = torch::zeros_like(p.a[l]);
+    // The head: its input f, the logit y_c = f · W_c + b_c as the relevance to hand down.
+    std::vector<torch::Tensor> parts;
+    const int64_t first = graph_task_ || !concat_ ? layers_ - 1 : 0;
+    for (int64_t l = first; l < layers_; ++l) {
+      parts.push_back(graph_task_ ? p.a[l].mean(0) : p.a[l][target]);
+    }
+    const auto f = torch::cat(parts);
+    std::vector<double> contrib;
+    for (int64_t j = 0; j < f.size(0); ++j) {
+      contrib.push_back(f[j].item<double>() * head_w()[c][j].item<double>());
+    }
+    const double y = p.logits[graph_task_ ? 0 : target][c].item<double>();
+    const auto r_f = distribute(contrib, head_b()[c].item<double>(), y);
+    for (int64_t l = first; l < layers_; ++l) {
+      for (int64_t k = 0; k < h; ++k) {
+        const double r = r_f[(l - first) * h + k];
+        if (!graph_task_) {
+          rel[l][target][k] = r;
+          continue;
+        }
+        std::vector<double> rows;  // the mean readout: a_nk / n
+        for (int64_t n = 0; n < n_; ++n) rows.push_back(p.a[l][n][k].item<double>() / n_);
+        const auto r_rows = distribute(rows, 0.0, r);
+        for (int64_t n = 0; n < n_; ++n) rel[l][n][k] = r_rows[n];
+      }
+    }
+    const auto adj = adjacency(ones_);
+    std::map<std::pair<int64_t, int64_t>, int64_t> edge_of;
+    for (int64_t e = 0; e < num_edges(); ++e) {
+      edge_of[{src_[e].item<int64_t>(), dst_[e].item<int64_t>()}] = e;
+    }
+    auto edge = torch::zeros({num_edges()}, torch::kDouble);
+    torch::Tensor input_rel;
+    for (int64_t l = layers_ - 1; l >= 0; --l) {
+      const auto input = l == 0 ? x_ : p.a[l - 1];
+      auto below = torch::zeros_like(input);
+      for (int64_t n = 0; n < n_; ++n) {
+        for (int64_t k = 0; k < h; ++k) {
+          const double r = rel[l][n][k].item<double>();
+          if (r == 0) continue;
+          std::vector<double> terms;  // Â[n][m] a[m][q] W[q][k], (m, q) row-major
+          for (int64_t m = 0; m < n_; ++m) {
+            for (int64_t q = 0; q < input.size(1); ++q) {
+              terms.push_back(adj[n][m].item<double>() * input[m][q].item<double>() *
+                              W(l)[q][k].item<double>());
+            }
+          }
+          const auto shares = distribute(terms, b(l)[k].item<double>(), r);
+          for (int64_t m = 0; m < n_; ++m) {
+            for (int64_t q = 0; q < input.size(1); ++q) {
+              const double share = shares[m * input.size(1) + q];
+              below[m][q] += share;
+              if (m != n && share != 0) edge[edge_of.at({m, n})] += share;
+            }
+          }
+        }
+      }
+      if (l > 0) {
+        rel[l - 1] += below;
+      } else {
+        input_rel = below;
+      }
+    }
+    return {input_rel.sum(1), edge};
   }
 
  private:

@@ -412,4 +412,38 @@ class ModelRef {
   torch::Tensor head_w_, head_b_;
 };
 
+// --- the models and graphs the rule tests share ---------------------------------------------
+
+// Non-negative edge features [E, 2] from a fixed formula (GINE reads them in its messages, GAT
+// in its attention; the others ignore them).
+inline Graph with_edge_features(const Graph& g, double scale = 1.0) {
+  const auto e = torch::arange(g.num_edges() * 2, torch::kDouble).reshape({-1, 2});
+  const auto attr = (scale * (torch::sin(0.9 * e + 0.4) + 1.0) / 2).to(torch::kFloat);
+  return {g.num_nodes(), g.edge_index(), g.x(), g.y(), attr};
+}
+
+inline gnn::ModelSpec rule_spec(gnn::Architecture arch, gnn::Task task) {
+  gnn::ModelSpec spec = gradient_test::base_spec(task);
+  spec.arch = arch;
+  spec.hidden = 4;
+  if (arch == gnn::Architecture::kGat) spec.heads = 2;
+  if (arch == gnn::Architecture::kGine || arch == gnn::Architecture::kGat) spec.edge_dim = 2;
+  // A learned ε takes a value from set_parameters, so that 1 + ε ≠ 1 is exercised.
+  spec.train_eps = arch == gnn::Architecture::kGin || arch == gnn::Architecture::kGine;
+  return spec;
+}
+
+inline std::shared_ptr<gnn::GnnModel> rule_model(gnn::Architecture arch, gnn::Task task,
+                                                 bool positive) {
+  auto model = gnn::make_model(rule_spec(arch, task));
+  gradient_test::set_parameters(*model, 0.9, 0.05, positive);
+  model->eval();
+  return model;
+}
+
+inline std::vector<Graph> rule_graphs() {
+  return {with_edge_features(gradient_test::triangle_graph()),
+          with_edge_features(gradient_test::small_path_graph())};
+}
+
 }  // namespace gnnx::explainers::layer_rules_test

@@ -129,9 +129,34 @@ TEST_F(MethodsCliTest, ShapleySamplingFromTheRegistry) {
   }
 }
 
+// LRP's rule and its parameters come from the schema; the file holds the per-feature relevance
+// and how much relevance the biases and the stabiliser absorbed.
+TEST_F(MethodsCliTest, LrpFromTheRegistry) {
+  ASSERT_EQ(run("--quiet train --dataset ba-2motifs --arch gin --epochs 1 --out m.gnnx").exit_code,
+            0);
+  const auto r = run(
+      "--quiet explain --model m.gnnx --method lrp --lrp-rule alpha-beta --alpha 2 --graphs 0:2 "
+      "--out lrp.json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(temp_.path() / "lrp.json");
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["options"]["lrp_rule"], "alpha-beta");
+  ASSERT_EQ(j["explanations"].size(), 2u);
+  for (const auto& e : j["explanations"]) {
+    EXPECT_TRUE(e["diagnostics"]["relevance_absorbed"].is_number()) << e;
+    EXPECT_TRUE(e["diagnostics"]["explained_logit"].is_number()) << e;
+    EXPECT_EQ(e["feature_mask"].size(), 10u) << e;  // BA-2Motifs' constant features
+  }
+  const auto wrong =
+      run("--quiet explain --model m.gnnx --method saliency --graphs 0 --epsilon 0.1 --out x.json");
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_NE(wrong.err.find("--epsilon is not an option of saliency"), std::string::npos)
+      << wrong.err;
+}
+
 TEST_F(MethodsCliTest, ValuesOutsideTheSchemaAreRefused) {
-  for (const char* bad :
-       {"--lr inf", "--lr 0", "--epochs 0x10", "--dropout 1", "--steps -3", "--ig-rule simpson"}) {
+  for (const char* bad : {"--lr inf", "--lr 0", "--epochs 0x10", "--dropout 1", "--steps -3",
+                          "--ig-rule simpson", "--alpha 0.5", "--epsilon -1", "--lrp-rule z"}) {
     const auto r = run(std::string("--quiet explain --model m.gnnx --method gnnexplainer ") + bad);
     EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
     // Refused by the flag's own check, before the (missing) model is read.

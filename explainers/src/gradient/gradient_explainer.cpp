@@ -33,10 +33,13 @@ std::vector<Explanation> GradientExplainer::explain_batch(const ExplainCall& cal
   a.options["batch_size"] = std::to_string(target_options().batch_size());
   for (int64_t t = 0; t < parts; ++t) {
     auto& e = explanations[t];
+    const int64_t n0 = batch.node_offset[t].item<int64_t>();
+    const int64_t n1 = batch.node_offset[t + 1].item<int64_t>();
     if (a.node_uncertainty.defined()) {
-      const int64_t n0 = batch.node_offset[t].item<int64_t>();
-      const int64_t n1 = batch.node_offset[t + 1].item<int64_t>();
       e.node_uncertainty = a.node_uncertainty.detach().slice(0, n0, n1).to(torch::kFloat).clone();
+    }
+    if (a.feature_scores.defined()) {
+      e.feature_mask = a.feature_scores.detach().slice(0, n0, n1).sum(0).to(torch::kFloat);
     }
     e.options = a.options;
     for (const auto& [key, values] : a.diagnostics) {

@@ -1,12 +1,13 @@
 #pragma once
-// Attributions that split the explained logit's change between the inputs, as Captum computes
-// them for PyTorch Geometric users: DeepLIFT's rescale rule and Shapley value sampling. Both
-// are members of the gradient family (gradient_methods.h: batching, notation, edge mask w) and
-// reach the model only through its interface (models.h, model_hooks.h).
+// Attributions that split the explained logit (or its change) between the inputs: DeepLIFT's
+// rescale rule and Shapley value sampling, as Captum computes them for PyTorch Geometric users,
+// and layer-wise relevance propagation (LRP, at the end of the file). All three are members of
+// the gradient family (gradient_methods.h: batching, notation, edge mask w) and reach the model
+// only through its interface (models.h, model_hooks.h).
 //
-// Both play two separate games, as integrated gradients does: the node features against the
-// zero features with every edge present, and the edges against the empty edge mask with the
-// features as they are. Each game's attributions add up to its own logit difference
+// DeepLIFT and Shapley sampling play two separate games, as integrated gradients does: the node
+// features against the zero features with every edge present, and the edges against the empty edge
+// mask with the features as they are. Each game's attributions add up to its own logit difference
 //   nodes:  y_c(X, w = 1) − y_c(0, w = 1)        edges:  y_c(X, w = 1) − y_c(X, w = 0)
 // (exactly for Shapley sampling and for DeepLIFT's nodes; DeepLIFT's edges see the note on the
 // class). Signed; logits, not probabilities.
@@ -16,6 +17,9 @@
 //                     Propagating Activation Differences", ICML 2017 (rescale rule)
 //   shapley-sampling  Štrumbelj & Kononenko: "An Efficient Explanation of Individual
 //                     Classifications using Game Theory", JMLR 2010 (permutation sampling)
+//   lrp               Bach, Binder, Montavon, Klauschen, Müller, Samek, PLoS ONE 2015;
+//                     Baldassarre & Azizpour: "Explainability Techniques for Graph
+//                     Convolutional Networks", ICML 2019 workshop (on graph networks)
 
 #include <gnnx/explainers/gradient_methods.h>
 
@@ -99,6 +103,55 @@ class ShapleySampling : public GradientExplainer {
 
  private:
   ShapleySamplingOptions options_;
+};
+
+struct LrpOptions {
+  TORCH_ARG(LrpRule, rule) = LrpRule::kEpsilon;
+  /// The ε-rule's stabiliser: small keeps relevance conserved (ε = 0 with zero biases: exactly);
+  /// larger absorbs the relevance of weak, noisy contributions.
+  TORCH_ARG(double, epsilon) = 1e-6;
+  /// The αβ-rule's α >= 1 (β = α − 1): 1 keeps only positive contributions (LRP-α1β0, which on
+  /// bias-free ReLU networks with non-negative inputs is excitation backprop).
+  TORCH_ARG(double, alpha) = 1;
+
+ public:
+  /// lrp-rule, epsilon and alpha from the shared options (unset keeps the default).
+  static LrpOptions from(const MethodOptions& options);
+};
+
+/// Layer-wise relevance propagation (Bach et al. 2015) on graph networks as Baldassarre &
+/// Azizpour ("Explainability Techniques for Graph Convolutional Networks", 2019) apply it,
+/// "lrp". The explained logit y_c is the relevance at the output; each linear stage hands its
+/// outputs' relevance to its inputs by the ε- or αβ-rule (relevance_rules.h, written out
+/// there), ReLUs pass it on unchanged:
+///   head      its dense layers, biases in the denominators;
+///   readout   sum and mean: in proportion to each node's row (the rule on coefficients 1 or
+///             1/N_t); max: the arg-max node (ties shared as the model's backward shares them)
+///   layers    top-down, each as its linear paths (LayerPaths, the layer's own coefficients:
+///             GCN's normalised or raw propagation, SAGE's 1/deg, GAT's attention held fixed,
+///             GIN's 1 + ε and MLP, GINE's message ReLU(x_j + e Lᵀ + b) whose relevance splits
+///             between x_j and the edge's features), with the layer's bias in z
+///   node n:    Σ_f R_nf, the relevance of its input features (signed)
+///   edge e:    the relevance that flows through e's message, summed over the layers (for GINE
+///              including the part that ends in e's features)
+///   features:  R_nf summed over the target's nodes (Explanation::feature_mask)
+/// Conservation: Σ_n R_n (+ GINE's edge-feature relevance) = y_c − what biases and ε absorb;
+/// each explanation reports that remainder (diagnostics "relevance_absorbed", with
+/// "explained_logit"). With ε = 0 (or α = 1 and β = 0) and zero biases nothing is absorbed.
+/// Applies to every gnnx layer type and head; the row normalisations (GCN's L2 embedding norm,
+/// SAGE's normalize) are positive scales that relevance passes unchanged. Float64, CPU.
+class Lrp : public GradientExplainer {
+ public:
+  explicit Lrp(LrpOptions options = {}, TargetOptions target = {});
+  std::string name() const override { return "lrp"; }
+
+ protected:
+  void check_model(const gnn::GnnModel& model) const override;
+  Attribution attribute(gnn::GnnModel& model, const TargetBatch& batch,
+                        const torch::Tensor& classes, const ChunkProgress& progress) const override;
+
+ private:
+  LrpOptions options_;
 };
 
 }  // namespace gnnx::explainers

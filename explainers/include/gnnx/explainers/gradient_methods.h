@@ -55,9 +55,12 @@ class GradientExplainer : public Explainer {
  public:
   /// What a method computes for one batch: scores for every node and edge of the union.
   struct Attribution {
-    torch::Tensor node_scores;                         ///< [N] float
-    torch::Tensor edge_scores;                         ///< [E] float
-    torch::Tensor node_uncertainty;                    ///< [N] float or undefined
+    torch::Tensor node_scores;       ///< [N] float
+    torch::Tensor edge_scores;       ///< [E] float
+    torch::Tensor node_uncertainty;  ///< [N] float or undefined
+    /// [N, F] float per node and feature, or undefined; each target's Explanation::feature_mask
+    /// is the sum over its nodes.
+    torch::Tensor feature_scores;
     std::map<std::string, std::string> options;        ///< hyperparameters as used
     std::map<std::string, torch::Tensor> diagnostics;  ///< [T] per target (Explanation's)
   };

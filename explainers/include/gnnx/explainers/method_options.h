@@ -27,6 +27,15 @@ enum class IntegrationRule {
 /// "trapezoid", "gauss-legendre".
 std::string to_string(IntegrationRule rule);
 
+/// How LRP hands relevance down through each linear stage (LrpOptions::rule).
+enum class LrpRule {
+  kEpsilon,    ///< in proportion to each contribution, the denominator stabilised by ε
+  kAlphaBeta,  ///< positive contributions weighted α, negative ones β = α − 1
+};
+
+/// "epsilon", "alpha-beta".
+std::string to_string(LrpRule rule);
+
 /// Options of every method; each method reads the ones its registry entry names and records
 /// them in Explanation::options. An unset optional keeps the method's own default.
 struct MethodOptions {
@@ -46,6 +55,9 @@ struct MethodOptions {
   std::optional<double> dropout;           ///< BayesGrad dropout rate; unset = the model's own
   std::optional<int64_t> steps;            ///< integrated-gradients steps
   std::optional<IntegrationRule> ig_rule;  ///< integrated-gradients quadrature
+  std::optional<LrpRule> lrp_rule;         ///< LRP's rule
+  std::optional<double> epsilon;           ///< LRP's ε-rule stabiliser
+  std::optional<double> alpha;             ///< LRP's αβ-rule α (β = α − 1)
   int64_t layer = -1;                      ///< Grad-CAM layer; negative counts from the end
   bool contrastive = false;                ///< saliency: Pope et al.'s contrastive gradient
   bool gradient_x_input = false;           ///< BayesGrad: score gradient x input

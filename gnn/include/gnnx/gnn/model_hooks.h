@@ -108,8 +108,9 @@ struct LayerDescription {
   /// only: GIN's messages pass an MLP, GINE's a ReLU, GraphConv and SAGE add a root term with
   /// its own weight, GAT's coefficients depend on the features.
   bool linear_message = true;
-  /// GnnModel::layer_paths describes the layer as linear paths (gin, gine, graphconv, sage,
-  /// gat; not gcn, whose rule is linear_message's).
+  /// GnnModel::layer_paths describes the layer as linear paths (every gnnx layer type; gcn's
+  /// paths are its propagation's coefficients with W on both, the same map linear_message
+  /// gives).
   bool linear_paths = false;
   /// Attention heads (gat), 1 otherwise.
   int64_t heads = 1;
@@ -141,14 +142,16 @@ struct ModelDescription {
 };
 
 /// One message-passing layer of one pass written as the linear paths that top-down relevance
-/// rules follow (excitation backprop): its pre-activation is
-///   z_i = Σ_h ( Σ_{e = (j -> i)} c_eh · m_e W_h  +  s_ih · x_i V_h )          (biases left out)
-///   out_i = ReLU(MLP(z_i))      (no MLP: out_i = ReLU(z_i + b))
+/// rules follow (excitation backprop, LRP): its pre-activation is
+///   z_i = Σ_h ( Σ_{e = (j -> i)} c_eh · m_e W_h  +  s_ih · x_i V_h )  +  b
+///   out_i = ReLU(MLP(z_i))      (no MLP: out_i = ReLU(z_i))
 /// with m_e = x_j, or GINE's m_e = ReLU(x_j + e_e Lᵀ + b_L). The coefficients are the unmasked
-/// pass's (eval mode): GraphConv 1 and 1; SAGE 1/deg_i and 1 (0 without lin_r); GIN and GINE
-/// 1 and 1 + ε with W = V = I; GAT the attention coefficients α of each head and its added
-/// self-loop, held fixed. SAGE's normalize (a positive scale of each output row) is left out:
-/// proportional rules do not see it. GnnModel::layer_paths gives them.
+/// pass's (eval mode): GCN its propagation's (D^-1/2 (A + I) D^-1/2, or the raw sum's 1 and 0
+/// resp. 1) with W = V = its weight; GraphConv 1 and 1; SAGE 1/deg_i and 1 (0 without lin_r);
+/// GIN and GINE 1 and 1 + ε with W = V = I; GAT the attention coefficients α of each head and
+/// its added self-loop, held fixed. SAGE's normalize and GCN's L2 embedding norm (a positive
+/// scale of each output row) are left out: proportional rules do not see it. GnnModel::
+/// layer_paths gives them.
 struct LayerPaths {
   torch::Tensor edge_coef;  ///< [E, H] c: each edge's coefficient per head (edge order)
   torch::Tensor self_coef;  ///< [N, H] s: each node's own term per head (0: none)
@@ -163,6 +166,10 @@ struct LayerPaths {
   DenseLayer edge_linear;
   /// GIN, GINE: the MLP's Linear layers, first to last, a ReLU between each two; else empty.
   std::vector<DenseLayer> mlp;
+  /// [Z] b, added to z before the ReLU: GCN's bias, GraphConv's lin_rel.bias, SAGE's
+  /// lin_l.bias, GAT's bias; undefined where the layer has none (GIN and GINE: their MLP's
+  /// layers carry theirs).
+  torch::Tensor bias;
 };
 
 }  // namespace gnnx::gnn
