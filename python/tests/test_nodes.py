@@ -38,6 +38,8 @@ def test_dataset_arrays(ba_shapes):
     ("integrated-gradients", {"steps": 10, "ig_rule": "gauss-legendre"}),
     ("deeplift", {}),
     ("shapley-sampling", {"samples": 2, "explainer_seed": 3}),
+    ("lrp", {}),
+    ("lrp", {"lrp_rule": "alpha-beta", "alpha": 2}),
 ])
 def test_same_numbers_as_the_command_line(ba_shapes, cli, workdir, method, options):
     model, data, _ = ba_shapes
@@ -63,6 +65,10 @@ def test_same_numbers_as_the_command_line(ba_shapes, cli, workdir, method, optio
         assert e.diagnostics.keys() == theirs_diagnostics.keys()
         for key, value in theirs_diagnostics.items():
             assert e.diagnostics[key] == pytest.approx(value, rel=1e-6, abs=1e-9)
+        # LRP's per-feature relevance, the same in both.
+        assert ("feature_mask" in t) == (e.feature_mask is not None)
+        if "feature_mask" in t:
+            np.testing.assert_allclose(e.feature_mask, t["feature_mask"], rtol=1e-6, atol=1e-9)
 
 
 def test_undirected_graphs_tie_both_directions_unless_asked(ba_shapes):

@@ -335,7 +335,8 @@ class DenseRef {
 
   // LRP by its definition, loop by loop (Bach et al. 2015): every unit hands its relevance R
   // to its contributions c_j (bias b apart) by the ε-rule, R c_j / (z + ε sign z) with z = Σ c
-  // + b, or (alpha > 0) the αβ-rule, R (α c⁺_j / (Σ c⁺ + b⁺) − β c⁻_j / (Σ c⁻ + b⁻)), β = α − 1;
+  // + b, or (alpha > 0) the αβ-rule, R (α c⁺_j / (Σ c⁺ + b⁺) − β c⁻_j / (Σ c⁻ + b⁻)), β = α − 1
+  // (where one of the sums is 0, the other side takes R in proportion);
   // the head's logit, the mean readout (c = a_n / n) and each layer's Â a W + b in turn.
   std::pair<torch::Tensor, torch::Tensor> lrp(int64_t target, int64_t c, double eps,
                                               double alpha = 0) const {
@@ -346,10 +347,12 @@ class DenseRef {
       if (alpha > 0) {
         double zp = std::max(bias, 0.0), zn = std::min(bias, 0.0);
         for (double v : contrib) (v > 0 ? zp : zn) += v;
+        // One sign only: that side takes everything, (α, β) = (1, 0) or (0, −1).
+        const double a = zn == 0 ? 1.0 : zp == 0 ? 0.0 : alpha;
         for (size_t j = 0; j < contrib.size(); ++j) {
           const double v = contrib[j];
-          if (v > 0 && zp != 0) out[j] = alpha * v / zp * r;
-          if (v < 0 && zn != 0) out[j] = -(alpha - 1) * v / zn * r;
+          if (v > 0 && zp != 0) out[j] = a * v / zp * r;
+          if (v < 0 && zn != 0) out[j] = -(a - 1) * v / zn * r;
         }
       } else {
         double z = bias;

@@ -94,20 +94,22 @@ std::vector<torch::Tensor> relevance_step(const LinearStage& stage,
   const torch::Tensor b_pos = bias.defined() ? bias.clamp_min(0) : bias;
   const torch::Tensor b_neg = bias.defined() ? bias.clamp_max(0) : bias;
   const auto z_pos = with_bias(stage(pos, P::kPositive) + stage(neg, P::kNegative), b_pos);
-  const auto s_pos = rule.alpha * safe_quotient(r_out, z_pos);
+  const auto z_neg = with_bias(stage(pos, P::kNegative) + stage(neg, P::kPositive), b_neg);
+  // A unit with contributions of one sign only (a readout, GIN's sum, a unit whose inputs and
+  // weights are all positive) hands its relevance to them in proportion, (α, β) = (1, 0) or
+  // (0, −1): the plain rule would create α R or lose it, and α − β = 1 keeps conservation.
+  const auto alpha = torch::where(
+      z_neg == 0, torch::ones_like(z_pos),
+      torch::where(z_pos == 0, torch::zeros_like(z_pos), torch::full_like(z_pos, rule.alpha)));
+  const auto s_pos = alpha * safe_quotient(r_out, z_pos);
+  const auto s_neg = (alpha - 1) * safe_quotient(r_out, z_neg);
   const auto up_pos = transposed(stage, inputs, P::kPositive, s_pos);
   const auto up_neg = transposed(stage, inputs, P::kNegative, s_pos);
+  const auto down_neg = transposed(stage, inputs, P::kNegative, s_neg);
+  const auto down_pos = transposed(stage, inputs, P::kPositive, s_neg);
   for (size_t k = 0; k < inputs.size(); ++k) {
-    relevance[k] = pos[k] * up_pos[k] + neg[k] * up_neg[k];
-  }
-  if (rule.beta() > 0) {
-    const auto z_neg = with_bias(stage(pos, P::kNegative) + stage(neg, P::kPositive), b_neg);
-    const auto s_neg = rule.beta() * safe_quotient(r_out, z_neg);
-    const auto down_neg = transposed(stage, inputs, P::kNegative, s_neg);
-    const auto down_pos = transposed(stage, inputs, P::kPositive, s_neg);
-    for (size_t k = 0; k < inputs.size(); ++k) {
-      relevance[k] = relevance[k] - pos[k] * down_neg[k] - neg[k] * down_pos[k];
-    }
+    relevance[k] =
+        pos[k] * up_pos[k] + neg[k] * up_neg[k] - pos[k] * down_neg[k] - neg[k] * down_pos[k];
   }
   return relevance;
 }

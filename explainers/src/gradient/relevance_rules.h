@@ -10,8 +10,10 @@
 // z_k to the inputs a_j in proportion to their contributions c_jk = a_j M_jk:
 //   ε:   R_j = Σ_k c_jk / (z_k + ε·sign(z_k)) · R_k                  (z_k with the bias)
 //   αβ:  R_j = Σ_k ( α c⁺_jk / z⁺_k − β c⁻_jk / z⁻_k ) · R_k,  α − β = 1,
-//        z⁺_k = Σ_j c⁺_jk + b⁺_k,  z⁻_k = Σ_j c⁻_jk + b⁻_k          (c⁺ = max(c, 0), c⁻ = min(c,
-//        0))
+//        z⁺_k = Σ_j c⁺_jk + b⁺_k,  z⁻_k = Σ_j c⁻_jk + b⁻_k  (c⁺ = max(c, 0), c⁻ = min(c, 0)),
+//        and where one side is empty (z⁻_k = 0 or z⁺_k = 0: a readout, GIN's sum, all inputs
+//        and weights positive) the other side takes R_k in proportion, (α, β) = (1, 0) or
+//        (0, −1), so that no unit creates relevance (the plain rule would hand down α R_k)
 // The transposed map Mᵀ comes from autograd: a ⊙ ∂(M(a) · s)/∂a = Σ_k a_j M_jk s_k, which is
 // exact because M is linear. Relevance that the bias and ε take is what the inputs do not get:
 // Σ_j R_j = Σ_k R_k (z_k − b_k) / (z_k + ε sign z_k) (ε), Σ_k R_k (α (z⁺_k − b⁺_k) / z⁺_k −
