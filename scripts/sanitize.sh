@@ -6,7 +6,9 @@
 # and a Python extension would need the ASan runtime preloaded into the interpreter.
 # Usage: scripts/sanitize.sh [--build-only]
 # Environment: GNNX_SANITIZE_BUILD_DIR (default build-asan), GNNX_CMAKE_ARGS (extra configure
-# arguments), GNNX_SANITIZE_TESTS (a ctest -R regex; default: every test), GNNX_FUZZ_SECONDS.
+# arguments), GNNX_SANITIZE_TARGETS (the build targets, space-separated; default: all; the
+# fuzz harnesses are always built), GNNX_SANITIZE_TESTS (a ctest -R regex; default: every test),
+# GNNX_FUZZ_SECONDS (default 60). CI runs a subset (.ci/run says which and why).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -25,7 +27,13 @@ cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -gline-tables-only" \
   -DGNNX_SANITIZE=ON -DGNNX_BUILD_FUZZERS=ON -DGNNX_WITH_CUDA=OFF -DGNNX_BUILD_PYTHON=OFF \
   -DGNNX_BUILD_BENCHMARKS=OFF ${GNNX_CMAKE_ARGS:-}
-cmake --build "$build_dir" -j"$(nproc)"
+targets=()
+if [[ -n "${GNNX_SANITIZE_TARGETS:-}" ]]; then
+  read -r -a targets <<<"$GNNX_SANITIZE_TARGETS"
+  targets+=(fuzz_model_file fuzz_state_dict fuzz_tu_dataset fuzz_graph_files fuzz_molecule_text
+    fuzz_sdf)
+fi
+cmake --build "$build_dir" -j"$(nproc)" ${targets[@]:+--target "${targets[@]}"}
 echo "sanitize.sh: build took $((SECONDS - start)) s"
 [[ $build_only -eq 1 ]] && exit 0
 

@@ -29,7 +29,7 @@ void zero_biases(torch::nn::Module& model) {
 
 TEST_F(GradientMethodsTest, LrpEpsilonMatchesTheDenseGcnReference) {
   for (double eps : {0.0, 0.3}) {
-    check_against_reference(lrp(LrpOptions().epsilon(eps)),
+    check_against_reference(lrp(LrpOptions().rule(LrpRule::kEpsilon).epsilon(eps)),
                             [eps](const Explanation& e, const DenseRef& ref) {
                               return ref.lrp(local_target(e), e.explained_class, eps);
                             });
@@ -50,7 +50,8 @@ TEST_F(GradientMethodsTest, LrpAlphaBetaMatchesTheDenseGcnReference) {
 TEST_F(GradientMethodsTest, LrpRulesDiffer) {
   auto model = graph_model();
   const auto graphs = graph_set();
-  const auto eps = Lrp(LrpOptions().epsilon(0.3)).explain_graphs(*model, graphs);
+  const auto eps =
+      Lrp(LrpOptions().rule(LrpRule::kEpsilon).epsilon(0.3)).explain_graphs(*model, graphs);
   const auto ab =
       Lrp(LrpOptions().rule(LrpRule::kAlphaBeta).alpha(2)).explain_graphs(*model, graphs);
   const auto ixg = InputXGradient().explain_graphs(*model, graphs);
@@ -128,7 +129,7 @@ TEST_P(LrpArchTest, EpsilonZeroIsInputTimesGradient) {
   for (const auto readout : {gnn::Readout::kMean, gnn::Readout::kSum, gnn::Readout::kMax}) {
     for (int64_t c = 0; c < 2; ++c) {
       const TargetOptions target = TargetOptions().explained_class(c);
-      const Lrp lrp0(LrpOptions().epsilon(0), target);
+      const Lrp lrp0(LrpOptions().rule(LrpRule::kEpsilon).epsilon(0), target);
       const InputXGradient ixg(target);
       auto gm = model(gnn::Task::kGraphClassification, readout);
       const auto graphs = layer_rules_test::rule_graphs();
@@ -163,9 +164,9 @@ TEST_P(LrpArchTest, RelevanceIsConservedWithoutBiases) {
   const std::string arch = gnn::to_string(GetParam());
   const auto graphs = layer_rules_test::rule_graphs();
   auto gm = model(gnn::Task::kGraphClassification);
-  for (const auto& options :
-       {LrpOptions().epsilon(0), LrpOptions().rule(LrpRule::kAlphaBeta).alpha(1),
-        LrpOptions().rule(LrpRule::kAlphaBeta).alpha(2)}) {
+  for (const auto& options : {LrpOptions().rule(LrpRule::kEpsilon).epsilon(0),
+                              LrpOptions().rule(LrpRule::kAlphaBeta).alpha(1),
+                              LrpOptions().rule(LrpRule::kAlphaBeta).alpha(2)}) {
     for (const auto& e : Lrp(options).explain_graphs(*gm, graphs)) {
       const double y = e.diagnostics.at("explained_logit");
       EXPECT_NEAR(e.diagnostics.at("relevance_absorbed"), 0.0, 1e-9 * (1 + std::abs(y))) << arch;
@@ -181,7 +182,8 @@ TEST_P(LrpArchTest, RelevanceIsConservedWithoutBiases) {
   set_parameters(*biased);
   biased->eval();
   double absorbed = 0;
-  for (const auto& e : Lrp(LrpOptions().epsilon(0.5)).explain_graphs(*biased, graphs)) {
+  for (const auto& e :
+       Lrp(LrpOptions().rule(LrpRule::kEpsilon).epsilon(0.5)).explain_graphs(*biased, graphs)) {
     const gnn::GcnAdjacency adj(graphs.at(e.target));
     torch::NoGradGuard no_grad;
     const auto logits = biased->forward(graphs.at(e.target).x(), adj).logits.reshape({-1});

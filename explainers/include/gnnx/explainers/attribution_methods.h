@@ -106,7 +106,10 @@ class ShapleySampling : public GradientExplainer {
 };
 
 struct LrpOptions {
-  TORCH_ARG(LrpRule, rule) = LrpRule::kEpsilon;
+  /// αβ with α = 1 by default: on BA-Shapes, Tree-Cycles and BA-2Motifs (seed 0) its edge AUC
+  /// was 0.975, 0.768 and 0.969, against the ε-rule's 0.932, 0.369 and 0.298 at ε = 1e-6
+  /// (input × gradient's maps; 0.570, 0.442, 0.407 at ε = 0.25) and α = 2's 0.396, 0.419, 0.595.
+  TORCH_ARG(LrpRule, rule) = LrpRule::kAlphaBeta;
   /// The ε-rule's stabiliser: small keeps relevance conserved (ε = 0 with zero biases: exactly);
   /// larger absorbs the relevance of weak, noisy contributions.
   TORCH_ARG(double, epsilon) = 1e-6;
