@@ -21,6 +21,7 @@ namespace gnnx::python {
 namespace {
 
 using explainers::Explanation;
+using explainers::Walk;
 using Progress = std::function<void(int64_t, int64_t)>;
 
 // `progress` is called from the thread that called explain (TargetOptions::progress), where the
