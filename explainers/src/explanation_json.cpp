@@ -75,6 +75,15 @@ Json explanation_json(const Explanation& e, const detail::EdgeRows& rows, int64_
   // What the method reports about its own accuracy on this target (integrated gradients'
   // completeness gaps).
   if (!e.diagnostics.empty()) j["diagnostics"] = e.diagnostics;
+  // GNN-LRP's most relevant walks, most relevant first.
+  if (!e.walks.empty()) {
+    Json nodes = Json::array(), relevance = Json::array();
+    for (const auto& w : e.walks) {
+      nodes.push_back(w.nodes);
+      relevance.push_back(w.relevance);
+    }
+    j["walks"] = {{"nodes", nodes}, {"relevance", relevance}};
+  }
   if (with_options) j["options"] = options_json(e.options);
   return j;
 }

@@ -88,6 +88,8 @@ std::string to_string(LrpRule rule) {
       return "epsilon";
     case LrpRule::kAlphaBeta:
       return "alpha-beta";
+    case LrpRule::kGamma:
+      return "gamma";
   }
   TORCH_INTERNAL_ASSERT(false, "unknown LrpRule ", static_cast<int>(rule));
 }
@@ -124,10 +126,12 @@ const std::vector<OptionSpec>& option_specs() {
     OptionSpec lrp_rule;
     lrp_rule.name = "lrp-rule";
     lrp_rule.type = OptionType::kChoice;
-    lrp_rule.choices = {to_string(LrpRule::kEpsilon), to_string(LrpRule::kAlphaBeta)};
+    lrp_rule.choices = {to_string(LrpRule::kEpsilon), to_string(LrpRule::kAlphaBeta),
+                        to_string(LrpRule::kGamma)};
     lrp_rule.help =
-        "LRP's rule: epsilon (proportional, stabilised by --epsilon) or alpha-beta (positive "
-        "contributions weighted --alpha, negative ones alpha - 1)";
+        "LRP's rule: epsilon (proportional, stabilised by --epsilon), alpha-beta (positive "
+        "contributions weighted --alpha, negative ones alpha - 1) or gamma (each contribution "
+        "plus --gamma times its positive part)";
     return std::vector<OptionSpec>{
         mode,
         integer("class", 0, kMaxCount, "Explain this class for every target (overrides --mode)"),
@@ -150,6 +154,13 @@ const std::vector<OptionSpec>& option_specs() {
         lrp_rule,
         number("epsilon", 0, 1e3, "LRP's epsilon-rule stabiliser"),
         number("alpha", 1, 1e3, "LRP's alpha-beta rule: weight of positive contributions"),
+        number("gamma", 0, 1e3, "LRP's gamma rule: extra weight of positive contributions"),
+        integer("walks-per-layer", 0, 1e9,
+                "GNN-LRP: partial walks kept per target after each layer, the most relevant "
+                "(0 = all: exact)"),
+        integer("top-walks", 0, kMaxCount,
+                "GNN-LRP: walks listed per explanation, most relevant "
+                "first"),
         integer("layer", -1000, 1000, "Layer (0-based; negative counts from the end)"),
         flag("contrastive", "Pope et al.'s contrastive gradient (positive part only)"),
         flag("gradient-x-input", "Score gradient x input instead of the gradient"),
@@ -233,6 +244,8 @@ void set_option(MethodOptions& o, const std::string& name, const std::string& va
       o.lrp_rule = LrpRule::kEpsilon;
     } else if (value == to_string(LrpRule::kAlphaBeta)) {
       o.lrp_rule = LrpRule::kAlphaBeta;
+    } else if (value == to_string(LrpRule::kGamma)) {
+      o.lrp_rule = LrpRule::kGamma;
     } else {
       invalid(spec, value);
     }
@@ -240,6 +253,12 @@ void set_option(MethodOptions& o, const std::string& name, const std::string& va
     o.epsilon = parse_number(spec, value);
   } else if (name == "alpha") {
     o.alpha = parse_number(spec, value);
+  } else if (name == "gamma") {
+    o.gamma = parse_number(spec, value);
+  } else if (name == "walks-per-layer") {
+    o.walks_per_layer = parse_integer(spec, value);
+  } else if (name == "top-walks") {
+    o.top_walks = parse_integer(spec, value);
   } else if (name == "layer") {
     o.layer = parse_integer(spec, value);
   } else if (name == "contrastive") {

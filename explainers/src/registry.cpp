@@ -3,6 +3,7 @@
 
 #include <gnnx/explainers/attribution_methods.h>
 #include <gnnx/explainers/explainer.h>
+#include <gnnx/explainers/gnn_lrp.h>
 #include <gnnx/explainers/gnnexplainer.h>
 #include <gnnx/explainers/gradient_methods.h>
 #include <gnnx/gnn/error.h>
@@ -134,8 +135,21 @@ std::vector<MethodInfo> make_registry() {
        kCpu,
        {{"lrp-rule", to_string(LrpOptions().rule())},
         {"epsilon", text(LrpOptions().epsilon())},
-        {"alpha", text(LrpOptions().alpha())}},
+        {"alpha", text(LrpOptions().alpha())},
+        {"gamma", text(LrpOptions().gamma())}},
        with_options<Lrp, LrpOptions>()},
+      {"gnn-lrp",
+       "GNN-LRP: relevance of walks (top walks; per node and edge their sums)",
+       "Schnake, Eberle, Lederer, Nakajima, Schuett, Mueller, Montavon, IEEE TPAMI 2021",
+       kBothTasks,
+       kCpu,
+       {{"lrp-rule", to_string(GnnLrpOptions().rule())},
+        {"epsilon", text(GnnLrpOptions().epsilon())},
+        {"alpha", text(GnnLrpOptions().alpha())},
+        {"gamma", text(GnnLrpOptions().gamma())},
+        {"walks-per-layer", text(GnnLrpOptions().walks_per_layer()) + " (all walks: exact)"},
+        {"top-walks", text(GnnLrpOptions().top_walks())}},
+       with_options<GnnLrp, GnnLrpOptions>()},
       {"cam",
        "Class activation map (mean/sum-readout, linear-head graph models)",
        pope("Zhou et al. 2016"),

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <string>
 
 #include "bindings.h"
 #include "call_scope.h"
@@ -20,6 +21,7 @@ namespace gnnx::python {
 namespace {
 
 using explainers::Explanation;
+using explainers::Walk;
 using Progress = std::function<void(int64_t, int64_t)>;
 
 // `progress` is called from the thread that called explain (TargetOptions::progress), where the
@@ -101,6 +103,18 @@ py::list method_table() {
 }  // namespace
 
 void bind_explanations(py::module_& m) {
+  py::class_<Walk>(m, "Walk",
+                   "A walk through the message-passing layers and its relevance (GNN-LRP).")
+      .def_readonly("nodes", &Walk::nodes,
+                    "node ids, the input side first; a repeated id is a self-step")
+      .def_readonly("relevance", &Walk::relevance, "signed, in logit units")
+      .def("__repr__", [](const Walk& w) {
+        std::string text = "Walk(nodes=[";
+        for (size_t i = 0; i < w.nodes.size(); ++i) {
+          text += (i ? ", " : "") + std::to_string(w.nodes[i]);
+        }
+        return text + "], relevance=" + std::to_string(w.relevance) + ")";
+      });
   py::class_<Explanation>(m, "Explanation",
                           "One target's explanation. Importances are over the target's "
                           "computation subgraph, named by the input graph's node and edge ids.")
@@ -125,6 +139,8 @@ void bind_explanations(py::module_& m) {
       .def_readonly("diagnostics", &Explanation::diagnostics,
                     "numbers the method reports on this target (integrated gradients: "
                     "completeness_gap_nodes, completeness_gap_edges)")
+      .def_readonly("walks", &Explanation::walks,
+                    "the most relevant walks, most relevant first (gnn-lrp; else empty)")
       .def(
           "dense_edge_mask",
           [](const Explanation& e, int64_t num_edges) {

@@ -336,15 +336,23 @@ class DenseRef {
   // LRP by its definition, loop by loop (Bach et al. 2015): every unit hands its relevance R
   // to its contributions c_j (bias b apart) by the ε-rule, R c_j / (z + ε sign z) with z = Σ c
   // + b, or (alpha > 0) the αβ-rule, R (α c⁺_j / (Σ c⁺ + b⁺) − β c⁻_j / (Σ c⁻ + b⁻)), β = α − 1
-  // (where one of the sums is 0, the other side takes R in proportion);
+  // (where one of the sums is 0, the other side takes R in proportion), or (gamma > 0) the
+  // γ-rule, R (c_j + γ c⁺_j) / (Σ (c + γ c⁺) + b + γ b⁺);
   // the head's logit, the mean readout (c = a_n / n) and each layer's Â a W + b in turn.
   std::pair<torch::Tensor, torch::Tensor> lrp(int64_t target, int64_t c, double eps,
-                                              double alpha = 0) const {
+                                              double alpha = 0, double gamma = 0) const {
     const Pass p = forward(x_, ones_);
     // One unit: contributions and bias in, each contribution's relevance out.
     const auto distribute = [&](const std::vector<double>& contrib, double bias, double r) {
       std::vector<double> out(contrib.size(), 0.0);
-      if (alpha > 0) {
+      if (gamma > 0) {
+        const auto lifted = [gamma](double v) { return v + gamma * std::max(v, 0.0); };
+        double z = lifted(bias);
+        for (double v : contrib) z += lifted(v);
+        for (size_t j = 0; j < contrib.size(); ++j) {
+          out[j] = z != 0 ? lifted(contrib[j]) / z * r : 0;
+        }
+      } else if (alpha > 0) {
         double zp = std::max(bias, 0.0), zn = std::min(bias, 0.0);
         for (double v : contrib) (v > 0 ? zp : zn) += v;
         // One sign only: that side takes everything, (α, β) = (1, 0) or (0, −1).

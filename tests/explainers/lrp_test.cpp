@@ -206,7 +206,7 @@ TEST(LrpOptionsTest, ReadsItsOptionsAndRecordsThem) {
   EXPECT_EQ(lrp.alpha(), 2.0);
   EXPECT_THROW(set_option(o, "alpha", "0.5"), InputError);  // α < 1: β would be negative
   EXPECT_THROW(set_option(o, "epsilon", "-1"), InputError);
-  EXPECT_THROW(set_option(o, "lrp-rule", "gamma"), InputError);
+  EXPECT_THROW(set_option(o, "lrp-rule", "z"), InputError);
   auto model = graph_model();
   const auto e = make_explainer("lrp", o)->explain_graphs(*model, graph_set()).front();
   EXPECT_EQ(e.options.at("lrp_rule"), "alpha-beta");

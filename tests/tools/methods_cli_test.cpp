@@ -154,9 +154,39 @@ TEST_F(MethodsCliTest, LrpFromTheRegistry) {
       << wrong.err;
 }
 
+// GNN-LRP's walks come out in the file, at most --top-walks per target, with the walk counts
+// and what the pruning dropped.
+TEST_F(MethodsCliTest, GnnLrpWritesItsTopWalks) {
+  ASSERT_EQ(run("--quiet train --dataset ba-2motifs --epochs 1 --out m.gnnx").exit_code, 0);
+  const auto r =
+      run("--quiet explain --model m.gnnx --method gnn-lrp --walks-per-layer 5 --top-walks 3 "
+          "--graphs 0:2 --out walks.json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(temp_.path() / "walks.json");
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["method"], "gnn-lrp");
+  EXPECT_EQ(j["options"]["lrp_rule"], "gamma");
+  EXPECT_EQ(j["options"]["walks_per_layer"], 5);
+  ASSERT_EQ(j["explanations"].size(), 2u);
+  for (const auto& e : j["explanations"]) {
+    ASSERT_EQ(e["walks"]["nodes"].size(), 3u) << e;
+    ASSERT_EQ(e["walks"]["relevance"].size(), 3u) << e;
+    EXPECT_EQ(e["walks"]["nodes"][0].size(), 4u) << e;  // 3 layers: 4 nodes
+    EXPECT_TRUE(e["diagnostics"]["walks"].is_number()) << e;
+    EXPECT_TRUE(e["diagnostics"]["walks_all"].is_number()) << e;
+    EXPECT_TRUE(e["diagnostics"]["relevance_pruned"].is_number()) << e;
+  }
+  const auto wrong = run(
+      "--quiet explain --model m.gnnx --method lrp --graphs 0 --walks-per-layer 3 --out x.json");
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_NE(wrong.err.find("--walks-per-layer is not an option of lrp"), std::string::npos)
+      << wrong.err;
+}
+
 TEST_F(MethodsCliTest, ValuesOutsideTheSchemaAreRefused) {
   for (const char* bad : {"--lr inf", "--lr 0", "--epochs 0x10", "--dropout 1", "--steps -3",
-                          "--ig-rule simpson", "--alpha 0.5", "--epsilon -1", "--lrp-rule z"}) {
+                          "--ig-rule simpson", "--alpha 0.5", "--epsilon -1", "--lrp-rule z",
+                          "--gamma -1", "--walks-per-layer -2", "--top-walks x"}) {
     const auto r = run(std::string("--quiet explain --model m.gnnx --method gnnexplainer ") + bad);
     EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
     // Refused by the flag's own check, before the (missing) model is read.

@@ -45,6 +45,14 @@ std::vector<Explanation> GradientExplainer::explain_batch(const ExplainCall& cal
     for (const auto& [key, values] : a.diagnostics) {
       e.diagnostics[key] = values[t].item<double>();
     }
+    if (!a.walks.empty()) {
+      // Union positions to the ids Explanation::node_ids uses.
+      const auto ids = e.node_ids.accessor<int64_t, 1>();
+      e.walks = std::move(a.walks[t]);
+      for (auto& walk : e.walks) {
+        for (auto& node : walk.nodes) node = ids[node - n0];
+      }
+    }
   }
   return explanations;
 }

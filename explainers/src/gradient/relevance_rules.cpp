@@ -1,4 +1,4 @@
-// LRP's ε- and αβ-rules for one linear stage (relevance_rules.h).
+// LRP's ε-, αβ- and γ-rules for one linear stage (relevance_rules.h).
 
 #include "relevance_rules.h"
 
@@ -83,8 +83,8 @@ std::vector<torch::Tensor> relevance_step(const LinearStage& stage,
     for (size_t k = 0; k < inputs.size(); ++k) relevance[k] = inputs[k] * back[k];
     return relevance;
   }
-  // αβ: the inputs split by sign, so that each contribution's sign is its input's times its
-  // weight's: c⁺ = a⁺ M⁺ + a⁻ M⁻, c⁻ = a⁺ M⁻ + a⁻ M⁺.
+  // αβ and γ: the inputs split by sign, so that each contribution's sign is its input's times
+  // its weight's: c⁺ = a⁺ M⁺ + a⁻ M⁻, c⁻ = a⁺ M⁻ + a⁻ M⁺.
   using P = WeightPart;
   std::vector<torch::Tensor> pos, neg;
   for (const auto& a : inputs) {
@@ -94,6 +94,18 @@ std::vector<torch::Tensor> relevance_step(const LinearStage& stage,
   const torch::Tensor b_pos = bias.defined() ? bias.clamp_min(0) : bias;
   const torch::Tensor b_neg = bias.defined() ? bias.clamp_max(0) : bias;
   const auto z_pos = with_bias(stage(pos, P::kPositive) + stage(neg, P::kNegative), b_pos);
+  if (rule.kind == RelevanceRule::Kind::kGamma) {
+    // (c + γ c⁺) / (z + γ z⁺): the plain transpose plus γ times the positive parts'.
+    const auto z = with_bias(stage(inputs, P::kAll), bias);
+    const auto s = safe_quotient(r_out, z + rule.gamma * z_pos);
+    const auto all = transposed(stage, inputs, P::kAll, s);
+    const auto up_pos = transposed(stage, inputs, P::kPositive, s);
+    const auto up_neg = transposed(stage, inputs, P::kNegative, s);
+    for (size_t k = 0; k < inputs.size(); ++k) {
+      relevance[k] = inputs[k] * all[k] + rule.gamma * (pos[k] * up_pos[k] + neg[k] * up_neg[k]);
+    }
+    return relevance;
+  }
   const auto z_neg = with_bias(stage(pos, P::kNegative) + stage(neg, P::kPositive), b_neg);
   // A unit with contributions of one sign only (a readout, GIN's sum, a unit whose inputs and
   // weights are all positive) hands its relevance to them in proportion, (α, β) = (1, 0) or

@@ -14,10 +14,18 @@
 //        and where one side is empty (z⁻_k = 0 or z⁺_k = 0: a readout, GIN's sum, all inputs
 //        and weights positive) the other side takes R_k in proportion, (α, β) = (1, 0) or
 //        (0, −1), so that no unit creates relevance (the plain rule would hand down α R_k)
+//   γ:   R_j = Σ_k (c_jk + γ c⁺_jk) / (z_k + γ z⁺_k) · R_k            (z⁺_k as for αβ, with b⁺_k)
+//        (LRP-γ, Montavon et al. 2019, §10.2.1; the rule Schnake et al. use for GNN-LRP: it
+//        favours positive contributions without discarding the negative ones)
 // The transposed map Mᵀ comes from autograd: a ⊙ ∂(M(a) · s)/∂a = Σ_k a_j M_jk s_k, which is
 // exact because M is linear. Relevance that the bias and ε take is what the inputs do not get:
 // Σ_j R_j = Σ_k R_k (z_k − b_k) / (z_k + ε sign z_k) (ε), Σ_k R_k (α (z⁺_k − b⁺_k) / z⁺_k −
-// β (z⁻_k − b⁻_k) / z⁻_k) (αβ); with zero biases and ε = 0 it is conserved exactly.
+// β (z⁻_k − b⁻_k) / z⁻_k) (αβ), Σ_k R_k (z_k − b_k + γ (z⁺_k − b⁺_k)) / (z_k + γ z⁺_k) (γ);
+// with zero biases (and ε = 0) it is conserved exactly.
+//
+// Every rule is linear in r_out for fixed inputs (the denominators depend on the inputs only):
+// relevance handed down piece by piece adds up to the relevance handed down at once, which is
+// what GNN-LRP's walks rely on (gnn_lrp.cpp).
 
 #include <torch/types.h>
 
@@ -28,10 +36,11 @@ namespace gnnx::explainers::detail {
 
 /// Which rule a relevance step applies (see the file comment).
 struct RelevanceRule {
-  enum class Kind { kEpsilon, kAlphaBeta };
+  enum class Kind { kEpsilon, kAlphaBeta, kGamma };
   Kind kind = Kind::kEpsilon;
   double epsilon = 0;  ///< kEpsilon: the stabiliser ε >= 0
   double alpha = 1;    ///< kAlphaBeta: α >= 1; β = α − 1
+  double gamma = 0;    ///< kGamma: the weight γ >= 0 of positive contributions (0: LRP-0)
   double beta() const { return alpha - 1; }
 };
 

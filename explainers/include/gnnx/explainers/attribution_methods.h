@@ -116,16 +116,20 @@ struct LrpOptions {
   /// The αβ-rule's α >= 1 (β = α − 1): 1 keeps only positive contributions (LRP-α1β0, which on
   /// bias-free ReLU networks with non-negative inputs is excitation backprop).
   TORCH_ARG(double, alpha) = 1;
+  /// The γ-rule's γ >= 0: each contribution counts c + γ c⁺ (0 is LRP-0; large γ approaches
+  /// α1β0). 1 by default, the value of DIG's GNN-LRP on every stage past the first layer
+  /// (relevance_rules.h; GnnLrp's class comment says why one γ everywhere).
+  TORCH_ARG(double, gamma) = 1;
 
  public:
-  /// lrp-rule, epsilon and alpha from the shared options (unset keeps the default).
+  /// lrp-rule, epsilon, alpha and gamma from the shared options (unset keeps the default).
   static LrpOptions from(const MethodOptions& options);
 };
 
 /// Layer-wise relevance propagation (Bach et al. 2015) on graph networks as Baldassarre &
 /// Azizpour ("Explainability Techniques for Graph Convolutional Networks", 2019) apply it,
 /// "lrp". The explained logit y_c is the relevance at the output; each linear stage hands its
-/// outputs' relevance to its inputs by the ε- or αβ-rule (relevance_rules.h, written out
+/// outputs' relevance to its inputs by the ε-, αβ- or γ-rule (relevance_rules.h, written out
 /// there), ReLUs pass it on unchanged:
 ///   head      its dense layers, biases in the denominators;
 ///   readout   sum and mean: in proportion to each node's row (the rule on coefficients 1 or

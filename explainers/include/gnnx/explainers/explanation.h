@@ -7,8 +7,18 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace gnnx::explainers {
+
+/// One walk through the message-passing layers and its relevance (GNN-LRP, Schnake et al.
+/// 2021): nodes[0] is where the relevance entered the network's input, nodes[l + 1] the node
+/// whose layer-l output it passed through; consecutive equal ids are a node's own term (a
+/// self-step, not an edge).
+struct Walk {
+  std::vector<int64_t> nodes;  ///< original node ids, input first
+  double relevance = 0;        ///< signed, in logit units
+};
 
 struct Explanation {
   std::string method;  ///< registry name, e.g. "gnnexplainer"
@@ -28,6 +38,9 @@ struct Explanation {
   /// Numbers a method reports about how well it did on this target (integrated gradients:
   /// "completeness_gap_nodes" and "completeness_gap_edges"); empty for most methods.
   std::map<std::string, double> diagnostics;
+  /// The most relevant walks, by |relevance|, most relevant first (GNN-LRP); empty for the
+  /// other methods.
+  std::vector<Walk> walks;
 
   /// Edge importances scattered into a [num_edges] vector (0 outside the subgraph).
   torch::Tensor dense_edge_mask(int64_t num_edges) const;

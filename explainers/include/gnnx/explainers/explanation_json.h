@@ -11,7 +11,9 @@
 //      "edges": {"id": [...], "source": [...], "target": [...], "importance": [...]},
 //      "top_edges": {...the same columns, the top_k rows of "edges", best first...},
 //      "feature_mask": [...], "node_uncertainty": [...one per entry of nodes.id...],
-//      "diagnostics": {"completeness_gap_nodes": ..., ...the method's own per-target numbers}}]}
+//      "diagnostics": {"completeness_gap_nodes": ..., ...the method's own per-target numbers},
+//      "walks": {"nodes": [[...node ids, input side first...], ...], "relevance": [...]}}]}
+//      (walks: GNN-LRP's most relevant, best first; absent for the other methods)
 //
 // Columns rather than one object per entry, one entry per undirected edge where the mask ties a
 // pair's two directions, the options once and numbers to 6 significant digits make files 6 to 10

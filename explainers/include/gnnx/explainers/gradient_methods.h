@@ -63,6 +63,8 @@ class GradientExplainer : public Explainer {
     torch::Tensor feature_scores;
     std::map<std::string, std::string> options;        ///< hyperparameters as used
     std::map<std::string, torch::Tensor> diagnostics;  ///< [T] per target (Explanation's)
+    /// Per target, its Explanation::walks (ids in the union: node positions), or empty.
+    std::vector<std::vector<Walk>> walks;
   };
 
  protected:

@@ -31,9 +31,10 @@ std::string to_string(IntegrationRule rule);
 enum class LrpRule {
   kEpsilon,    ///< in proportion to each contribution, the denominator stabilised by ε
   kAlphaBeta,  ///< positive contributions weighted α, negative ones β = α − 1
+  kGamma,      ///< each contribution plus γ times its positive part (LRP-γ)
 };
 
-/// "epsilon", "alpha-beta".
+/// "epsilon", "alpha-beta", "gamma".
 std::string to_string(LrpRule rule);
 
 /// Options of every method; each method reads the ones its registry entry names and records
@@ -58,6 +59,9 @@ struct MethodOptions {
   std::optional<LrpRule> lrp_rule;         ///< LRP's rule
   std::optional<double> epsilon;           ///< LRP's ε-rule stabiliser
   std::optional<double> alpha;             ///< LRP's αβ-rule α (β = α − 1)
+  std::optional<double> gamma;             ///< LRP's γ-rule γ
+  std::optional<int64_t> walks_per_layer;  ///< GNN-LRP: partial walks kept per layer (0: all)
+  std::optional<int64_t> top_walks;        ///< GNN-LRP: walks listed per explanation
   int64_t layer = -1;                      ///< Grad-CAM layer; negative counts from the end
   bool contrastive = false;                ///< saliency: Pope et al.'s contrastive gradient
   bool gradient_x_input = false;           ///< BayesGrad: score gradient x input
