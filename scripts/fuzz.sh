@@ -22,7 +22,7 @@ if [[ $# -gt 0 ]]; then
 else
   harnesses=()
   for exe in "$build_dir"/tests/fuzz/fuzz_*; do
-    [[ -x "$exe" ]] && harnesses+=("${exe##*/fuzz_}")
+    [[ -f "$exe" && -x "$exe" ]] && harnesses+=("${exe##*/fuzz_}")  # not CMake's .dir folders
   done
 fi
 if [[ ${#harnesses[@]} -eq 0 ]]; then

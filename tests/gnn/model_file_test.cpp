@@ -14,9 +14,11 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <limits>
 #include <string>
+#include <vector>
 
 namespace gnnx::gnn {
 namespace {
@@ -401,6 +403,24 @@ TEST_F(ModelFileTest, WellFormedButInconsistentFilesAreRefused) {
                      const auto offset = h["tensors"][0]["offset"].get<uint64_t>();
                      std::memcpy(data.data() + offset, &bad, sizeof bad);
                    });
+  }
+}
+
+// Found by fuzz_model_file (in CI's 60 s run): a float beyond the range of int64 where the
+// header holds an integer (the card's epochs) reached nlohmann's conversion, undefined behaviour.
+TEST_F(ModelFileTest, FuzzFloatBeyondInt64InTheHeader) {
+  save_model(path("m.gnnx"), *make_model(node_spec()));
+  const std::string good = read_bytes(path("m.gnnx"));
+  const std::vector<std::function<void(nlohmann::json&)>> edits = {
+      [](nlohmann::json& h) { h["card"]["training"]["epochs"] = 2.92234e19; },
+      [](nlohmann::json& h) { h["spec"]["hidden"] = -1e300; },
+      [](nlohmann::json& h) { h["tensors"][0]["shape"][0] = 1.8e19; },
+      [](nlohmann::json& h) { h["data_size"] = 1e25; },
+  };
+  for (size_t i = 0; i < edits.size(); ++i) {
+    const std::string name = "huge" + std::to_string(i) + ".gnnx";
+    write_bytes(path(name), rewrite(good, [&](nlohmann::json& h, std::string&) { edits[i](h); }));
+    expect_load_error(path(name), "out of range");
   }
 }
 
