@@ -15,6 +15,7 @@
 #include <gnnx/benchmarks/catalogue.h>
 #include <gnnx/benchmarks/training.h>
 #include <gnnx/benchmarks/user_graphs.h>
+#include <gnnx/datasets/tu_dataset.h>
 #ifdef GNNX_WITH_RDKIT
 #include <gnnx/benchmarks/molecule_training.h>
 #endif
@@ -100,8 +101,10 @@ void run_molecules(const TrainArgs& args, const GlobalOptions& globals) {
   read.label_columns = f.targets;
   read.featurizer = f.featurizer;
   read.kind = gnn::parse_property_kind(f.task);
-  const benchmarks::TrainSettings settings =
-      args.settings.over(benchmarks::molecule_train_settings());
+  // TUDataset folders (MUTAG): small sets of element-only graphs, with their own defaults.
+  const bool tu = datasets::is_tu_dataset(f.data);
+  const benchmarks::TrainSettings settings = args.settings.over(
+      tu ? benchmarks::tu_molecule_train_settings() : benchmarks::molecule_train_settings());
   // The layers that read bond features get the detailed ones (type, conjugated, in ring).
   read.bond_details =
       settings.arch == gnn::Architecture::kGine || settings.arch == gnn::Architecture::kGat;
@@ -109,7 +112,10 @@ void run_molecules(const TrainArgs& args, const GlobalOptions& globals) {
   if (!data.tu_dataset) print_read_summary(data);
   if (data.graphs.empty()) throw InputError("'" + f.data + "' has no usable molecule");
   const bool single_binary = read.kind == gnn::PropertyKind::kBinary && data.tasks.size() == 1;
-  if ((f.split == "stratified" || f.cv_folds > 0) && !single_binary) {
+  const std::string split = !f.split.empty()      ? f.split
+                            : tu && single_binary ? "stratified"
+                                                  : "random";
+  if ((split == "stratified" || f.cv_folds > 0) && !single_binary) {
     throw InputError(std::string(f.cv_folds > 0 ? "--cv" : "--split stratified") +
                      " needs one binary task; '" + f.data + "' has " +
                      std::to_string(data.tasks.size()) + " " + gnn::to_string(read.kind) +
@@ -122,7 +128,7 @@ void run_molecules(const TrainArgs& args, const GlobalOptions& globals) {
   ProgressBar bar("train", settings.epochs, /*enabled=*/!globals.quiet);
   ProgressBar folds("cv", f.cv_folds, /*enabled=*/!globals.quiet);
   benchmarks::MoleculeModel m = benchmarks::train_molecule_model(
-      data, settings, {read.kind, f.split == "stratified", f.cv_folds}, args.seed,
+      data, settings, {read.kind, split == "stratified", f.cv_folds}, args.seed,
       epoch_reporter(bar), [&](int64_t k, int64_t /*folds*/) {
         bar.finish();
         folds.update(k);
@@ -131,7 +137,7 @@ void run_molecules(const TrainArgs& args, const GlobalOptions& globals) {
   folds.finish();
   m.card.created_by = "gnnx train --data";
   save(args.out, *m.model, m.card);
-  print_molecule_training(m, data, f.split, args.seed, args.out, args.json, globals);
+  print_molecule_training(m, data, split, args.seed, args.out, args.json, globals);
 }
 #endif
 
