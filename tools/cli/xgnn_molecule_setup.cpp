@@ -1,7 +1,9 @@
 #include <GraphMol/ROMol.h>
 #include <gnnx/datasets/tu_dataset.h>
 #include <gnnx/gnn/error.h>
+#include <gnnx/gnn/gcn_adjacency.h>
 #include <gnnx/gnn/property_training.h>
+#include <gnnx/gnn/subgraph.h>
 #include <gnnx/io/atomic_file.h>
 #include <gnnx/molecules/draw.h>
 #include <gnnx/molecules/featurize.h>
@@ -10,6 +12,7 @@
 #include <gnnx/molecules/xgnn_molecule_rules.h>
 
 #include <torch/types.h>
+#include <torch/utils.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -110,9 +113,14 @@ TrainingMolecules read_training_molecules(const gnn::ModelFile& file, const std:
                                        : read_table_molecules(path, file.card);
 }
 
+// The traits of the training molecules of class `cls` that sanitise, and the model's mean
+// probability of that class for them (read as the generated molecules are: skeletons).
 XgnnTraitFractions trait_fractions(const std::vector<molecules::Skeleton>& all,
-                                   const std::vector<int64_t>& labels, int64_t cls) {
+                                   const std::vector<int64_t>& labels, int64_t cls,
+                                   gnn::GnnModel& model,
+                                   const molecules::FeaturizerOptions& featurizer) {
   XgnnTraitFractions f;
+  std::vector<gnn::Graph> graphs;
   for (size_t i = 0; i < all.size(); ++i) {
     if (labels[i] != cls) continue;
     if (!molecules::molecule_sanitizes(all[i].elements, all[i].bonds)) continue;
@@ -121,12 +129,26 @@ XgnnTraitFractions trait_fractions(const std::vector<molecules::Skeleton>& all,
     f.ring += t.ring ? 1 : 0;
     f.aromatic_ring += t.aromatic_ring ? 1 : 0;
     f.nitro += t.nitro ? 1 : 0;
+    try {
+      graphs.push_back(molecules::featurize_generated(all[i].elements, all[i].bonds, featurizer));
+    } catch (const InputError&) {
+      // An element outside the featurizer: no probability for this molecule.
+    }
   }
   if (f.molecules > 0) {
     const auto n = static_cast<double>(f.molecules);
     f.ring /= n;
     f.aromatic_ring /= n;
     f.nitro /= n;
+  }
+  if (!graphs.empty()) {
+    torch::NoGradGuard no_grad;
+    model.eval();
+    const gnn::Batch batch = gnn::make_batch(graphs);
+    const torch::Tensor logits = model.logits(batch.graph.x(), gnn::GcnAdjacency(batch.graph), {},
+                                              batch.batch, batch.num_graphs());
+    f.mean_probability =
+        torch::softmax(logits.to(torch::kDouble), 1).select(1, cls).mean().item<double>();
   }
   return f;
 }
@@ -190,7 +212,8 @@ XgnnSetup molecule_setup(const gnn::ModelFile& file, const MoleculeSetupOptions&
     summary.with_n_o_o = profile.with_n_o_o;
     summary.with_fused_three_ring = profile.with_fused_three_ring;
     for (int64_t c : {0, 1}) {
-      summary.classes.push_back(trait_fractions(training->molecules, training->labels, c));
+      summary.classes.push_back(
+          trait_fractions(training->molecules, training->labels, c, *s.model, featurizer));
     }
     s.training = std::move(summary);
     if (learned) {

@@ -9,6 +9,7 @@
 #include <gnnx/gnn/model_file.h>
 
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,8 @@ struct XgnnMoleculeReport {
 struct XgnnTraitFractions {
   int64_t molecules = 0;
   double ring = 0, aromatic_ring = 0, nitro = 0;
+  /// Training molecules: the model's mean probability of their own class (NaN when unknown).
+  double mean_probability = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// What the training molecules are, as far as the chemistry rules and the report need it.

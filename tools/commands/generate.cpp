@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -74,10 +75,12 @@ XgnnSetup setup_for(const gnn::ModelFile& file, const GenerateArgs& args) {
 }
 
 nlohmann::ordered_json fractions_json(const XgnnTraitFractions& f) {
-  return {{"molecules", f.molecules},
-          {"ring", f.ring},
-          {"aromatic_ring", f.aromatic_ring},
-          {"nitro", f.nitro}};
+  nlohmann::ordered_json j = {{"molecules", f.molecules},
+                              {"ring", f.ring},
+                              {"aromatic_ring", f.aromatic_ring},
+                              {"nitro", f.nitro}};
+  if (!std::isnan(f.mean_probability)) j["mean_probability"] = f.mean_probability;
+  return j;
 }
 
 nlohmann::ordered_json graph_json(const explainers::ScoredGraph& scored, const XgnnSetup& setup,
@@ -254,8 +257,11 @@ void run(GenerateArgs args, const GlobalOptions& globals) {
     if (setup.training) {
       const XgnnTraitFractions& c =
           setup.training->classes.at(static_cast<size_t>(args.target_class));
-      std::printf("; training molecules of class %lld: ring %.2f, aromatic ring %.2f, NO2 %.2f",
-                  static_cast<long long>(args.target_class), c.ring, c.aromatic_ring, c.nitro);
+      std::printf(
+          "; training molecules of class %lld: ring %.2f, aromatic ring %.2f, NO2 %.2f, "
+          "mean p %.3f",
+          static_cast<long long>(args.target_class), c.ring, c.aromatic_ring, c.nitro,
+          c.mean_probability);
     }
     std::printf("\n");
   }
