@@ -89,7 +89,7 @@ Args parse(int argc, char** argv) {
 // Ring, aromatic ring and NO2 columns: fractions, or "-" for plain graphs.
 std::string fractions(const gnnx::tools::XgnnTraitFractions& f) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.1f | %.1f | %.1f", f.ring, f.aromatic_ring, f.nitro);
+  std::snprintf(buf, sizeof buf, "%.2f | %.2f | %.2f", f.ring, f.aromatic_ring, f.nitro);
   return buf;
 }
 

@@ -47,7 +47,7 @@ for cls in 1 0; do
     python3 - "$json" "$cls" "$seed" "$start" "$end" <<'EOF'
 import json, sys
 j = json.load(open(sys.argv[1])); f = j["fractions"]
-print("| %s | %s | %.3f | %.3f | %.1f | %.1f | %.1f | %.1f | %.1f |" % (
+print("| %s | %s | %.3f | %.3f | %.2f | %.2f | %.2f | %.1f | %.1f |" % (
     sys.argv[2], sys.argv[3], j["mean_probability"], min(g["probability"] for g in j["graphs"]),
     f["ring"], f["aromatic_ring"], f["nitro"], j["seconds"],
     float(sys.argv[5]) - float(sys.argv[4])))

@@ -125,23 +125,36 @@ std::unique_ptr<RDKit::RWMol> perceived_molecule(const Skeleton& m) {
     const int valence = table->getDefaultValence(mol->getAtomWithIdx(i)->getAtomicNum());
     free[i] = fixed[i] ? 0 : valence - static_cast<int64_t>(adj[i].size());
   }
-  using MatchGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
-  MatchGraph graph(static_cast<size_t>(n));
-  bool any = false;
-  for (size_t k = 0; k < m.bonds.size(); ++k) {
-    const auto& b = m.bonds[k];
-    if (facts.ring_size_of_bond[k] > 0 && free[b[0]] > 0 && free[b[1]] > 0) {
+  // Double bonds: a maximum matching over the ring bonds between atoms with free valence,
+  // first over the bonds of 6-membered rings only (benzenoid rings: a matching there makes
+  // each ring of fluorene or biphenylene aromatic, where one matching over every ring bond may
+  // put a double bond into the 5- or 4-membered ring and leave a benzene ring non-aromatic),
+  // then over the other ring bonds between the atoms still unmatched.
+  std::vector<int64_t> mate(static_cast<size_t>(n), -1);
+  for (const bool six : {true, false}) {
+    using MatchGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
+    MatchGraph graph(static_cast<size_t>(n));
+    bool any = false;
+    for (size_t k = 0; k < m.bonds.size(); ++k) {
+      const auto& b = m.bonds[k];
+      const int64_t ring = facts.ring_size_of_bond[k];
+      if (ring == 0 || (six && ring != 6) || free[b[0]] <= 0 || free[b[1]] <= 0) continue;
+      if (mate[b[0]] >= 0 || mate[b[1]] >= 0) continue;
       boost::add_edge(static_cast<size_t>(b[0]), static_cast<size_t>(b[1]), graph);
       any = true;
     }
-  }
-  if (any) {
-    std::vector<boost::graph_traits<MatchGraph>::vertex_descriptor> mate(static_cast<size_t>(n));
-    boost::edmonds_maximum_cardinality_matching(graph, mate.data());
+    if (!any) continue;
+    std::vector<boost::graph_traits<MatchGraph>::vertex_descriptor> found(static_cast<size_t>(n));
+    boost::edmonds_maximum_cardinality_matching(graph, found.data());
     for (int64_t i = 0; i < n; ++i) {
-      const auto j = static_cast<int64_t>(mate[i]);
-      if (mate[i] == boost::graph_traits<MatchGraph>::null_vertex() || j < i) continue;
-      mol->getBondBetweenAtoms(static_cast<unsigned>(i), static_cast<unsigned>(j))
+      if (found[i] != boost::graph_traits<MatchGraph>::null_vertex()) {
+        mate[i] = static_cast<int64_t>(found[i]);
+      }
+    }
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    if (mate[i] > i) {
+      mol->getBondBetweenAtoms(static_cast<unsigned>(i), static_cast<unsigned>(mate[i]))
           ->setBondType(RDKit::Bond::DOUBLE);
     }
   }

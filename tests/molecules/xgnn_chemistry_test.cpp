@@ -135,6 +135,22 @@ TEST(XgnnChemistryPerception, AromaticRingsAndNitroGroups) {
   EXPECT_THROW(perceived_smiles({{"F", "C", "C"}, {{0, 1}, {0, 2}}}), InputError);
 }
 
+// Regression test: one matching over every ring bond wrote MUTAG's molecule #22 (a nitro-iodo-
+// fluorene) as O=[N+]([O-])C1=CC2C=c3cc(I)ccc3=C2C=C1: a double bond in the 5-membered ring and
+// a benzene ring left non-aromatic. 6-membered rings are matched first.
+TEST(XgnnChemistryPerception, FluoreneKeepsBothBenzeneRingsAromatic) {
+  // Atoms 0-5 and 7-12: two six-carbon rings; atom 6: the CH2 of the 5-membered ring, which
+  // joins atom 0 and atom 7; bond 5-8 closes the 5-membered ring 0-5-8-7-6.
+  Skeleton fluorene;
+  fluorene.elements.assign(13, "C");
+  fluorene.bonds = {{0, 1},  {1, 2},   {2, 3},   {3, 4},  {4, 5}, {5, 0}, {7, 8}, {8, 9},
+                    {9, 10}, {10, 11}, {11, 12}, {12, 7}, {0, 6}, {6, 7}, {5, 8}};
+  EXPECT_EQ(skeleton_facts(fluorene).ring_sizes(), std::set<int64_t>({5, 6}));
+  const std::string smiles = perceived_smiles(fluorene);
+  EXPECT_EQ(std::count(smiles.begin(), smiles.end(), 'c'), 12) << smiles;
+  EXPECT_EQ(smiles, "c1ccc2c(c1)Cc1ccccc1-2");
+}
+
 TEST(XgnnChemistryNeighbours, MostSimilarTrainingMoleculesFirst) {
   Skeleton toluene = carbon_ring(6);
   toluene.elements.push_back("C");

@@ -91,10 +91,11 @@ std::string chem_rule_problem(const std::vector<ChemRule>& rules, const Chemistr
 
 /// The molecule a skeleton stands for, as canonical SMILES: with `perceive`, every nitro N
 /// (SkeletonFacts::nitro) becomes a nitro group [N+](=O)[O-], and ring bonds get
-/// double bonds by a maximum matching over the ring atoms with free valence (Edmonds'
-/// algorithm, Boost), after which RDKit's sanitisation perceives aromaticity (six carbons in a
-/// ring become c1ccccc1); without, or when that molecule does not sanitise, the single-bond
-/// SMILES. Throws InputError when the skeleton itself does not sanitise.
+/// double bonds by maximum matchings over the ring atoms with free valence (Edmonds'
+/// algorithm, Boost; 6-membered rings first, then the other rings), after which RDKit's
+/// sanitisation perceives aromaticity (six carbons in a ring become c1ccccc1); without, or when
+/// that molecule does not sanitise, the single-bond SMILES. Throws InputError when the skeleton
+/// itself does not sanitise.
 std::string perceived_smiles(const Skeleton& molecule, bool perceive = true);
 
 /// The traits the README compares between generated and training molecules.
