@@ -132,8 +132,8 @@ TEST_F(CliListingTest, TrainHelpShowsEachDataSetsDefaults) {
   EXPECT_NE(block(defaults, "every one").find("--layers 3"), std::string::npos) << r.out;
   EXPECT_NE(block(defaults, "--graph").find("--hidden 128"), std::string::npos) << r.out;
 #ifdef GNNX_WITH_RDKIT
-  // A TUDataset folder (MUTAG) trains with its own defaults (issue 23: XGNN out of the box).
-  const std::string tu = block(defaults, "--data TU folder");
+  // The MUTAG TUDataset trains with its own defaults (issue 23: XGNN out of the box).
+  const std::string tu = block(defaults, "--data MUTAG");
   for (const char* value : {"--readout sum", "--epochs 300", "--lr 0.01", "--hidden 64",
                             "--dropout 0.5", "--batch-size 16", "--split stratified"}) {
     EXPECT_NE(tu.find(value), std::string::npos) << value << "\n" << r.out;

@@ -91,10 +91,11 @@ std::string training_defaults_help() {
                                            gnn::Task::kGraphClassification,
                                            /*with_mlp_hidden=*/kWithRdkit)});
   if (kWithRdkit) {
-    Flags tu = setting_flags(benchmarks::tu_molecule_train_settings(),
-                             gnn::Task::kGraphClassification, /*with_mlp_hidden=*/true);
-    tu.emplace_back("--split", "stratified");
-    rows.push_back({"--data TU folder", tu});
+    Flags mutag =
+        setting_flags(benchmarks::tu_molecule_train_settings(), gnn::Task::kGraphClassification,
+                      /*with_mlp_hidden=*/true);
+    mutag.emplace_back("--split", "stratified");
+    rows.push_back({"--data MUTAG", mutag});
   }
 
   // The flags whose value is the same on every row are said once.

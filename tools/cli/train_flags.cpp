@@ -121,7 +121,7 @@ CLI::Option* add_molecule_train_flags(CLI::App& cmd, MoleculeTrainFlags& flags,
       ->capture_default_str();
   cmd.add_option("--split", flags.split,
                  "--data: 80/10/10 split of the molecules, random or stratified by the label "
-                 "(stratified: one binary task only; default: stratified for a TUDataset folder, "
+                 "(stratified: one binary task only; default: stratified for the MUTAG TUDataset, "
                  "random otherwise)")
       ->check(CLI::IsMember({"random", "stratified"}));
   cmd.add_option("--cv", flags.cv_folds,

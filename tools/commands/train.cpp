@@ -15,7 +15,6 @@
 #include <gnnx/benchmarks/catalogue.h>
 #include <gnnx/benchmarks/training.h>
 #include <gnnx/benchmarks/user_graphs.h>
-#include <gnnx/datasets/tu_dataset.h>
 #ifdef GNNX_WITH_RDKIT
 #include <gnnx/benchmarks/molecule_training.h>
 #endif
@@ -89,6 +88,13 @@ void run_graphs(const TrainArgs& args, const GlobalOptions& globals) {
 }
 
 #ifdef GNNX_WITH_RDKIT
+// Whether `data` is the MUTAG TUDataset (a TUDataset folder named MUTAG whose node labels are
+// the mutag featurizer's elements; read_molecule_data records that featurisation for it only).
+bool is_mutag_data(const benchmarks::MoleculeData& data) {
+  return data.tu_dataset && data.featurisation.name == "molecule" &&
+         data.featurisation.options == molecules::FeaturizerOptions::mutag().to_metadata();
+}
+
 void run_molecules(const TrainArgs& args, const GlobalOptions& globals) {
   io::check_writable_path(args.out);
   const MoleculeTrainFlags& f = args.molecules;
@@ -101,20 +107,21 @@ void run_molecules(const TrainArgs& args, const GlobalOptions& globals) {
   read.label_columns = f.targets;
   read.featurizer = f.featurizer;
   read.kind = gnn::parse_property_kind(f.task);
-  // TUDataset folders (MUTAG): small sets of element-only graphs, with their own defaults.
-  const bool tu = datasets::is_tu_dataset(f.data);
-  const benchmarks::TrainSettings settings = args.settings.over(
-      tu ? benchmarks::tu_molecule_train_settings() : benchmarks::molecule_train_settings());
-  // The layers that read bond features get the detailed ones (type, conjugated, in ring).
+  benchmarks::TrainSettings settings = args.settings.over(benchmarks::molecule_train_settings());
+  // The layers that read bond features get the detailed ones (type, conjugated, in ring); a
+  // TUDataset folder has none, so its defaults may be chosen after reading it.
   read.bond_details =
       settings.arch == gnn::Architecture::kGine || settings.arch == gnn::Architecture::kGat;
   const benchmarks::MoleculeData data = benchmarks::read_molecule_data(f.data, read);
   if (!data.tu_dataset) print_read_summary(data);
   if (data.graphs.empty()) throw InputError("'" + f.data + "' has no usable molecule");
+  // The MUTAG TUDataset trains with the settings chosen for it (issue 23: XGNN out of the box).
+  const bool mutag = is_mutag_data(data);
+  if (mutag) settings = args.settings.over(benchmarks::tu_molecule_train_settings());
   const bool single_binary = read.kind == gnn::PropertyKind::kBinary && data.tasks.size() == 1;
-  const std::string split = !f.split.empty()      ? f.split
-                            : tu && single_binary ? "stratified"
-                                                  : "random";
+  const std::string split = !f.split.empty()         ? f.split
+                            : mutag && single_binary ? "stratified"
+                                                     : "random";
   if ((split == "stratified" || f.cv_folds > 0) && !single_binary) {
     throw InputError(std::string(f.cv_folds > 0 ? "--cv" : "--split stratified") +
                      " needs one binary task; '" + f.data + "' has " +

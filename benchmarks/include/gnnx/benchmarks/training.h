@@ -39,8 +39,8 @@ struct TrainSettings {
 /// 3 GCN layers of 128, dropout 0.1, mean readout, a head layer as wide, 100 epochs at 0.001.
 TrainSettings molecule_train_settings();
 
-/// The settings of molecule models trained on a TUDataset folder (`gnnx train --data
-/// MUTAG/tudataset`; TU molecule sets are small and their graphs carry elements only):
+/// The settings of models trained on the MUTAG TUDataset (`gnnx train --data
+/// MUTAG/tudataset` uses them for MUTAG only; other TUDatasets keep molecule_train_settings()):
 /// molecule_train_settings() with a sum readout, 64 units, dropout 0.5, 300 epochs at 0.01 and
 /// batches of 16 — the MUTAG classifier chosen by cross-validated validation accuracy
 /// (scripts/xgnn_mutag_selection.sh; README, XGNN). With the molecule settings the MUTAG model
