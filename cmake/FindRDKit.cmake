@@ -5,7 +5,7 @@ find_path(RDKit_INCLUDE_DIR GraphMol/ROMol.h PATH_SUFFIXES rdkit)
 find_path(Cairo_INCLUDE_DIR cairo.h PATH_SUFFIXES cairo)
 find_library(Cairo_LIBRARY cairo)
 set(_rdkit_components
-  MolDraw2D Depictor SubstructMatch FileParsers SmilesParse ChemTransforms GraphMol
+  MolDraw2D Depictor SubstructMatch Fingerprints FileParsers SmilesParse ChemTransforms GraphMol
   DataStructs RDGeometryLib RDGeneral)
 set(RDKit_LIBRARIES "")
 set(_rdkit_missing "")

@@ -35,6 +35,17 @@ TrainSettings molecule_train_settings() {
   return s;
 }
 
+TrainSettings tu_molecule_train_settings() {
+  TrainSettings s = molecule_train_settings();
+  s.epochs = 300;
+  s.lr = 0.01;
+  s.hidden = 64;
+  s.dropout = 0.5;
+  s.readout = gnn::Readout::kSum;
+  s.batch_size = 16;
+  return s;
+}
+
 int64_t edge_feature_width(const std::vector<gnn::Graph>& graphs) {
   int64_t width = -1;
   for (const gnn::Graph& g : graphs) {

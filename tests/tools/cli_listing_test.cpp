@@ -131,6 +131,14 @@ TEST_F(CliListingTest, TrainHelpShowsEachDataSetsDefaults) {
   EXPECT_EQ(shapes.find("--readout"), std::string::npos) << "a node task has no readout";
   EXPECT_NE(block(defaults, "every one").find("--layers 3"), std::string::npos) << r.out;
   EXPECT_NE(block(defaults, "--graph").find("--hidden 128"), std::string::npos) << r.out;
+#ifdef GNNX_WITH_RDKIT
+  // The MUTAG TUDataset trains with its own defaults (issue 23: XGNN out of the box).
+  const std::string tu = block(defaults, "--data MUTAG");
+  for (const char* value : {"--readout sum", "--epochs 300", "--lr 0.01", "--hidden 64",
+                            "--dropout 0.5", "--batch-size 16", "--split stratified"}) {
+    EXPECT_NE(tu.find(value), std::string::npos) << value << "\n" << r.out;
+  }
+#endif
 }
 
 // Options with a default show it (CLI11's "=VALUE").

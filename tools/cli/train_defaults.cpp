@@ -90,6 +90,13 @@ std::string training_defaults_help() {
   rows.push_back({"--graph", setting_flags(benchmarks::molecule_train_settings(),
                                            gnn::Task::kGraphClassification,
                                            /*with_mlp_hidden=*/kWithRdkit)});
+  if (kWithRdkit) {
+    Flags mutag =
+        setting_flags(benchmarks::tu_molecule_train_settings(), gnn::Task::kGraphClassification,
+                      /*with_mlp_hidden=*/true);
+    mutag.emplace_back("--split", "stratified");
+    rows.push_back({"--data MUTAG", mutag});
+  }
 
   // The flags whose value is the same on every row are said once.
   Flags shared;
@@ -108,7 +115,7 @@ std::string training_defaults_help() {
     }
     out += wrapped(row.label, own);
   }
-  out += kWithRdkit ? "--data (molecules) trains as --graph. " : "";
+  out += kWithRdkit ? "--data (a molecule table) trains as --graph. " : "";
   out +=
       "Your own node task (--edges, --labels) trains as ba-shapes.\n"
       "Why these values: README, \"Accuracy of the trained GCNs\".";

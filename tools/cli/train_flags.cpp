@@ -121,9 +121,9 @@ CLI::Option* add_molecule_train_flags(CLI::App& cmd, MoleculeTrainFlags& flags,
       ->capture_default_str();
   cmd.add_option("--split", flags.split,
                  "--data: 80/10/10 split of the molecules, random or stratified by the label "
-                 "(stratified: one binary task only)")
-      ->check(CLI::IsMember({"random", "stratified"}))
-      ->capture_default_str();
+                 "(stratified: one binary task only; default: stratified for the MUTAG TUDataset, "
+                 "random otherwise)")
+      ->check(CLI::IsMember({"random", "stratified"}));
   cmd.add_option("--cv", flags.cv_folds,
                  "--data: also run stratified K-fold cross-validation (one binary task; 10% of "
                  "the molecules validate in each fold) and report the mean test accuracy; the "

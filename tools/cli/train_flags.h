@@ -52,8 +52,10 @@ struct MoleculeTrainFlags {
   std::vector<std::string> targets;     ///< --target T[,T2...]
   std::string task = "classification";  ///< --task classification|regression
   std::string featurizer = "standard";  ///< --featurizer standard|mutag|mutagenicity
-  std::string split = "random";         ///< --split random|stratified (80/10/10)
-  int64_t cv_folds = 0;                 ///< --cv K: also K-fold cross-validation (0 = none)
+  /// --split random|stratified (80/10/10); empty = stratified for the MUTAG TUDataset,
+  /// random otherwise.
+  std::string split;
+  int64_t cv_folds = 0;  ///< --cv K: also K-fold cross-validation (0 = none)
 };
 
 /// Adds --data, --smiles-col, --target, --task, --featurizer, --split, --cv and --mlp-hidden;

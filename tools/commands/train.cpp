@@ -88,6 +88,13 @@ void run_graphs(const TrainArgs& args, const GlobalOptions& globals) {
 }
 
 #ifdef GNNX_WITH_RDKIT
+// Whether `data` is the MUTAG TUDataset (a TUDataset folder named MUTAG whose node labels are
+// the mutag featurizer's elements; read_molecule_data records that featurisation for it only).
+bool is_mutag_data(const benchmarks::MoleculeData& data) {
+  return data.tu_dataset && data.featurisation.name == "molecule" &&
+         data.featurisation.options == molecules::FeaturizerOptions::mutag().to_metadata();
+}
+
 void run_molecules(const TrainArgs& args, const GlobalOptions& globals) {
   io::check_writable_path(args.out);
   const MoleculeTrainFlags& f = args.molecules;
@@ -100,16 +107,22 @@ void run_molecules(const TrainArgs& args, const GlobalOptions& globals) {
   read.label_columns = f.targets;
   read.featurizer = f.featurizer;
   read.kind = gnn::parse_property_kind(f.task);
-  const benchmarks::TrainSettings settings =
-      args.settings.over(benchmarks::molecule_train_settings());
-  // The layers that read bond features get the detailed ones (type, conjugated, in ring).
+  benchmarks::TrainSettings settings = args.settings.over(benchmarks::molecule_train_settings());
+  // The layers that read bond features get the detailed ones (type, conjugated, in ring); a
+  // TUDataset folder has none, so its defaults may be chosen after reading it.
   read.bond_details =
       settings.arch == gnn::Architecture::kGine || settings.arch == gnn::Architecture::kGat;
   const benchmarks::MoleculeData data = benchmarks::read_molecule_data(f.data, read);
   if (!data.tu_dataset) print_read_summary(data);
   if (data.graphs.empty()) throw InputError("'" + f.data + "' has no usable molecule");
+  // The MUTAG TUDataset trains with the settings chosen for it (issue 23: XGNN out of the box).
+  const bool mutag = is_mutag_data(data);
+  if (mutag) settings = args.settings.over(benchmarks::tu_molecule_train_settings());
   const bool single_binary = read.kind == gnn::PropertyKind::kBinary && data.tasks.size() == 1;
-  if ((f.split == "stratified" || f.cv_folds > 0) && !single_binary) {
+  const std::string split = !f.split.empty()         ? f.split
+                            : mutag && single_binary ? "stratified"
+                                                     : "random";
+  if ((split == "stratified" || f.cv_folds > 0) && !single_binary) {
     throw InputError(std::string(f.cv_folds > 0 ? "--cv" : "--split stratified") +
                      " needs one binary task; '" + f.data + "' has " +
                      std::to_string(data.tasks.size()) + " " + gnn::to_string(read.kind) +
@@ -122,7 +135,7 @@ void run_molecules(const TrainArgs& args, const GlobalOptions& globals) {
   ProgressBar bar("train", settings.epochs, /*enabled=*/!globals.quiet);
   ProgressBar folds("cv", f.cv_folds, /*enabled=*/!globals.quiet);
   benchmarks::MoleculeModel m = benchmarks::train_molecule_model(
-      data, settings, {read.kind, f.split == "stratified", f.cv_folds}, args.seed,
+      data, settings, {read.kind, split == "stratified", f.cv_folds}, args.seed,
       epoch_reporter(bar), [&](int64_t k, int64_t /*folds*/) {
         bar.finish();
         folds.update(k);
@@ -131,7 +144,7 @@ void run_molecules(const TrainArgs& args, const GlobalOptions& globals) {
   folds.finish();
   m.card.created_by = "gnnx train --data";
   save(args.out, *m.model, m.card);
-  print_molecule_training(m, data, f.split, args.seed, args.out, args.json, globals);
+  print_molecule_training(m, data, split, args.seed, args.out, args.json, globals);
 }
 #endif
 
