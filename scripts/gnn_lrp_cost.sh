@@ -29,7 +29,7 @@ for name in ba-shapes ba-2motifs; do
           --walks-per-layer "$k" --json | python3 -c 'import json, sys
 doc = json.load(sys.stdin)
 rows = doc if isinstance(doc, list) else doc.get("methods", [doc])
-print(f"{rows[0][\"auc\"]:.3f}")')
+print("%.3f" % rows[0]["auc"])')
     python3 - "$file" "$name" "$k" "$auc" <<'PY'
 import json, sys
 path, name, k, auc = sys.argv[1:]

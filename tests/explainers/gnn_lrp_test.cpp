@@ -122,7 +122,7 @@ class GnnLrpArchTest : public ::testing::TestWithParam<Architecture> {
 };
 
 TEST_P(GnnLrpArchTest, WalksByStartNodeAreLrpsNodeRelevanceEpsilon) {
-  expect_walks_add_up_to_lrp(LrpOptions().epsilon(0.1));
+  expect_walks_add_up_to_lrp(LrpOptions().rule(LrpRule::kEpsilon).epsilon(0.1));
 }
 
 TEST_P(GnnLrpArchTest, WalksByStartNodeAreLrpsNodeRelevanceAlphaBeta) {

@@ -72,9 +72,10 @@ WalkPool nonzero_walks(const WalkPool& pool) {
 /// part.
 torch::Tensor top_per_part(const torch::Tensor& part, const torch::Tensor& score, int64_t k,
                            int64_t parts) {
-  auto order = std::get<1>(score.sort(/*stable=*/true, /*dim=*/0, /*descending=*/true));
-  order = order.index_select(
-      0, std::get<1>(part.index_select(0, order).sort(/*stable=*/true, /*dim=*/0)));
+  auto order =
+      std::get<1>(score.sort(/*stable=*/c10::optional<bool>(true), /*dim=*/0, /*descending=*/true));
+  order = order.index_select(0, std::get<1>(part.index_select(0, order).sort(
+                                    /*stable=*/c10::optional<bool>(true), /*dim=*/0)));
   const auto sorted_part = part.index_select(0, order);
   const auto counts = torch::bincount(sorted_part, /*weights=*/{}, /*minlength=*/parts);
   const auto first = counts.cumsum(0) - counts;
