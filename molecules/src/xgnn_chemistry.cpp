@@ -1,5 +1,7 @@
 // Chemistry rules, perception and fingerprint neighbours for XGNN molecules (xgnn_chemistry.h).
 
+#include "quiet_sanitize.h"
+
 #include <DataStructs/BitOps.h>
 #include <DataStructs/ExplicitBitVect.h>
 #include <GraphMol/Fingerprints/MorganFingerprints.h>
@@ -93,17 +95,6 @@ std::vector<std::array<int64_t, 3>> nitro_groups(const Skeleton& m, const Adjace
   return out;
 }
 
-// Sanitises in place (RDKit's logs off: failures are expected and handled); "" or the reason.
-std::string sanitize(RDKit::RWMol& mol) {
-  RDLog::LogStateSetter silence;
-  try {
-    RDKit::MolOps::sanitizeMol(mol);
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
-
 // The perceived molecule (see perceived_smiles), sanitised; nullptr when it does not sanitise.
 std::unique_ptr<RDKit::RWMol> perceived_molecule(const Skeleton& m) {
   const Adjacency adj = adjacency_of(m);
@@ -158,7 +149,7 @@ std::unique_ptr<RDKit::RWMol> perceived_molecule(const Skeleton& m) {
           ->setBondType(RDKit::Bond::DOUBLE);
     }
   }
-  if (!sanitize(*mol).empty()) return nullptr;
+  if (!detail::sanitize_quietly(*mol).empty()) return nullptr;
   return mol;
 }
 
@@ -167,7 +158,7 @@ std::unique_ptr<RDKit::RWMol> sanitized_skeleton(const Skeleton& m) {
     throw InputError("molecule skeleton does not sanitise: " + problem);
   }
   std::unique_ptr<RDKit::RWMol> mol = single_bond_molecule(m.elements, m.bonds);
-  sanitize(*mol);
+  detail::sanitize_quietly(*mol);
   return mol;
 }
 

@@ -1,5 +1,7 @@
 #include "drawer.h"
 
+#include "quiet_sanitize.h"
+
 #include <GraphMol/MolDraw2D/MolDraw2D.h>
 #include <GraphMol/MolOps.h>
 #include <GraphMol/PeriodicTable.h>
@@ -41,22 +43,10 @@ std::unique_ptr<RDKit::RWMol> single_bond_molecule(const std::vector<std::string
 
 namespace {
 
-// Sanitises in place; returns "" or RDKit's reason. RDKit logs a valence error before it
-// throws; the generator tries thousands of invalid actions on purpose, so the logs stay off.
-std::string sanitize(RDKit::RWMol& mol) {
-  RDLog::LogStateSetter silence;
-  try {
-    RDKit::MolOps::sanitizeMol(mol);
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
-
 std::unique_ptr<RDKit::RWMol> sanitized_molecule(const std::vector<std::string>& elements,
                                                  const BondList& bonds) {
   std::unique_ptr<RDKit::RWMol> mol = single_bond_molecule(elements, bonds);
-  const std::string problem = sanitize(*mol);
+  const std::string problem = detail::sanitize_quietly(*mol);
   if (!problem.empty()) throw InputError("xgnn molecule does not sanitise: " + problem);
   return mol;
 }
@@ -79,7 +69,7 @@ std::string sanitization_problem(const std::vector<std::string>& elements, const
              " (hypervalent)";
     }
   }
-  return sanitize(*mol);
+  return detail::sanitize_quietly(*mol);
 }
 
 bool molecule_sanitizes(const std::vector<std::string>& elements, const BondList& bonds) {
