@@ -12,6 +12,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+bash scripts/install-deps.sh  # clang 14 and its sanitizer runtimes among them
 build_only=0
 [[ "${1:-}" == "--build-only" ]] && build_only=1
 build_dir="${GNNX_SANITIZE_BUILD_DIR:-build-asan}"

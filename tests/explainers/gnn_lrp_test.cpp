@@ -18,9 +18,7 @@ namespace {
 
 using gnn::Architecture;
 
-const std::vector<Architecture> kEveryArch = {Architecture::kGcn,  Architecture::kGraphConv,
-                                              Architecture::kSage, Architecture::kGin,
-                                              Architecture::kGine, Architecture::kGat};
+using layer_rules_test::kEveryArch;
 
 /// Every walk of every target (top_walks beyond any walk count).
 constexpr int64_t kAllWalks = 1000000;

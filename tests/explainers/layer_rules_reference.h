@@ -414,6 +414,11 @@ class ModelRef {
 
 // --- the models and graphs the rule tests share ---------------------------------------------
 
+/// Every layer type, for the tests of rules that apply to all of them (LRP, GNN-LRP).
+inline const std::vector<gnn::Architecture> kEveryArch = {
+    gnn::Architecture::kGcn, gnn::Architecture::kGraphConv, gnn::Architecture::kSage,
+    gnn::Architecture::kGin, gnn::Architecture::kGine,      gnn::Architecture::kGat};
+
 // Non-negative edge features [E, 2] from a fixed formula (GINE reads them in its messages, GAT
 // in its attention; the others ignore them).
 inline Graph with_edge_features(const Graph& g, double scale = 1.0) {

@@ -12,9 +12,7 @@ namespace {
 
 using gnn::Architecture;
 
-const std::vector<Architecture> kEveryArch = {Architecture::kGcn,  Architecture::kGraphConv,
-                                              Architecture::kSage, Architecture::kGin,
-                                              Architecture::kGine, Architecture::kGat};
+using layer_rules_test::kEveryArch;
 
 Factory lrp(LrpOptions options) {
   return [options](const TargetOptions& t) { return std::make_unique<Lrp>(options, t); };
