@@ -33,6 +33,7 @@ constexpr RuleName kRuleNames[] = {
     {ChemRule::kNOO, "n-o-o"},
     {ChemRule::kFusedThreeRing, "fused-3-ring"},
     {ChemRule::kRingSizes, "ring-sizes"},
+    {ChemRule::kElementCounts, "element-counts"},
     {ChemRule::kAromatic, "aromatic"},
 };
 
@@ -75,6 +76,12 @@ int64_t smallest_cycle_through(const Adjacency& adj, int64_t u, int64_t v) {
     }
   }
   return 0;
+}
+
+std::map<std::string, int64_t> element_counts(const Skeleton& m) {
+  std::map<std::string, int64_t> counts;
+  for (const auto& e : m.elements) ++counts[e];
+  return counts;
 }
 
 std::pair<std::string, std::string> ordered(const std::string& a, const std::string& b) {
@@ -278,6 +285,10 @@ ChemistryProfile learn_chemistry(const std::vector<Skeleton>& molecules) {
     p.with_o_o += f.o_o ? 1 : 0;
     p.with_n_o_o += f.n_o_o ? 1 : 0;
     p.with_fused_three_ring += f.fused_three_ring ? 1 : 0;
+    for (const auto& [element, count] : element_counts(m)) {
+      int64_t& most = p.max_element_count[element];
+      most = std::max(most, count);
+    }
   }
   return p;
 }
@@ -301,6 +312,19 @@ std::string chem_rule_problem(const std::vector<ChemRule>& rules, const Chemistr
       const std::string &x = molecule.elements.at(b[0]), &y = molecule.elements.at(b[1]);
       if (!profile.bonded(x, y)) {
         return "seen-bonds: a " + x + "-" + y + " bond, which no training molecule has";
+      }
+    }
+  }
+  // Counts only grow as the generator adds atoms, so a partial graph over a count can never
+  // become a molecule the training data has the like of: the rule may be checked every step.
+  if (on(ChemRule::kElementCounts)) {
+    for (const auto& [element, count] : element_counts(molecule)) {
+      const auto most = profile.max_element_count.find(element);
+      const int64_t limit = most == profile.max_element_count.end() ? 0 : most->second;
+      if (count > limit) {
+        return "element-counts: " + std::to_string(count) + " " + element +
+               (count == 1 ? " atom" : " atoms") +
+               ", more than any training molecule has (at most " + std::to_string(limit) + ")";
       }
     }
   }

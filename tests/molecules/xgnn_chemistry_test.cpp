@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <string>
 
 namespace gnnx::molecules {
@@ -109,10 +110,35 @@ TEST(XgnnChemistryRules, LearnedFromTrainingMoleculesAndCheckedByName) {
   EXPECT_NE(chem_rule_problem(chem_rules_without({"ring-sizes"}), p, bicyclo).find("fused-3-ring"),
             std::string::npos);
   // Learned: once a training molecule has a peroxide, the o-o rule allows one.
-  const ChemistryProfile with_peroxide = learn_chemistry({{{"C", "O", "O"}, {{0, 1}, {1, 2}}}});
+  const ChemistryProfile with_peroxide =
+      learn_chemistry({{{"C", "O", "O", "C"}, {{0, 1}, {1, 2}, {2, 3}}}});
   EXPECT_EQ(chem_rule_problem(all, with_peroxide, {{"C", "O", "O", "C"}, {{0, 1}, {1, 2}, {2, 3}}}),
             "");
   EXPECT_EQ(chem_rule_problem(chem_rules_without({"all"}), p, {{"O", "O"}, {{0, 1}}}), "");
+}
+
+// Element counts: the most atoms of each element one training molecule has (nitrobenzene: 6 C,
+// 1 N, 2 O; chloromethane: 1 Cl) bound every element; an element no molecule has is refused.
+TEST(XgnnChemistryRules, ElementCountsAreBoundedByTheTrainingMolecules) {
+  const ChemistryProfile p = learn_chemistry({nitrobenzene(), {{"C", "Cl"}, {{0, 1}}}});
+  EXPECT_EQ(p.max_element_count,
+            (std::map<std::string, int64_t>{{"C", 6}, {"Cl", 1}, {"N", 1}, {"O", 2}}));
+  const std::vector<ChemRule> counts_only = {ChemRule::kElementCounts};
+  EXPECT_EQ(chem_rule_problem(counts_only, p, {{"C", "Cl"}, {{0, 1}}}), "");
+  EXPECT_EQ(chem_rule_problem(counts_only, p, carbon_ring(6)), "");
+  EXPECT_EQ(chem_rule_problem(counts_only, p, carbon_ring(7))
+                .find("element-counts: 7 C atoms, more than any training molecule has (at most 6)"),
+            0u);
+  // The halogen clusters the MUTAG classifier rewards: two Cl on one carbon.
+  EXPECT_EQ(chem_rule_problem(counts_only, p, {{"Cl", "C", "Cl"}, {{0, 1}, {1, 2}}})
+                .find("element-counts: 2 Cl atoms"),
+            0u);
+  // An element no training molecule has.
+  EXPECT_EQ(chem_rule_problem(counts_only, p, {{"C", "Br"}, {{0, 1}}}),
+            "element-counts: 1 Br atom, more than any training molecule has (at most 0)");
+  EXPECT_EQ(chem_rule_problem(chem_rules_without({"element-counts"}), p,
+                              {{"Cl", "C", "Cl"}, {{0, 1}, {1, 2}}}),
+            "");
 }
 
 TEST(XgnnChemistryPerception, AromaticRingsAndNitroGroups) {

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -408,6 +409,68 @@ TEST_F(CliExplainTest, EvaluateAllJsonHasOneEntryPerMethod) {
     EXPECT_EQ(j[i]["method"], methods[i].name);
     EXPECT_EQ(j[i]["dataset"], "tree-cycles");
   }
+}
+
+// --method takes a list: one row per named method, in the list's order, with the same numbers
+// as each method evaluated alone; a flag read by one of them is accepted, one read by none, an
+// unknown name, an empty item or a repeated name are refused before anything is trained.
+TEST_F(CliExplainTest, EvaluateTakesAListOfMethods) {
+  ASSERT_EQ(run("-q train --dataset tree-cycles --epochs 5 --out t.gnnx").exit_code, 0);
+  const std::string eval = "-q evaluate --dataset tree-cycles --model t.gnnx --json ";
+  const RunResult r = run(eval + "--method integrated-gradients,saliency --steps 3");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(j.is_array());
+  ASSERT_EQ(j.size(), 2u);
+  EXPECT_EQ(j[0]["method"], "integrated-gradients");
+  EXPECT_EQ(j[1]["method"], "saliency");
+  const RunResult alone = run(eval + "--method saliency");
+  ASSERT_EQ(alone.exit_code, 0) << alone.err;
+  EXPECT_EQ(nlohmann::json::parse(alone.out)["auc"], j[1]["auc"]);
+
+  for (const char* bad : {"--method saliency,eb --steps 3", "--method saliency,nope",
+                          "--method saliency,,eb", "--method eb,saliency,eb"}) {
+    const RunResult refused = run("-q evaluate --dataset tree-cycles --json " + std::string(bad));
+    EXPECT_EQ(refused.exit_code, 2) << bad;
+    EXPECT_TRUE(refused.out.empty()) << bad;
+  }
+  EXPECT_NE(run(eval + "--method saliency,eb --steps 3")
+                .err.find("--steps is not an option of "
+                          "saliency,eb (their options:"),
+            std::string::npos);
+  EXPECT_NE(run(eval + "--method eb,saliency,eb").err.find("eb is named twice"), std::string::npos);
+}
+
+// --seeds K: per seed its data set, a model and the explanations; the summary's mean and sd are
+// those of the per-seed rows, and each per-seed row equals a run with that --seed alone.
+TEST_F(CliExplainTest, EvaluateOverSeedsSummarisesEachSeedsOwnRun) {
+  const std::string eval = "-q --threads 1 evaluate --dataset tree-cycles --train-epochs 20 ";
+  const RunResult r = run(eval + "--method saliency,eb --seeds 2 --seed 3 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j.size(), 2u);
+  EXPECT_EQ(j[0]["method"], "saliency");
+  EXPECT_EQ(j[0]["seeds"], nlohmann::json({3, 4}));
+  const auto& per_seed = j[0]["per_seed"];
+  ASSERT_EQ(per_seed.size(), 2u);
+  const double a = per_seed[0]["auc"], b = per_seed[1]["auc"];
+  EXPECT_NE(a, b) << "another seed: another data set and model";
+  EXPECT_NEAR(j[0]["mean"]["auc"].get<double>(), (a + b) / 2, 1e-12);
+  EXPECT_NEAR(j[0]["sd"]["auc"].get<double>(), std::abs(a - b) / std::sqrt(2.0), 1e-12);
+  const RunResult alone = run(eval + "--method saliency --seed 4 --json");
+  ASSERT_EQ(alone.exit_code, 0) << alone.err;
+  EXPECT_EQ(nlohmann::json::parse(alone.out)["auc"], per_seed[1]["auc"]);
+
+  const RunResult table = run(eval + "--method saliency --seeds 2");
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("seeds 0 1"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("±"), std::string::npos) << table.out;
+
+  ASSERT_EQ(run("-q train --dataset tree-cycles --epochs 2 --out t.gnnx").exit_code, 0);
+  EXPECT_EQ(run("-q evaluate --dataset tree-cycles --model t.gnnx --method eb --seeds 2").exit_code,
+            2)
+      << "--seeds trains its own models";
+  EXPECT_EQ(run("-q evaluate --dataset tree-cycles --method eb --seeds 0").exit_code, 2);
 }
 
 TEST_F(CliExplainTest, EvaluateReportsContrastivityForGraphTasks) {

@@ -146,8 +146,12 @@ TEST_F(GenerateCliTest, MoleculesKeepTheLearnedRulesAndNameTheirNearestTrainingM
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["chem_rules"], nlohmann::json({"seen-bonds", "o-o", "n-o-o", "fused-3-ring",
-                                             "ring-sizes", "aromatic"}));
+                                             "ring-sizes", "element-counts", "aromatic"}));
   const auto& t = j["training"];
+  // MUTAG's molecules have at most one I and one Br, five Cl.
+  EXPECT_EQ(t["max_element_counts"]["I"], 1);
+  EXPECT_EQ(t["max_element_counts"]["Br"], 1);
+  EXPECT_EQ(t["max_element_counts"]["Cl"], 5);
   EXPECT_EQ(t["molecules"], 188);
   EXPECT_EQ(t["ring_sizes"], nlohmann::json({5, 6}));
   EXPECT_EQ(t["with_o_o"], 0);

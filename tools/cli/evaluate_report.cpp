@@ -98,6 +98,12 @@ void molecule_table(const std::vector<MethodScores>& rows) {
 
 }  // namespace
 
+nlohmann::ordered_json evaluation_json(const MethodScores& r, const benchmarks::Benchmark& b,
+                                       const std::string& model) {
+  return b.family == benchmarks::Family::kMolecule ? molecule_json(r, b, model)
+                                                   : synthetic_json(r, b.name, model);
+}
+
 void print_evaluation(const benchmarks::Benchmark& b, const benchmarks::BenchmarkData& data,
                       const std::string& model, const std::vector<MethodScores>& rows, bool list,
                       bool json) {
@@ -108,7 +114,7 @@ void print_evaluation(const benchmarks::Benchmark& b, const benchmarks::Benchmar
   if (json) {
     Json out = Json::array();
     for (const auto& r : rows) {
-      out.push_back(molecules ? molecule_json(r, b, model) : synthetic_json(r, b.name, model));
+      out.push_back(evaluation_json(r, b, model));
       if (user) out.back()["ground_truth"] = truth;
     }
     std::cout << (list ? out : out.front()).dump() << "\n";

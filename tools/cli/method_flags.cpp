@@ -1,9 +1,13 @@
 #include "cli/method_flags.h"
 
 #include <gnnx/gnn/error.h>
+#include <gnnx/io/text.h>
+
+#include <c10/util/StringUtil.h>
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cctype>
 
 namespace gnnx::tools {
@@ -68,17 +72,31 @@ void add_method_flags(CLI::App& cmd, MethodFlags& flags) {
 
 explainers::MethodOptions method_options(const std::string& method, const MethodFlags& flags,
                                          bool undirected_graph) {
-  const explainers::MethodInfo* info = method == "all" ? nullptr : &explainers::find_method(method);
+  std::vector<const explainers::MethodInfo*> infos;  // empty: "all"
+  if (method != "all") {
+    for (const std::string& name : method_list(method)) {
+      infos.push_back(&explainers::find_method(name));
+    }
+  }
   explainers::MethodOptions o;
   o.symmetric_edges = undirected_graph;
   for (const auto& [name, option] : flags.given) {
     if (option->count() == 0) continue;
-    if (info != nullptr && !info->reads(name)) {
-      std::string read;
-      for (const auto& c : explainers::common_method_options()) read += " --" + c.name;
-      for (const auto& c : info->options) read += " --" + c.name;
-      throw InputError("--" + name + " is not an option of " + method + " (its options:" + read +
-                       ")");
+    const bool read = infos.empty() || std::any_of(infos.begin(), infos.end(),
+                                                   [&](const auto* i) { return i->reads(name); });
+    if (!read) {
+      std::vector<std::string> readable;
+      for (const auto& c : explainers::common_method_options()) readable.push_back("--" + c.name);
+      for (const auto* info : infos) {
+        for (const auto& c : info->options) {
+          if (std::find(readable.begin(), readable.end(), "--" + c.name) == readable.end()) {
+            readable.push_back("--" + c.name);
+          }
+        }
+      }
+      throw InputError("--" + name + " is not an option of " + method +
+                       (infos.size() == 1 ? " (its options: " : " (their options: ") +
+                       c10::Join(" ", readable) + ")");
     }
     const auto flag = flags.switches.find(name);
     explainers::set_option(
@@ -86,6 +104,19 @@ explainers::MethodOptions method_options(const std::string& method, const Method
         flag != flags.switches.end() ? (flag->second ? "true" : "false") : flags.values.at(name));
   }
   return o;
+}
+
+std::vector<std::string> method_list(const std::string& methods) {
+  std::vector<std::string> names;
+  for (const std::string& name : io::split_list(methods, ',', io::EmptyItems::kKeep)) {
+    if (name.empty()) throw InputError("--method '" + methods + "': an empty method name");
+    if (std::find(names.begin(), names.end(), name) != names.end()) {
+      throw InputError("--method '" + methods + "': " + name + " is named twice");
+    }
+    explainers::find_method(name);  // throws for an unknown name, listing the valid ones
+    names.push_back(name);
+  }
+  return names;
 }
 
 }  // namespace gnnx::tools

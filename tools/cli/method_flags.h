@@ -7,6 +7,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -26,9 +27,14 @@ struct MethodFlags {
 void add_method_flags(CLI::App& cmd, MethodFlags& flags);
 
 /// The options for `method` ("all": every method; then options no method reads are still
-/// refused). Edge masks are symmetric on an undirected graph unless --asymmetric. Throws
-/// InputError for a given flag that `method` does not read, naming the flags it does read.
+/// refused; or a comma-separated list, see method_list). Edge masks are symmetric on an
+/// undirected graph unless --asymmetric. Throws InputError for a given flag that no named
+/// method reads, naming the flags they do read.
 explainers::MethodOptions method_options(const std::string& method, const MethodFlags& flags,
                                          bool undirected_graph);
+
+/// The methods of a comma-separated list ("lrp,gnn-lrp"), in its order. Throws InputError for
+/// an unknown name (listing the valid ones), an empty item or a name given twice.
+std::vector<std::string> method_list(const std::string& methods);
 
 }  // namespace gnnx::tools

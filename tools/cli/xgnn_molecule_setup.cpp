@@ -211,6 +211,7 @@ XgnnSetup molecule_setup(const gnn::ModelFile& file, const MoleculeSetupOptions&
     summary.with_o_o = profile.with_o_o;
     summary.with_n_o_o = profile.with_n_o_o;
     summary.with_fused_three_ring = profile.with_fused_three_ring;
+    summary.max_element_count = profile.max_element_count;
     for (int64_t c : {0, 1}) {
       summary.classes.push_back(
           trait_fractions(training->molecules, training->labels, c, *s.model, featurizer));

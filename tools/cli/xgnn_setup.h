@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,6 +50,8 @@ struct XgnnTrainingSummary {
   std::vector<std::string> unseen_bonds;
   std::vector<int64_t> ring_sizes;  ///< sizes of the rings the training molecules have
   int64_t with_o_o = 0, with_n_o_o = 0, with_fused_three_ring = 0;
+  /// Per element, the most atoms of it in one training molecule (the element-counts rule).
+  std::map<std::string, int64_t> max_element_count;
   std::vector<XgnnTraitFractions> classes;  ///< per class (0, 1): the training molecules' traits
 };
 

@@ -9,6 +9,7 @@
 #include "cli/id_list.h"
 #include "cli/method_flags.h"
 #include "cli/progress.h"
+#include "cli/seed_summary.h"
 #include "cli/validators.h"
 #include "commands/commands.h"
 
@@ -24,6 +25,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,12 +40,13 @@ struct EvaluateArgs {
   std::string model;
   uint64_t seed = 0;
   int64_t top_k = 0;
+  int64_t train_epochs = 0;  // when training a model (0 = the benchmark's)
+  int64_t seeds = 1;         // --seeds K: seed, seed + 1, ..., each with its data set and model
   bool json = false;
   MethodFlags flags;
   // Molecule benchmarks only.
   std::string data_dir;           // the shared data folder
   int64_t limit = 0;              // explain only the first N targets (0 = all)
-  int64_t train_epochs = 0;       // when training a model (0 = the benchmark's)
   std::string nodes, graphs;      // targets instead of the standard ones
   benchmarks::GraphSource files;  // a user's graphs: where the model's files moved to
   // The layer type of a model trained here (empty = the benchmark's, a GCN) and GAT's heads.
@@ -91,55 +94,105 @@ void choose_targets(const EvaluateArgs& args, datasets::Dataset& ds) {
 
 benchmarks::BenchmarkModel model_for(const benchmarks::Benchmark& b,
                                      const benchmarks::BenchmarkData& data,
-                                     const EvaluateArgs& args, const GlobalOptions& globals) {
+                                     const EvaluateArgs& args, uint64_t seed,
+                                     const GlobalOptions& globals) {
   if (!args.model.empty()) return benchmarks::load_benchmark_model(b, data, args.model);
   benchmarks::TrainSettings settings = b.training;
-  if (b.family == benchmarks::Family::kMolecule && args.train_epochs > 0) {
-    settings.epochs = args.train_epochs;
-  }
+  if (args.train_epochs > 0) settings.epochs = args.train_epochs;
   if (!args.arch.empty()) settings.arch = gnn::parse_architecture(args.arch);
   if (args.heads > 0) settings.heads = args.heads;
   ProgressBar bar("train " + b.name, settings.epochs, /*enabled=*/!globals.quiet);
-  return benchmarks::train_benchmark_model(b, data, settings, args.seed, epoch_reporter(bar),
+  return benchmarks::train_benchmark_model(b, data, settings, seed, epoch_reporter(bar),
                                            gnn::resolve_device(globals.device));
 }
 
+void check_device(const benchmarks::Benchmark& b, const GlobalOptions& globals) {
+  if (b.family == benchmarks::Family::kMolecule && globals.device != "cpu") {  // as `train --data`
+    throw InputError(
+        "--device " + globals.device +
+        ": the molecule benchmarks run on the CPU; --device is for the synthetic ones");
+  }
+}
+
+/// Every method of `names` on one data set and model, in order; `label` prefixes the progress.
+std::vector<benchmarks::MethodScores> evaluate_methods(
+    const benchmarks::Benchmark& b, const benchmarks::BenchmarkData& data, gnn::GnnModel& model,
+    const std::vector<std::string>& names, benchmarks::EvaluateOptions options,
+    const std::string& label, const GlobalOptions& globals) {
+  std::vector<benchmarks::MethodScores> rows;
+  for (const auto& name : names) {
+    ProgressBar bar(label + "explain " + name, 1, /*enabled=*/!globals.quiet);
+    options.method.progress = step_reporter(bar);
+    rows.push_back(benchmarks::evaluate(b, data, model, name, options));
+  }
+  return rows;
+}
+
+/// --seeds K (K > 1): the benchmark's data set, a model and the explanations for each of K
+/// seeds, summarised as mean ± sd.
+void run_over_seeds(const EvaluateArgs& args, const GlobalOptions& globals,
+                    const std::vector<std::string>& names) {
+  if (args.dataset.empty()) {
+    throw InputError("--seeds needs --dataset: it trains a model per seed on the benchmark's data");
+  }
+  const auto count = static_cast<uint64_t>(args.seeds);
+  if (args.seed > std::numeric_limits<uint64_t>::max() - count) {
+    throw InputError("--seed " + std::to_string(args.seed) + " with --seeds " +
+                     std::to_string(args.seeds) + " runs past the largest seed");
+  }
+  const benchmarks::Benchmark& b = benchmarks::find_benchmark(args.dataset);
+  check_device(b, globals);
+  std::vector<uint64_t> seeds;
+  std::vector<std::string> models;
+  std::vector<std::vector<benchmarks::MethodScores>> runs;
+  for (uint64_t seed = args.seed; seed < args.seed + count; ++seed) {
+    benchmarks::BenchmarkData data = b.load({seed, args.data_dir});
+    benchmarks::EvaluateOptions options;
+    options.method = method_options(args.method, args.flags, data.undirected);
+    options.top_k = args.top_k;
+    options.device = gnn::resolve_device(globals.device);
+    options.keep_going = names.size() > 1;
+    const benchmarks::BenchmarkModel model = model_for(b, data, args, seed, globals);
+    if (b.family == benchmarks::Family::kMolecule && args.limit > 0) {
+      data.limit_targets(args.limit);
+    }
+    choose_targets(args, data.dataset);
+    runs.push_back(evaluate_methods(b, data, *model.model, names, options,
+                                    "seed " + std::to_string(seed) + ": ", globals));
+    seeds.push_back(seed);
+    models.push_back(model.name);
+  }
+  print_seed_summary(b, seeds, models, summarise_seeds(runs), args.json);
+}
+
 void run(const EvaluateArgs& args, const GlobalOptions& globals) {
-  if (args.method != "all") explainers::make_explainer(args.method, {});  // fail early
+  // Fail early, before any training: every name known, none twice.
+  std::vector<std::string> names;
+  if (args.method == "all") {
+    for (const auto& m : explainers::methods()) names.push_back(m.name);
+  } else {
+    names = method_list(args.method);
+  }
+  if (args.seeds > 1) return run_over_seeds(args, globals, names);
+  const bool list = names.size() > 1;
   std::optional<UserEvaluation> user;
   if (args.dataset.empty()) user = user_evaluation(args);
   // An unknown name lists both kinds of benchmark.
   const benchmarks::Benchmark& b =
       user ? user->benchmark : benchmarks::find_benchmark(args.dataset);
-  const bool molecules = b.family == benchmarks::Family::kMolecule;
-  if (molecules && globals.device != "cpu") {  // as `gnnx train --data`
-    throw InputError(
-        "--device " + globals.device +
-        ": the molecule benchmarks run on the CPU; --device is for the synthetic ones");
-  }
+  check_device(b, globals);
   benchmarks::BenchmarkData data = user ? user->data : b.load({args.seed, args.data_dir});
-  const benchmarks::BenchmarkModel model = user ? user->model : model_for(b, data, args, globals);
-  if (molecules && args.limit > 0) data.limit_targets(args.limit);
-  choose_targets(args, data.dataset);
-
-  std::vector<std::string> names;
-  if (args.method == "all") {
-    for (const auto& m : explainers::methods()) names.push_back(m.name);
-  } else {
-    names.push_back(args.method);
-  }
   benchmarks::EvaluateOptions options;
-  options.method = method_options(args.method, args.flags, data.undirected);
+  options.method = method_options(args.method, args.flags, data.undirected);  // before training
   options.top_k = args.top_k;
   options.device = gnn::resolve_device(globals.device);
-  options.keep_going = args.method == "all";
-  std::vector<benchmarks::MethodScores> rows;
-  for (const auto& name : names) {
-    ProgressBar bar("explain " + name, 1, /*enabled=*/!globals.quiet);
-    options.method.progress = step_reporter(bar);
-    rows.push_back(benchmarks::evaluate(b, data, *model.model, name, options));
-  }
-  print_evaluation(b, data, model.name, rows, /*list=*/args.method == "all", args.json);
+  options.keep_going = list;  // a method that cannot explain the model becomes a row
+  const benchmarks::BenchmarkModel model =
+      user ? user->model : model_for(b, data, args, args.seed, globals);
+  if (b.family == benchmarks::Family::kMolecule && args.limit > 0) data.limit_targets(args.limit);
+  choose_targets(args, data.dataset);
+  const auto rows = evaluate_methods(b, data, *model.model, names, options, "", globals);
+  print_evaluation(b, data, model.name, rows, list, args.json);
 }
 
 }  // namespace
@@ -189,7 +242,9 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& globals) {
   CLI::Option* dataset = cmd->add_option(
       "--dataset", args->dataset,
       "Data set name (see gnnx datasets); without it, --model must be trained on your own graphs");
-  cmd->add_option("--method", args->method, "Explainer, or all: " + explainers::method_names())
+  cmd->add_option(
+         "--method", args->method,
+         "Explainer, a comma-separated list of them, or all: " + explainers::method_names())
       ->required();
   CLI::Option* model = cmd->add_option("--model", args->model, "Model file (default: train one)");
   cmd->add_option("--arch", args->arch,
@@ -205,7 +260,13 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& globals) {
   cmd->add_option("--top-k", args->top_k,
                   "Edges kept for fidelity and sparsity (default: the motif's edge count)")
       ->check(positive());
-  cmd->add_flag("--json", args->json, "Print JSON (an array for --method all)");
+  cmd->add_option("--seeds", args->seeds,
+                  "Repeat over K seeds (--seed, --seed + 1, ...): each seed's data set, a model "
+                  "trained on it and its explanations; prints mean ± sd of every score")
+      ->check(CLI::Range(int64_t{1}, int64_t{100}))
+      ->excludes(model);
+  cmd->add_flag("--json", args->json,
+                "Print JSON (an array for a list of methods, all, or --seeds)");
   CLI::Option* nodes =
       cmd->add_option("--nodes", args->nodes, "Node targets instead of the standard ones")
           ->check(id_list());
@@ -216,16 +277,16 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& globals) {
     dataset->excludes(opt);
   }
   add_method_flags(*cmd, args->flags);
+  cmd->add_option("--train-epochs", args->train_epochs,
+                  "Training epochs when no --model is given (default: the benchmark's)")
+      ->check(positive())
+      ->excludes(model);
 #ifdef GNNX_WITH_RDKIT
   cmd->add_option("--data-dir", args->data_dir,
                   "Molecule benchmarks: the shared data folder (default: $GNNX_SHARED_DATA, else "
                   "../shared/data)");
   cmd->add_option("--limit", args->limit,
                   "Molecule benchmarks: explain only the first N targets (default: all)")
-      ->check(positive());
-  cmd->add_option("--train-epochs", args->train_epochs,
-                  "Molecule benchmarks: training epochs when no --model is given (default: the "
-                  "benchmark's)")
       ->check(positive());
 #endif
   cmd->callback([args, &globals] { run(*args, globals); });

@@ -212,6 +212,7 @@ void run(GenerateArgs args, const GlobalOptions& globals) {
                        {"with_o_o", t.with_o_o},
                        {"with_n_o_o", t.with_n_o_o},
                        {"with_fused_three_ring", t.with_fused_three_ring},
+                       {"max_element_counts", t.max_element_count},
                        {"class_fractions", classes}};
     }
     std::cout << j.dump() << "\n";
@@ -231,6 +232,10 @@ void run(GenerateArgs args, const GlobalOptions& globals) {
                 static_cast<long long>(t.molecules),
                 t.unseen_bonds.empty() ? "-" : join(t.unseen_bonds, " ").c_str());
     for (int64_t r : t.ring_sizes) std::printf(" %lld", static_cast<long long>(r));
+    std::printf("; most atoms per molecule:");
+    for (const auto& [element, count] : t.max_element_count) {
+      std::printf(" %s %lld", element.c_str(), static_cast<long long>(count));
+    }
     std::printf("\n");
   }
   for (size_t i = 0; i < result.graphs.size(); ++i) {
@@ -316,7 +321,8 @@ void add_generate_command(CLI::App& app, const GlobalOptions& globals) {
       "--no-rule", args->no_rules,
       "Molecules: switch off chemistry rules, comma-separated or repeated: seen-bonds (no bond "
       "between elements the training data never bonds), o-o, n-o-o, fused-3-ring, ring-sizes "
-      "(each forbidden unless the training data has it), aromatic (perceive aromatic rings and "
+      "(each forbidden unless the training data has it), element-counts (no element more often "
+      "than in any training molecule), aromatic (perceive aromatic rings and "
       "nitro groups in the output), or all");
   CLI::Option* data = cmd->add_option(
       "--data", args->data,

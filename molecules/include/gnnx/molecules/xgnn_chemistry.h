@@ -17,6 +17,7 @@
 #include <gnnx/molecules/xgnn_molecule_rules.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -39,6 +40,8 @@ enum class ChemRule {
   kFusedThreeRing,  ///< "fused-3-ring": no 3-membered ring sharing an atom with another ring,
                     ///< unless a training molecule has one
   kRingSizes,       ///< "ring-sizes": every ring has a size some training molecule's ring has
+  kElementCounts,   ///< "element-counts": no element more often than in the training molecule
+                    ///< that has most of it (MUTAG: one I, one Br at most)
   kAromatic,        ///< "aromatic": the output perceives aromatic rings and nitro groups
 };
 
@@ -73,6 +76,8 @@ struct ChemistryProfile {
   std::set<std::pair<std::string, std::string>> bonded_pairs;  ///< element pairs, first <= second
   std::set<int64_t> ring_sizes;  ///< sizes of the smallest rings through ring bonds
   int64_t with_o_o = 0, with_n_o_o = 0, with_fused_three_ring = 0;  ///< molecules with one
+  /// Per element, the most atoms of it in one training molecule.
+  std::map<std::string, int64_t> max_element_count;
   bool bonded(const std::string& a, const std::string& b) const;
 };
 
