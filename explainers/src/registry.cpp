@@ -210,6 +210,13 @@ bool MethodInfo::reads(const std::string& option) const {
          std::any_of(options.begin(), options.end(), named);
 }
 
+std::vector<std::string> MethodInfo::option_names() const {
+  std::vector<std::string> names;
+  for (const auto& o : common_method_options()) names.push_back(o.name);
+  for (const auto& o : options) names.push_back(o.name);
+  return names;
+}
+
 const std::vector<MethodInfo>& methods() {
   static const std::vector<MethodInfo> all = make_registry();
   return all;

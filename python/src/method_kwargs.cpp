@@ -3,6 +3,8 @@
 #include <gnnx/explainers/explainer.h>
 #include <gnnx/gnn/error.h>
 
+#include <c10/util/StringUtil.h>
+
 #include <utility>
 
 namespace gnnx::python {
@@ -14,11 +16,8 @@ explainers::MethodOptions method_options(const std::string& method,
   explainers::MethodOptions options = std::move(base);
   for (const auto& [name, value] : values) {
     if (!info.reads(name)) {
-      std::string read;
-      for (const auto& o : explainers::common_method_options()) read += ", " + o.name;
-      for (const auto& o : info.options) read += ", " + o.name;
-      throw InputError("method '" + method + "' has no option '" + name +
-                       "' (it reads: " + read.substr(2) + "; write dashes as underscores)");
+      throw InputError("method '" + method + "' has no option '" + name + "' (it reads: " +
+                       c10::Join(", ", info.option_names()) + "; write dashes as underscores)");
     }
     explainers::set_option(options, name, value);
   }

@@ -85,12 +85,11 @@ explainers::MethodOptions method_options(const std::string& method, const Method
     const bool read = infos.empty() || std::any_of(infos.begin(), infos.end(),
                                                    [&](const auto* i) { return i->reads(name); });
     if (!read) {
-      std::vector<std::string> readable;
-      for (const auto& c : explainers::common_method_options()) readable.push_back("--" + c.name);
+      std::vector<std::string> readable;  // every named method's, each once, as flags
       for (const auto* info : infos) {
-        for (const auto& c : info->options) {
-          if (std::find(readable.begin(), readable.end(), "--" + c.name) == readable.end()) {
-            readable.push_back("--" + c.name);
+        for (const std::string& option : info->option_names()) {
+          if (std::find(readable.begin(), readable.end(), "--" + option) == readable.end()) {
+            readable.push_back("--" + option);
           }
         }
       }

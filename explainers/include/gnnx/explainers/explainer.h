@@ -121,6 +121,8 @@ struct MethodInfo {
   std::vector<MethodOption> options;  ///< besides common_method_options()
   std::function<std::unique_ptr<Explainer>(const MethodOptions&)> make;
   bool reads(const std::string& option) const;  ///< a common option or one of `options`
+  /// Every option it reads: the common ones, then its own (for "its options are ..." messages).
+  std::vector<std::string> option_names() const;
 };
 
 /// All registered methods, in a stable order.
