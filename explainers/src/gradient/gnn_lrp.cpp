@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "layer_terms.h"
 #include "machinery.h"
 #include "relevance_head.h"
 #include "relevance_rules.h"
@@ -24,8 +25,6 @@ namespace gnnx::explainers {
 namespace {
 
 using detail::RelevanceRule;
-using detail::to_double;
-using detail::WeightPart;
 
 /// Slots a step handles at once: bounds the memory of one relevance step (a few [slots, width]
 /// float64 tensors per head).
@@ -83,99 +82,6 @@ torch::Tensor top_per_part(const torch::Tensor& part, const torch::Tensor& score
   return order.masked_select(rank < k);
 }
 
-/// One message-passing layer as its terms (LayerPaths) at the activations of the forward pass.
-struct LayerTerms {
-  torch::Tensor a;              ///< [N, in] the layer's input
-  torch::Tensor messages;       ///< [E, in] x_j, or GINE's ReLU(x_j + e Lᵀ + b_L)
-  torch::Tensor edge_coef;      ///< [E, H]
-  torch::Tensor self_coef;      ///< [N, H]
-  torch::Tensor message_map;    ///< [H, in, Z]
-  torch::Tensor self_map;       ///< [H, in, Z]
-  torch::Tensor bias;           ///< [Z] or undefined
-  torch::Tensor edge_features;  ///< GINE: [E, D]; else undefined
-  torch::Tensor edge_weight;    ///< GINE: L [in, D]
-  torch::Tensor edge_bias;      ///< GINE: b_L [in] or undefined
-  std::vector<gnn::DenseLayer> mlp;
-  torch::Tensor mlp_input;  ///< GIN, GINE: [N, Z] z + b, what the MLP reads
-  torch::Tensor has_self;   ///< [N] double: 1 where the node's own term is nonzero
-};
-
-/// The slots of the rows `node` [P]: one own term per row, and one message per in-edge of the
-/// row's node.
-struct Slots {
-  torch::Tensor node;    ///< [P] the rows' nodes
-  torch::Tensor row;     ///< [Q] which row each message slot belongs to
-  torch::Tensor edge;    ///< [Q] its edge
-  torch::Tensor source;  ///< [Q] its edge's source
-};
-
-Slots slots_of(const gnn::GcnAdjacency& adj, const torch::Tensor& node) {
-  const auto& csr = adj.csr();
-  const auto begin = csr.rowptr.index_select(0, node);
-  const auto degree = csr.rowptr.index_select(0, node + 1) - begin;
-  Slots s;
-  s.node = node;
-  s.row = torch::repeat_interleave(degree);
-  const auto first_of_row = (degree.cumsum(0) - degree).index_select(0, s.row);
-  const auto entry =
-      begin.index_select(0, s.row) + torch::arange(s.row.size(0), torch::kLong) - first_of_row;
-  s.edge = csr.perm.index_select(0, entry);
-  s.source = csr.col.index_select(0, entry);
-  return s;
-}
-
-/// z of the rows of `slots` from their slots' inputs: in[0] [P, in] each row's own input, in[1]
-/// [Q, in] each message slot's message; the coefficient and the map split by sign together
-/// (product_part), as Lrp's layer stage.
-detail::LinearStage slot_stage(const LayerTerms& t, const Slots& slots) {
-  const auto s = t.self_coef.index_select(0, slots.node);
-  const auto c = t.edge_coef.index_select(0, slots.edge);
-  const int64_t rows = slots.node.size(0);
-  return [&t, s, c, rows, row = slots.row](const std::vector<torch::Tensor>& in, WeightPart part) {
-    auto z = torch::zeros({rows, t.message_map.size(2)}, in[0].options());
-    for (int64_t h = 0; h < t.message_map.size(0); ++h) {
-      z = z + detail::product_part(s.select(1, h), t.self_map[h], part,
-                                   [&](const auto& u, const auto& map) {
-                                     return u.unsqueeze(1) * torch::matmul(in[0], map);
-                                   });
-      z = z.index_add(0, row,
-                      detail::product_part(c.select(1, h), t.message_map[h], part,
-                                           [&](const auto& u, const auto& map) {
-                                             return u.unsqueeze(1) * torch::matmul(in[1], map);
-                                           }));
-    }
-    return z;
-  };
-}
-
-LayerTerms layer_terms(const gnn::LayerPaths& paths, const torch::Tensor& a,
-                       const gnn::GcnAdjacency& adj) {
-  LayerTerms t;
-  t.a = a;
-  t.edge_coef = to_double(paths.edge_coef);
-  t.self_coef = to_double(paths.self_coef);
-  t.message_map = to_double(paths.message_map);
-  t.self_map = to_double(paths.self_map);
-  t.bias = to_double(paths.bias);
-  t.mlp = paths.mlp;
-  t.messages = a.index_select(0, adj.src());
-  if (paths.edge_features.defined()) {
-    t.edge_features = to_double(paths.edge_features);
-    t.edge_weight = to_double(paths.edge_linear.weight);
-    t.edge_bias = to_double(paths.edge_linear.bias);
-    auto u = t.messages + torch::matmul(t.edge_features, t.edge_weight.t());
-    if (t.edge_bias.defined()) u = u + t.edge_bias;
-    t.messages = torch::relu(u);
-  }
-  t.has_self = (t.self_coef != 0).any(1).to(torch::kDouble);
-  if (!t.mlp.empty()) {
-    const Slots all = slots_of(adj, torch::arange(a.size(0), torch::kLong));
-    t.mlp_input = slot_stage(t, all)({a, t.messages.index_select(0, all.edge)}, WeightPart::kAll);
-    if (t.bias.defined()) t.mlp_input = t.mlp_input + t.bias;
-  }
-  return t;
-}
-
 /// What one step of some walks through a layer gives.
 struct StepResult {
   WalkPool walks;                   ///< the longer walks (zero rows included)
@@ -183,33 +89,23 @@ struct StepResult {
   torch::Tensor edge_feature_node;  ///< [Q] the node of the walk it left (for its part)
 };
 
-StepResult step(const LayerTerms& t, const gnn::GcnAdjacency& adj, const WalkPool& walks,
+StepResult step(const detail::LayerTerms& t, const gnn::GcnAdjacency& adj, const WalkPool& walks,
                 int64_t layer, const RelevanceRule& rule) {
   const auto node = walks.nodes.select(1, layer + 1).contiguous();
-  const Slots slots = slots_of(adj, node);
+  const detail::Slots slots = detail::slots_of(adj, node);
   torch::Tensor r_z = walks.relevance;
   if (!t.mlp.empty()) {
     r_z = detail::through_dense_layers(t.mlp, t.mlp_input.index_select(0, node), r_z, rule);
   }
   const auto messages = t.messages.index_select(0, slots.edge);
-  const auto r = detail::relevance_step(slot_stage(t, slots), {t.a.index_select(0, node), messages},
-                                        t.bias, r_z, rule);
+  const auto r = detail::relevance_step(detail::slot_stage(t, slots),
+                                        {t.a.index_select(0, node), messages}, t.bias, r_z, rule);
   torch::Tensor to_source = r[1];
   StepResult out;
   if (t.edge_features.defined()) {
-    // GINE's message ReLU(x_j + e Lᵀ + b_L): its relevance to x_j (weight 1) and to the edge's
-    // features, where that part ends (as in Lrp).
-    const auto& l = t.edge_weight;
-    const detail::LinearStage message = [&l](const std::vector<torch::Tensor>& in,
-                                             WeightPart part) {
-      const auto from_source = part == WeightPart::kNegative ? torch::zeros_like(in[0]) : in[0];
-      return from_source + torch::matmul(in[1], detail::weight_part(l, part).t());
-    };
-    const auto split = detail::relevance_step(
-        message, {t.a.index_select(0, slots.source), t.edge_features.index_select(0, slots.edge)},
-        t.edge_bias, r[1], rule);
-    to_source = split[0];
-    out.edge_features = split[1].sum(1);
+    const detail::MessageRelevance split = detail::message_relevance(t, slots, r[1], rule);
+    to_source = split.to_source;
+    out.edge_features = split.edge_features;
     out.edge_feature_node = node.index_select(0, slots.row);
   }
   // The own term continues at the same node (a self-step), each message at its source.
@@ -368,7 +264,7 @@ GradientExplainer::Attribution GnnLrp::attribute(gnn::GnnModel& model, const Tar
     const auto& a = l == 0 ? top.x : top.outputs[l - 1];
     const gnn::LayerPaths paths = model.layer_paths(
         l, l == 0 ? batch.graph.x().to(device) : top.forward.embeddings[l - 1], adj);
-    const LayerTerms terms = layer_terms(paths, a, adj);
+    const detail::LayerTerms terms = detail::layer_terms(paths, a, adj);
     edge_features = edge_features || terms.edge_features.defined();
     // Walks through every slot: the own term where there is one, and each in-edge.
     all_walks =

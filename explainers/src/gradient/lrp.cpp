@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "layer_terms.h"
 #include "machinery.h"
 #include "relevance_head.h"
 #include "relevance_rules.h"
@@ -20,11 +21,7 @@ namespace gnnx::explainers {
 namespace {
 
 using detail::RelevanceRule;
-using detail::WeightPart;
-
 using detail::through_dense_layers;
-
-torch::Tensor dbl(const torch::Tensor& t) { return detail::to_double(t); }
 
 /// Where one layer's relevance went.
 struct LayerRelevance {
@@ -34,74 +31,29 @@ struct LayerRelevance {
 };
 
 /// One message-passing layer given as linear paths, from the relevance r_out [N, out] of its
-/// outputs (the ReLU passes relevance on unchanged: an output the ReLU zeroed has none).
+/// outputs (the ReLU passes relevance on unchanged: an output the ReLU zeroed has none): every
+/// node's row through its slots at once (layer_terms.h, shared with GNN-LRP).
 LayerRelevance layer_relevance(const TargetBatch& batch, const gnn::LayerPaths& paths,
                                const torch::Tensor& a, const torch::Tensor& r_out,
                                const RelevanceRule& rule) {
-  const auto& src = batch.adj.src();
-  const auto& dst = batch.adj.dst();
-  const auto c = dbl(paths.edge_coef);    // [E, H]
-  const auto s = dbl(paths.self_coef);    // [N, H]
-  const auto w = dbl(paths.message_map);  // [H, in, Z]
-  const auto v = dbl(paths.self_map);
-  const int64_t heads = w.size(0);
-  const int64_t n = a.size(0);
-  const int64_t width = w.size(2);
-
-  // The messages: x_j, or GINE's ReLU(x_j + e Lᵀ + b_L).
-  const auto a_src = a.index_select(0, src);
-  torch::Tensor m = a_src;
-  torch::Tensor e, l, b_l;
-  if (paths.edge_features.defined()) {
-    e = dbl(paths.edge_features);
-    l = dbl(paths.edge_linear.weight);
-    b_l = dbl(paths.edge_linear.bias);
-    auto u = a_src + torch::matmul(e, l.t());
-    if (b_l.defined()) u = u + b_l;
-    m = torch::relu(u);
-  }
-
-  // z = Σ_h (s_h · x V_h + Σ_e c_eh · m_e W_h), the coefficient and the map split by sign
-  // together (product_part).
-  const detail::LinearStage aggregate = [&](const std::vector<torch::Tensor>& in, WeightPart part) {
-    auto z = torch::zeros({n, width}, a.options());
-    for (int64_t h = 0; h < heads; ++h) {
-      z = z + detail::product_part(s.select(1, h), v[h], part, [&](const auto& u, const auto& map) {
-            return u.unsqueeze(1) * torch::matmul(in[0], map);
-          });
-      z = z.index_add(
-          0, dst,
-          detail::product_part(c.select(1, h), w[h], part, [&](const auto& u, const auto& map) {
-            return u.unsqueeze(1) * torch::matmul(in[1], map);
-          }));
-    }
-    return z;
-  };
-  const auto bias = dbl(paths.bias);
-
+  const detail::LayerTerms t = detail::layer_terms(paths, a, batch.adj);
+  const detail::Slots all = detail::slots_of(batch.adj, torch::arange(a.size(0), torch::kLong));
   torch::Tensor r_z = r_out;
-  if (!paths.mlp.empty()) {
-    auto z = aggregate({a, m}, WeightPart::kAll);
-    if (bias.defined()) z = z + bias;
-    r_z = through_dense_layers(paths.mlp, z, r_z, rule);
-  }
-  const auto r = detail::relevance_step(aggregate, {a, m}, bias, r_z, rule);
-  LayerRelevance out;
-  out.edge = r[1].sum(1);
+  if (!t.mlp.empty()) r_z = through_dense_layers(t.mlp, t.mlp_input, r_z, rule);
+  const auto r = detail::relevance_step(
+      detail::slot_stage(t, all), {a, t.messages.index_select(0, all.edge)}, t.bias, r_z, rule);
   torch::Tensor to_source = r[1];
-  out.edge_features = torch::zeros_like(out.edge);
-  if (e.defined()) {
-    // GINE's message ReLU(x_j + e Lᵀ + b_L): its relevance to x_j (weight 1) and to the edge's
-    // features, where that part ends.
-    const detail::LinearStage message = [&](const std::vector<torch::Tensor>& in, WeightPart part) {
-      const auto from_source = part == WeightPart::kNegative ? torch::zeros_like(in[0]) : in[0];
-      return from_source + torch::matmul(in[1], detail::weight_part(l, part).t());
-    };
-    const auto split = detail::relevance_step(message, {a_src, e}, b_l, r[1], rule);
-    to_source = split[0];
-    out.edge_features = split[1].sum(1);
+  auto slot_features = torch::zeros({all.edge.size(0)}, a.options());
+  if (t.edge_features.defined()) {
+    const detail::MessageRelevance split = detail::message_relevance(t, all, r[1], rule);
+    to_source = split.to_source;
+    slot_features = split.edge_features;
   }
-  out.input = r[0].index_add(0, src, to_source);
+  const auto per_edge = torch::zeros({t.messages.size(0)}, a.options());
+  LayerRelevance out;
+  out.edge = per_edge.index_add(0, all.edge, r[1].sum(1));
+  out.edge_features = per_edge.index_add(0, all.edge, slot_features);
+  out.input = r[0].index_add(0, all.source, to_source);
   return out;
 }
 
