@@ -6,11 +6,6 @@
 #include "machinery.h"
 
 namespace gnnx::explainers::detail {
-namespace {
-
-torch::Tensor dbl(const torch::Tensor& t) { return t.detach().to(torch::kCPU, torch::kDouble); }
-
-}  // namespace
 
 torch::Tensor safe_ratio(const torch::Tensor& num, const torch::Tensor& den) {
   return torch::where(den > 0, num / den.clamp_min(1e-300), torch::zeros_like(num));
@@ -63,20 +58,20 @@ LayerMass paths_layer_mass(const TargetBatch& batch, const gnn::LayerPaths& path
                            const torch::Tensor& a, const torch::Tensor& p_out) {
   const auto& src = batch.adj.src();
   const auto& dst = batch.adj.dst();
-  const auto c = dbl(paths.edge_coef);    // [E, H]
-  const auto s = dbl(paths.self_coef);    // [N, H]
-  const auto w = dbl(paths.message_map);  // [H, in, Z]
-  const auto v = dbl(paths.self_map);
+  const auto c = to_double(paths.edge_coef);    // [E, H]
+  const auto s = to_double(paths.self_coef);    // [N, H]
+  const auto w = to_double(paths.message_map);  // [H, in, Z]
+  const auto v = to_double(paths.self_map);
   const int64_t heads = w.size(0);
 
   // The messages m_e and, for GINE, the edge features' positive contribution to each unit.
   torch::Tensor m = a.index_select(0, src);  // [E, in]
   torch::Tensor from_features;
   if (paths.edge_features.defined()) {
-    const auto e = dbl(paths.edge_features);       // [E, D]
-    const auto l = dbl(paths.edge_linear.weight);  // [in, D]
+    const auto e = to_double(paths.edge_features);       // [E, D]
+    const auto l = to_double(paths.edge_linear.weight);  // [in, D]
     auto t = torch::matmul(e, l.t());
-    if (paths.edge_linear.bias.defined()) t = t + dbl(paths.edge_linear.bias);
+    if (paths.edge_linear.bias.defined()) t = t + to_double(paths.edge_linear.bias);
     m = torch::relu(m + t);
     from_features = torch::matmul(e, l.clamp_min(0).t());
   }
@@ -97,12 +92,12 @@ LayerMass paths_layer_mass(const TargetBatch& batch, const gnn::LayerPaths& path
   if (!paths.mlp.empty()) {
     std::vector<torch::Tensor> inputs = {aggregate(w, v)};
     for (size_t k = 0; k + 1 < paths.mlp.size(); ++k) {
-      auto r = torch::matmul(inputs.back(), dbl(paths.mlp[k].weight).t());
-      if (paths.mlp[k].bias.defined()) r = r + dbl(paths.mlp[k].bias);
+      auto r = torch::matmul(inputs.back(), to_double(paths.mlp[k].weight).t());
+      if (paths.mlp[k].bias.defined()) r = r + to_double(paths.mlp[k].bias);
       inputs.push_back(torch::relu(r));
     }
     for (size_t k = paths.mlp.size(); k-- > 0;) {
-      p_z = linear_step(inputs[k], dbl(paths.mlp[k].weight).clamp_min(0), p_z);
+      p_z = linear_step(inputs[k], to_double(paths.mlp[k].weight).clamp_min(0), p_z);
     }
   }
 

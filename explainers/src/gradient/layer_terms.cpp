@@ -2,7 +2,7 @@
 
 #include "layer_terms.h"
 
-#include "relevance_head.h"
+#include "machinery.h"
 
 namespace gnnx::explainers::detail {
 

@@ -205,4 +205,8 @@ std::vector<at::Generator> part_generators(const TargetBatch& batch, uint64_t se
   return out;
 }
 
+torch::Tensor to_double(const torch::Tensor& t) {
+  return t.defined() ? t.detach().to(torch::kCPU, torch::kDouble) : t;
+}
+
 }  // namespace gnnx::explainers::detail

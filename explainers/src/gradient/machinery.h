@@ -37,6 +37,10 @@ torch::Tensor row_norm(const torch::Tensor& rows);
 /// Edge score from node scores: min(node[src], node[dst]) per union edge.
 torch::Tensor edge_min_of_nodes(const TargetBatch& batch, const torch::Tensor& node_scores);
 
+/// A copy in float64 on the CPU (undefined stays undefined): the relevance and excitation
+/// methods compute in float64.
+torch::Tensor to_double(const torch::Tensor& t);
+
 /// Per-part sums and means of node rows [N, D] -> [T, D] (mean of an empty part: 0).
 torch::Tensor part_sum(const TargetBatch& batch, const torch::Tensor& rows);
 torch::Tensor part_mean(const TargetBatch& batch, const torch::Tensor& rows);

@@ -7,6 +7,8 @@
 
 #include <c10/util/StringUtil.h>
 
+#include "machinery.h"
+
 namespace gnnx::explainers::detail {
 namespace {
 
@@ -50,10 +52,6 @@ void require_linear_paths(const gnn::GnnModel& model, const std::string& method)
                      ": needs a model whose every nonlinearity is a ReLU (LRP passes relevance "
                      "through them unchanged) or attention it can hold fixed");
   }
-}
-
-torch::Tensor to_double(const torch::Tensor& t) {
-  return t.defined() ? t.detach().to(torch::kCPU, torch::kDouble) : t;
 }
 
 RelevanceRule relevance_rule(const LrpOptions& options) {

@@ -21,9 +21,6 @@ namespace gnnx::explainers::detail {
 /// or attention that can be held fixed.
 void require_linear_paths(const gnn::GnnModel& model, const std::string& method);
 
-/// A copy in float64 on the CPU (undefined stays undefined).
-torch::Tensor to_double(const torch::Tensor& t);
-
 /// The rule and its parameter as LrpOptions hold them.
 RelevanceRule relevance_rule(const LrpOptions& options);
 
