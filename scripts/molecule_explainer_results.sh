@@ -7,7 +7,8 @@
 # a,b` retrains the same seeded model), so adding a method does not re-run the slow ones.
 # Environment: GNNX_BUILD_DIR (default build), GNNX_RESULTS_DIR (default results-out),
 # GNNX_SHARED_DATA (default ../shared/data), GNNX_SEED (default 0), GNNX_THREADS (default 1),
-# GNNX_DATASETS (default: all four).
+# GNNX_DATASETS (default: all four), GNNX_METHODS (default all: a comma-separated list limits
+# the methods evaluated).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -20,25 +21,8 @@ ensure_built tools/gnnx
 
 "$gnnx" methods --json > "$out_dir/methods.json"
 for name in $datasets; do
-  json="$out_dir/molecule-eval-$name-seed$seed.json"
-  [ -s "$json" ] || echo '[]' > "$json"
-  # The registry's methods the cached rows lack, comma-separated.
-  missing=$(python3 - "$out_dir/methods.json" "$json" <<'PY'
-import json, sys
-have = {row["method"] for row in json.load(open(sys.argv[2]))}
-print(",".join(m["name"] for m in json.load(open(sys.argv[1])) if m["name"] not in have))
-PY
-)
-  [ -n "$missing" ] || continue
-  "$gnnx" --threads "$threads" --quiet evaluate --dataset "$name" --method "$missing" \
-    --seed "$seed" --json > "$json.new"
-  python3 - "$json" "$json.new" <<'PY'
-import json, sys
-rows = json.load(open(sys.argv[1])) + (lambda j: j if isinstance(j, list) else [j])(
-    json.load(open(sys.argv[2])))
-json.dump(rows, open(sys.argv[1], "w"))
-PY
-  rm -f "$json.new"
+  evaluate_missing "$out_dir/molecule-eval-$name-seed$seed.json" --threads "$threads" --quiet \
+    evaluate --dataset "$name" --seed "$seed"
 done
 
 # One row per method in the registry's order, one AUC column per data set ("n/a": the method

@@ -18,3 +18,33 @@ ensure_built() {
   cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >&2
   cmake --build "$build_dir" -j"$(nproc)" --target "${targets[@]}" >&2
 }
+
+# evaluate_missing JSON GNNX_ARGS...: runs `gnnx GNNX_ARGS --method M --json` (GNNX_ARGS: global
+# options, then `evaluate` and its flags) for the registry's methods — or GNNX_METHODS' comma-
+# separated list — that the rows kept in JSON (an array) lack, and appends its rows there. Adding
+# a method to the registry then evaluates only that one; nothing runs when none is missing.
+evaluate_missing() {
+  local json="$1" missing
+  shift
+  [ -s "$json" ] || echo '[]' > "$json"
+  "$gnnx" methods --json > "$json.methods"
+  missing=$(python3 - "$json.methods" "$json" "${GNNX_METHODS:-all}" <<'PY'
+import json, sys
+have = {row["method"] for row in json.load(open(sys.argv[2]))}
+wanted = [m["name"] for m in json.load(open(sys.argv[1]))]
+if sys.argv[3] != "all":
+    wanted = [m for m in sys.argv[3].split(",") if m in wanted]
+print(",".join(m for m in wanted if m not in have))
+PY
+)
+  rm -f "$json.methods"
+  [ -n "$missing" ] || return 0
+  "$gnnx" "$@" --method "$missing" --json > "$json.new"
+  python3 - "$json" "$json.new" <<'PY'
+import json, sys
+new = json.load(open(sys.argv[2]))
+json.dump(json.load(open(sys.argv[1])) + (new if isinstance(new, list) else [new]),
+          open(sys.argv[1], "w"))
+PY
+  rm -f "$json.new"
+}

@@ -15,34 +15,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/results_common.sh
 seeds="${GNNX_SEEDS:-5}"
 threads="${GNNX_THREADS:-1}"
-methods="${GNNX_METHODS:-all}"
 datasets="${GNNX_DATASETS:-ba-shapes ba-community tree-cycles tree-grid ba-2motifs mutagenicity benzene}"
 export GNNX_SHARED_DATA="${GNNX_SHARED_DATA:-../shared/data}"
 ensure_built tools/gnnx
 
 "$gnnx" methods --json > "$out_dir/methods.json"
 for name in $datasets; do
-  json="$out_dir/seeds$seeds-$name.json"
-  [ -s "$json" ] || echo '[]' > "$json"
-  # The methods asked for that the kept rows lack, comma-separated: adding a method to the
-  # registry evaluates only that one.
-  missing=$(python3 - "$out_dir/methods.json" "$json" "$methods" <<'PY'
-import json, sys
-have = {row["method"] for row in json.load(open(sys.argv[2]))}
-wanted = [m["name"] for m in json.load(open(sys.argv[1]))]
-if sys.argv[3] != "all":
-    wanted = [m for m in sys.argv[3].split(",") if m in wanted]
-print(",".join(m for m in wanted if m not in have))
-PY
-)
-  [ -n "$missing" ] || continue
-  "$gnnx" --threads "$threads" --quiet evaluate --dataset "$name" --method "$missing" \
-    --seeds "$seeds" --json > "$json.new"
-  python3 - "$json" "$json.new" <<'PY'
-import json, sys
-json.dump(json.load(open(sys.argv[1])) + json.load(open(sys.argv[2])), open(sys.argv[1], "w"))
-PY
-  rm -f "$json.new"
+  evaluate_missing "$out_dir/seeds$seeds-$name.json" --threads "$threads" --quiet evaluate \
+    --dataset "$name" --seeds "$seeds"
 done
 
 python3 - "$out_dir" "$seeds" $datasets <<'PY'
