@@ -129,10 +129,15 @@ int run(int argc, char** argv) {
         if (explainer == nullptr) return graphs.size();
         const auto mols = mols_of(set);
         const auto explanations = explainer->explain(mols, graphs);
+        for (const auto& r : explanations) {
+          if (!r.explanation) throw std::runtime_error("not explained: " + r.error);
+        }
         if (png) {
           size_t bytes = 0;
           for (size_t i = 0; i < mols.size(); ++i) {
-            bytes += explainer->draw(*mols[i], explanations[i], gnnx::molecules::ImageFormat::kPng)
+            bytes += explainer
+                         ->draw(*mols[i], *explanations[i].explanation,
+                                gnnx::molecules::ImageFormat::kPng)
                          .size();
           }
           if (bytes == 0) throw std::runtime_error("no PNG drawn");

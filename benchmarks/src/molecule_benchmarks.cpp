@@ -40,11 +40,7 @@ struct MoleculeRow {
 // The graph-attribution rules are found in fewer passes over their larger training sets.
 const std::vector<MoleculeRow>& rows() {
   static const std::vector<MoleculeRow> kRows = {
-      {"mutagenicity",
-       "Mutagenicity/tudataset",
-       true,
-       100,
-       {"mutagen", "nonmutagen"},
+      {"mutagenicity", "Mutagenicity/tudataset", true, 100, tu_class_names("Mutagenicity"),
        "4337 molecules of the TUDataset, hydrogens as nodes"},
       {"benzene",
        "graph_attribution/benzene_gt.csv.gz",
@@ -212,6 +208,7 @@ BenchmarkModel train_molecule_benchmark_model(const BenchmarkData& data,
   training.graphs = data.train_graphs;
   training.targets = data.train_labels;
   training.tasks = {"label"};
+  training.class_names = data.dataset.class_names;
   training.featurisation = data.featurisation;
   const MoleculeModel m = train_molecule_model(training, settings, {}, seed, std::move(on_epoch));
   char name[128];

@@ -30,6 +30,7 @@ MoleculeData read_tu(const std::string& path, gnn::PropertyKind kind) {
     d.targets[i][0] = tu.raw_graph_labels[i] == tu.label_values.back() ? 1.0 : 0.0;
   }
   d.tasks = {"label=" + std::to_string(tu.label_values.back())};
+  d.class_names = tu_class_names(tu.name);
   d.featurisation.name = "tu-node-labels";
   // The TU node labels of MUTAG and Mutagenicity are the elements of these featurisations, in
   // the same order, so a SMILES can be explained with a model trained on the graphs.
@@ -140,6 +141,14 @@ gnn::TrainingRecord molecule_record(const MoleculeModel& m, const MoleculeTrainO
 
 }  // namespace
 
+std::vector<std::string> tu_class_names(const std::string& tu_name) {
+  // MUTAG: -1 non-mutagenic, 1 mutagenic; Mutagenicity: 0 mutagen, 1 nonmutagen (their
+  // SOURCE.md files in the shared data). Class 1 is the larger raw label.
+  if (tu_name == "MUTAG") return {"nonmutagen", "mutagen"};
+  if (tu_name == "Mutagenicity") return {"mutagen", "nonmutagen"};
+  return {};
+}
+
 molecules::FeaturizerOptions featurizer_named(const std::string& name) {
   if (name == "standard") return {};
   if (name == "mutag") return molecules::FeaturizerOptions::mutag();
@@ -183,6 +192,7 @@ MoleculeModel train_molecule_model(const MoleculeData& data, const TrainSettings
   m.card.source = data.source;
   m.card.property_kind = options.kind;
   m.card.tasks = data.tasks;
+  if (options.kind == gnn::PropertyKind::kBinary) m.card.class_names = data.class_names;
   m.card.featurisation = data.featurisation;
   m.card.training = molecule_record(m, options);
   return m;

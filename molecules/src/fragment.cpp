@@ -32,6 +32,10 @@ Fragment explanation_fragment(const RDKit::ROMol& mol, const std::vector<double>
   if (!(options.threshold >= 0 && options.threshold <= 1)) {
     throw InputError("fragment threshold must be in [0, 1]");
   }
+  if (options.min_atoms < 0) throw InputError("fragment min_atoms must be >= 0 (0: no minimum)");
+  if (options.size > 0 && options.min_atoms > 0) {
+    throw InputError("fragment size and min_atoms exclude each other (size fixes the size)");
+  }
   Fragment f;
   if (n == 0) return f;
 
@@ -58,7 +62,10 @@ Fragment explanation_fragment(const RDKit::ROMol& mol, const std::vector<double>
       }
     }
     if (best < 0) break;
-    if (options.size == 0 && !(value[best] >= floor_value)) break;
+    if (options.size == 0 && !(value[best] >= floor_value) &&
+        static_cast<int64_t>(f.atoms.size()) >= options.min_atoms) {
+      break;
+    }
     taken[best] = 1;
     f.atoms.push_back(best);
   }
@@ -75,12 +82,16 @@ Fragment explanation_fragment(const RDKit::ROMol& mol, const std::vector<double>
   return f;
 }
 
-void FragmentCounter::add(const Fragment& fragment, double prediction, const std::string& id) {
+void FragmentCounter::add(const Fragment& fragment, double prediction, const std::string& id,
+                          int64_t explained_class, const std::string& explained_class_name) {
   ++molecules_;
+  ++molecules_by_class_[explained_class];
   if (fragment.smiles.empty()) return;
-  auto [it, inserted] = rows_.try_emplace(fragment.smiles);
+  auto [it, inserted] = rows_.try_emplace({explained_class, fragment.smiles});
   Row& row = it->second;
   if (inserted) {
+    row.explained_class = explained_class;
+    row.explained_class_name = explained_class_name;
     row.smiles = fragment.smiles;
     row.smarts = fragment.smarts;
     row.first_id = id;
@@ -90,23 +101,32 @@ void FragmentCounter::add(const Fragment& fragment, double prediction, const std
   row.mean_prediction += (prediction - row.mean_prediction) / static_cast<double>(row.count);
 }
 
+int64_t FragmentCounter::molecules_explaining(int64_t explained_class) const {
+  const auto it = molecules_by_class_.find(explained_class);
+  return it == molecules_by_class_.end() ? 0 : it->second;
+}
+
 std::vector<FragmentCounter::Row> FragmentCounter::rows() const {
   std::vector<Row> out;
   out.reserve(rows_.size());
-  for (const auto& [smiles, row] : rows_) out.push_back(row);
+  for (const auto& [key, row] : rows_) out.push_back(row);
   std::stable_sort(out.begin(), out.end(),
                    [](const Row& a, const Row& b) { return a.count > b.count; });
-  return out;  // the map already ordered equal counts by SMILES
+  return out;  // the map already ordered equal counts by class, then SMILES
 }
 
 std::string FragmentCounter::to_csv() const {
-  std::string csv = "fragment_smiles,fragment_smarts,count,fraction,mean_prediction,first_id\n";
+  std::string csv =
+      "explained_class,explained_class_name,fragment_smiles,fragment_smarts,count,fraction,"
+      "mean_prediction,first_id\n";
   for (const Row& r : rows()) {
+    const int64_t of = molecules_explaining(r.explained_class);
     char numbers[96];
     std::snprintf(numbers, sizeof numbers, ",%lld,%.6g,%.6g,", static_cast<long long>(r.count),
-                  molecules_ > 0 ? static_cast<double>(r.count) / molecules_ : 0.0,
+                  of > 0 ? static_cast<double>(r.count) / static_cast<double>(of) : 0.0,
                   r.mean_prediction);
-    csv += io::csv_field(r.smiles) + "," + io::csv_field(r.smarts) + numbers +
+    csv += std::to_string(r.explained_class) + "," + io::csv_field(r.explained_class_name) + "," +
+           io::csv_field(r.smiles) + "," + io::csv_field(r.smarts) + numbers +
            io::csv_field(r.first_id) + "\n";
   }
   return csv;

@@ -40,6 +40,11 @@ std::string format_of(const std::string& path, const std::string& requested) {
     }
     return f;
   }
+  if (path == "-") {
+    throw InputError(
+        "standard input (-) has no file name to tell its format by: pass the format (csv, tsv, "
+        "smi or sdf; gnnx explain-mol --format)");
+  }
   std::string p = lower(path);
   if (ends_with(p, ".gz")) p.resize(p.size() - 3);  // x.csv.gz: the format of x.csv
   if (ends_with(p, ".csv")) return "csv";
@@ -248,15 +253,22 @@ MoleculeSet read_molecules(const std::string& path, const ReadOptions& options) 
                      std::to_string(options.shard_count) + ": need 0 <= i < N");
   }
   const std::string format = format_of(path, options.format);
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw InputError("cannot open molecule file '" + path + "'");
-  // gzip (by its magic bytes, whatever the name): decompressed whole; a plain file is streamed.
-  std::istringstream unzipped;
-  const bool gzipped = file.get() == 0x1f && file.get() == 0x8b;
-  file.clear();
-  file.seekg(0);
-  if (gzipped) unzipped.str(io::read_text_file(path));
-  std::istream& in = gzipped ? static_cast<std::istream&>(unzipped) : file;
+  // Standard input ("-") and gzip (by its magic bytes, whatever the name) are read whole,
+  // decompressed; a plain file is streamed.
+  const bool from_stdin = path == "-";
+  std::ifstream file;
+  bool gzipped = false;
+  if (!from_stdin) {
+    file.open(path, std::ios::binary);
+    if (!file) throw InputError("cannot open molecule file '" + path + "'");
+    gzipped = file.get() == 0x1f && file.get() == 0x8b;
+    file.clear();
+    file.seekg(0);
+  }
+  std::istringstream whole;
+  if (from_stdin) whole.str(io::read_standard_input());
+  if (gzipped) whole.str(io::read_text_file(path));
+  std::istream& in = from_stdin || gzipped ? static_cast<std::istream&>(whole) : file;
   // A UTF-8 byte order mark (spreadsheet exports write one) is not part of the first field.
   char bom[3] = {};
   in.read(bom, 3);

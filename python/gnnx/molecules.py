@@ -2,6 +2,7 @@
 SMILES or read from a file (CSV, TSV, SMILES, SDF, optionally gzipped) by RDKit inside gnnx."""
 
 from . import _gnnx
+from ._gnnx import InputError
 
 
 class MoleculeExplainer:
@@ -14,16 +15,18 @@ class MoleculeExplainer:
 
     task: which output of a multi-task model ("" = the first). fragment_size > 0: the
     explanation fragment has that many atoms; otherwise it grows while an atom's value is at
-    least fragment_threshold times the top atom's. batch: molecules per explainer call.
+    least fragment_threshold times the top atom's, or while it has fewer than
+    fragment_min_atoms atoms. batch: molecules per explainer call.
     `options`: the method's options, as for gnnx.explain_nodes (both directions of a bond share
     one mask entry unless asymmetric=True)."""
 
     def __init__(self, model, method="grad-cam", *, task="", fragment_size=0,
-                 fragment_threshold=0.5, batch=64, **options):
+                 fragment_threshold=0.5, fragment_min_atoms=0, batch=64, **options):
         from . import _method_options
 
         self._impl = _gnnx._MoleculeExplainer(str(model), method, _method_options(options), task,
-                                              fragment_size, fragment_threshold, batch)
+                                              fragment_size, fragment_threshold,
+                                              fragment_min_atoms, batch)
 
     @property
     def task(self):
@@ -37,12 +40,31 @@ class MoleculeExplainer:
     def regression(self):
         return self._impl.regression
 
-    def explain(self, smiles):
-        """One SMILES -> a gnnx.MoleculeExplanation; a list -> a list, in order (batched).
-        Raises gnnx.InputError naming the first SMILES RDKit cannot read."""
-        if isinstance(smiles, str):
-            return self._impl.explain([smiles])[0]
-        return self._impl.explain(list(smiles))
+    @property
+    def class_names(self):
+        """The model's names of class 0 and class 1 (`gnnx train --class-names`); [] if none."""
+        return self._impl.class_names
+
+    def explain(self, smiles, *, errors="raise"):
+        """One SMILES -> a gnnx.MoleculeExplanation; a list -> a list, in order. The molecules
+        that can be explained are batched together whatever the others are.
+
+        errors="raise": a SMILES RDKit cannot read or the model cannot featurise raises
+        gnnx.InputError naming the first such one (after all were tried). errors="return" (for
+        pipelines): its place in the list holds that gnnx.InputError instead, so every molecule
+        gets one result, as with asyncio.gather(return_exceptions=True)."""
+        if errors not in ("raise", "return"):
+            raise InputError(f"errors must be 'raise' or 'return', got {errors!r}")
+        single = isinstance(smiles, str)
+        results = []
+        for explanation, error in self._impl.explain([smiles] if single else list(smiles)):
+            if explanation is None:
+                if errors == "raise":
+                    raise InputError(error)
+                results.append(InputError(error))
+            else:
+                results.append(explanation)
+        return results[0] if single else results
 
     def predict(self, smiles):
         """The model's predictions (binary task: P(class 1); regression: the value) as a list."""

@@ -11,6 +11,8 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <utility>
 
 #include "bindings.h"
 #include "call_scope.h"
@@ -33,23 +35,53 @@ class PyMoleculeExplainer {
  public:
   PyMoleculeExplainer(const std::string& model, const std::string& method,
                       const std::map<std::string, std::string>& options, const std::string& task,
-                      int64_t fragment_size, double fragment_threshold, int64_t batch) {
+                      int64_t fragment_size, double fragment_threshold, int64_t fragment_min_atoms,
+                      int64_t batch) {
     molecules::MoleculeExplainerOptions o;
     o.task = task;
     o.method = method_options(method, options, o.method);
     o.fragment.size = fragment_size;
     o.fragment.threshold = fragment_threshold;
+    o.fragment.min_atoms = fragment_min_atoms;
     o.batch = batch;
     if (batch < 1) throw InputError("batch must be >= 1, got " + std::to_string(batch));
     CallScope scope;
     impl_ = std::make_unique<molecules::MoleculeExplainer>(model, method, o);
   }
 
-  std::vector<MoleculeExplanation> explain(const std::vector<std::string>& smiles) {
-    const Parsed mols(smiles);
-    CallScope scope;
-    std::lock_guard<std::mutex> lock(mutex_);
-    return impl_->explain(mols.views);
+  // One (explanation or None, error) pair per SMILES, in order: a SMILES RDKit cannot read gets
+  // its error here, the others go to the library's batch call together.
+  std::vector<std::pair<std::optional<MoleculeExplanation>, std::string>> explain(
+      const std::vector<std::string>& smiles) {
+    std::vector<std::pair<std::optional<MoleculeExplanation>, std::string>> out(smiles.size());
+    std::vector<std::unique_ptr<RDKit::ROMol>> owned;
+    std::vector<const RDKit::ROMol*> views;
+    std::vector<size_t> parsed;
+    for (size_t i = 0; i < smiles.size(); ++i) {
+      molecules::ParseResult r = molecules::parse_smiles(smiles[i]);
+      if (!r) {
+        out[i].second = "smiles[" + std::to_string(i) + "] '" + smiles[i] +
+                        "' is not a valid molecule: " + r.error;
+        continue;
+      }
+      views.push_back(r.mol.get());
+      owned.push_back(std::move(r.mol));
+      parsed.push_back(i);
+    }
+    std::vector<molecules::MoleculeResult> results;
+    {
+      CallScope scope;
+      std::lock_guard<std::mutex> lock(mutex_);
+      results = impl_->explain(views);
+    }
+    for (size_t k = 0; k < parsed.size(); ++k) {
+      const size_t i = parsed[k];
+      out[i].first = std::move(results[k].explanation);
+      if (!out[i].first)
+        out[i].second =
+            "smiles[" + std::to_string(i) + "] '" + smiles[i] + "': " + results[k].error;
+    }
+    return out;
   }
 
   std::vector<double> predict(const std::vector<std::string>& smiles) {
@@ -153,6 +185,10 @@ void bind_molecules(py::module_& m) {
                     "binary task: P(class 1); regression: the predicted value")
       .def_readonly("predicted_class", &MoleculeExplanation::predicted_class)
       .def_readonly("explained_class", &MoleculeExplanation::explained_class)
+      .def_readonly("predicted_class_name", &MoleculeExplanation::predicted_class_name,
+                    "the model's name of predicted_class ('' when it names no classes)")
+      .def_readonly("explained_class_name", &MoleculeExplanation::explained_class_name,
+                    "the model's name of explained_class ('' when it names no classes)")
       .def_property_readonly(
           "atoms", [](const MoleculeExplanation& e) { return doubles(e.atoms); },
           "importance per RDKit atom")
@@ -168,9 +204,10 @@ void bind_molecules(py::module_& m) {
   py::class_<PyMoleculeExplainer>(m, "_MoleculeExplainer")
       .def(py::init<const std::string&, const std::string&,
                     const std::map<std::string, std::string>&, const std::string&, int64_t, double,
-                    int64_t>(),
+                    int64_t, int64_t>(),
            py::arg("model"), py::arg("method"), py::arg("options"), py::arg("task"),
-           py::arg("fragment_size"), py::arg("fragment_threshold"), py::arg("batch"))
+           py::arg("fragment_size"), py::arg("fragment_threshold"), py::arg("fragment_min_atoms"),
+           py::arg("batch"))
       .def("explain", &PyMoleculeExplainer::explain, py::arg("smiles"))
       .def("predict", &PyMoleculeExplainer::predict, py::arg("smiles"))
       .def("explain_file", &PyMoleculeExplainer::explain_file, py::arg("path"),
@@ -182,7 +219,9 @@ void bind_molecules(py::module_& m) {
       .def_property_readonly("method",
                              [](const PyMoleculeExplainer& e) { return e.impl().method(); })
       .def_property_readonly("regression",
-                             [](const PyMoleculeExplainer& e) { return e.impl().regression(); });
+                             [](const PyMoleculeExplainer& e) { return e.impl().regression(); })
+      .def_property_readonly("class_names",
+                             [](const PyMoleculeExplainer& e) { return e.impl().class_names(); });
 }
 
 }  // namespace gnnx::python

@@ -62,6 +62,48 @@ def test_bad_records_are_reported_not_dropped(molecule_model, tmp_path):
     assert records[0]["explanation"] is not None and records[2]["explanation"] is not None
 
 
+@pytest.fixture(scope="module")
+def named_mutag_model(cli, workdir):
+    """A model of MUTAG's elements (so that S and Si cannot be featurised) with class names."""
+    (workdir / "named.csv").write_text("smiles,active\nCCO,0\nNc1ccccc1,1\nCCCC,0\n"
+                                       "O=[N+]([O-])c1ccccc1,1\nCC(=O)O,0\nNc1ccc(Cl)cc1,1\n")
+    run_cli(cli, "train", "--data", "named.csv", "--target", "active", "--epochs", "2",
+            "--hidden", "8", "--featurizer", "mutag", "--class-names", "inactive,active",
+            "--out", "named.gnnx", cwd=workdir)
+    return workdir / "named.gnnx"
+
+
+def test_batch_gives_one_result_or_error_per_molecule(named_mutag_model):
+    # Issue 19: the batch call stopped at the first molecule it could not read or featurise.
+    # errors="return" keeps every molecule's place: an explanation, or the error naming it.
+    ex = gnnx.MoleculeExplainer(named_mutag_model, "saliency", batch=2)
+    smiles = ["CCO", "C1CC(", "Nc1ccccc1", "C[Si](C)C", "CC(=O)O", "CCS"]
+    results = ex.explain(smiles, errors="return")
+    assert len(results) == 6
+    assert isinstance(results[1], gnnx.InputError) and "smiles[1] 'C1CC('" in str(results[1])
+    assert isinstance(results[3], gnnx.InputError) and "is Si" in str(results[3])
+    assert isinstance(results[5], gnnx.InputError) and "is S" in str(results[5])
+    for i in (0, 2, 4):
+        alone = ex.explain(smiles[i])
+        np.testing.assert_allclose(results[i].atoms, alone.atoms, rtol=1e-5, atol=1e-7)
+    with pytest.raises(gnnx.InputError, match="is Si"):
+        ex.explain(["CCO", "C[Si](C)C"])
+    with pytest.raises(gnnx.InputError, match="errors"):
+        ex.explain(["CCO"], errors="ignore")
+
+
+def test_class_names_from_the_model_file(named_mutag_model):
+    ex = gnnx.MoleculeExplainer(named_mutag_model, "saliency", fragment_min_atoms=3)
+    assert ex.class_names == ["inactive", "active"]
+    e = ex.explain(NITROBENZENE)
+    assert e.explained_class_name == ex.class_names[e.explained_class]
+    assert e.predicted_class_name == ex.class_names[e.predicted_class]
+    assert f"explaining '{e.explained_class_name}'" in e.legend
+    assert len(e.fragment.atoms) >= 3
+    assert gnnx.MoleculeExplainer(named_mutag_model, "saliency").class_names == ["inactive",
+                                                                                 "active"]
+
+
 def test_drawings(molecule_model):
     ex = gnnx.MoleculeExplainer(molecule_model, "saliency")
     e = ex.explain(NITROBENZENE)

@@ -40,6 +40,16 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
+/// The fields of a CSV line without quoted commas (fragment SMILES and SMARTS have none here).
+std::vector<std::string> fields_of(const std::string& line) {
+  std::vector<std::string> fields;
+  std::string field;
+  std::istringstream in(line);
+  while (std::getline(in, field, ',')) fields.push_back(field);
+  if (!line.empty() && line.back() == ',') fields.emplace_back();
+  return fields;
+}
+
 class ExplainMolCliTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -76,7 +86,9 @@ class ExplainMolCliTest : public ::testing::Test {
     fs::remove_all(dir_, ec);
   }
 
-  static RunResult run(const std::string& args) { return gnnx::testing::run_gnnx(dir_, args); }
+  static RunResult run(const std::string& args, const std::string& stdin_path = "/dev/null") {
+    return gnnx::testing::run_gnnx(dir_, args, stdin_path);
+  }
 
   /// Runs a shell command line in the test directory (for the documented shard merge).
   static RunResult run_shell(const std::string& line) {
@@ -252,16 +264,21 @@ TEST_F(ExplainMolCliTest, FragmentsAreReportedCountedAndDrawnInAGrid) {
   EXPECT_EQ(explained, 6);
   // The counts file holds the same tally.
   const std::vector<std::string> csv = lines_of(read_file(dir_ / "counts.csv"));
-  ASSERT_EQ(csv.size(), by_smiles.size() + 1);
-  EXPECT_EQ(csv[0], "fragment_smiles,fragment_smarts,count,fraction,mean_prediction,first_id");
+  EXPECT_EQ(csv.at(0),
+            "explained_class,explained_class_name,fragment_smiles,fragment_smarts,count,fraction,"
+            "mean_prediction,first_id");
+  // Rows are per (explained class, fragment): summed over the classes, the tally by SMILES.
+  std::map<std::string, int64_t> counted;
   int64_t total = 0;
   for (size_t i = 1; i < csv.size(); ++i) {
-    const std::string smiles = csv[i].substr(0, csv[i].find(','));
-    const size_t c = csv[i].find(',', csv[i].find(',') + 1) + 1;
-    const int64_t count = std::stoll(csv[i].substr(c));
-    EXPECT_EQ(by_smiles[smiles], count) << csv[i];
-    total += count;
+    const std::vector<std::string> f = fields_of(csv[i]);
+    ASSERT_EQ(f.size(), 8u) << csv[i];
+    EXPECT_TRUE(f[0] == "0" || f[0] == "1") << csv[i];
+    EXPECT_EQ(f[1], "") << csv[i];  // the model names no classes
+    counted[f[2]] += std::stoll(f[4]);
+    total += std::stoll(f[4]);
   }
+  EXPECT_EQ(counted, by_smiles);
   EXPECT_EQ(total, 6);
   const auto summary = nlohmann::json::parse(r.out);
   EXPECT_EQ(summary["explained"], 6);
@@ -317,7 +334,10 @@ TEST_F(ExplainMolCliTest, LibraryApiMatchesTheCommandLine) {
   const auto other = gnnx::molecules::smiles_to_mol("CCO");
   const auto both = explainer.explain({other.get(), mol.get()});
   ASSERT_EQ(both.size(), 2u);
-  for (size_t i = 0; i < e.atoms.size(); ++i) EXPECT_NEAR(both[1].atoms[i], e.atoms[i], 1e-6);
+  ASSERT_TRUE(both[1].explanation.has_value()) << both[1].error;
+  for (size_t i = 0; i < e.atoms.size(); ++i) {
+    EXPECT_NEAR(both[1].explanation->atoms[i], e.atoms[i], 1e-6);
+  }
   const std::string svg = explainer.draw(*mol, e, gnnx::molecules::ImageFormat::kSvg);
   EXPECT_NE(svg.find("</svg>"), std::string::npos);
   // The legend line is e.legend unless the options give one (RDKit draws text as paths).
@@ -325,6 +345,117 @@ TEST_F(ExplainMolCliTest, LibraryApiMatchesTheCommandLine) {
   gnnx::molecules::DrawOptions relabelled;
   relabelled.legend = "another legend";
   EXPECT_NE(svg, explainer.draw(*mol, e, gnnx::molecules::ImageFormat::kSvg, relabelled));
+}
+
+// Issue 19: .csv.gz and standard input were refused and `--output -` wrote a file named "-".
+// The same records, read from a gzipped file, from stdin (plain and gzipped) or written to
+// stdout, give the same lines; the summary then goes to stderr.
+TEST_F(ExplainMolCliTest, GzipStdinAndStdoutGiveTheSameLines) {
+  const std::string explain = "--quiet explain-mol --model m.gnnx --method saliency --id-col name ";
+  ASSERT_EQ(run(explain + "--input mols.csv --output plain.jsonl").exit_code, 0);
+  const std::string plain = read_file(dir_ / "plain.jsonl");
+  ASSERT_EQ(lines_of(plain).size(), 7u);
+  ASSERT_EQ(run_shell("gzip -c mols.csv > mols.csv.gz").exit_code, 0);
+
+  RunResult r = run(explain + "--input mols.csv.gz --output gz.jsonl");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_file(dir_ / "gz.jsonl"), plain);
+  for (const char* in : {"mols.csv", "mols.csv.gz"}) {
+    r = run(explain + "--input - --format csv --output -", in);
+    ASSERT_EQ(r.exit_code, 0) << in << "\n" << r.err;
+    EXPECT_EQ(r.out, plain) << in;
+    EXPECT_NE(r.err.find("explained 6 of 7 record(s) of - with saliency -> -"), std::string::npos)
+        << r.err;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "-"));
+
+  // SDF: plain, gzipped and from stdin, with a block RDKit cannot read kept as an error line.
+  const std::string ethanol =
+      "ethanol\n  RDKit          2D\n\n"
+      "  3  2  0  0  0  0  0  0  0  0999 V2000\n"
+      "    0.0000    0.0000    0.0000 C   0  0\n"
+      "    1.0000    0.0000    0.0000 C   0  0\n"
+      "    2.0000    0.0000    0.0000 O   0  0\n"
+      "  1  2  1  0\n  2  3  1  0\nM  END\n$$$$\n";
+  std::ofstream(dir_ / "mols.sdf") << ethanol << "broken\n\n\nM  END\n$$$$\n" << ethanol;
+  ASSERT_EQ(run_shell("gzip -c mols.sdf > mols.sdf.gz").exit_code, 0);
+  const std::string sdf = "--quiet explain-mol --model m.gnnx --method saliency ";
+  ASSERT_EQ(run(sdf + "--input mols.sdf --output sdf.jsonl").exit_code, 0);
+  const std::string sdf_lines = read_file(dir_ / "sdf.jsonl");
+  ASSERT_EQ(lines_of(sdf_lines).size(), 3u);
+  EXPECT_NE(lines_of(sdf_lines)[1].find("\"error\""), std::string::npos) << sdf_lines;
+  r = run(sdf + "--input mols.sdf.gz --output sdfgz.jsonl");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_file(dir_ / "sdfgz.jsonl"), sdf_lines);
+  r = run(sdf + "--input - --format sdf --output -", "mols.sdf.gz");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, sdf_lines);
+
+  // Standard input without --format: refused, exit 2, nothing on stdout.
+  r = run(sdf + "--input - --output -", "mols.sdf");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--format"), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
+// Issue 19: a TUDataset model named its task "label=1" and its classes 0 and 1, so that
+// "explaining class 0" read as the opposite of what it meant. `train --class-names` keeps names
+// in the model file; explain-mol shows them in the console line, the JSON, the legend and the
+// fragment counts.
+TEST_F(ExplainMolCliTest, ClassNamesReachEveryOutput) {
+  RunResult r =
+      run("--quiet train --data train.csv --target active --epochs 3 --hidden 8 "
+          "--class-names inactive,active --out named.gnnx --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["class_names"],
+            (std::vector<std::string>{"inactive", "active"}));
+
+  r = run("--quiet explain-mol --model named.gnnx --method grad-cam --smiles 'Nc1ccccc1'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("active: P(active) = "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("| explaining '"), std::string::npos) << r.out;
+
+  r =
+      run("--quiet explain-mol --model named.gnnx --method grad-cam --input mols.csv "
+          "--output named.jsonl --fragment-counts named.csv");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::map<std::string, int64_t> by_class;
+  for (const std::string& line : lines_of(read_file(dir_ / "named.jsonl"))) {
+    const auto j = nlohmann::json::parse(line);
+    if (j.contains("error")) continue;
+    const std::vector<std::string> names = {"inactive", "active"};
+    EXPECT_EQ(j["explained_class_name"], names.at(j["explained_class"].get<size_t>())) << line;
+    EXPECT_EQ(j["predicted_class_name"], names.at(j["predicted_class"].get<size_t>())) << line;
+    ++by_class[j["explained_class_name"].get<std::string>()];
+  }
+  std::map<std::string, int64_t> counted;
+  const std::vector<std::string> csv = lines_of(read_file(dir_ / "named.csv"));
+  for (size_t i = 1; i < csv.size(); ++i) {
+    const std::vector<std::string> f = fields_of(csv[i]);
+    ASSERT_EQ(f.size(), 8u) << csv[i];
+    EXPECT_EQ(f[1], f[0] == "0" ? "inactive" : "active") << csv[i];
+    counted[f[1]] += std::stoll(f[4]);
+  }
+  EXPECT_EQ(counted, by_class);
+  EXPECT_NE(r.out.find("(explaining '"), std::string::npos) << r.out;
+}
+
+// Issue 19: fragment counts were mostly lone atoms. --fragment-min-atoms N grows every
+// fragment to at least N atoms (all of a smaller molecule's).
+TEST_F(ExplainMolCliTest, FragmentMinAtomsGrowsEveryFragment) {
+  const RunResult r =
+      run("--quiet explain-mol --model m.gnnx --method saliency --input mols.csv "
+          "--output min.jsonl --fragment-min-atoms 4 --fragment-threshold 1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  int64_t explained = 0;
+  for (const std::string& line : lines_of(read_file(dir_ / "min.jsonl"))) {
+    const auto j = nlohmann::json::parse(line);
+    if (j.contains("error")) continue;
+    ++explained;
+    const size_t atoms = j["atoms"].size();
+    EXPECT_GE(j["fragment_atoms"].size(), std::min<size_t>(4, atoms)) << line;
+  }
+  EXPECT_EQ(explained, 6);
 }
 
 }  // namespace

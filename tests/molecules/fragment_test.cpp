@@ -63,6 +63,28 @@ TEST(FragmentTest, ThresholdKeepsTheConnectedAtomsAboveIt) {
   EXPECT_EQ(explanation_fragment(*mol, v, FragmentOptions{0, 0.0}).atoms.size(), 9u);
 }
 
+// Issue 19: fragments were mostly lone atoms ('O' explained 116 of 400 molecules). min_atoms
+// grows a fragment past the threshold, through the best neighbours, to at least that size.
+TEST(FragmentTest, MinAtomsGrowsPastTheThreshold) {
+  const auto mol = smiles_to_mol(kNitrobenzene);
+  std::vector<double> v = nitro_values();
+  v[1] = 0.2;  // only the O= is above the threshold: alone, the fragment is "O"
+  FragmentOptions o{0, 0.5};
+  EXPECT_EQ(explanation_fragment(*mol, v, o).smiles, "O");
+  o.min_atoms = 3;  // O=, then N+ (its only neighbour), then the O- (0.8) before the ring C (0.3)
+  const Fragment f = explanation_fragment(*mol, v, o);
+  EXPECT_EQ(f.atoms, (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(f.smiles, "O=[N+][O-]");
+  expect_smarts_finds_fragment(*mol, f);
+  // Atoms above the threshold still join after the minimum is reached; a molecule smaller than
+  // the minimum gives all its atoms.
+  v[5] = 0.7;  // reached through the ring C 3 (0.3) and C 4 (0.1, the lower index of the tie)
+  o.min_atoms = 5;
+  EXPECT_EQ(explanation_fragment(*mol, v, o).atoms, (std::vector<int>{0, 1, 2, 3, 4, 5}));
+  const auto water = smiles_to_mol("O");
+  EXPECT_EQ(explanation_fragment(*water, {1.0}, o).atoms, (std::vector<int>{0}));
+}
+
 TEST(FragmentTest, ARingWhoseAtomsAreAllTakenStaysARing) {
   const auto mol = smiles_to_mol(kNitrobenzene);
   const std::vector<double> v = {0, 0, 0, 1, 1, 1, 1, 1, 1};
@@ -90,6 +112,8 @@ TEST(FragmentTest, BadInputThrows) {
   EXPECT_THROW(explanation_fragment(*mol, {1, 2}, FragmentOptions()), InputError);
   EXPECT_THROW(explanation_fragment(*mol, {1, 2, 3}, FragmentOptions{-1, 0.5}), InputError);
   EXPECT_THROW(explanation_fragment(*mol, {1, 2, 3}, FragmentOptions{0, 1.5}), InputError);
+  EXPECT_THROW(explanation_fragment(*mol, {1, 2, 3}, FragmentOptions{0, 0.5, -1}), InputError);
+  EXPECT_THROW(explanation_fragment(*mol, {1, 2, 3}, FragmentOptions{2, 0.5, 2}), InputError);
 }
 
 TEST(FragmentCounterTest, CountsBySmilesMostFrequentFirst) {
@@ -108,9 +132,39 @@ TEST(FragmentCounterTest, CountsBySmilesMostFrequentFirst) {
   EXPECT_EQ(rows[0].first_id, "m2");
   EXPECT_EQ(c.molecules(), 4);
   EXPECT_EQ(c.to_csv(),
-            "fragment_smiles,fragment_smarts,count,fraction,mean_prediction,first_id\n"
-            "O=[N+][O-],[#8]=[#7+]-[#8-],2,0.5,0.8,m2\n"
-            "N,[#7],1,0.25,0.4,m1\n");
+            "explained_class,explained_class_name,fragment_smiles,fragment_smarts,count,fraction,"
+            "mean_prediction,first_id\n"
+            "-1,,O=[N+][O-],[#8]=[#7+]-[#8-],2,0.5,0.8,m2\n"
+            "-1,,N,[#7],1,0.25,0.4,m1\n");
+}
+
+// Issue 19: counts had no explained-class column, so a fragment speaking for "nonmutagen" was
+// tallied with those speaking for "mutagen". Each class is its own row and its own denominator.
+TEST(FragmentCounterTest, CountsEachExplainedClassApart) {
+  FragmentCounter c;
+  Fragment nitro{{0, 1, 2}, {0, 1}, "O=[N+][O-]", "[#8]=[#7+]-[#8-]"};
+  Fragment ring{
+      {0, 1, 2, 3, 4, 5}, {0, 1, 2, 3, 4, 5}, "c1ccccc1", "[#6]1:[#6]:[#6]:[#6]:[#6]:[#6]:1"};
+  c.add(nitro, 0.2, "a", 0, "mutagen");
+  c.add(nitro, 0.4, "b", 0, "mutagen");
+  c.add(ring, 0.3, "c", 0, "mutagen");
+  c.add(nitro, 0.9, "d", 1, "nonmutagen");
+  const auto rows = c.rows();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].explained_class_name, "mutagen");
+  EXPECT_EQ(rows[0].count, 2);
+  EXPECT_EQ(rows[1].explained_class, 0);  // equal counts: class 0 before class 1
+  EXPECT_EQ(rows[1].smiles, "c1ccccc1");
+  EXPECT_EQ(rows[2].explained_class, 1);
+  EXPECT_EQ(rows[2].smiles, "O=[N+][O-]");
+  EXPECT_EQ(c.molecules_explaining(0), 3);
+  EXPECT_EQ(c.molecules_explaining(1), 1);
+  const std::string csv = c.to_csv();
+  EXPECT_NE(csv.find("\n0,mutagen,O=[N+][O-],[#8]=[#7+]-[#8-],2,0.666667,0.3,a\n"),
+            std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find("\n1,nonmutagen,O=[N+][O-],[#8]=[#7+]-[#8-],1,1,0.9,d\n"), std::string::npos)
+      << csv;
 }
 
 /// Width and height from a PNG's IHDR chunk.

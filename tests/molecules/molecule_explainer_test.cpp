@@ -1,7 +1,7 @@
-// MoleculeExplainer::explain_records: every record of a file once, in input order, skipped and
-// unfeaturisable ones with their reason; the same numbers whatever the chunk size and the
-// worker thread count. The model
-// file carries its molecule facts in the model card.
+// MoleculeExplainer's batch explain() and explain_records: one result or one error per molecule
+// (every record of a file once), in input order, unfeaturisable ones with their reason; the same
+// numbers whatever the chunk size and the worker thread count; class names from the model card.
+// The model file carries its molecule facts in the model card.
 
 #include <gnnx/gnn/model_file.h>
 #include <gnnx/gnn/threads.h>
@@ -10,7 +10,13 @@
 #include <gnnx/molecules/readers.h>
 #include <gtest/gtest.h>
 
+#include <GraphMol/ROMol.h>
+#include <gnnx/gnn/error.h>
+#include <gnnx/molecules/parse.h>
+
 #include <fstream>
+#include <memory>
+#include <utility>
 
 #include "support/temp_dir.h"
 
@@ -20,6 +26,12 @@ namespace {
 class MoleculeExplainerTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    save_model(model_, {});
+    std::ofstream(csv_) << "smiles,id\nCCO,a\nnot_a_smiles,b\nC[Si](C)C,c\nc1ccccc1N,d\nCCCl,e\n";
+  }
+
+  /// A MUTAG-featurised binary model with one task "active", naming its classes `class_names`.
+  static void save_model(const std::string& path, const std::vector<std::string>& class_names) {
     torch::manual_seed(0);
     gnn::ModelSpec spec;
     spec.task = gnn::Task::kGraphClassification;
@@ -31,8 +43,8 @@ class MoleculeExplainerTest : public ::testing::Test {
     card.property_kind = gnn::PropertyKind::kBinary;
     card.tasks = {"active"};
     card.featurisation = {"molecule", FeaturizerOptions::mutag().to_metadata()};
-    gnn::save_model(model_, *gnn::make_model(spec), card);
-    std::ofstream(csv_) << "smiles,id\nCCO,a\nnot_a_smiles,b\nC[Si](C)C,c\nc1ccccc1N,d\nCCCl,e\n";
+    card.class_names = class_names;
+    gnn::save_model(path, *gnn::make_model(spec), card);
   }
 
   std::vector<RecordExplanation> explain(int64_t batch, const MoleculeSet& set,
@@ -126,6 +138,87 @@ TEST_F(MoleculeExplainerTest, SameRecordsForAnyWorkerThreadCount) {
     EXPECT_FALSE(runs[0][5].explanation.has_value());   // Si
     EXPECT_FALSE(runs[0][14].explanation.has_value());  // unparsable
   }
+}
+
+// Issue 19: the batch explain() threw at the first molecule it could not featurise (34 of 200 NCI
+// records on a MUTAG model), so pipelines fell back to one molecule at a time. Now: one result
+// per molecule, in order, an error where there is no explanation, and the molecules that
+// featurise batched together (the chunks hold only them: progress counts 2 + 1 of 3).
+TEST_F(MoleculeExplainerTest, BatchExplainGivesOneResultOrErrorPerMoleculeInOrder) {
+  std::vector<std::unique_ptr<RDKit::ROMol>> owned;
+  std::vector<const RDKit::ROMol*> mols;
+  for (const char* smiles : {"CCO", "C[Si](C)C", "c1ccccc1N", "", "CCCl", "CCS"}) {
+    if (std::string(smiles).empty()) {
+      mols.push_back(nullptr);
+      continue;
+    }
+    owned.push_back(smiles_to_mol(smiles));
+    mols.push_back(owned.back().get());
+  }
+  MoleculeExplainerOptions options;
+  options.batch = 2;
+  MoleculeExplainer explainer(model_, "saliency", options);
+  const int before = gnn::worker_threads();
+  gnn::set_worker_threads(1);  // progress calls in chunk order
+  std::vector<std::pair<int64_t, int64_t>> progress;
+  const std::vector<MoleculeResult> results = explainer.explain(
+      mols, [&](int64_t done, int64_t total) { progress.emplace_back(done, total); });
+  gnn::set_worker_threads(before);
+
+  ASSERT_EQ(results.size(), 6u);
+  for (const size_t i : std::vector<size_t>{0, 2, 4}) {
+    ASSERT_TRUE(results[i].explanation.has_value()) << i << ": " << results[i].error;
+    EXPECT_TRUE(results[i].error.empty()) << i;
+    const MoleculeExplanation alone = explainer.explain(*mols[i]);
+    ASSERT_EQ(results[i].explanation->atoms.size(), alone.atoms.size()) << i;
+    for (size_t a = 0; a < alone.atoms.size(); ++a) {
+      EXPECT_NEAR(results[i].explanation->atoms[a], alone.atoms[a], 1e-6) << i;
+    }
+    EXPECT_NEAR(results[i].explanation->prediction, alone.prediction, 1e-6) << i;
+  }
+  EXPECT_EQ(results[0].explanation->atoms.size(), 3u);
+  EXPECT_EQ(results[2].explanation->atoms.size(), 7u);
+  for (const size_t i : std::vector<size_t>{1, 3, 5})
+    EXPECT_FALSE(results[i].explanation.has_value()) << i;
+  EXPECT_NE(results[1].error.find("Si"), std::string::npos) << results[1].error;
+  EXPECT_NE(results[3].error.find("null"), std::string::npos) << results[3].error;
+  EXPECT_NE(results[5].error.find("atom 2 is S"), std::string::npos) << results[5].error;
+  EXPECT_EQ(progress, (std::vector<std::pair<int64_t, int64_t>>{{2, 3}, {3, 3}}));
+
+  // One molecule alone still throws, naming the element.
+  try {
+    explainer.explain(*mols[1]);
+    ADD_FAILURE() << "Si was explained with a MUTAG featuriser";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("Si"), std::string::npos) << e.what();
+  }
+  // The overload for molecules already featurised: the lists must match.
+  EXPECT_THROW(explainer.explain(mols, std::vector<MolGraph>{}), InputError);
+}
+
+// Issue 19: "label=1: P(1) = 0.091 | explaining class 0" read as the opposite of its meaning on
+// Mutagenicity. The model file's class names reach every explanation and its legend.
+TEST_F(MoleculeExplainerTest, ClassNamesComeFromTheModelFile) {
+  const std::string named = (temp_.path() / "named.gnnx").string();
+  save_model(named, {"inactive", "active"});
+  MoleculeExplainer explainer(named, "saliency");
+  EXPECT_EQ(explainer.class_names(), (std::vector<std::string>{"inactive", "active"}));
+  const auto mol = smiles_to_mol("c1ccccc1N");
+  const MoleculeExplanation e = explainer.explain(*mol);
+  ASSERT_TRUE(e.explained_class == 0 || e.explained_class == 1);
+  const std::string name = e.explained_class == 0 ? "inactive" : "active";
+  EXPECT_EQ(e.explained_class_name, name);
+  EXPECT_EQ(e.predicted_class_name, e.predicted_class == 0 ? "inactive" : "active");
+  EXPECT_NE(e.legend.find("active: P(active) = "), std::string::npos) << e.legend;
+  EXPECT_NE(e.legend.find("explaining '" + name + "'"), std::string::npos) << e.legend;
+  // Without names: class numbers, as before.
+  const MoleculeExplanation plain = MoleculeExplainer(model_, "saliency").explain(*mol);
+  EXPECT_TRUE(plain.explained_class_name.empty());
+  EXPECT_NE(plain.legend.find("explaining class "), std::string::npos) << plain.legend;
+  // A binary model naming three classes is refused.
+  const std::string three = (temp_.path() / "three.gnnx").string();
+  save_model(three, {"a", "b", "c"});
+  EXPECT_THROW(MoleculeExplainer(three, "saliency"), InputError);
 }
 
 }  // namespace

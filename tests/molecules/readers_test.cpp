@@ -10,6 +10,9 @@
 #include <gtest/gtest.h>
 #include <support/gzip_file.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -101,6 +104,77 @@ TEST_F(ReadersTest, ByteOrderMarkAndGzipReadTheSameRecords) {
     }
   }
   EXPECT_EQ(reference.records.front().id, "a");
+}
+
+/// read_molecules("-", o) with standard input read from `path` (then restored).
+MoleculeSet read_from_stdin(const std::string& path, const ReadOptions& o) {
+  const int saved = ::dup(STDIN_FILENO);
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  EXPECT_GE(fd, 0) << path;
+  ::dup2(fd, STDIN_FILENO);
+  ::close(fd);
+  struct Restore {
+    int saved;
+    ~Restore() {
+      ::dup2(saved, STDIN_FILENO);
+      ::close(saved);
+    }
+  } restore{saved};
+  return read_molecules("-", o);
+}
+
+// Issue 19: stdin was refused. "-" reads standard input, plain or gzipped (by its magic bytes),
+// in the format given; without one, the error says to pass it.
+TEST_F(ReadersTest, StandardInputReadsPlainAndGzippedWithAFormat) {
+  const std::string text = "smiles,id\nCCO,a\nC1CC(,b\nc1ccccc1N,c\n";
+  const std::string plain = write("in.csv", text);
+  const std::string zipped = (dir_ / "in.csv.gz").string();
+  gnnx::testing::write_gzip_file(zipped, text);
+  ReadOptions o;
+  o.id_column = "id";
+  o.format = "csv";
+  for (const std::string& path : {plain, zipped}) {
+    const MoleculeSet set = read_from_stdin(path, o);
+    EXPECT_EQ(set.num_records, 3) << path;
+    ASSERT_EQ(set.records.size(), 2u) << path;
+    EXPECT_EQ(set.records[1].id, "c");
+    EXPECT_EQ(set.records[1].line, 4);
+    ASSERT_EQ(set.skipped.size(), 1u);
+    EXPECT_EQ(set.skipped[0].id, "b");
+  }
+  o.format = "";
+  try {
+    read_from_stdin(plain, o);
+    ADD_FAILURE() << "no format for standard input was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("pass the format"), std::string::npos) << e.what();
+  }
+}
+
+// An SDF gzipped (issue 19: .sdf.gz) reads the records of the plain file.
+TEST_F(ReadersTest, GzippedSdfReadsTheSameRecords) {
+  const std::string block =
+      "ethanol\n  RDKit          2D\n\n"
+      "  3  2  0  0  0  0  0  0  0  0999 V2000\n"
+      "    0.0000    0.0000    0.0000 C   0  0\n"
+      "    1.0000    0.0000    0.0000 C   0  0\n"
+      "    2.0000    0.0000    0.0000 O   0  0\n"
+      "  1  2  1  0\n  2  3  1  0\nM  END\n> <y>\n1\n\n$$$$\n";
+  const std::string text = block + "broken\n\n\nM  END\n$$$$\n" + block;
+  const std::string zipped = (dir_ / "m.sdf.gz").string();
+  gnnx::testing::write_gzip_file(zipped, text);
+  ReadOptions o;
+  o.label_columns = {"y"};
+  const MoleculeSet set = read_molecules(zipped, o);
+  EXPECT_EQ(set.num_records, 3);
+  ASSERT_EQ(set.records.size(), 2u);
+  EXPECT_EQ(set.records[0].smiles, "CCO");
+  EXPECT_EQ(set.records[1].labels, std::vector<double>{1.0});
+  ASSERT_EQ(set.skipped.size(), 1u);
+  EXPECT_EQ(set.skipped[0].index, 1);
+  const MoleculeSet plain = read_molecules(write("m.sdf", text), o);
+  EXPECT_EQ(plain.records.size(), set.records.size());
+  EXPECT_EQ(plain.skipped.size(), set.skipped.size());
 }
 
 TEST_F(ReadersTest, ParseSmilesKeepsReasonAndThrowsParseError) {

@@ -31,11 +31,14 @@ inline std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-/// `gnnx ARGS` (ARGS as shell words) in `dir`, stdin from /dev/null.
-inline CliResult run_gnnx(const std::filesystem::path& dir, const std::string& args) {
+/// `gnnx ARGS` (ARGS as shell words) in `dir`, stdin from `stdin_path` (relative to `dir`;
+/// default /dev/null).
+inline CliResult run_gnnx(const std::filesystem::path& dir, const std::string& args,
+                          const std::string& stdin_path = "/dev/null") {
   const std::filesystem::path err_file = dir / "stderr.txt";
   const std::string cmd = "cd " + shell_quote(dir.string()) + " && " + shell_quote(GNNX_CLI) + " " +
-                          args + " 2>" + shell_quote(err_file.string()) + " </dev/null";
+                          args + " 2>" + shell_quote(err_file.string()) + " <" +
+                          shell_quote(stdin_path);
   CliResult r;
   FILE* pipe = popen(cmd.c_str(), "r");
   if (pipe == nullptr) return r;

@@ -20,16 +20,71 @@ molecules::DrawOptions draw_options(const ExplainMolArgs& args) {
   return o;
 }
 
-void check_explain_mol_args(const ExplainMolArgs& args) {
-  // Which flags go together is CLI11's to check (add_explain_mol_flags): exactly one of
-  // --smiles and --input, and the batch flags only with --input. What is left: the files.
+namespace {
+
+bool given(const CLI::App& cmd, const std::string& flag) { return cmd.count(flag) > 0; }
+
+/// Issue 19: `--smiles ... --output x.png` exited 0 and wrote nothing. A flag that only the other
+/// mode reads, or only a drawing, is refused, naming what to use instead.
+void refuse_flags_outside_their_mode(const ExplainMolArgs& args, const CLI::App& cmd) {
+  const bool single = !args.smiles.empty();
+  if (single) {
+    if (given(cmd, "--output")) {
+      throw InputError(
+          "--output is the JSON lines file of --input (batch mode); with --smiles, --out writes "
+          "the drawing (.png or .svg) and --json prints the explanation");
+    }
+    for (const char* flag :
+         {"--render-dir", "--render-format", "--shard", "--format", "--smiles-col", "--id-col",
+          "--mol-batch", "--fragment-counts", "--grid", "--grid-columns", "--grid-max"}) {
+      if (given(cmd, flag)) {
+        throw InputError(std::string(flag) + " applies to --input (batch mode), not --smiles");
+      }
+    }
+  } else if (given(cmd, "--out")) {
+    throw InputError(
+        "--out is the drawing of --smiles; with --input, --render-dir DIR draws every molecule "
+        "and --grid FILE a grid of them");
+  }
+  const bool draws =
+      single ? given(cmd, "--out") : given(cmd, "--render-dir") || given(cmd, "--grid");
+  for (const char* flag : {"--width", "--height", "--contours"}) {
+    if (given(cmd, flag) && !draws) {
+      throw InputError(std::string(flag) + " applies to drawings, and none is asked for: add " +
+                       (single ? "--out FILE.png" : "--render-dir DIR or --grid FILE.png"));
+    }
+  }
+  if (given(cmd, "--render-format") && !given(cmd, "--render-dir")) {
+    throw InputError("--render-format applies to --render-dir, which is not given");
+  }
+  for (const char* flag : {"--grid-columns", "--grid-max"}) {
+    if (given(cmd, flag) && !given(cmd, "--grid")) {
+      throw InputError(std::string(flag) + " applies to --grid, which is not given");
+    }
+  }
+  if (given(cmd, "--fragment-min-atoms") && given(cmd, "--fragment-size")) {
+    throw InputError(
+        "--fragment-min-atoms applies to fragments grown by --fragment-threshold; "
+        "--fragment-size fixes the size");
+  }
+  if (output_to_stdout(args) && args.json) {
+    throw InputError(
+        "--output - writes the JSON lines to standard output; --json would mix its "
+        "summary into them (without --json the summary goes to standard error)");
+  }
+}
+
+}  // namespace
+
+void check_explain_mol_args(const ExplainMolArgs& args, const CLI::App& cmd) {
+  refuse_flags_outside_their_mode(args, cmd);
   const bool single = !args.smiles.empty();
   if (single && !args.out.empty()) {
     molecules::image_format_for(args.out);
     io::check_writable_path(args.out);
   }
   if (!single) {
-    io::check_writable_path(args.output);
+    if (!output_to_stdout(args)) io::check_writable_path(args.output);
     if (!args.fragment_counts.empty()) io::check_writable_path(args.fragment_counts);
     if (!args.grid.empty()) {
       molecules::image_format_for(args.grid);
@@ -53,23 +108,29 @@ void add_explain_mol_flags(CLI::App& cmd, ExplainMolArgs& args) {
       ->check(CLI::Validator(
           [](std::string& s) { return s.empty() ? std::string("empty SMILES") : std::string(); },
           /*validator_desc=*/""));
-  CLI::Option* input =
-      source->add_option("--input", args.input, "Molecules to explain (.csv, .tsv, .smi, .sdf)");
+  // Which flags apply to which mode is check_explain_mol_args' to say (with what to use
+  // instead); CLI11 checks that one of --smiles and --input is given, and --output with --input.
+  CLI::Option* input = source->add_option(
+      "--input", args.input,
+      "Molecules to explain (.csv, .tsv, .smi, .sdf, each optionally .gz; - = standard input "
+      "with --format)");
   source->require_option(1);
   cmd.add_option("--out", args.out, "--smiles: drawing to write (.png or .svg)");
-  CLI::Option* output =
-      cmd.add_option("--output", args.output, "--input: JSON lines to write (atomically)");
+  CLI::Option* output = cmd.add_option(
+      "--output", args.output,
+      "--input: JSON lines to write (atomically; - = standard output, written when all are done)");
   input->needs(output);
+  cmd.add_option("--format", args.format,
+                 "--input: csv, tsv, smi or sdf (default: from the name; required for -)")
+      ->check(CLI::IsMember({"csv", "tsv", "smi", "sdf"}));
   cmd.add_option("--render-dir", args.render_dir,
-                 "--input: also draw each molecule to DIR/<index>.png")
-      ->needs(input);
+                 "--input: also draw each molecule to DIR/<index>.png");
   cmd.add_option("--render-format", args.render_format, "--render-dir: png or svg")
       ->check(CLI::IsMember({"png", "svg"}))
       ->capture_default_str();
   cmd.add_option("--shard", args.shard,
                  "--input: i/N, explain records i, i+N, i+2N, ... (0 <= i < N)")
-      ->check(shard())
-      ->needs(input);
+      ->check(shard());
   cmd.add_option("--task", args.task, "Which task of a multi-task model (default: the first)");
   cmd.add_option("--smiles-col", args.smiles_col, "--input CSV/TSV: the SMILES column")
       ->capture_default_str();
@@ -80,7 +141,9 @@ void add_explain_mol_flags(CLI::App& cmd, ExplainMolArgs& args) {
   cmd.add_option("--height", args.height, "Drawing height in pixels")
       ->check(CLI::Range(50, 10000))
       ->capture_default_str();
-  cmd.add_option("--mol-batch", args.batch, "--input: molecules explained together")
+  cmd.add_option("--mol-batch", args.batch,
+                 "--input: molecules explained together (one that cannot be featurised is left "
+                 "out of its batch, not the batch)")
       ->check(CLI::Range(int64_t{1}, int64_t{100000}))
       ->capture_default_str();
   cmd.add_option("--fragment-size", args.fragment_size,
@@ -91,12 +154,15 @@ void add_explain_mol_flags(CLI::App& cmd, ExplainMolArgs& args) {
                  "(used without --fragment-size)")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  cmd.add_option("--fragment-min-atoms", args.fragment_min_atoms,
+                 "Explanation fragment: grow past --fragment-threshold to at least N atoms (a lone "
+                 "O is rarely the explanation)")
+      ->check(CLI::Range(int64_t{1}, int64_t{100000}));
   cmd.add_option("--fragment-counts", args.fragment_counts,
-                 "--input: CSV of explanation fragments and how many molecules each explains")
-      ->needs(input);
+                 "--input: CSV of explanation fragments per explained class and how many molecules "
+                 "each explains");
   cmd.add_option("--grid", args.grid,
-                 "--input: one picture (.png or .svg) of the first --grid-max molecules")
-      ->needs(input);
+                 "--input: one picture (.png or .svg) of the first --grid-max molecules");
   cmd.add_option("--grid-columns", args.grid_columns, "--grid: panels per row")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();

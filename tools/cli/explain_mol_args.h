@@ -27,6 +27,7 @@ struct ExplainMolArgs {
   std::string render_format = "png";
   std::string shard;
   std::string task;
+  std::string format;  // --input's format when its name does not tell (required for -)
   std::string smiles_col = "smiles";
   std::string id_col;
   std::string fragment_counts;
@@ -34,6 +35,7 @@ struct ExplainMolArgs {
   int grid_columns = 4;
   int64_t grid_max = 24;
   int64_t fragment_size = 0;
+  int64_t fragment_min_atoms = 0;
   double fragment_threshold = 0.5;
   bool contours = false;
   int width = 600;
@@ -47,9 +49,14 @@ struct ExplainMolArgs {
 /// Adds every flag of `explain-mol` to `cmd`.
 void add_explain_mol_flags(CLI::App& cmd, ExplainMolArgs& args);
 
-/// Throws InputError for an output path that cannot be written or an image extension that is
-/// not .png/.svg (the flag combinations and --shard are checked by CLI11 when parsing).
-void check_explain_mol_args(const ExplainMolArgs& args);
+/// Throws InputError for a flag given outside the mode it applies to (`--output` with --smiles,
+/// `--out` with --input, `--width` with nothing to draw, ...), for an output path that cannot be
+/// written or an image extension that is not .png/.svg. `cmd` (parsed) tells which flags were
+/// given; exactly one of --smiles and --input and the values of --shard are CLI11's to check.
+void check_explain_mol_args(const ExplainMolArgs& args, const CLI::App& cmd);
+
+/// Whether --output writes to standard output ("-").
+inline bool output_to_stdout(const ExplainMolArgs& args) { return args.output == "-"; }
 
 /// --width, --height, --contours.
 molecules::DrawOptions draw_options(const ExplainMolArgs& args);

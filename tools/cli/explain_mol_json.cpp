@@ -11,6 +11,10 @@ nlohmann::ordered_json result_json(const molecules::MoleculeExplainer& explainer
   if (!explainer.regression()) {
     j["predicted_class"] = r.predicted_class;
     j["explained_class"] = r.explained_class;
+    if (!explainer.class_names().empty()) {
+      j["predicted_class_name"] = r.predicted_class_name;
+      j["explained_class_name"] = r.explained_class_name;
+    }
   }
   j["atoms"] = r.atoms;
   j["bonds"] = r.bonds;

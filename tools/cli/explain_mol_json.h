@@ -9,7 +9,8 @@
 
 namespace gnnx::tools {
 
-/// method, task, prediction, classes (binary tasks), atoms, bonds, fragment_*.
+/// method, task, prediction, classes (binary tasks; with their names when the model has class
+/// names), atoms, bonds, fragment_*.
 nlohmann::ordered_json result_json(const molecules::MoleculeExplainer& explainer,
                                    const molecules::MoleculeExplanation& r);
 

@@ -129,11 +129,17 @@ CLI::Option* add_molecule_train_flags(CLI::App& cmd, MoleculeTrainFlags& flags,
                  "the molecules validate in each fold) and report the mean test accuracy; the "
                  "saved model is still the one of --split")
       ->check(CLI::Range(int64_t{2}, int64_t{100}));
+  cmd.add_option(
+         "--class-names", flags.class_names,
+         "--data: names of class 0 and class 1 (e.g. mutagen,nonmutagen), kept in the model "
+         "file and shown by explain-mol (default: MUTAG's and Mutagenicity's own)")
+      ->delimiter(',')
+      ->expected(2);
   settings.add_mlp_hidden(cmd);
   // The flags above only mean something for --data: with --dataset they are refused (exit 2),
   // not silently ignored.
-  for (const char* name :
-       {"--smiles-col", "--target", "--task", "--featurizer", "--split", "--cv", "--mlp-hidden"}) {
+  for (const char* name : {"--smiles-col", "--target", "--task", "--featurizer", "--split", "--cv",
+                           "--class-names", "--mlp-hidden"}) {
     cmd.get_option(name)->needs(data);
   }
   return data;

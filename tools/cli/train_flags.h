@@ -56,10 +56,13 @@ struct MoleculeTrainFlags {
   /// random otherwise.
   std::string split;
   int64_t cv_folds = 0;  ///< --cv K: also K-fold cross-validation (0 = none)
+  /// --class-names NAME0,NAME1: names of class 0 and class 1 of the binary task(s), kept in the
+  /// model file (default: the data's own, for the MUTAG and Mutagenicity TUDatasets).
+  std::vector<std::string> class_names;
 };
 
-/// Adds --data, --smiles-col, --target, --task, --featurizer, --split, --cv and --mlp-hidden;
-/// all but --data need --data. Returns --data.
+/// Adds --data, --smiles-col, --target, --task, --featurizer, --split, --cv, --class-names and
+/// --mlp-hidden; all but --data need --data. Returns --data.
 CLI::Option* add_molecule_train_flags(CLI::App& cmd, MoleculeTrainFlags& flags,
                                       SettingFlags& settings);
 #endif

@@ -186,6 +186,7 @@ void print_molecule_training(const benchmarks::MoleculeModel& m,
                                 {"seconds", result.seconds},
                                 {"out", out}};
     if (folds > 0) j["cv"] = cv_json(m.cv);
+    if (!m.card.class_names.empty()) j["class_names"] = m.card.class_names;
     add_chance_fields(j, chance);
     std::cout << j.dump() << "\n";
     return;
@@ -202,6 +203,10 @@ void print_molecule_training(const benchmarks::MoleculeModel& m,
   if (binary) {
     std::printf("accuracy: train %.4f  val %.4f  test %.4f\n", result.train.accuracy,
                 result.val.accuracy, result.test.accuracy);
+  }
+  if (m.card.class_names.size() == 2) {
+    std::printf("classes: 0 = '%s', 1 = '%s'\n", m.card.class_names[0].c_str(),
+                m.card.class_names[1].c_str());
   }
   if (folds > 0) {
     std::printf(

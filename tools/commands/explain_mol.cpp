@@ -64,10 +64,19 @@ void run_single(const ExplainMolArgs& args, molecules::MoleculeExplainer& explai
   if (!args.out.empty()) std::printf("drew %s\n", args.out.c_str());
 }
 
+/// "  (explaining 'mutagen')", "  (explaining class 0)", or "" for regression.
+std::string explaining(const molecules::FragmentCounter::Row& row) {
+  if (row.explained_class < 0) return "";
+  return !row.explained_class_name.empty()
+             ? "  (explaining '" + row.explained_class_name + "')"
+             : "  (explaining class " + std::to_string(row.explained_class) + ")";
+}
+
 void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explainer, bool quiet) {
   molecules::ReadOptions read;
   read.smiles_column = args.smiles_col;
   read.id_column = args.id_col;
+  read.format = args.format;
   // --shard was checked when the flags were parsed (validators.h: shard()).
   std::tie(read.shard_index, read.shard_count) =
       args.shard.empty() ? std::pair<int64_t, int64_t>{0, 1} : *parse_shard(args.shard);
@@ -88,7 +97,7 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
     const molecules::MoleculeExplanation& r = *rec.explanation;
     const RDKit::ROMol& mol = *rec.record->mol;
     ++explained;
-    counter.add(r.fragment, r.prediction, rec.id);
+    counter.add(r.fragment, r.prediction, rec.id, r.explained_class, r.explained_class_name);
     if (!args.render_dir.empty()) {
       const std::string path = (std::filesystem::path(args.render_dir) /
                                 (std::to_string(rec.index) + "." + args.render_format))
@@ -102,13 +111,20 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
       grid_panels.push_back(explainer.draw(mol, r, grid_format, o));
     }
   }
-  // Everything is in memory: a failure above leaves no file behind, and each file below is
-  // written atomically.
-  io::write_file_atomically(args.output, [&](std::ostream& out) {
+  // Everything is in memory: a failure above leaves no file behind (and writes nothing to
+  // standard output), and each file below is written atomically.
+  const auto write_lines = [&](std::ostream& out) {
     for (const auto& rec : records) {
       out << io::dump_significant(record_json(explainer, rec), args.precision) << "\n";
     }
-  });
+  };
+  if (output_to_stdout(args)) {
+    write_lines(std::cout);
+    std::cout.flush();
+    if (!std::cout) throw Error("cannot write the JSON lines to standard output");
+  } else {
+    io::write_file_atomically(args.output, write_lines);
+  }
   if (!args.fragment_counts.empty()) write_bytes(args.fragment_counts, counter.to_csv());
   if (!args.grid.empty() && !grid_panels.empty()) {
     write_bytes(args.grid, molecules::draw_grid(grid_panels, args.grid_columns, grid_format));
@@ -118,9 +134,14 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
   if (args.json) {
     nlohmann::ordered_json top = nlohmann::ordered_json::array();
     for (size_t i = 0; i < std::min<size_t>(10, rows.size()); ++i) {
-      top.push_back({{"fragment_smiles", rows[i].smiles},
-                     {"fragment_smarts", rows[i].smarts},
-                     {"count", rows[i].count}});
+      nlohmann::ordered_json row = {{"fragment_smiles", rows[i].smiles},
+                                    {"fragment_smarts", rows[i].smarts},
+                                    {"count", rows[i].count}};
+      if (rows[i].explained_class >= 0) row["explained_class"] = rows[i].explained_class;
+      if (!rows[i].explained_class_name.empty()) {
+        row["explained_class_name"] = rows[i].explained_class_name;
+      }
+      top.push_back(std::move(row));
     }
     std::cout << nlohmann::ordered_json({{"input", args.input},
                                          {"records", set.num_records},
@@ -132,16 +153,20 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
               << "\n";
     return;
   }
-  std::printf("explained %zu of %zu record(s) of %s with %s -> %s (%zu error line(s))\n", explained,
-              records.size(), args.input.c_str(), args.method.c_str(), args.output.c_str(), errors);
-  if (!rows.empty()) std::printf("most frequent explanation fragments:\n");
+  // With --output -, standard output holds the JSON lines only: the summary goes to stderr.
+  FILE* summary = output_to_stdout(args) ? stderr : stdout;
+  std::fprintf(summary, "explained %zu of %zu record(s) of %s with %s -> %s (%zu error line(s))\n",
+               explained, records.size(), args.input.c_str(), args.method.c_str(),
+               args.output.c_str(), errors);
+  if (!rows.empty()) std::fprintf(summary, "most frequent explanation fragments:\n");
   for (size_t i = 0; i < std::min<size_t>(5, rows.size()); ++i) {
-    std::printf("  %5lld  %s\n", static_cast<long long>(rows[i].count), rows[i].smiles.c_str());
+    std::fprintf(summary, "  %5lld  %s%s\n", static_cast<long long>(rows[i].count),
+                 rows[i].smiles.c_str(), explaining(rows[i]).c_str());
   }
 }
 
-void run(const ExplainMolArgs& args, const GlobalOptions& globals) {
-  check_explain_mol_args(args);
+void run(const ExplainMolArgs& args, const GlobalOptions& globals, const CLI::App& cmd) {
+  check_explain_mol_args(args, cmd);
   // A shard is one of several processes started side by side (README: sharding): each on its
   // own core, unless the user asked for more.
   if (!args.shard.empty() && globals.threads_flag == "auto") gnn::set_worker_threads(1);
@@ -150,6 +175,7 @@ void run(const ExplainMolArgs& args, const GlobalOptions& globals) {
   options.method = method_options(args.method, args.flags, /*undirected_graph=*/true);
   options.fragment.size = args.fragment_size;
   options.fragment.threshold = args.fragment_threshold;
+  options.fragment.min_atoms = args.fragment_min_atoms;
   options.batch = args.batch;
   molecules::MoleculeExplainer explainer(args.model, args.method, options);
   if (!args.smiles.empty()) {
@@ -171,14 +197,16 @@ void add_explain_mol_command(CLI::App& app, const GlobalOptions& globals) {
       "--out nitro.png\n"
       "  gnnx explain-mol --model bbbp.gnnx --method grad-cam --input mols.csv --output "
       "expl.jsonl --shard 0/4\n"
+      "  zcat mols.sdf.gz | gnnx explain-mol --model bbbp.gnnx --method grad-cam --input - "
+      "--format sdf --output - | jq .prediction\n"
       "Batch output: one JSON line per input record, in input order (index, id, smiles, "
-      "prediction, atoms, bonds, fragment_smiles, fragment_smarts, fragment_atoms, "
-      "fragment_bonds), "
+      "prediction, classes and their names, atoms, bonds, fragment_smiles, fragment_smarts, "
+      "fragment_atoms, fragment_bonds), "
       "or an \"error\" field for a record that could not be read. Shards: concatenate the "
       "parts and sort them by index (LC_ALL=C sort -t: -k2,2n) to get the single-run file byte for "
       "byte.");
   add_explain_mol_flags(*cmd, *args);
-  cmd->callback([args, &globals] { run(*args, globals); });
+  cmd->callback([args, &globals, cmd] { run(*args, globals, *cmd); });
 }
 
 }  // namespace gnnx::tools

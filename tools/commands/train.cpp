@@ -22,6 +22,7 @@
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/model_file.h>
 #include <gnnx/io/atomic_file.h>
+#include <gnnx/io/text.h>
 
 #include <CLI/CLI.hpp>
 
@@ -95,6 +96,26 @@ bool is_mutag_data(const benchmarks::MoleculeData& data) {
          data.featurisation.options == molecules::FeaturizerOptions::mutag().to_metadata();
 }
 
+/// --class-names: two distinct, non-empty names, for a binary task (checked before training).
+void check_class_names(const std::vector<std::string>& names, gnn::PropertyKind kind) {
+  if (names.empty()) return;
+  if (kind != gnn::PropertyKind::kBinary) {
+    throw InputError(
+        "--class-names names the two classes of --task classification; a regression "
+        "task has none");
+  }
+  if (names.size() != 2) {
+    throw InputError("--class-names needs two names (class 0, class 1), got " +
+                     std::to_string(names.size()));
+  }
+  for (const std::string& n : names) {
+    if (io::trim(n).empty()) throw InputError("--class-names: a class name is empty");
+  }
+  if (names[0] == names[1]) {
+    throw InputError("--class-names: both classes are named '" + names[0] + "'");
+  }
+}
+
 void run_molecules(const TrainArgs& args, const GlobalOptions& globals) {
   io::check_writable_path(args.out);
   const MoleculeTrainFlags& f = args.molecules;
@@ -107,6 +128,7 @@ void run_molecules(const TrainArgs& args, const GlobalOptions& globals) {
   read.label_columns = f.targets;
   read.featurizer = f.featurizer;
   read.kind = gnn::parse_property_kind(f.task);
+  check_class_names(f.class_names, read.kind);
   benchmarks::TrainSettings settings = args.settings.over(benchmarks::molecule_train_settings());
   // The layers that read bond features get the detailed ones (type, conjugated, in ring); a
   // TUDataset folder has none, so its defaults may be chosen after reading it.
@@ -143,6 +165,7 @@ void run_molecules(const TrainArgs& args, const GlobalOptions& globals) {
   bar.finish();
   folds.finish();
   m.card.created_by = "gnnx train --data";
+  if (!f.class_names.empty()) m.card.class_names = f.class_names;
   save(args.out, *m.model, m.card);
   print_molecule_training(m, data, split, args.seed, args.out, args.json, globals);
 }

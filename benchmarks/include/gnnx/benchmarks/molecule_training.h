@@ -35,6 +35,9 @@ struct MoleculeData {
   std::vector<gnn::Graph> graphs;
   torch::Tensor targets;           ///< [G, T] float64, NaN = missing
   std::vector<std::string> tasks;  ///< T names: label columns, or "label=<v>" for a TUDataset
+  /// Binary tasks: the names of class 0 and class 1 (ModelCard::class_names) where the data
+  /// tells them (the MUTAG and Mutagenicity TUDatasets, see tu_class_names); empty otherwise.
+  std::vector<std::string> class_names;
   /// How the graphs were featurised; options empty when SMILES cannot be featurised alike
   /// (a TUDataset other than MUTAG and Mutagenicity).
   gnn::Featurisation featurisation;
@@ -42,6 +45,11 @@ struct MoleculeData {
   /// Tables: records that could not be read or featurised, in file order.
   std::vector<molecules::SkippedRecord> skipped;
 };
+
+/// The class names of a TUDataset's binary labels as read_molecule_data numbers them (class 1 =
+/// the larger raw label): MUTAG {"nonmutagen", "mutagen"}, Mutagenicity {"mutagen",
+/// "nonmutagen"} (its raw label 0 is the mutagen); empty for another name.
+std::vector<std::string> tu_class_names(const std::string& tu_name);
 
 /// The named featurisation: standard, mutag or mutagenicity; InputError listing them otherwise.
 molecules::FeaturizerOptions featurizer_named(const std::string& name);
@@ -76,7 +84,7 @@ struct MoleculeModel {
   gnn::TrainOptions options;  ///< as trained, without the progress callback
   gnn::PropertyResult result;
   CrossValidation cv;   ///< empty without cv_folds
-  gnn::ModelCard card;  ///< source, tasks, featurisation, training record
+  gnn::ModelCard card;  ///< source, tasks, class names, featurisation, training record
 };
 
 /// Trains a graph-level GCN with one output per task on `data`. `on_fold(k, K)` reports

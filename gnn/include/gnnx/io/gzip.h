@@ -12,4 +12,9 @@ namespace gnnx::io {
 /// truncated gzip stream.
 std::string read_text_file(const std::string& path);
 
+/// All of standard input, decompressed when it starts with the gzip magic bytes (`zcat`-free
+/// pipes: `gzip -dc x.csv.gz | gnnx ...` and `cat x.csv.gz | gnnx ...` read the same). Throws
+/// InputError "cannot read '-': <zlib's reason>" for a corrupt gzip stream.
+std::string read_standard_input();
+
 }  // namespace gnnx::io

@@ -43,11 +43,21 @@ struct MoleculeExplanation {
   double prediction = 0;
   int64_t predicted_class = -1;  ///< binary task: 0 or 1; regression: -1
   int64_t explained_class = -1;  ///< binary task: the class the importances are for
-  std::vector<double> atoms;     ///< [num_atoms] importance per RDKit atom
-  std::vector<double> bonds;     ///< [num_bonds] importance per RDKit bond
-  Fragment fragment;             ///< the explanation subgraph (fragment.h)
-  /// "grad-cam | p_np: P(1) = 0.912 | explaining class 1" (the drawings' legend line).
+  /// The model's names of the two classes (ModelCard::class_names, `gnnx train --class-names`);
+  /// "" when the model names none, or for regression.
+  std::string predicted_class_name, explained_class_name;
+  std::vector<double> atoms;  ///< [num_atoms] importance per RDKit atom
+  std::vector<double> bonds;  ///< [num_bonds] importance per RDKit bond
+  Fragment fragment;          ///< the explanation subgraph (fragment.h)
+  /// "grad-cam | p_np: P(1) = 0.912 | explaining class 1" (the drawings' legend line); with
+  /// class names "grad-cam | label=1: P(nonmutagen) = 0.091 | explaining 'mutagen'".
   std::string legend;
+};
+
+/// One molecule of a batch: its explanation, or why it has none (never both).
+struct MoleculeResult {
+  std::optional<MoleculeExplanation> explanation;
+  std::string error;  ///< without an explanation: the featuriser's or explainer's reason
 };
 
 /// One record of a molecule file, explained: its explanation, or why it has none.
@@ -88,24 +98,36 @@ class MoleculeExplainer {
   MoleculeExplainer(MoleculeExplainer&&) noexcept;
   MoleculeExplainer& operator=(MoleculeExplainer&&) noexcept;
 
+  /// `progress(done, total)`: molecules explained so far of those that featurised; called from
+  /// the thread that finished a chunk, one call at a time.
+  using Progress = std::function<void(int64_t, int64_t)>;
+
   /// Explains one molecule. Throws InputError when the model cannot featurise it (an element
   /// outside a fixed element list) or the method cannot explain the model.
   MoleculeExplanation explain(const RDKit::ROMol& mol);
-  /// Explains molecules in batches of options.batch; results in input order. Same numbers as
-  /// one at a time up to float rounding. Throws like explain() for the first bad molecule.
-  std::vector<MoleculeExplanation> explain(const std::vector<const RDKit::ROMol*>& mols);
+  /// Explains molecules: one result per molecule, in input order, each an explanation or the
+  /// reason there is none (a null pointer, an element the featuriser lacks, a failure of the
+  /// explainer), so that a bad molecule costs only its own result and never throws. The molecules
+  /// that featurise go to the explainer together, in chunks of options.batch (a bad one is left
+  /// out, not the chunk), the chunks spread over gnn::worker_threads() threads (the same numbers
+  /// for any count); a chunk the explainer fails on is redone one molecule at a time. Same
+  /// numbers as one at a time up to float rounding.
+  ///
+  /// Example:
+  ///   for (const MoleculeResult& r : explainer.explain({a.get(), b.get()}))
+  ///     if (r.explanation) use(*r.explanation); else log(r.error);
+  std::vector<MoleculeResult> explain(const std::vector<const RDKit::ROMol*>& mols,
+                                      const Progress& progress = nullptr);
   /// The same for molecules already featurised with featurizer() (graphs[i] from mols[i]).
-  std::vector<MoleculeExplanation> explain(const std::vector<const RDKit::ROMol*>& mols,
-                                           const std::vector<MolGraph>& graphs);
+  /// Throws InputError when the two lists differ in length.
+  std::vector<MoleculeResult> explain(const std::vector<const RDKit::ROMol*>& mols,
+                                      const std::vector<MolGraph>& graphs,
+                                      const Progress& progress = nullptr);
 
-  /// Every record of `set`, skipped ones included, in input (index) order. Molecules go to the
-  /// explainer in chunks of options.batch, the chunks spread over gnn::worker_threads() threads
-  /// (the same numbers for any count); a chunk that fails is redone one molecule at a time, so
-  /// that a bad molecule costs only its own record. `progress(done, total)` counts the
-  /// parsed records (called from the thread that finished a chunk, one call at a time). The results
-  /// point into `set`.
-  std::vector<RecordExplanation> explain_records(
-      const MoleculeSet& set, const std::function<void(int64_t, int64_t)>& progress = nullptr);
+  /// Every record of `set`, skipped ones included, in input (index) order: the batch explain()
+  /// over the parsed records. The results point into `set`.
+  std::vector<RecordExplanation> explain_records(const MoleculeSet& set,
+                                                 const Progress& progress = nullptr);
 
   /// The model's predictions alone (as MoleculeExplanation::prediction), batched.
   std::vector<double> predict(const std::vector<const RDKit::ROMol*>& mols);
@@ -120,6 +142,8 @@ class MoleculeExplainer {
   const std::string& task() const;
   const std::string& method() const;
   bool regression() const;
+  /// The model's class names (binary tasks: class 0, class 1); empty when it names none.
+  const std::vector<std::string>& class_names() const;
 
  private:
   struct Impl;

@@ -51,8 +51,8 @@ struct ReadOptions {
   /// CSV/TSV: the id column (default: none, the record index is the id).
   std::string id_column;
   /// Format: "csv", "tsv", "smi", "sdf", or "" to choose by extension (.csv, .tsv/.txt, .smi/.can,
-  /// .sdf/.mol, each optionally followed by .gz). Gzipped files (found by their magic bytes) are
-  /// read decompressed; a UTF-8 byte order mark at the start is skipped.
+  /// .sdf/.mol, each optionally followed by .gz; required for standard input). Gzipped files (found
+  /// by their magic bytes) are read decompressed; a UTF-8 byte order mark at the start is skipped.
   std::string format;
   /// Only records with index % shard_count == shard_index are parsed (the others are counted
   /// but neither parsed nor listed): N processes with shard_index 0..N-1 cover the file once.
@@ -60,7 +60,8 @@ struct ReadOptions {
   int64_t shard_count = 1;
 };
 
-/// Reads `path`. Throws InputError for an unreadable file, an unknown format, a missing column
+/// Reads `path`; "-" reads standard input (gzipped or not; options.format is then required).
+/// Throws InputError for an unreadable file, an unknown format, a missing column
 /// (listing the columns there are) or bad shard numbers; never for a bad record.
 ///
 /// Example:
