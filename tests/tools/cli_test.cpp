@@ -34,7 +34,9 @@ namespace fs = std::filesystem;
 using RunResult = gnnx::testing::CliResult;
 const auto& read_file = gnnx::testing::read_whole_file;
 const auto& quote = gnnx::testing::shell_quote;
-const auto& run_in = gnnx::testing::run_gnnx;
+RunResult run_in(const fs::path& dir, const std::string& args) {
+  return gnnx::testing::run_gnnx(dir, args);  // stdin from /dev/null
+}
 
 class CliTest : public ::testing::Test {
  protected:
