@@ -67,6 +67,9 @@ void refuse_flags_outside_their_mode(const ExplainMolArgs& args, const CLI::App&
         "--fragment-min-atoms applies to fragments grown by --fragment-threshold; "
         "--fragment-size fixes the size");
   }
+  if (args.fragment_counts == "-") {
+    throw InputError("--fragment-counts -: only --output writes to standard output; name a file");
+  }
   if (output_to_stdout(args) && args.json) {
     throw InputError(
         "--output - writes the JSON lines to standard output; --json would mix its "
