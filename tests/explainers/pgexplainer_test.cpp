@@ -13,7 +13,6 @@
 #include <gtest/gtest.h>
 #include <torch/autograd.h>
 
-#include <chrono>
 #include <cmath>
 #include <iostream>
 #include <string>
@@ -359,42 +358,6 @@ TEST(PGExplainerQualityTest, BaShapesAucTrainedOnTheTargetsAndOnOthers) {
             << auc_other << "\n";
   EXPECT_GE(auc_same, 0.98);
   EXPECT_GE(auc_other, 0.98);
-}
-
-TEST(PGExplainerScratch, Sweep) {
-  if (!std::getenv("PG_SWEEP")) GTEST_SKIP();
-  const auto ds = datasets::make_synthetic("ba-shapes", 0);
-  auto model = trained_ba_shapes(ds);
-  struct Cfg {
-    double size, ent, t0, t1;
-    int64_t epochs;
-    double lr;
-  };
-  for (const std::string fit : {"", "300:400", "401:700:5", "0:300"}) {
-    for (const Cfg c : {Cfg{0.05, 1.0, 5, 1, 30, 0.003}, Cfg{0.05, 1.0, 5, 2, 30, 0.003},
-                        Cfg{0.05, 1.0, 1, 0.05, 30, 0.003}, Cfg{0.2, 1.0, 5, 1, 30, 0.003},
-                        Cfg{0.05, 0.1, 5, 1, 30, 0.003}, Cfg{0.05, 1.0, 5, 1, 10, 0.003}}) {
-      const auto o = PGExplainerOptions()
-                         .symmetric_edges(true)
-                         .fit_targets(fit)
-                         .epochs(c.epochs)
-                         .lr(c.lr)
-                         .edge_size(c.size)
-                         .edge_ent(c.ent)
-                         .temperature_start(c.t0)
-                         .temperature_end(c.t1);
-      const auto t0 = std::chrono::steady_clock::now();
-      const auto out = PGExplainer(o).explain_nodes(*model, ds.graphs[0], ds.eval_targets);
-      const double secs =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::cout << "fit '" << fit << "' size " << c.size << " ent " << c.ent << " t " << c.t0
-                << "->" << c.t1 << " epochs " << c.epochs << " auc "
-                << explanation_auc(out, ds.gt_edge_mask) << " loss "
-                << out[0].diagnostics.at("fit_loss_first") << " -> "
-                << out[0].diagnostics.at("fit_loss_last") << " mask mean "
-                << out[0].edge_mask.mean().item<float>() << " s " << secs << std::endl;
-    }
-  }
 }
 
 }  // namespace

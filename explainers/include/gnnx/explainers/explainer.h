@@ -126,8 +126,7 @@ class Explainer {
                                                  const ChunkProgress& progress) const = 0;
 
  private:
-  std::vector<Explanation> explain_targets(ExplainCall call,
-                                           const std::vector<int64_t>& targets,
+  std::vector<Explanation> explain_targets(ExplainCall call, const std::vector<int64_t>& targets,
                                            const std::vector<int64_t>& classes) const;
   TargetOptions target_;
 };

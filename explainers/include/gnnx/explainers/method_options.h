@@ -66,8 +66,10 @@ struct MethodOptions {
   bool contrastive = false;                ///< saliency: Pope et al.'s contrastive gradient
   bool gradient_x_input = false;           ///< BayesGrad: score gradient x input
   int64_t batch_size = 0;                  ///< targets explained together; 0 = all at once
-  std::optional<double> temperature_start;  ///< PGExplainer: concrete sampling's first temperature
-  std::optional<double> temperature_end;    ///< PGExplainer: the temperature the schedule ends at
+  /// PGExplainer: the first temperature of the concrete samples' schedule.
+  std::optional<double> temperature_start;
+  /// PGExplainer: the temperature the schedule approaches at the last epoch.
+  std::optional<double> temperature_end;
   /// PGExplainer: the targets it trains on, as an id list (gnnx/io/id_list.h: "all", "0:300",
   /// "1,5,9"), checked against the data set when it is known; unset = the explained targets.
   std::optional<std::string> fit_targets;
