@@ -74,8 +74,8 @@ int run(int argc, char** argv) {
     } else if (std::strcmp(argv[i], "--epochs") == 0 && i + 1 < argc) {
       epochs = std::atoll(argv[++i]);
     } else {
-      std::fprintf(stderr,
-                   "usage: pgexplainer_bench [--model ba-shapes.gnnx] [--repeats N] [--epochs E]\n");
+      std::fprintf(
+          stderr, "usage: pgexplainer_bench [--model ba-shapes.gnnx] [--repeats N] [--epochs E]\n");
       return 2;
     }
   }
