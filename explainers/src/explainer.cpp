@@ -78,14 +78,6 @@ std::vector<Explanation> Explainer::explain_nodes(gnn::GnnModel& model, const gn
   check_model(model);
   gnn::check_ids(nodes, graph.num_nodes(), method + ": node");
   require_class_in_range(target_.explained_class(), model, method);
-  std::vector<int64_t> classes(nodes.size(), target_.explained_class());
-  if (target_.explained_class() < 0 && target_.mode() == ExplainMode::kPhenomenon) {
-    if (!graph.y().defined() || graph.y().numel() != graph.num_nodes()) {
-      throw InputError(method + ": phenomenon mode needs node labels");
-    }
-    const auto y = graph.y().to(torch::kLong).contiguous();
-    for (size_t i = 0; i < nodes.size(); ++i) classes[i] = y.data_ptr<int64_t>()[nodes[i]];
-  }
   EvalGuard eval(model);
   const gnn::GcnAdjacency adj(graph);
   ExplainCall call;
@@ -93,6 +85,7 @@ std::vector<Explanation> Explainer::explain_nodes(gnn::GnnModel& model, const gn
   call.task = gnn::Task::kNodeClassification;
   call.graph = &graph;
   call.adj = &adj;
+  const std::vector<int64_t> classes = resolve_classes(call, nodes);
   if (needs_node_predictions()) {
     torch::NoGradGuard no_grad;
     call.node_predictions = model.logits(graph.x(), adj).argmax(1).cpu();
@@ -102,36 +95,63 @@ std::vector<Explanation> Explainer::explain_nodes(gnn::GnnModel& model, const gn
 
 std::vector<Explanation> Explainer::explain_graphs(gnn::GnnModel& model,
                                                    const std::vector<gnn::Graph>& graphs) const {
+  std::vector<int64_t> indices(graphs.size());
+  for (size_t i = 0; i < graphs.size(); ++i) indices[i] = static_cast<int64_t>(i);
+  return explain_graphs(model, graphs, indices);
+}
+
+std::vector<Explanation> Explainer::explain_graphs(gnn::GnnModel& model,
+                                                   const std::vector<gnn::Graph>& graphs,
+                                                   const std::vector<int64_t>& indices) const {
   const std::string method = name();
   require_task(model, gnn::Task::kGraphClassification, method, "explaining graphs");
   check_model(model);
   require_class_in_range(target_.explained_class(), model, method);
-  std::vector<int64_t> classes(graphs.size(), target_.explained_class());
-  if (target_.explained_class() < 0 && target_.mode() == ExplainMode::kPhenomenon) {
-    for (size_t i = 0; i < graphs.size(); ++i) {
-      if (!graphs[i].y().defined() || graphs[i].y().numel() != 1) {
-        throw InputError(method + ": phenomenon mode needs a label on graph " + std::to_string(i));
-      }
-      classes[i] = graphs[i].y().to(torch::kLong).item<int64_t>();
-    }
-  }
-  std::vector<int64_t> indices(graphs.size());
-  for (size_t i = 0; i < graphs.size(); ++i) indices[i] = static_cast<int64_t>(i);
   EvalGuard eval(model);
   ExplainCall call;
   call.model = &model;
   call.task = gnn::Task::kGraphClassification;
   call.graphs = &graphs;
-  return explain_targets(call, indices, classes);
+  return explain_targets(call, indices, resolve_classes(call, indices));
 }
 
-std::vector<Explanation> Explainer::explain_targets(const ExplainCall& call,
+std::vector<int64_t> Explainer::resolve_classes(const ExplainCall& call,
+                                                const std::vector<int64_t>& targets) const {
+  const std::string method = name();
+  const bool node_task = call.task == gnn::Task::kNodeClassification;
+  const int64_t count =
+      node_task ? call.graph->num_nodes() : static_cast<int64_t>(call.graphs->size());
+  gnn::check_ids(targets, count, method + (node_task ? ": node" : ": graph"));
+  std::vector<int64_t> classes(targets.size(), target_.explained_class());
+  if (target_.explained_class() >= 0 || target_.mode() != ExplainMode::kPhenomenon) return classes;
+  if (node_task) {
+    const auto& y = call.graph->y();
+    if (!y.defined() || y.numel() != call.graph->num_nodes()) {
+      throw InputError(method + ": phenomenon mode needs node labels");
+    }
+    const auto labels = y.to(torch::kLong).contiguous();
+    for (size_t i = 0; i < targets.size(); ++i) classes[i] = labels.data_ptr<int64_t>()[targets[i]];
+    return classes;
+  }
+  for (size_t i = 0; i < targets.size(); ++i) {
+    const auto& y = (*call.graphs)[targets[i]].y();
+    if (!y.defined() || y.numel() != 1) {
+      throw InputError(method + ": phenomenon mode needs a label on graph " +
+                       std::to_string(targets[i]));
+    }
+    classes[i] = y.to(torch::kLong).item<int64_t>();
+  }
+  return classes;
+}
+
+std::vector<Explanation> Explainer::explain_targets(ExplainCall call,
                                                     const std::vector<int64_t>& targets,
                                                     const std::vector<int64_t>& classes) const {
   if (target_.batch_size() < 0) {
     throw InputError(name() + ": batch size must be >= 0, got " +
                      std::to_string(target_.batch_size()));
   }
+  call.fitted = fit(call, targets, classes);
   const size_t chunk = target_.batch_size() > 0 ? static_cast<size_t>(target_.batch_size())
                                                 : std::max<size_t>(targets.size(), 1);
   const int64_t chunks = static_cast<int64_t>((targets.size() + chunk - 1) / chunk);

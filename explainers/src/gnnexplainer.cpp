@@ -1,6 +1,7 @@
 #include <gnnx/explainers/gnnexplainer.h>
 
 #include "edge_mask_step.h"
+#include "learned_masks.h"
 
 #include <gnnx/explainers/layer_plan.h>
 #include <gnnx/explainers/target_batch.h>
@@ -35,69 +36,6 @@ torch::Tensor initial_logits(int64_t num_edges, int64_t num_nodes, uint64_t seed
   const double std = std::sqrt(2.0) * std::sqrt(2.0 / (2.0 * std::max<int64_t>(num_nodes, 1)));
   return at::randn({num_edges}, gen, torch::kFloat) * std + 1.0;
 }
-
-// Node importance: the largest mask among the node's incident edges (0 for an isolated node).
-torch::Tensor max_incident_edge_mask(const gnn::Graph& graph, const torch::Tensor& edge_mask) {
-  auto out = torch::zeros({graph.num_nodes()});
-  const auto ei = graph.edge_index().contiguous();
-  const auto mask = edge_mask.to(torch::kFloat).contiguous();
-  const int64_t e = graph.num_edges();
-  const int64_t* src = ei.data_ptr<int64_t>();
-  const int64_t* dst = src + e;
-  const float* m = mask.data_ptr<float>();
-  float* o = out.data_ptr<float>();
-  for (int64_t k = 0; k < e; ++k) {
-    o[src[k]] = std::max(o[src[k]], m[k]);
-    o[dst[k]] = std::max(o[dst[k]], m[k]);
-  }
-  return out;
-}
-
-// Turns the model's weight gradients off for the optimisation and back on at scope exit: only
-// the masks are learned, and the weight gradients (xᵀg per layer, every step) cost as much as
-// the rest of the backward pass. Counted per parameter, so that calls explaining with one model
-// from several threads at once leave it frozen until the last of them ends.
-class FrozenParameters {
- public:
-  explicit FrozenParameters(gnn::GnnModel& model) {
-    const std::lock_guard<std::mutex> lock(mutex());
-    for (auto& p : model.parameters()) {
-      const auto it = counts().find(p.unsafeGetTensorImpl());
-      if (it != counts().end()) {
-        ++it->second;  // frozen by another call
-      } else if (p.requires_grad()) {
-        p.requires_grad_(false);
-        counts()[p.unsafeGetTensorImpl()] = 1;
-      } else {
-        continue;  // frozen by the caller: not ours to thaw
-      }
-      frozen_.push_back(p);
-    }
-  }
-  ~FrozenParameters() {
-    const std::lock_guard<std::mutex> lock(mutex());
-    for (auto& p : frozen_) {
-      const auto it = counts().find(p.unsafeGetTensorImpl());
-      if (--it->second == 0) {
-        p.requires_grad_(true);
-        counts().erase(it);
-      }
-    }
-  }
-  FrozenParameters(const FrozenParameters&) = delete;
-  FrozenParameters& operator=(const FrozenParameters&) = delete;
-
- private:
-  static std::mutex& mutex() {
-    static std::mutex m;
-    return m;
-  }
-  static std::map<const void*, int>& counts() {
-    static std::map<const void*, int> c;
-    return c;
-  }
-  std::vector<torch::Tensor> frozen_;
-};
 
 }  // namespace
 
@@ -162,7 +100,7 @@ std::vector<Explanation> GNNExplainer::explain_chunk(const ExplainCall& call,
                                                      const std::vector<int64_t>& targets,
                                                      const std::vector<int64_t>& classes,
                                                      const ChunkProgress& progress) const {
-  FrozenParameters frozen(*call.model);
+  detail::FrozenParameters frozen(*call.model);
   const int64_t count = static_cast<int64_t>(targets.size());
   // Every target's mask is independent of the others', so the targets are split into one
   // group per thread, each optimised on its own thread with single-threaded operations: a
@@ -275,7 +213,7 @@ std::vector<Explanation> GNNExplainer::explain_batch(const ExplainCall& call,
 
   torch::NoGradGuard no_grad;
   const auto edge_mask = edge_logits.values().clone();
-  const auto node_mask = max_incident_edge_mask(batch.graph, edge_mask);
+  const auto node_mask = detail::max_incident_edge_mask(batch.graph, edge_mask);
   auto explanations = split_explanations(batch, name(), logits0, explained, edge_mask, node_mask);
   for (int64_t t = 0; t < parts; ++t) {
     auto& e = explanations[t];

@@ -2,6 +2,7 @@
 
 #include <gnnx/explainers/method_options.h>
 #include <gnnx/gnn/error.h>
+#include <gnnx/io/id_list.h>
 #include <gnnx/io/number.h>
 
 #include <c10/util/Exception.h>
@@ -104,6 +105,8 @@ std::string to_string(OptionType type) {
       return "flag";
     case OptionType::kChoice:
       return "choice";
+    case OptionType::kIdList:
+      return "id-list";
   }
   TORCH_INTERNAL_ASSERT(false, "unknown OptionType ", static_cast<int>(type));
 }
@@ -132,6 +135,11 @@ const std::vector<OptionSpec>& option_specs() {
         "LRP's rule: epsilon (proportional, stabilised by --epsilon), alpha-beta (positive "
         "contributions weighted --alpha, negative ones alpha - 1) or gamma (each contribution "
         "plus --gamma times its positive part)";
+    OptionSpec fit_targets;
+    fit_targets.name = "fit-targets";
+    fit_targets.type = OptionType::kIdList;
+    fit_targets.help =
+        "Train on these targets (node ids or graph indices), then explain the requested ones";
     return std::vector<OptionSpec>{
         mode,
         integer("class", 0, kMaxCount, "Explain this class for every target (overrides --mode)"),
@@ -164,6 +172,14 @@ const std::vector<OptionSpec>& option_specs() {
         integer("layer", -1000, 1000, "Layer (0-based; negative counts from the end)"),
         flag("contrastive", "Pope et al.'s contrastive gradient (positive part only)"),
         flag("gradient-x-input", "Score gradient x input instead of the gradient"),
+        number("temperature-start", 0, 1e3,
+               "First temperature of the concrete (Gumbel-sigmoid) samples' schedule",
+               /*min_exclusive=*/true),
+        number("temperature-end", 0, 1e3,
+               "Temperature the schedule approaches at the last epoch: t0 (tT / t0)^(epoch / "
+               "epochs)",
+               /*min_exclusive=*/true),
+        fit_targets,
     };
   }();
   return all;
@@ -191,6 +207,9 @@ std::string describe_values(const OptionSpec& spec) {
       break;
     case OptionType::kFlag:
       out << "flag";
+      break;
+    case OptionType::kIdList:
+      out << "ids and ranges a:b[:step], comma-separated, or all";
       break;
     case OptionType::kChoice:
       out << "one of ";
@@ -265,6 +284,16 @@ void set_option(MethodOptions& o, const std::string& name, const std::string& va
     o.contrastive = parse_flag(spec, value);
   } else if (name == "gradient-x-input") {
     o.gradient_x_input = parse_flag(spec, value);
+  } else if (name == "temperature-start") {
+    o.temperature_start = parse_number(spec, value);
+  } else if (name == "temperature-end") {
+    o.temperature_end = parse_number(spec, value);
+  } else if (name == "fit-targets") {
+    const std::string problem = io::id_list_problem(value);
+    if (!problem.empty()) {
+      throw InputError("--" + spec.name + ": invalid value '" + value + "': " + problem);
+    }
+    o.fit_targets = value;
   } else {
     TORCH_INTERNAL_ASSERT(false, "option '", name, "' has a spec but no field");
   }

@@ -6,6 +6,8 @@
 #include <gnnx/explainers/gnn_lrp.h>
 #include <gnnx/explainers/gnnexplainer.h>
 #include <gnnx/explainers/gradient_methods.h>
+#include <gnnx/explainers/pgexplainer.h>
+#include <gnnx/explainers/random_explainer.h>
 #include <gnnx/gnn/error.h>
 
 #include <c10/util/StringUtil.h>
@@ -42,6 +44,7 @@ std::vector<MethodInfo> make_registry() {
   const GNNExplainerOptions gnnexplainer;
   const SmoothGradOptions smoothgrad;
   const BayesGradOptions bayesgrad;
+  const PGExplainerOptions pgexplainer;
   const auto pope = [](const std::string& first) {
     return first + "; Pope, Kolouri, Rostami, Martin, Hoffmann, CVPR 2019";
   };
@@ -62,6 +65,22 @@ std::vector<MethodInfo> make_registry() {
        [](const MethodOptions& o) -> std::unique_ptr<Explainer> {
          return std::make_unique<GNNExplainer>(GNNExplainerOptions::from(o));
        }},
+      {"pgexplainer",
+       "An MLP over edge embeddings, trained once over many targets, masks each in one pass",
+       "Luo, Cheng, Xu, Yu, Zong, Chen, Zhang: Parameterized Explainer for Graph Neural "
+       "Network, NeurIPS 2020",
+       kBothTasks,
+       kCpu,
+       {{"epochs", text(pgexplainer.epochs())},
+        {"lr", text(pgexplainer.lr())},
+        {"edge-size", text(pgexplainer.edge_size())},
+        {"edge-entropy", text(pgexplainer.edge_ent())},
+        {"temperature-start", text(pgexplainer.temperature_start())},
+        {"temperature-end", text(pgexplainer.temperature_end())},
+        {"fit-targets", "the explained targets"},
+        {"asymmetric", "false (masks symmetrised on undirected graphs)"},
+        {"explainer-seed", text(static_cast<int64_t>(pgexplainer.seed()))}},
+       with_options<PGExplainer, PGExplainerOptions>()},
       {"saliency",
        "Gradient saliency |dy/dX_n|, |dy/dw_e|",
        pope("Simonyan, Vedaldi, Zisserman 2014"),
@@ -198,6 +217,13 @@ std::vector<MethodInfo> make_registry() {
         {"gradient-x-input", "false"},
         {"explainer-seed", text(static_cast<int64_t>(bayesgrad.seed()))}},
        with_options<BayesGrad, BayesGradOptions>()},
+      {"random",
+       "Uniform random scores per edge, node and feature, seeded per target",
+       "None: the floor baseline every method should clear (AUC 0.5 in expectation)",
+       kBothTasks,
+       kCpu,
+       {{"explainer-seed", text(static_cast<int64_t>(RandomExplainerOptions().seed()))}},
+       with_options<RandomExplainer, RandomExplainerOptions>()},
   };
 }
 

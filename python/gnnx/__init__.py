@@ -52,9 +52,12 @@ def _option_text(name, value):
         return "true" if value else "false"
     if isinstance(value, (int, float, str)):
         return str(value)
-    if hasattr(value, "item"):  # a NumPy or torch scalar
+    if hasattr(value, "item") and getattr(value, "ndim", 0) == 0:  # a NumPy or torch scalar
         return str(value.item())
-    raise InputError(f"option {name}: expected a number, a flag or a name, got {type(value).__name__}")
+    if isinstance(value, (list, tuple, range)) or getattr(value, "ndim", 0) == 1:
+        return ",".join(str(int(v)) for v in value)  # a target list (fit_targets)
+    raise InputError(f"option {name}: expected a number, a flag, a name or a list of ids, "
+                     f"got {type(value).__name__}")
 
 
 def _method_options(options):

@@ -38,6 +38,10 @@ def test_dataset_arrays(ba_shapes):
     ("integrated-gradients", {"steps": 10, "ig_rule": "gauss-legendre"}),
     ("deeplift", {}),
     ("shapley-sampling", {"samples": 2, "explainer_seed": 3}),
+    ("pgexplainer", {"epochs": 5, "fit_targets": "300:400:4", "explainer_seed": 2}),
+    ("pgexplainer", {"epochs": 3, "temperature_start": 2, "temperature_end": 0.5,
+                     "edge_size": 0.01, "edge_entropy": 0.5, "lr": 0.01}),
+    ("random", {"explainer_seed": 5}),
     ("lrp", {}),
     ("lrp", {"lrp_rule": "alpha-beta", "alpha": 2}),
 ])
@@ -69,6 +73,21 @@ def test_same_numbers_as_the_command_line(ba_shapes, cli, workdir, method, optio
         assert ("feature_mask" in t) == (e.feature_mask is not None)
         if "feature_mask" in t:
             np.testing.assert_allclose(e.feature_mask, t["feature_mask"], rtol=1e-6, atol=1e-9)
+
+
+def test_pgexplainer_fit_targets_from_a_list_as_from_the_text(ba_shapes):
+    model, data, _ = ba_shapes
+    g = data.graphs[0]
+    listed = gnnx.explain_nodes(model, g.x, g.edge_index, TARGETS, method="pgexplainer",
+                                epochs=3, fit_targets=[300, 305, 310])
+    text = gnnx.explain_nodes(model, g.x, g.edge_index, TARGETS, method="pgexplainer",
+                              epochs=3, fit_targets="300:315:5")
+    for a, b in zip(listed, text):
+        np.testing.assert_array_equal(a.edge_mask, b.edge_mask)
+        assert a.diagnostics["fit_targets"] == 3
+    with pytest.raises(gnnx.InputError, match="--fit-targets: 700 is out of range"):
+        gnnx.explain_nodes(model, g.x, g.edge_index, TARGETS, method="pgexplainer",
+                           fit_targets="690:720")
 
 
 def test_undirected_graphs_tie_both_directions_unless_asked(ba_shapes):

@@ -7,7 +7,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "support/run_cli.h"
 #include "support/temp_dir.h"
@@ -181,6 +184,67 @@ TEST_F(MethodsCliTest, GnnLrpWritesItsTopWalks) {
   EXPECT_EQ(wrong.exit_code, 2);
   EXPECT_NE(wrong.err.find("--walks-per-layer is not an option of lrp"), std::string::npos)
       << wrong.err;
+}
+
+// PGExplainer from the registry: trained on other targets (--fit-targets), the same file for
+// one and two threads, and `evaluate` scores it; its bad input exits 2.
+TEST_F(MethodsCliTest, PgExplainerTrainsOnOtherTargetsTheSameForAnyThreadCount) {
+  ASSERT_EQ(run("--quiet train --dataset ba-shapes --epochs 20 --out m.gnnx").exit_code, 0);
+  std::string first;
+  for (const char* threads : {"1", "2"}) {
+    const auto r = run(std::string("--quiet --threads ") + threads +
+                       " explain --model m.gnnx --method pgexplainer --nodes 400:420:5 "
+                       "--epochs 4 --fit-targets 300:340 --explainer-seed 2 --out p.json");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::ifstream in(temp_.path() / "p.json");
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (first.empty()) {
+      first = text;
+      const auto j = nlohmann::json::parse(text);
+      EXPECT_EQ(j["method"], "pgexplainer");
+      EXPECT_EQ(j["options"]["fit_targets"], "300:340");
+      EXPECT_EQ(j["options"]["epochs"], 4);
+      ASSERT_EQ(j["explanations"].size(), 4u);
+      EXPECT_EQ(j["explanations"][0]["diagnostics"]["fit_targets"], 40);
+    } else {
+      EXPECT_EQ(text, first) << "--threads " << threads;
+    }
+  }
+  const auto e =
+      run("--quiet evaluate --dataset ba-shapes --model m.gnnx --method pgexplainer --epochs 3 "
+          "--json");
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  const auto j = nlohmann::json::parse(e.out);
+  EXPECT_EQ(j["method"], "pgexplainer");
+  EXPECT_GE(j["auc"].get<double>(), 0.0);
+  EXPECT_LE(j["auc"].get<double>(), 1.0);
+  for (const auto& [flags, message] : std::vector<std::pair<std::string, std::string>>{
+           {"--fit-targets 690:720", "--fit-targets: 700 is out of range [0, 700)"},
+           {"--fit-targets 5:x", "invalid value '5:x'"},
+           {"--temperature-end 0", "invalid value '0'"}}) {
+    const auto r = run("--quiet explain --model m.gnnx --method pgexplainer --nodes 400 " + flags +
+                       " --out bad.json");
+    EXPECT_EQ(r.exit_code, 2) << flags;
+    EXPECT_NE(r.err.find(message), std::string::npos) << flags << ": " << r.err;
+    EXPECT_FALSE(std::filesystem::exists(temp_.path() / "bad.json"));
+  }
+}
+
+// The random baseline: seeded, its seed in the file, another seed other scores.
+TEST_F(MethodsCliTest, RandomExplainerIsSeeded) {
+  ASSERT_EQ(run("--quiet train --dataset ba-2motifs --epochs 1 --out m.gnnx").exit_code, 0);
+  std::vector<nlohmann::json> runs;
+  for (const char* seed : {"3", "3", "4"}) {
+    const auto r = run(std::string("--quiet explain --model m.gnnx --method random --graphs 0:2 "
+                                   "--explainer-seed ") +
+                       seed + " --out r.json");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::ifstream in(temp_.path() / "r.json");
+    runs.push_back(nlohmann::json::parse(in));
+  }
+  EXPECT_EQ(runs[0]["options"]["seed"], 3);
+  EXPECT_EQ(runs[0]["explanations"], runs[1]["explanations"]);
+  EXPECT_NE(runs[0]["explanations"], runs[2]["explanations"]);
 }
 
 TEST_F(MethodsCliTest, ValuesOutsideTheSchemaAreRefused) {

@@ -39,6 +39,12 @@ struct TargetOptions {
 /// Progress within one chunk of targets: (done, total) of that chunk's work. Always callable.
 using ChunkProgress = std::function<void(int64_t, int64_t)>;
 
+/// What a method learns once per call of explain_nodes / explain_graphs, before it explains any
+/// chunk (PGExplainer's trained network); each such method derives its own type from it.
+struct FittedState {
+  virtual ~FittedState() = default;
+};
+
 /// What one call of explain_nodes / explain_graphs knows, passed down to the method (an
 /// explainer keeps no per-call state in members, so one object may explain from many threads).
 struct ExplainCall {
@@ -50,6 +56,8 @@ struct ExplainCall {
   /// Node task, when the method asks for it (Explainer::needs_node_predictions): [N] int64, the
   /// model's predicted class of every node on the full graph.
   torch::Tensor node_predictions;
+  /// What Explainer::fit returned for this call (null for the methods that fit nothing).
+  std::shared_ptr<const FittedState> fitted;
   /// The disjoint union of `targets`' computation subgraphs (node task, the model's number of
   /// hops) or graphs (graph task).
   TargetBatch make_batch(const std::vector<int64_t>& targets) const;
@@ -78,6 +86,12 @@ class Explainer {
   /// Explains a graph classifier's prediction for each graph (Explanation::target = index).
   std::vector<Explanation> explain_graphs(gnn::GnnModel& model,
                                           const std::vector<gnn::Graph>& graphs) const;
+  /// Explains graphs[i] for each i in `indices` (Explanation::target = i). The other graphs are
+  /// there for a method that trains on targets of its own (PGExplainer's fit_targets index all
+  /// of `graphs`). Throws InputError for an index out of range.
+  std::vector<Explanation> explain_graphs(gnn::GnnModel& model,
+                                          const std::vector<gnn::Graph>& graphs,
+                                          const std::vector<int64_t>& indices) const;
 
   const TargetOptions& target_options() const { return target_; }
 
@@ -86,6 +100,20 @@ class Explainer {
   virtual void check_model(const gnn::GnnModel& model) const {}
   /// Whether explain_nodes should fill ExplainCall::node_predictions.
   virtual bool needs_node_predictions() const { return false; }
+  /// Called once per call of explain_nodes / explain_graphs, after the checks and before the
+  /// first chunk, with every target of the call and its class (as explain_chunk's); what it
+  /// returns becomes ExplainCall::fitted of every chunk. Default: nothing.
+  virtual std::shared_ptr<const FittedState> fit(const ExplainCall& call,
+                                                 const std::vector<int64_t>& targets,
+                                                 const std::vector<int64_t>& classes) const {
+    return nullptr;
+  }
+  /// The class the target options give each of `targets` (node ids or graph indices of the
+  /// call), as explain_nodes / explain_graphs resolve them: the explained class, or the label in
+  /// phenomenon mode, else -1 (the model's prediction). For a method that fits on targets of
+  /// its own. Throws InputError for an id out of range or a missing label.
+  std::vector<int64_t> resolve_classes(const ExplainCall& call,
+                                       const std::vector<int64_t>& targets) const;
   /// Explains one chunk: `targets` (node ids or graph indices) for classes[t] (>= 0 resolved
   /// from the options, -1: the model's prediction). Default: one batch through explain_batch.
   virtual std::vector<Explanation> explain_chunk(const ExplainCall& call,
@@ -98,8 +126,7 @@ class Explainer {
                                                  const ChunkProgress& progress) const = 0;
 
  private:
-  std::vector<Explanation> explain_targets(const ExplainCall& call,
-                                           const std::vector<int64_t>& targets,
+  std::vector<Explanation> explain_targets(ExplainCall call, const std::vector<int64_t>& targets,
                                            const std::vector<int64_t>& classes) const;
   TargetOptions target_;
 };

@@ -66,6 +66,13 @@ struct MethodOptions {
   bool contrastive = false;                ///< saliency: Pope et al.'s contrastive gradient
   bool gradient_x_input = false;           ///< BayesGrad: score gradient x input
   int64_t batch_size = 0;                  ///< targets explained together; 0 = all at once
+  /// PGExplainer: the first temperature of the concrete samples' schedule.
+  std::optional<double> temperature_start;
+  /// PGExplainer: the temperature the schedule approaches at the last epoch.
+  std::optional<double> temperature_end;
+  /// PGExplainer: the targets it trains on, as an id list (gnnx/io/id_list.h: "all", "0:300",
+  /// "1,5,9"), checked against the data set when it is known; unset = the explained targets.
+  std::optional<std::string> fit_targets;
   /// Optional progress report: (steps done, steps in all), called from the caller's thread.
   std::function<void(int64_t, int64_t)> progress;
 };
@@ -76,9 +83,10 @@ enum class OptionType {
   kNumber,   ///< a finite decimal number in [min, max]
   kFlag,     ///< present or not (no value)
   kChoice,   ///< one of `choices`
+  kIdList,   ///< a list of node ids or graph indices (gnnx/io/id_list.h)
 };
 
-/// "integer", "number", "flag", "choice".
+/// "integer", "number", "flag", "choice", "id-list".
 std::string to_string(OptionType type);
 
 /// One option of the schema. Its name is also its command-line flag (--name).

@@ -1,13 +1,12 @@
-#include "cli/id_list.h"
-
 #include <gnnx/gnn/error.h>
+#include <gnnx/io/id_list.h>
 #include <gnnx/io/number.h>
 #include <gnnx/io/text.h>
 
 #include <algorithm>
 #include <optional>
 
-namespace gnnx::tools {
+namespace gnnx::io {
 namespace {
 
 /// One comma-separated part: a single id, or the ids begin, begin + step, ... below end.
@@ -24,11 +23,11 @@ struct IdRange {
 std::vector<IdRange> parse_ranges(const std::string& spec, std::string& problem) {
   std::vector<IdRange> ranges;
   bool selects = false;
-  for (const std::string& part : io::split_list(spec, ',', io::EmptyItems::kKeep)) {
-    const std::vector<std::string> fields = io::split_list(part, ':', io::EmptyItems::kKeep);
+  for (const std::string& part : split_list(spec, ',', io::EmptyItems::kKeep)) {
+    const std::vector<std::string> fields = split_list(part, ':', io::EmptyItems::kKeep);
     std::vector<int64_t> values;
     for (const auto& field : fields) {
-      const std::optional<int64_t> v = io::to_integer<int64_t>(field);
+      const std::optional<int64_t> v = to_integer<int64_t>(field);
       if (!v) break;
       values.push_back(*v);
     }
@@ -114,4 +113,4 @@ std::vector<int64_t> parse_id_list(const std::string& spec, int64_t limit,
   return ids;
 }
 
-}  // namespace gnnx::tools
+}  // namespace gnnx::io
