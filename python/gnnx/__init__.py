@@ -45,6 +45,9 @@ __all__ = [
 
 # Python keyword -> the command line's option name, where they differ by more than dashes.
 _OPTION_ALIASES = {"explained_class": "class", "class_": "class", "seed": "explainer-seed"}
+# The options whose values are lists of ids (the schema's id-list type): only they take a list;
+# elsewhere a list is an error, not its items joined (epochs=[1] must not read as 1).
+_ID_LIST_OPTIONS = {"fit_targets"}
 
 
 def _option_text(name, value):
@@ -54,8 +57,9 @@ def _option_text(name, value):
         return str(value)
     if hasattr(value, "item") and getattr(value, "ndim", 0) == 0:  # a NumPy or torch scalar
         return str(value.item())
-    if isinstance(value, (list, tuple, range)) or getattr(value, "ndim", 0) == 1:
-        return ",".join(str(int(v)) for v in value)  # a target list (fit_targets)
+    is_list = isinstance(value, (list, tuple, range)) or getattr(value, "ndim", 0) == 1
+    if is_list and name in _ID_LIST_OPTIONS:
+        return ",".join(str(int(v)) for v in value)
     raise InputError(f"option {name}: expected a number, a flag, a name or a list of ids, "
                      f"got {type(value).__name__}")
 
