@@ -147,21 +147,26 @@ void draw_contours(RDKit::MolDraw2D& drawer, const RDKit::ROMol& mol,
   for (double x = lo.x; x <= hi.x + step; x += step) xs.push_back(x);
   for (double y = lo.y; y <= hi.y + step; y += step) ys.push_back(y);
   const RDKit::Conformer& conf = mol.getConformer();
-  std::vector<double> grid(xs.size() * ys.size(), 0.0);  // RDKit's layout: grid[i * ny + j]
-  for (size_t a = 0; a < atom_values.size(); ++a) {
-    const double h =
-        std::isfinite(atom_values[a]) ? std::clamp(atom_values[a] / scale, -1.0, 1.0) : 0.0;
-    if (h == 0) continue;
-    const RDGeom::Point3D& p = conf.getAtomPos(static_cast<unsigned>(a));
-    for (size_t i = 0; i < xs.size(); ++i) {
-      const double dx = xs[i] - p.x;
-      if (std::abs(dx) > 4 * sigma) continue;
-      for (size_t j = 0; j < ys.size(); ++j) {
-        const double dy = ys[j] - p.y;
-        grid[i * ys.size() + j] += h * std::exp(-(dx * dx + dy * dy) / (2 * sigma * sigma));
+  // The field on the grid xs x ys, in RDKit's layout: grid[i * ny + j].
+  auto field = [&](const std::vector<double>& gx, const std::vector<double>& gy) {
+    std::vector<double> grid(gx.size() * gy.size(), 0.0);
+    for (size_t a = 0; a < atom_values.size(); ++a) {
+      const double h =
+          std::isfinite(atom_values[a]) ? std::clamp(atom_values[a] / scale, -1.0, 1.0) : 0.0;
+      if (h == 0) continue;
+      const RDGeom::Point3D& p = conf.getAtomPos(static_cast<unsigned>(a));
+      for (size_t i = 0; i < gx.size(); ++i) {
+        const double dx = gx[i] - p.x;
+        if (std::abs(dx) > 4 * sigma) continue;
+        for (size_t j = 0; j < gy.size(); ++j) {
+          const double dy = gy[j] - p.y;
+          grid[i * gy.size() + j] += h * std::exp(-(dx * dx + dy * dy) / (2 * sigma * sigma));
+        }
       }
     }
-  }
+    return grid;
+  };
+  const std::vector<double> grid = field(xs, ys);
   drawer.setScale(panel_width, panel_height, RDGeom::Point2D(xs.front(), ys.front()),
                   RDGeom::Point2D(xs.back(), ys.back()), &mol);
   // Each cell is centred on its grid point and drawn a little wider than the step, so that
@@ -200,7 +205,15 @@ void draw_contours(RDKit::MolDraw2D& drawer, const RDKit::ROMol& mol,
   ps.dashNegative = true;
   ps.contourWidth = 1.0;
   ps.contourColour = RDKit::DrawColour(0.2, 0.2, 0.2, 0.7);
-  RDKit::MolDraw2DUtils::contourAndDrawGrid(drawer, grid.data(), xs, ys, levels.size(), levels, ps);
+  // The lines come from a grid of RDKit's own resolution (SimilarityMaps: 0.1), the same for
+  // PNG and SVG: on the fill's finer grid every segment would be shorter than one dash.
+  constexpr double kContourStep = 0.12;
+  std::vector<double> cxs, cys;
+  for (double x = lo.x; x <= hi.x + kContourStep; x += kContourStep) cxs.push_back(x);
+  for (double y = lo.y; y <= hi.y + kContourStep; y += kContourStep) cys.push_back(y);
+  const std::vector<double> coarse = field(cxs, cys);
+  RDKit::MolDraw2DUtils::contourAndDrawGrid(drawer, coarse.data(), cxs, cys, levels.size(), levels,
+                                            ps);
   drawer.setFillPolys(old_fill);
   drawer.setLineWidth(old_width);
 }
