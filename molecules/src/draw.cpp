@@ -169,20 +169,25 @@ void draw_contours(RDKit::MolDraw2D& drawer, const RDKit::ROMol& mol,
   const std::vector<double> grid = field(xs, ys);
   drawer.setScale(panel_width, panel_height, RDGeom::Point2D(xs.front(), ys.front()),
                   RDGeom::Point2D(xs.back(), ys.back()), &mol);
-  // Each cell is centred on its grid point and drawn a little wider than the step, so that
-  // anti-aliasing leaves no seams between cells.
+  // Each cell spans step x step around its grid point and reaches 1.2 px further right and up,
+  // under the next cell of its row and column (painted later): anti-aliased cell edges then
+  // blend with a neighbour's colour rather than the white background (no seams), and each
+  // cell's visible part stays centred on its grid point, so the darkest cell is on its atom.
+  const double px_per_unit = std::abs(drawer.getDrawCoords(RDGeom::Point2D(1, 0)).x -
+                                      drawer.getDrawCoords(RDGeom::Point2D(0, 0)).x);
+  const double extra = px_per_unit > 0 ? 1.2 / px_per_unit : 0.0;
   const double old_width = drawer.lineWidth();
   const bool old_fill = drawer.fillPolys();
   drawer.setFillPolys(true);
   drawer.setLineWidth(0);
-  const double half = 0.5 * step * 1.08;
+  const double half = 0.5 * step;
   for (size_t i = 0; i < xs.size(); ++i) {
     for (size_t j = 0; j < ys.size(); ++j) {
       const Rgb c = field_colour(grid[i * ys.size() + j], palette);
       if (c.r > 0.995 && c.g > 0.995 && c.b > 0.995) continue;  // white: nothing to paint
       drawer.setColour(to_draw(c));
       drawer.drawRect(RDGeom::Point2D(xs[i] - half, ys[j] - half),
-                      RDGeom::Point2D(xs[i] + half, ys[j] + half));
+                      RDGeom::Point2D(xs[i] + half + extra, ys[j] + half + extra));
     }
   }
   drawer.setFillPolys(old_fill);
