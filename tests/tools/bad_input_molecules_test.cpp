@@ -196,6 +196,10 @@ TEST_F(BadInputMoleculesTest, UnreadableFilesAndBadBatchFlags) {
        {"o.jsonl"}},
       {"zero --mol-batch", batch + "mols.csv --mol-batch 0", {"--mol-batch"}, {"o.jsonl"}},
       {"hexadecimal --precision", batch + "mols.csv --precision 0x5", {"--precision"}, {"o.jsonl"}},
+      {"unknown --grid-scale",
+       batch + "mols.csv --grid g.png --grid-scale global",
+       {"--grid-scale", "global"},
+       {"o.jsonl", "g.png"}},
   });
 }
 

@@ -61,7 +61,7 @@ void add_explain_mol_flags(CLI::App& cmd, ExplainMolArgs& args) {
       cmd.add_option("--output", args.output, "--input: JSON lines to write (atomically)");
   input->needs(output);
   cmd.add_option("--render-dir", args.render_dir,
-                 "--input: also draw each molecule to DIR/<index>.png")
+                 "--input: also draw each molecule to DIR/<id>.png (--id-col) or DIR/<index>.png")
       ->needs(input);
   cmd.add_option("--render-format", args.render_format, "--render-dir: png or svg")
       ->check(CLI::IsMember({"png", "svg"}))
@@ -102,6 +102,10 @@ void add_explain_mol_flags(CLI::App& cmd, ExplainMolArgs& args) {
       ->capture_default_str();
   cmd.add_option("--grid-max", args.grid_max, "--grid: at most this many panels")
       ->check(CLI::Range(int64_t{1}, int64_t{10000}))
+      ->capture_default_str();
+  cmd.add_option("--grid-scale", args.grid_scale,
+                 "--grid: shared (one colour scale for all panels) or panel (each its own)")
+      ->check(CLI::IsMember({"shared", "panel"}))
       ->capture_default_str();
   cmd.add_flag("--contours", args.contours,
                "Draw similarity-map style contours of the atom importances");
