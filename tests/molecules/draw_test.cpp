@@ -178,11 +178,9 @@ TEST(DrawContoursTest, Issue19TheFieldPeaksOnEachAtom) {
       ASSERT_EQ(static_cast<int>(atoms.size()), n);
       const Point want = atoms.at(a);
       const Point png = png_peak(Image(draw_molecule(*mol, values, {}, o, ImageFormat::kPng)));
-      // Within 3.5 px: the PNG field is measured around the bonds' ink, and a bias of up to 3 px
-      // (+x, -y, growing with the size) remains unexplained; before the fix the peaks were 18-40
-      // px off.
-      EXPECT_NEAR(png.x, want.x, 3.5) << w << "x" << h << " atom " << a;
-      EXPECT_NEAR(png.y, want.y, 3.5) << w << "x" << h << " atom " << a;
+      // Within 1.5 px (measured: at most 1.1); before the fix, 18-40 px below.
+      EXPECT_NEAR(png.x, want.x, 1.5) << w << "x" << h << " atom " << a;
+      EXPECT_NEAR(png.y, want.y, 1.5) << w << "x" << h << " atom " << a;
       const Point cells = svg_peak(svg);
       EXPECT_NEAR(cells.x, want.x, 2.0) << w << "x" << h << " atom " << a;
       EXPECT_NEAR(cells.y, want.y, 2.0) << w << "x" << h << " atom " << a;
@@ -331,7 +329,9 @@ TEST(DrawLegendTest, Issue19LegendsAndLabelsStayInsideThePicture) {
       }
       const auto lines = text_lines(glyphs, 40);
       ASSERT_GE(lines.size(), 1u);
-      if (w < 600) EXPECT_GE(lines.size(), 2u) << w;  // broken at " | " rather than shrunk away
+      if (w < 600) {
+        EXPECT_GE(lines.size(), 2u) << w;  // broken at " | " rather than shrunk away
+      }
       int runs = 0;
       bool in_run = false;
       for (int y = static_cast<int>(lines.front().first) - 1; y < h; ++y) {
