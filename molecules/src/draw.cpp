@@ -6,6 +6,7 @@
 #include "drawer.h"
 
 #include <GraphMol/MolDraw2D/MolDraw2D.h>
+#include <GraphMol/MolDraw2D/MolDraw2DSVG.h>
 #include <GraphMol/MolDraw2D/MolDraw2DUtils.h>
 #include <GraphMol/RWMol.h>
 #include <gnnx/gnn/error.h>
@@ -65,6 +66,8 @@ enum class Palette { kViridis, kDiverging, kWarm };
 constexpr double kBondHighlightWidth = 12;  // MolDrawOptions::highlightBondWidthMultiplier
 constexpr double kOutlineWidth = 0.07;      // halo rim around fragment atoms (molecule units)
 constexpr double kOutlineBondExtra = 8;     // halo rim around fragment bonds (width multiplier)
+/// Contour lines of the similarity map, as fractions of the colour scale (and their negatives).
+constexpr std::array<double, 4> kContourLevels = {0.2, 0.4, 0.6, 0.8};
 
 /// Radius of an atom's disc for |value| / scale = f: grows with the value so that the strongest
 /// atoms also stand out without colour.
@@ -109,56 +112,187 @@ Rgb field_colour(double t, Palette palette) {
   return {1 + (c.r - 1) * w, 1 + (c.g - 1) * w, 1 + (c.b - 1) * w};
 }
 
-/// Similarity-map style field under the molecule: a Gaussian per atom (height = value / scale,
-/// sigma 0.55, about a third of a bond), summed on a grid and painted cell by cell with
-/// field_colour (RDKit's contourAndDrawGaussians fill blends three colours linearly, which is
-/// not a perceptually uniform map, hence the cells are painted here). Sets the drawer's scale to
-/// the grid's extent.
+/// RDKit's sigma for similarity maps (SimilarityMaps.GetSimilarityMapFromWeights): 0.3 x the
+/// length of the first bond (of atoms 0 and 1 without bonds), rounded to two decimals.
+double similarity_map_sigma(const RDKit::ROMol& mol) {
+  const RDKit::Conformer& conf = mol.getConformer();
+  double length = 1.5;  // RDKit's depiction bond length, for a single atom
+  if (mol.getNumBonds() > 0) {
+    const RDKit::Bond* b = mol.getBondWithIdx(0);
+    length = (conf.getAtomPos(b->getBeginAtomIdx()) - conf.getAtomPos(b->getEndAtomIdx())).length();
+  } else if (mol.getNumAtoms() > 1) {
+    length = (conf.getAtomPos(0) - conf.getAtomPos(1)).length();
+  }
+  const double sigma = std::round(0.3 * length * 100) / 100;
+  return sigma > 0 ? sigma : 0.45;
+}
+
+/// Similarity-map field under the molecule (Riniker & Landrum 2013, as RDKit's SimilarityMaps
+/// draw it): a Gaussian per atom with height value / scale and RDKit's sigma, summed on a grid,
+/// painted cell by cell with field_colour and contoured by RDKit's contourAndDrawGrid at fixed
+/// fractions of the colour scale (negative contours dashed). Not contourAndDrawGaussians: its
+/// fill blends three colours linearly (not a perceptually uniform map) and it divides each
+/// Gaussian by 2 pi sigma, so the field would no longer read on the colour bar; here an isolated
+/// atom's peak is its value. Sets the drawer's scale to the grid's extent in a panel of
+/// panel_width x panel_height, the frame every later drawMolecule call reuses, so that each
+/// peak lies on its atom.
 void draw_contours(RDKit::MolDraw2D& drawer, const RDKit::ROMol& mol,
                    const std::vector<double>& atom_values, double scale, Palette palette,
-                   ImageFormat format) {
-  // Finer cells in PNG; in SVG every cell is an element, so they are coarser there.
-  const double step = format == ImageFormat::kPng ? 0.04 : 0.08;
-  constexpr double kSigma = 0.55, kPad = 1.0;
-  const auto [lo, hi] = atom_box(mol, kPad);
+                   int panel_width, int panel_height) {
+  // Cells a little finer than RDKit's similarity maps' (0.1), the same in PNG and SVG. Finer
+  // PNG cells (0.04) put the rendered peaks up to 3 px right of and above their atoms at 900 px
+  // (measured by the drawing tests, cause not found), with no visible gain.
+  const double step = 0.08;
+  const double sigma = similarity_map_sigma(mol);
+  const auto [lo, hi] = atom_box(mol, 3 * sigma);
   std::vector<double> xs, ys;
   for (double x = lo.x; x <= hi.x + step; x += step) xs.push_back(x);
   for (double y = lo.y; y <= hi.y + step; y += step) ys.push_back(y);
   const RDKit::Conformer& conf = mol.getConformer();
-  std::vector<double> grid(xs.size() * ys.size(), 0.0);  // RDKit's layout: grid[i * ny + j]
-  for (size_t a = 0; a < atom_values.size(); ++a) {
-    const double h = std::isfinite(atom_values[a]) ? atom_values[a] / scale : 0.0;
-    if (h == 0) continue;
-    const RDGeom::Point3D& p = conf.getAtomPos(static_cast<unsigned>(a));
-    for (size_t i = 0; i < xs.size(); ++i) {
-      const double dx = xs[i] - p.x;
-      if (std::abs(dx) > 4 * kSigma) continue;
-      for (size_t j = 0; j < ys.size(); ++j) {
-        const double dy = ys[j] - p.y;
-        grid[i * ys.size() + j] += h * std::exp(-(dx * dx + dy * dy) / (2 * kSigma * kSigma));
+  // The field on the grid xs x ys, in RDKit's layout: grid[i * ny + j].
+  auto field = [&](const std::vector<double>& gx, const std::vector<double>& gy) {
+    std::vector<double> grid(gx.size() * gy.size(), 0.0);
+    for (size_t a = 0; a < atom_values.size(); ++a) {
+      const double h =
+          std::isfinite(atom_values[a]) ? std::clamp(atom_values[a] / scale, -1.0, 1.0) : 0.0;
+      if (h == 0) continue;
+      const RDGeom::Point3D& p = conf.getAtomPos(static_cast<unsigned>(a));
+      for (size_t i = 0; i < gx.size(); ++i) {
+        const double dx = gx[i] - p.x;
+        if (std::abs(dx) > 4 * sigma) continue;
+        for (size_t j = 0; j < gy.size(); ++j) {
+          const double dy = gy[j] - p.y;
+          grid[i * gy.size() + j] += h * std::exp(-(dx * dx + dy * dy) / (2 * sigma * sigma));
+        }
       }
     }
-  }
-  drawer.setScale(drawer.width(), drawer.height(), RDGeom::Point2D(xs.front(), ys.front()),
+    return grid;
+  };
+  const std::vector<double> grid = field(xs, ys);
+  drawer.setScale(panel_width, panel_height, RDGeom::Point2D(xs.front(), ys.front()),
                   RDGeom::Point2D(xs.back(), ys.back()), &mol);
-  // Each cell is centred on its grid point and drawn a little wider than the step, so that
-  // anti-aliasing leaves no seams between cells.
+  // Each cell spans step x step around its grid point and reaches 1.2 px further right and up,
+  // under the next cell of its row and column (painted later): anti-aliased cell edges then
+  // blend with a neighbour's colour rather than the white background (no seams), and each
+  // cell's visible part stays centred on its grid point, so the darkest cell is on its atom.
+  const double px_per_unit = std::abs(drawer.getDrawCoords(RDGeom::Point2D(1, 0)).x -
+                                      drawer.getDrawCoords(RDGeom::Point2D(0, 0)).x);
+  const double extra = px_per_unit > 0 ? 1.2 / px_per_unit : 0.0;
   const double old_width = drawer.lineWidth();
   const bool old_fill = drawer.fillPolys();
   drawer.setFillPolys(true);
   drawer.setLineWidth(0);
-  const double half = 0.5 * step * 1.08;
+  const double half = 0.5 * step;
   for (size_t i = 0; i < xs.size(); ++i) {
     for (size_t j = 0; j < ys.size(); ++j) {
       const Rgb c = field_colour(grid[i * ys.size() + j], palette);
       if (c.r > 0.995 && c.g > 0.995 && c.b > 0.995) continue;  // white: nothing to paint
       drawer.setColour(to_draw(c));
       drawer.drawRect(RDGeom::Point2D(xs[i] - half, ys[j] - half),
-                      RDGeom::Point2D(xs[i] + half, ys[j] + half));
+                      RDGeom::Point2D(xs[i] + half + extra, ys[j] + half + extra));
     }
   }
   drawer.setFillPolys(old_fill);
   drawer.setLineWidth(old_width);
+  // Contour levels at fixed fractions of the colour scale, so that a line means the same value
+  // in every panel of a grid that shares the scale. RDKit 2022.09's contourAndDrawGrid returns
+  // before contouring given levels unless fillGrid is set; its fill is made invisible instead
+  // (cells of the background colour are skipped).
+  std::vector<double> levels;
+  for (double t : kContourLevels) {
+    if (palette == Palette::kDiverging) levels.push_back(-t);
+    levels.push_back(t);
+  }
+  std::sort(levels.begin(), levels.end());  // conrec wants them ascending
+  RDKit::MolDraw2DUtils::ContourParams ps;
+  ps.setScale = false;
+  ps.fillGrid = true;
+  ps.colourMap = {RDKit::DrawColour(1, 1, 1, 1), RDKit::DrawColour(1, 1, 1, 1),
+                  RDKit::DrawColour(1, 1, 1, 1)};
+  ps.dashNegative = true;
+  ps.contourWidth = 1.0;
+  ps.contourColour = RDKit::DrawColour(0.2, 0.2, 0.2, 0.7);
+  // The lines come from a grid of RDKit's own resolution (SimilarityMaps: 0.1), the same for
+  // PNG and SVG: on the fill's finer grid every segment would be shorter than one dash.
+  constexpr double kContourStep = 0.12;
+  std::vector<double> cxs, cys;
+  for (double x = lo.x; x <= hi.x + kContourStep; x += kContourStep) cxs.push_back(x);
+  for (double y = lo.y; y <= hi.y + kContourStep; y += kContourStep) cys.push_back(y);
+  const std::vector<double> coarse = field(cxs, cys);
+  RDKit::MolDraw2DUtils::contourAndDrawGrid(drawer, coarse.data(), cxs, cys, levels.size(), levels,
+                                            ps);
+  drawer.setFillPolys(old_fill);
+  drawer.setLineWidth(old_width);
+}
+
+/// The legend as lines that fit the picture's width, and the band under the molecule they need.
+struct LegendLayout {
+  std::vector<std::string> lines;
+  double font_size = 0;  // pixels
+  int band = 0;          // pixels under the molecule's panel
+};
+
+/// Breaks the legend at " | " into as few lines as fit `width` (less a margin) at a font size
+/// that grows with the picture (8 to 16 px), shrinking the font (not below RDKit's 6 px minimum)
+/// when one piece alone is too wide and cutting the piece as a last resort. Measured with an
+/// SVG drawer for both formats (both draw text with FreeType), so that PNG and SVG break alike.
+LegendLayout layout_legend(const std::string& legend, int width, int height) {
+  LegendLayout out;
+  if (legend.empty()) return out;
+  // MolDraw2D measures strings only once it has drawn a molecule (for its scale): one atom.
+  static const std::unique_ptr<RDKit::RWMol> atom = [] {
+    auto m = std::make_unique<RDKit::RWMol>();
+    m->addAtom(new RDKit::Atom(6), /*updateLabel=*/true, /*takeOwnership=*/true);
+    RDKit::MolDraw2DUtils::prepareMolForDrawing(*m);
+    return m;
+  }();
+  RDKit::MolDraw2DSVG probe(width, height);
+  probe.drawMolecule(*atom);
+  const double max_width = width - 2 * std::max(4.0, 0.02 * width);
+  double font = std::clamp(0.036 * height, 8.0, 16.0);
+  auto measure = [&](const std::string& s, double size) {
+    probe.setFontSize(size);
+    double w = 0, h = 0;
+    probe.getStringSize(s, w, h);
+    return w * probe.scale();
+  };
+  std::vector<std::string> pieces;
+  const std::string sep = " | ";
+  for (size_t at = 0;;) {
+    const size_t next = legend.find(sep, at);
+    pieces.push_back(legend.substr(at, next == std::string::npos ? next : next - at));
+    if (next == std::string::npos) break;
+    at = next + sep.size();
+  }
+  double widest = 0;
+  for (const std::string& p : pieces) widest = std::max(widest, measure(p, font));
+  if (widest > max_width) font = std::max(6.0, font * max_width / widest * 0.97);
+  for (std::string& p : pieces) {
+    while (p.size() > 1 && measure(p, font) > max_width) p = p.substr(0, p.size() - 4) + "...";
+  }
+  for (const std::string& p : pieces) {
+    if (!out.lines.empty() && measure(out.lines.back() + sep + p, font) <= max_width) {
+      out.lines.back() += sep + p;
+    } else {
+      out.lines.push_back(p);
+    }
+  }
+  out.font_size = font;
+  out.band = static_cast<int>(std::ceil((out.lines.size() * 1.3 + 0.6) * font));
+  return out;
+}
+
+void draw_legend(RDKit::MolDraw2D& drawer, const LegendLayout& legend, int width, int height) {
+  if (legend.lines.empty()) return;
+  drawer.setColour(RDKit::DrawColour(0, 0, 0));
+  drawer.setFontSize(legend.font_size);
+  const double line = 1.3 * legend.font_size;
+  const double top = height - legend.band + 0.3 * legend.font_size;
+  for (size_t i = 0; i < legend.lines.size(); ++i) {
+    drawer.drawString(legend.lines[i],
+                      RDGeom::Point2D(0.5 * width, top + (static_cast<double>(i) + 0.5) * line),
+                      RDKit::MolDraw2D_detail::TextAlignType::MIDDLE, /*rawCoords=*/true);
+  }
 }
 
 std::string number(double v) {
@@ -184,9 +318,14 @@ void draw_colour_bar(RDKit::MolDraw2D& drawer, double scale, Palette palette) {
   drawer.drawRect(RDGeom::Point2D(x0, y0), RDGeom::Point2D(x0 + w, y0 + h), true);
   drawer.setColour(RDKit::DrawColour(0, 0, 0));
   drawer.setFontSize(11);
+  // The labels are aligned to the bar's ends (not centred on them), so that neither sticks out
+  // of the picture (a centred "-0.154" at x = 18 lost its minus sign).
   const double ty = y0 + h + 9;
-  drawer.drawString(number(signed_map ? -scale : 0.0), RDGeom::Point2D(x0 + 8, ty), true);
-  drawer.drawString(number(scale), RDGeom::Point2D(x0 + w - 8, ty), true);
+  using RDKit::MolDraw2D_detail::TextAlignType;
+  drawer.drawString(number(signed_map ? -scale : 0.0), RDGeom::Point2D(x0, ty),
+                    TextAlignType::START, /*rawCoords=*/true);
+  drawer.drawString(number(scale), RDGeom::Point2D(x0 + w, ty), TextAlignType::END,
+                    /*rawCoords=*/true);
 }
 
 }  // namespace
@@ -235,6 +374,7 @@ std::string draw_molecule(const RDKit::ROMol& mol, const std::vector<double>& at
       any_negative = any_negative || v < 0;
     }
   }
+  if (options.value_max > 0) scale = options.value_max;  // a scale shared with other drawings
   const bool signed_map = options.scale == ColorScale::kDiverging ||
                           (options.scale == ColorScale::kAuto && any_negative);
   const bool highlight = scale > 0;
@@ -262,7 +402,7 @@ std::string draw_molecule(const RDKit::ROMol& mol, const std::vector<double>& at
         if (!std::isfinite(v) || std::abs(v) < options.min_fraction * scale) continue;
         lit.atoms.push_back(static_cast<int>(i));
         lit.atom_colours[static_cast<int>(i)] = to_draw(colour_of(v, scale, palette));
-        lit.radii[static_cast<int>(i)] = disc_radius(std::abs(v) / scale);
+        lit.radii[static_cast<int>(i)] = disc_radius(std::min(1.0, std::abs(v) / scale));
       }
     }
     for (size_t b = 0; b < (contours ? 0 : bond_values.size()); ++b) {
@@ -275,14 +415,19 @@ std::string draw_molecule(const RDKit::ROMol& mol, const std::vector<double>& at
 
   RDKit::RWMol copy(mol);
   RDKit::MolDraw2DUtils::prepareMolForDrawing(copy);
-  const auto drawer = detail::make_drawer(format, options.width, options.height);
+  // The legend is drawn here under a panel that holds the molecule, not by drawMolecule: RDKit
+  // centres a molecule with a legend in the panel less the legend's band but a frame fixed by
+  // setScale in the whole panel, which put the contour field's peaks half a band (18 px at
+  // 600x450) below their atoms; and its legend shrinks to fit rather than wrapping.
+  const LegendLayout legend = layout_legend(options.legend, options.width, options.height);
+  const int panel_height = std::max(options.height / 2, options.height - legend.band);
+  const auto drawer =
+      detail::make_drawer(format, options.width, options.height, options.width, panel_height);
   RDKit::MolDrawOptions& o = drawer->drawOptions();
   o.continuousHighlight = true;
   o.fillHighlights = true;
   o.atomHighlightsAreCircles = true;
   o.highlightBondWidthMultiplier = kBondHighlightWidth;
-  o.legendFontSize = 16;
-  o.legendFraction = 0.08;
   o.padding = 0.08;
   o.addAtomIndices = options.atom_indices;
   o.bondLineWidth = 2.0;
@@ -296,10 +441,10 @@ std::string draw_molecule(const RDKit::ROMol& mol, const std::vector<double>& at
   // box padded for the widest highlight.
   drawer->clearDrawing();  // sets up the drawing context of the layers below
   if (contours) {
-    draw_contours(*drawer, copy, atom_values, scale, palette, format);
+    draw_contours(*drawer, copy, atom_values, scale, palette, options.width, panel_height);
   } else if (num_atoms > 0) {
     const auto [lo, hi] = atom_box(copy, 0.6);
-    drawer->setScale(options.width, options.height, lo, hi, &copy);
+    drawer->setScale(options.width, panel_height, lo, hi, &copy);
   }
   o.clearBackground = false;
   if (!options.outline_atoms.empty()) {
@@ -317,8 +462,8 @@ std::string draw_molecule(const RDKit::ROMol& mol, const std::vector<double>& at
     for (int b : halo.bonds) halo.bond_colours[b] = dark;
     o.highlightBondWidthMultiplier =
         contours ? kOutlineBondExtra : kBondHighlightWidth + kOutlineBondExtra;
-    drawer->drawMolecule(copy, options.legend, &halo.atoms, &halo.bonds, &halo.atom_colours,
-                         &halo.bond_colours, &halo.radii);
+    drawer->drawMolecule(copy, "", &halo.atoms, &halo.bonds, &halo.atom_colours, &halo.bond_colours,
+                         &halo.radii);
     o.highlightBondWidthMultiplier = kBondHighlightWidth;
     // Inside the halo, a white disc/band as wide as the importance highlights, so that atoms
     // and bonds of the fragment that carry no highlight of their own still read as outlined.
@@ -330,13 +475,30 @@ std::string draw_molecule(const RDKit::ROMol& mol, const std::vector<double>& at
       blank.radii[a] = halo.radii[a] - kOutlineWidth;
     }
     for (int b : blank.bonds) blank.bond_colours[b] = RDKit::DrawColour(1, 1, 1);
-    drawer->drawMolecule(copy, options.legend, &blank.atoms, &blank.bonds, &blank.atom_colours,
+    drawer->drawMolecule(copy, "", &blank.atoms, &blank.bonds, &blank.atom_colours,
                          &blank.bond_colours, &blank.radii);
   }
-  drawer->drawMolecule(copy, options.legend, &lit.atoms, &lit.bonds, &lit.atom_colours,
-                       &lit.bond_colours, &lit.radii);
+  drawer->drawMolecule(copy, "", &lit.atoms, &lit.bonds, &lit.atom_colours, &lit.bond_colours,
+                       &lit.radii);
   if (highlight) draw_colour_bar(*drawer, scale, palette);
+  draw_legend(*drawer, legend, options.width, options.height);
   return detail::finish_drawing(*drawer, format);
+}
+
+void share_colour_scale(const std::vector<const std::vector<double>*>& value_sets,
+                        DrawOptions& options) {
+  double largest = 0;
+  bool any_negative = false;
+  for (const std::vector<double>* values : value_sets) {
+    for (double v : *values) {
+      if (!std::isfinite(v)) continue;
+      largest = std::max(largest, std::abs(v));
+      any_negative = any_negative || v < 0;
+    }
+  }
+  if (largest == 0) return;
+  options.value_max = largest;
+  options.scale = any_negative ? ColorScale::kDiverging : ColorScale::kSequential;
 }
 
 }  // namespace gnnx::molecules

@@ -1,5 +1,6 @@
 // Grids of molecule drawings (see draw.h): the panels are finished pictures, composed rather
-// than redrawn, so that every panel keeps its own colour scale, colour bar, outline and legend.
+// than redrawn, each with its colour bar, outline and legend (one colour scale for all of them
+// is chosen before drawing: share_colour_scale).
 // PNG panels are decoded and painted onto one Cairo surface; SVG panels become nested <svg>
 // elements placed with x/y.
 

@@ -17,6 +17,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -239,6 +240,84 @@ TEST_F(ExplainMolCliTest, RenderDirGetsOneDrawingPerGoodRecord) {
   EXPECT_TRUE(fs::exists(dir_ / "png/0.png"));
   EXPECT_FALSE(fs::exists(dir_ / "png/2.png"));  // the malformed record
   EXPECT_TRUE(fs::exists(dir_ / "png/6.png"));
+}
+
+// Issue 19: --render-dir named its files by index even with --id-col.
+TEST_F(ExplainMolCliTest, RenderDirNamesTheFilesByTheIdColumn) {
+  fs::create_directories(dir_ / "ids");
+  const RunResult r =
+      run("--quiet explain-mol --model m.gnnx --method grad-cam --input mols.csv --id-col name "
+          "--output ids.jsonl --render-dir ids --render-format svg");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* id : {"a", "b", "d", "e", "f", "g"}) {
+    EXPECT_TRUE(fs::exists(dir_ / "ids" / (std::string(id) + ".svg"))) << id;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "ids/c.svg"));  // the malformed record
+  EXPECT_FALSE(fs::exists(dir_ / "ids/0.svg"));
+  // Ids that are no file names, and one given twice: made safe, the second gets its index.
+  std::ofstream(dir_ / "odd_ids.csv") << "name,smiles\n"
+                                         "../x y,CCO\n"
+                                         "../x y,CCN\n"
+                                         ",CCC\n";
+  fs::create_directories(dir_ / "odd");
+  const RunResult odd =
+      run("--quiet explain-mol --model m.gnnx --method grad-cam --input odd_ids.csv --id-col "
+          "name --output odd.jsonl --render-dir odd");
+  ASSERT_EQ(odd.exit_code, 0) << odd.err;
+  EXPECT_TRUE(fs::exists(dir_ / "odd/_._x_y.png"));
+  EXPECT_TRUE(fs::exists(dir_ / "odd/_._x_y_1.png"));
+  EXPECT_TRUE(fs::exists(dir_ / "odd/2.png"));  // an empty id: the index
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_ / "odd"), fs::directory_iterator()), 3);
+}
+
+// Issue 19: each grid panel had its own colour scale. Shared by default, per panel on request;
+// the same panels in SVG and PNG.
+TEST_F(ExplainMolCliTest, GridPanelsShareOneColourScaleUnlessAskedPerPanel) {
+  const std::string grid =
+      "--quiet explain-mol --model m.gnnx --method saliency --input mols.csv --id-col name "
+      "--output g.jsonl --width 300 --height 240 --grid-columns 3 ";
+  ASSERT_EQ(run(grid + "--grid shared.svg").exit_code, 0);
+  ASSERT_EQ(run(grid + "--grid panel.svg --grid-scale panel").exit_code, 0);
+  ASSERT_EQ(run(grid + "--grid explicit.svg --grid-scale shared").exit_code, 0);
+  const std::string shared = read_file(dir_ / "shared.svg"), panel = read_file(dir_ / "panel.svg");
+  EXPECT_EQ(read_file(dir_ / "explicit.svg"), shared);
+  EXPECT_NE(shared, panel);
+  // The fill colours of each panel's atom discs. Per panel, every panel has a disc of the map's
+  // top colour (its own largest value); shared, only the panels that hold the grid's largest
+  // value have one.
+  auto disc_colours = [](const std::string& svg) {
+    std::vector<std::set<std::string>> panels;
+    for (size_t at = svg.find("<svg x="); at != std::string::npos;
+         at = svg.find("<svg x=", at + 1)) {
+      const std::string p = svg.substr(at, svg.find("</svg>", at) - at);
+      std::set<std::string> colours;
+      for (size_t e = p.find("<ellipse"); e != std::string::npos; e = p.find("<ellipse", e + 1)) {
+        const std::string c = p.substr(p.find("fill:#", e) + 6, 6);
+        if (c != "262626" && c != "FFFFFF") colours.insert(c);  // the fragment's outline
+      }
+      panels.push_back(colours);
+    }
+    return panels;
+  };
+  const auto own = disc_colours(panel), one = disc_colours(shared);
+  ASSERT_EQ(own.size(), 6u);
+  ASSERT_EQ(one.size(), 6u);
+  std::set<std::string> in_all = own[0];
+  for (const auto& p : own) {
+    std::set<std::string> both;
+    for (const std::string& c : p) {
+      if (in_all.count(c)) both.insert(c);
+    }
+    in_all = both;
+  }
+  ASSERT_EQ(in_all.size(), 1u);  // the top colour
+  const std::string top = *in_all.begin();
+  int shared_with_top = 0;
+  for (const auto& p : one) shared_with_top += static_cast<int>(p.count(top));
+  EXPECT_GE(shared_with_top, 1);
+  EXPECT_LT(shared_with_top, 6);
+  ASSERT_EQ(run(grid + "--grid shared.png").exit_code, 0);
+  EXPECT_EQ(read_file(dir_ / "shared.png").substr(1, 3), "PNG");
 }
 
 TEST_F(ExplainMolCliTest, FragmentsAreReportedCountedAndDrawnInAGrid) {

@@ -198,6 +198,10 @@ TEST_F(BadInputMoleculesTest, UnreadableFilesAndBadBatchFlags) {
       {"hexadecimal --precision", batch + "mols.csv --precision 0x5", {"--precision"}, {"o.jsonl"}},
       {"standard input without --format", batch + "-", {"--format"}, {"o.jsonl"}},
       {"unknown --format", batch + "- --format xls", {"--format"}, {"o.jsonl"}},
+      {"unknown --grid-scale",
+       batch + "mols.csv --grid g.png --grid-scale global",
+       {"--grid-scale", "global"},
+       {"o.jsonl", "g.png"}},
   });
 }
 

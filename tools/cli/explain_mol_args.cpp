@@ -127,7 +127,7 @@ void add_explain_mol_flags(CLI::App& cmd, ExplainMolArgs& args) {
                  "--input: csv, tsv, smi or sdf (default: from the name; required for -)")
       ->check(CLI::IsMember({"csv", "tsv", "smi", "sdf"}));
   cmd.add_option("--render-dir", args.render_dir,
-                 "--input: also draw each molecule to DIR/<index>.png");
+                 "--input: also draw each molecule to DIR/<id>.png (--id-col) or DIR/<index>.png");
   cmd.add_option("--render-format", args.render_format, "--render-dir: png or svg")
       ->check(CLI::IsMember({"png", "svg"}))
       ->capture_default_str();
@@ -171,6 +171,10 @@ void add_explain_mol_flags(CLI::App& cmd, ExplainMolArgs& args) {
       ->capture_default_str();
   cmd.add_option("--grid-max", args.grid_max, "--grid: at most this many panels")
       ->check(CLI::Range(int64_t{1}, int64_t{10000}))
+      ->capture_default_str();
+  cmd.add_option("--grid-scale", args.grid_scale,
+                 "--grid: shared (one colour scale for all panels) or panel (each its own)")
+      ->check(CLI::IsMember({"shared", "panel"}))
       ->capture_default_str();
   cmd.add_flag("--contours", args.contours,
                "Draw similarity-map style contours of the atom importances");

@@ -34,6 +34,7 @@ struct ExplainMolArgs {
   std::string grid;
   int grid_columns = 4;
   int64_t grid_max = 24;
+  std::string grid_scale = "shared";  // one colour scale for all panels, or "panel"
   int64_t fragment_size = 0;
   int64_t fragment_min_atoms = 0;
   double fragment_threshold = 0.5;

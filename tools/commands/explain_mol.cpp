@@ -6,6 +6,7 @@
 
 #include "cli/explain_mol_args.h"
 #include "cli/explain_mol_json.h"
+#include "cli/explain_mol_pictures.h"
 #include "cli/progress.h"
 #include "cli/validators.h"
 #include "commands/commands.h"
@@ -27,6 +28,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <set>
 
 namespace gnnx::tools {
 namespace {
@@ -90,7 +92,8 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
   const molecules::ImageFormat grid_format =
       args.grid.empty() ? molecules::ImageFormat::kPng : molecules::image_format_for(args.grid);
   molecules::FragmentCounter counter;
-  std::vector<std::string> grid_panels;
+  std::vector<const molecules::RecordExplanation*> grid_records;
+  std::set<std::string> render_names;
   size_t explained = 0;
   for (const molecules::RecordExplanation& rec : records) {
     if (!rec.explanation) continue;
@@ -99,16 +102,14 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
     ++explained;
     counter.add(r.fragment, r.prediction, rec.id, r.explained_class, r.explained_class_name);
     if (!args.render_dir.empty()) {
-      const std::string path = (std::filesystem::path(args.render_dir) /
-                                (std::to_string(rec.index) + "." + args.render_format))
-                                   .string();
+      const std::string path =
+          (std::filesystem::path(args.render_dir) / render_file_name(args, rec, render_names))
+              .string();
       write_bytes(path,
                   explainer.draw(mol, r, molecules::image_format_for(path), draw_options(args)));
     }
-    if (!args.grid.empty() && static_cast<int64_t>(grid_panels.size()) < args.grid_max) {
-      molecules::DrawOptions o = draw_options(args);
-      o.legend = "#" + std::to_string(rec.index) + " " + rec.id + " | " + r.legend;
-      grid_panels.push_back(explainer.draw(mol, r, grid_format, o));
+    if (!args.grid.empty() && static_cast<int64_t>(grid_records.size()) < args.grid_max) {
+      grid_records.push_back(&rec);
     }
   }
   // Everything is in memory: a failure above leaves no file behind (and writes nothing to
@@ -126,8 +127,8 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
     io::write_file_atomically(args.output, write_lines);
   }
   if (!args.fragment_counts.empty()) write_bytes(args.fragment_counts, counter.to_csv());
-  if (!args.grid.empty() && !grid_panels.empty()) {
-    write_bytes(args.grid, molecules::draw_grid(grid_panels, args.grid_columns, grid_format));
+  if (!args.grid.empty() && !grid_records.empty()) {
+    write_bytes(args.grid, draw_explanation_grid(args, explainer, grid_records, grid_format));
   }
   const size_t errors = records.size() - explained;
   const auto rows = counter.rows();

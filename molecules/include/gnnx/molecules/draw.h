@@ -36,17 +36,32 @@ struct DrawOptions {
   int width = 600;   ///< pixels
   int height = 450;  ///< pixels
   ColorScale scale = ColorScale::kAuto;
-  std::string legend;  ///< text under the molecule, e.g. "grad-cam | p(mutagen) = 0.97"
+  /// > 0: the colour map spans |value| up to this (larger values are clamped) instead of the
+  /// molecule's own largest |value|, so that several drawings (a grid's panels) share one scale
+  /// (share_colour_scale).
+  double value_max = 0;
+  /// Text under the molecule, e.g. "grad-cam | p(mutagen) = 0.97". Broken into lines at " | "
+  /// where it is wider than the picture, so that it always fits (at least 6 px high).
+  std::string legend;
   /// Values with |v| below this fraction of the largest |v| are not highlighted.
   double min_fraction = 0.05;
   bool atom_indices = false;  ///< write the atom index next to each atom
   /// The explanation fragment (fragment.h), drawn with a dark outline around its atoms and
   /// bonds. Empty: no outline.
   std::vector<int> outline_atoms, outline_bonds;
-  /// Similarity-map style contours under the molecule: a Gaussian per atom with its value as
-  /// height, contoured and shaded with the same colour map (RDKit's contourAndDrawGaussians).
+  /// Similarity-map contours under the molecule, as RDKit's SimilarityMaps draw them: a Gaussian
+  /// per atom (peak on the atom, sigma 0.3 x the first bond's length) with its value as height,
+  /// shaded with the colour map and contoured at +-0.2, 0.4, 0.6, 0.8 of the colour scale by
+  /// RDKit's contourAndDrawGrid (negative contours dashed).
   bool contours = false;
 };
+
+/// One colour scale for several drawings (a grid's panels), so that the same value has the same
+/// colour in each: sets options.value_max to the largest finite |value| of all `value_sets`
+/// (each a molecule's atom or bond values) and options.scale to kDiverging when any is negative,
+/// kSequential otherwise. Leaves options alone when no value is finite and non-zero.
+void share_colour_scale(const std::vector<const std::vector<double>*>& value_sets,
+                        DrawOptions& options);
 
 /// The picture as bytes (PNG or SVG text). atom_values [num_atoms] and bond_values
 /// [num_bonds], or empty for none. Throws InputError on a size mismatch or a bad size.

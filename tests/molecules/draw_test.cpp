@@ -1,0 +1,349 @@
+// Molecule drawings read back as geometry (issue 19, "pictures fit for a paper"): the contour
+// field's peak on its atom, a colour scale shared by a grid's panels, legends and colour-bar
+// labels inside the picture, and PNG and SVG with the same layout. Atom positions come from the
+// SVG's bond paths (RDKit draws an unlabelled carbon where its bonds meet); PNGs are decoded
+// with Cairo.
+
+#include <cairo.h>
+#include <gnnx/molecules/draw.h>
+#include <gnnx/molecules/parse.h>
+#include <gtest/gtest.h>
+
+#include <GraphMol/ROMol.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <regex>
+#include <string>
+#include <vector>
+
+namespace gnnx::molecules {
+namespace {
+
+// 4-isopropyltoluene: every atom an unlabelled carbon.
+const char* kCymene = "CC(C)c1ccc(C)cc1";
+
+struct Point {
+  double x = 0, y = 0;
+};
+
+/// Decoded PNG: ARGB32 pixels, row by row.
+class Image {
+ public:
+  explicit Image(const std::string& png) {
+    struct Reader {
+      const std::string* bytes;
+      size_t at = 0;
+    } reader{&png};
+    auto read = [](void* closure, unsigned char* data, unsigned int length) {
+      auto* r = static_cast<Reader*>(closure);
+      if (r->at + length > r->bytes->size()) return CAIRO_STATUS_READ_ERROR;
+      std::memcpy(data, r->bytes->data() + r->at, length);
+      r->at += length;
+      return CAIRO_STATUS_SUCCESS;
+    };
+    surface_.reset(cairo_image_surface_create_from_png_stream(read, &reader));
+    EXPECT_EQ(cairo_surface_status(surface_.get()), CAIRO_STATUS_SUCCESS);
+    cairo_surface_flush(surface_.get());
+  }
+  int width() const { return cairo_image_surface_get_width(surface_.get()); }
+  int height() const { return cairo_image_surface_get_height(surface_.get()); }
+  /// {r, g, b} in 0..255 (the drawings are opaque, so premultiplication does not matter).
+  std::array<int, 3> rgb(int x, int y) const {
+    const unsigned char* row =
+        cairo_image_surface_get_data(surface_.get()) +
+        static_cast<size_t>(y) * cairo_image_surface_get_stride(surface_.get());
+    uint32_t p = 0;
+    std::memcpy(&p, row + 4 * static_cast<size_t>(x), 4);
+    return {static_cast<int>((p >> 16) & 255), static_cast<int>((p >> 8) & 255),
+            static_cast<int>(p & 255)};
+  }
+  bool ink(int x, int y) const {
+    const auto c = rgb(x, y);
+    return c[0] < 200 || c[1] < 200 || c[2] < 200;
+  }
+
+ private:
+  struct Destroy {
+    void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
+  };
+  std::unique_ptr<cairo_surface_t, Destroy> surface_;
+};
+
+/// Each atom's drawn position from an SVG: the ends of the first path of each of its bonds
+/// (class 'bond-k atom-i atom-j', d='M xi,yi L xj,yj'). Checks that the ends agree.
+std::map<int, Point> atom_positions(const std::string& svg) {
+  const std::regex bond(
+      R"(<path class='bond-(\d+) atom-(\d+) atom-(\d+)' d='M ([-0-9.]+),([-0-9.]+) L ([-0-9.]+),([-0-9.]+)')");
+  std::map<int, Point> at;
+  std::map<int, bool> seen_bond;
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), bond); it != std::sregex_iterator();
+       ++it) {
+    const std::smatch& m = *it;
+    const int b = std::stoi(m[1]);
+    if (seen_bond[b]) continue;  // later paths of a bond: the inner line of a double bond
+    seen_bond[b] = true;
+    for (int end = 0; end < 2; ++end) {
+      const int atom = std::stoi(m[2 + end]);
+      const Point p{std::stod(m[4 + 2 * end]), std::stod(m[5 + 2 * end])};
+      auto found = at.find(atom);
+      if (found == at.end()) {
+        at[atom] = p;
+      } else {
+        EXPECT_NEAR(found->second.x, p.x, 0.6) << "atom " << atom;
+        EXPECT_NEAR(found->second.y, p.y, 0.6) << "atom " << atom;
+      }
+    }
+  }
+  return at;
+}
+
+/// The centre of the field's darkest region in a PNG of a one-atom field (warm palette): the
+/// centroid of the pixels whose red-minus-green (which grows with the field, and shrinks under
+/// the black ink of bonds) is at least 60 % of the largest, below the colour bar.
+Point png_peak(const Image& image) {
+  int best = 0;
+  for (int y = 40; y < image.height(); ++y) {
+    for (int x = 0; x < image.width(); ++x) {
+      const auto c = image.rgb(x, y);
+      best = std::max(best, c[0] - c[1]);
+    }
+  }
+  double sx = 0, sy = 0, n = 0;
+  for (int y = 40; y < image.height(); ++y) {
+    for (int x = 0; x < image.width(); ++x) {
+      const auto c = image.rgb(x, y);
+      if (c[0] - c[1] < 0.6 * best) continue;
+      sx += x + 0.5;
+      sy += y + 0.5;
+      n += 1;
+    }
+  }
+  EXPECT_GT(n, 0);
+  return {sx / n, sy / n};
+}
+
+/// The same in an SVG, from the field's cells (filled four-corner paths) below the colour bar.
+Point svg_peak(const std::string& svg) {
+  const std::regex cell(
+      R"(<path d='M ([-0-9.]+),([-0-9.]+) L [-0-9.]+,[-0-9.]+ L ([-0-9.]+),([-0-9.]+) L [-0-9.]+,[-0-9.]+ Z' style='fill:#([0-9A-F]{2})([0-9A-F]{2}))");
+  struct Cell {
+    Point centre;
+    int strength;
+  };
+  std::vector<Cell> cells;
+  int best = 0;
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), cell); it != std::sregex_iterator();
+       ++it) {
+    const std::smatch& m = *it;
+    const Point c{0.5 * (std::stod(m[1]) + std::stod(m[3])),
+                  0.5 * (std::stod(m[2]) + std::stod(m[4]))};
+    if (c.y < 40) continue;  // the colour bar
+    const int strength = std::stoi(m[5], nullptr, 16) - std::stoi(m[6], nullptr, 16);
+    cells.push_back({c, strength});
+    best = std::max(best, strength);
+  }
+  double sx = 0, sy = 0, n = 0;
+  for (const Cell& c : cells) {
+    if (c.strength < 0.92 * best) continue;
+    sx += c.centre.x;
+    sy += c.centre.y;
+    n += 1;
+  }
+  EXPECT_GT(n, 0);
+  return {sx / n, sy / n};
+}
+
+// Issue 19: --contours drew each Gaussian's peak 18-22 px below its atom at 600x450 (33-40 px
+// at 900x900): RDKit centred the molecule above its legend but the field in the whole picture.
+TEST(DrawContoursTest, Issue19TheFieldPeaksOnEachAtom) {
+  const auto mol = smiles_to_mol(kCymene);
+  const int n = static_cast<int>(mol->getNumAtoms());
+  for (const auto& [w, h] : std::vector<std::pair<int, int>>{{600, 450}, {900, 900}}) {
+    DrawOptions o;
+    o.width = w;
+    o.height = h;
+    o.contours = true;
+    o.legend = "grad-cam | p(active) = 0.91 | explaining class 1";
+    for (int a = 0; a < n; ++a) {
+      std::vector<double> values(n, 0.0);
+      values[a] = 1.0;
+      const std::string svg = draw_molecule(*mol, values, {}, o, ImageFormat::kSvg);
+      const std::map<int, Point> atoms = atom_positions(svg);
+      ASSERT_EQ(static_cast<int>(atoms.size()), n);
+      const Point want = atoms.at(a);
+      const Point png = png_peak(Image(draw_molecule(*mol, values, {}, o, ImageFormat::kPng)));
+      // Within 1.5 px (measured: at most 1.1); before the fix, 18-40 px below.
+      EXPECT_NEAR(png.x, want.x, 1.5) << w << "x" << h << " atom " << a;
+      EXPECT_NEAR(png.y, want.y, 1.5) << w << "x" << h << " atom " << a;
+      const Point cells = svg_peak(svg);
+      EXPECT_NEAR(cells.x, want.x, 2.0) << w << "x" << h << " atom " << a;
+      EXPECT_NEAR(cells.y, want.y, 2.0) << w << "x" << h << " atom " << a;
+    }
+  }
+}
+
+TEST(DrawContoursTest, NegativeContoursAreDashedAndBothFormatsHaveThem) {
+  const auto mol = smiles_to_mol(kCymene);
+  DrawOptions o;
+  o.contours = true;
+  std::vector<double> values(mol->getNumAtoms(), 0.1);
+  values[0] = -1.0;
+  values[5] = 1.0;
+  const std::string svg = draw_molecule(*mol, values, {}, o, ImageFormat::kSvg);
+  // Contour segments: 1 px grey lines; the negative ones dashed.
+  const std::regex contour(R"(stroke:#333333B2;stroke-width:1.0px[^']*')");
+  size_t dashed = 0, solid = 0;
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), contour);
+       it != std::sregex_iterator(); ++it) {
+    (it->str().find("dasharray") != std::string::npos ? dashed : solid) += 1;
+  }
+  EXPECT_GT(dashed, 10u);
+  EXPECT_GT(solid, 10u);
+  // Without negative values there is no dashed contour.
+  values[0] = 0.0;
+  const std::string positive = draw_molecule(*mol, values, {}, o, ImageFormat::kSvg);
+  EXPECT_EQ(positive.find("dasharray"), std::string::npos);
+}
+
+/// The fill colour of each atom's (last) highlight disc in an SVG, by atom.
+std::map<int, std::string> disc_colours(const std::string& svg) {
+  const std::regex disc(R"(<ellipse [^>]*class='atom-(\d+)'\s*style='fill:#([0-9A-F]{6}))");
+  std::map<int, std::string> out;
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), disc); it != std::sregex_iterator();
+       ++it) {
+    out[std::stoi((*it)[1])] = (*it)[2];
+  }
+  return out;
+}
+
+TEST(DrawScaleTest, SharedScaleGivesTheSameValueTheSameColour) {
+  const auto mol = smiles_to_mol(kCymene);
+  // b is a scaled by two: a's atom 1 and b's atom 0 both hold 0.4.
+  const std::vector<double> a = {0.2, 0.4, 0.1, 0.3, 0.25, 0.15, 0.35, 0.05, 0.3, 0.2};
+  std::vector<double> b = a;
+  for (double& v : b) v *= 2;
+  DrawOptions own;
+  DrawOptions shared;
+  share_colour_scale({&a, &b}, shared);
+  EXPECT_DOUBLE_EQ(shared.value_max, 0.8);
+  EXPECT_EQ(shared.scale, ColorScale::kSequential);
+  const auto own_a = disc_colours(draw_molecule(*mol, a, {}, own, ImageFormat::kSvg));
+  const auto own_b = disc_colours(draw_molecule(*mol, b, {}, own, ImageFormat::kSvg));
+  const auto shared_a = disc_colours(draw_molecule(*mol, a, {}, shared, ImageFormat::kSvg));
+  const auto shared_b = disc_colours(draw_molecule(*mol, b, {}, shared, ImageFormat::kSvg));
+  ASSERT_TRUE(shared_a.count(1) && shared_b.count(0) && own_a.count(1) && own_b.count(1));
+  EXPECT_EQ(shared_a.at(1), shared_b.at(0));  // 0.4 in both panels: one colour
+  EXPECT_NE(shared_a.at(1), shared_b.at(1));  // 0.4 against 0.8
+  // Each panel on its own scale: the same rank, the same colour, whatever the value.
+  EXPECT_EQ(own_a.at(1), own_b.at(1));
+  EXPECT_NE(own_a.at(1), own_b.at(0));
+
+  std::vector<double> negative = a;
+  negative[2] = -0.1;
+  DrawOptions signed_scale;
+  share_colour_scale({&a, &negative}, signed_scale);
+  EXPECT_EQ(signed_scale.scale, ColorScale::kDiverging);
+  DrawOptions untouched;
+  const std::vector<double> zeros(3, 0.0);
+  share_colour_scale({&zeros}, untouched);
+  EXPECT_EQ(untouched.value_max, 0.0);
+  EXPECT_EQ(untouched.scale, ColorScale::kAuto);
+}
+
+/// The text the drawing writes itself (legend, colour-bar labels): glyph paths without a class.
+struct Glyph {
+  double x0, y0, x1, y1;
+};
+std::vector<Glyph> text_glyphs(const std::string& svg) {
+  const std::regex path(R"(<path d='([^']*)' fill='#000000'/>)");
+  const std::regex number(R"([-0-9.]+ [-0-9.]+)");
+  std::vector<Glyph> out;
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), path); it != std::sregex_iterator();
+       ++it) {
+    const std::string d = (*it)[1];
+    Glyph g{1e9, 1e9, -1e9, -1e9};
+    for (auto p = std::sregex_iterator(d.begin(), d.end(), number); p != std::sregex_iterator();
+         ++p) {
+      double x = 0, y = 0;
+      std::sscanf(p->str().c_str(), "%lf %lf", &x, &y);
+      g = {std::min(g.x0, x), std::min(g.y0, y), std::max(g.x1, x), std::max(g.y1, y)};
+    }
+    if (g.x0 < 1e9) out.push_back(g);
+  }
+  return out;
+}
+
+/// Lines of text among glyphs below y_from: vertical extents that overlap merge into one line.
+std::vector<std::pair<double, double>> text_lines(std::vector<Glyph> glyphs, double y_from) {
+  std::sort(glyphs.begin(), glyphs.end(),
+            [](const Glyph& a, const Glyph& b) { return a.y0 < b.y0; });
+  std::vector<std::pair<double, double>> lines;
+  for (const Glyph& g : glyphs) {
+    if (g.y0 < y_from) continue;
+    if (!lines.empty() && g.y0 < lines.back().second) {
+      lines.back().second = std::max(lines.back().second, g.y1);
+    } else {
+      lines.emplace_back(g.y0, g.y1);
+    }
+  }
+  return lines;
+}
+
+// Issue 19: grid legends overflowed into the next panel and the signed colour bar's left label
+// was cut in half.
+TEST(DrawLegendTest, Issue19LegendsAndLabelsStayInsideThePicture) {
+  const auto mol = smiles_to_mol(kCymene);
+  std::vector<double> values(mol->getNumAtoms(), 0.3);
+  values[1] = -0.1234;  // signed: the bar's left label is "-0.123"
+  const std::string legend =
+      "#123 a-rather-long-molecule-identifier-from-a-registry | integrated-gradients | "
+      "p_np: P(1) = 0.912 | explaining class 1";
+  for (const auto& [w, h] : std::vector<std::pair<int, int>>{{600, 450}, {300, 240}, {200, 150}}) {
+    for (bool contours : {false, true}) {
+      DrawOptions o;
+      o.width = w;
+      o.height = h;
+      o.contours = contours;
+      o.legend = legend;
+      const std::string svg = draw_molecule(*mol, values, {}, o, ImageFormat::kSvg);
+      const std::vector<Glyph> glyphs = text_glyphs(svg);
+      ASSERT_GT(glyphs.size(), 20u);
+      for (const Glyph& g : glyphs) {
+        EXPECT_GE(g.x0, 0) << w << "x" << h;
+        EXPECT_LE(g.x1, w) << w << "x" << h;
+        EXPECT_GE(g.y0, 0) << w << "x" << h;
+        EXPECT_LE(g.y1, h) << w << "x" << h;
+      }
+      // The PNG: no ink in the outermost two columns (text there would be cut or run into the
+      // next panel of a grid), and the legend in as many lines as in the SVG.
+      const Image png(draw_molecule(*mol, values, {}, o, ImageFormat::kPng));
+      ASSERT_EQ(png.width(), w);
+      for (int y = 0; y < h; ++y) {
+        for (int x : {0, 1, w - 2, w - 1}) EXPECT_FALSE(png.ink(x, y)) << x << "," << y;
+      }
+      const auto lines = text_lines(glyphs, 40);
+      ASSERT_GE(lines.size(), 1u);
+      if (w < 600) {
+        EXPECT_GE(lines.size(), 2u) << w;  // broken at " | " rather than shrunk away
+      }
+      int runs = 0;
+      bool in_run = false;
+      for (int y = static_cast<int>(lines.front().first) - 1; y < h; ++y) {
+        bool any = false;
+        for (int x = 0; x < w && !any; ++x) any = png.ink(x, y);
+        runs += any && !in_run;
+        in_run = any;
+      }
+      EXPECT_EQ(runs, static_cast<int>(lines.size())) << w << "x" << h;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace gnnx::molecules
