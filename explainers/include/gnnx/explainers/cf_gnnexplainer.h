@@ -51,8 +51,11 @@
 //
 // Targets are optimised together as a disjoint union (TargetBatch), one group per worker
 // thread, as GNNExplainer's: every operation on a parameter is element-wise or a per-target sum
-// (the clipping norm), summed in the same order in any batch, so a target's result does not
-// depend on the batch or the thread count. Deterministic: nothing is random.
+// (the clipping norm), summed in the same order in any batch. The model's products may round
+// differently in another batch (measured: 1 ulp in a score), so a target's scores depend on the
+// batch and thread count only to float rounding; its counterfactual was the same in every test
+// (a threshold could in principle fall inside that rounding). Deterministic for a given batch
+// and thread count: nothing is random.
 
 #include <gnnx/explainers/explainer.h>
 
