@@ -58,6 +58,21 @@ double contrastivity(const std::string& method, explainers::MethodOptions option
   return explainers::contrastivity(per_class[0], per_class[1]);
 }
 
+// Flip rate and mean size of the counterfactuals, for methods that give them.
+void score_counterfactuals(const std::vector<explainers::Explanation>& explanations,
+                           MethodScores& s) {
+  if (explanations.empty() || !explanations.front().counterfactual) return;
+  int64_t flipped = 0;
+  double size = 0;
+  for (const auto& e : explanations) {
+    if (!e.counterfactual || !e.counterfactual->flipped) continue;
+    ++flipped;
+    size += static_cast<double>(e.counterfactual->size);
+  }
+  s.flip_rate = static_cast<double>(flipped) / static_cast<double>(explanations.size());
+  if (flipped > 0) s.cf_size = size / static_cast<double>(flipped);
+}
+
 void score_synthetic(const datasets::Dataset& ds,
                      const std::vector<explainers::Explanation>& explanations, gnn::GnnModel& model,
                      int64_t top_k, MethodScores& s) {
@@ -125,6 +140,7 @@ MethodScores evaluate(const Benchmark& b, const BenchmarkData& data, gnn::GnnMod
   }
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   s.targets = explanations.size();
+  score_counterfactuals(explanations, s);
 #ifdef GNNX_WITH_RDKIT
   if (b.family == Family::kMolecule) {
     detail::score_molecules(data, explanations, s);

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <set>
 
 namespace gnnx::explainers {
 namespace {
@@ -83,6 +85,27 @@ Json explanation_json(const Explanation& e, const detail::EdgeRows& rows, int64_
       relevance.push_back(w.relevance);
     }
     j["walks"] = {{"nodes", nodes}, {"relevance", relevance}};
+  }
+  // CF-GNNExplainer's counterfactual: its deleted edges listed as the edges are (one row per
+  // undirected edge where the edges are so listed).
+  if (e.counterfactual) {
+    const Counterfactual& cf = *e.counterfactual;
+    const std::vector<int64_t> deleted_ids = cf.deleted_edges.defined()
+                                                 ? io::to_vector<int64_t>(cf.deleted_edges)
+                                                 : std::vector<int64_t>{};
+    const std::set<int64_t> deleted(deleted_ids.begin(), deleted_ids.end());
+    std::vector<int64_t> positions;
+    for (size_t p = 0; p < rows.id.size(); ++p) {
+      if (deleted.count(rows.id[p])) positions.push_back(static_cast<int64_t>(p));
+    }
+    Json deleted_rows = edge_columns(rows, positions);
+    deleted_rows.erase("importance");
+    j["counterfactual"] = {
+        {"flipped", cf.flipped},
+        {"size", cf.size},
+        {"new_class", cf.flipped ? Json(cf.new_class) : Json()},
+        {"new_probability", std::isnan(cf.new_probability) ? Json() : Json(cf.new_probability)},
+        {"deleted_edges", deleted_rows}};
   }
   if (with_options) j["options"] = options_json(e.options);
   return j;

@@ -147,6 +147,8 @@ const std::vector<OptionSpec>& option_specs() {
         integer("explainer-seed", 0, 9.2e18, "Seed of the explainer's own randomness"),
         integer("epochs", 1, kMaxCount, "Optimisation steps"),
         number("lr", 0, 1e3, "Learning rate", /*min_exclusive=*/true),
+        number("momentum", 0, 1, "Nesterov momentum of SGD (0 = plain SGD)", false,
+               /*max_exclusive=*/true),
         flag("feature-mask", "Also learn a feature mask"),
         flag("asymmetric", "Separate masks for u->v and v->u on undirected graphs"),
         number("edge-size", 0, 1e6, "Coefficient of the mask-size penalty"),
@@ -234,6 +236,8 @@ void set_option(MethodOptions& o, const std::string& name, const std::string& va
     o.epochs = parse_integer(spec, value);
   } else if (name == "lr") {
     o.lr = parse_number(spec, value);
+  } else if (name == "momentum") {
+    o.momentum = parse_number(spec, value);
   } else if (name == "feature-mask") {
     o.feature_mask = parse_flag(spec, value);
   } else if (name == "asymmetric") {

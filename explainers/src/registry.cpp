@@ -2,6 +2,7 @@
 // Defaults are read from each method's own Options struct, so they are written once.
 
 #include <gnnx/explainers/attribution_methods.h>
+#include <gnnx/explainers/cf_gnnexplainer.h>
 #include <gnnx/explainers/explainer.h>
 #include <gnnx/explainers/gnn_lrp.h>
 #include <gnnx/explainers/gnnexplainer.h>
@@ -224,6 +225,17 @@ std::vector<MethodInfo> make_registry() {
        kCpu,
        {{"explainer-seed", text(static_cast<int64_t>(RandomExplainerOptions().seed()))}},
        with_options<RandomExplainer, RandomExplainerOptions>()},
+      {"cf-gnnexplainer",
+       "Counterfactual: the fewest edge deletions that change the prediction",
+       "Lucic, ter Hoeve, Tolomei, de Rijke, Silvestri: CF-GNNExplainer, AISTATS 2022",
+       kBothTasks,
+       kCpu,
+       {{"epochs", text(CFGNNExplainerOptions().epochs())},
+        {"lr", text(CFGNNExplainerOptions().lr())},
+        {"momentum", text(CFGNNExplainerOptions().momentum()) + " (plain SGD)"}},
+       [](const MethodOptions& o) -> std::unique_ptr<Explainer> {
+         return std::make_unique<CFGNNExplainer>(CFGNNExplainerOptions::from(o));
+       }},
   };
 }
 

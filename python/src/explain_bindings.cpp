@@ -20,6 +20,7 @@ namespace py = pybind11;
 namespace gnnx::python {
 namespace {
 
+using explainers::Counterfactual;
 using explainers::Explanation;
 using explainers::Walk;
 using Progress = std::function<void(int64_t, int64_t)>;
@@ -115,6 +116,22 @@ void bind_explanations(py::module_& m) {
         }
         return text + "], relevance=" + std::to_string(w.relevance) + ")";
       });
+  py::class_<Counterfactual>(m, "Counterfactual",
+                             "Edges whose deletion changes the prediction (cf-gnnexplainer).")
+      .def_readonly("flipped", &Counterfactual::flipped,
+                    "whether the deletions change the class (False: none was found)")
+      .def_readonly("size", &Counterfactual::size, "edges deleted, an undirected edge counted once")
+      .def_property_readonly(
+          "deleted_edges", [](const Counterfactual& c) { return to_numpy(c.deleted_edges); },
+          "original edge ids, both directions")
+      .def_readonly("new_class", &Counterfactual::new_class,
+                    "the model's class with those edges deleted (-1: not flipped)")
+      .def_readonly("new_probability", &Counterfactual::new_probability, "its probability")
+      .def("__repr__", [](const Counterfactual& c) {
+        return "Counterfactual(flipped=" + std::string(c.flipped ? "True" : "False") +
+               ", size=" + std::to_string(c.size) + ", new_class=" + std::to_string(c.new_class) +
+               ")";
+      });
   py::class_<Explanation>(m, "Explanation",
                           "One target's explanation. Importances are over the target's "
                           "computation subgraph, named by the input graph's node and edge ids.")
@@ -141,6 +158,8 @@ void bind_explanations(py::module_& m) {
                     "completeness_gap_nodes, completeness_gap_edges)")
       .def_readonly("walks", &Explanation::walks,
                     "the most relevant walks, most relevant first (gnn-lrp; else empty)")
+      .def_readonly("counterfactual", &Explanation::counterfactual,
+                    "the smallest counterfactual found (cf-gnnexplainer; else None)")
       .def(
           "dense_edge_mask",
           [](const Explanation& e, int64_t num_edges) {

@@ -44,6 +44,7 @@ def test_dataset_arrays(ba_shapes):
     ("random", {"explainer_seed": 5}),
     ("lrp", {}),
     ("lrp", {"lrp_rule": "alpha-beta", "alpha": 2}),
+    ("cf-gnnexplainer", {"epochs": 30, "momentum": 0.9}),
 ])
 def test_same_numbers_as_the_command_line(ba_shapes, cli, workdir, method, options):
     model, data, _ = ba_shapes
@@ -88,6 +89,33 @@ def test_pgexplainer_fit_targets_from_a_list_as_from_the_text(ba_shapes):
     with pytest.raises(gnnx.InputError, match="--fit-targets: 700 is out of range"):
         gnnx.explain_nodes(model, g.x, g.edge_index, TARGETS, method="pgexplainer",
                            fit_targets="690:720")
+
+
+def test_counterfactuals_as_the_command_line_writes_them(ba_shapes, cli, workdir):
+    model, data, _ = ba_shapes
+    g = data.graphs[0]
+    ours = gnnx.explain_nodes(model, g.x, g.edge_index, TARGETS, method="cf-gnnexplainer",
+                              epochs=100)
+    out = workdir / "cli_cf.json"
+    run_cli(cli, "explain", "--model", model.path, "--method", "cf-gnnexplainer", "--nodes",
+            ",".join(map(str, TARGETS)), "--epochs", "100", "--precision", "9", "--out", str(out))
+    theirs = json.loads(out.read_text())["explanations"]
+    for e, t in zip(ours, theirs):
+        cf, tcf = e.counterfactual, t["counterfactual"]
+        assert cf is not None
+        assert cf.flipped == tcf["flipped"] and cf.size == tcf["size"]
+        assert cf.deleted_edges.dtype == np.int64
+        # Both directions in Python, one row per undirected edge in the file.
+        assert sorted(tcf["deleted_edges"]["id"]) == sorted(
+            i for i in cf.deleted_edges if g.edge_index[0, i] <= g.edge_index[1, i])
+        if cf.flipped:
+            assert cf.new_class == tcf["new_class"] != e.explained_class
+            assert cf.new_probability == pytest.approx(tcf["new_probability"], rel=1e-6)
+        else:
+            assert cf.new_class == -1 and tcf["new_class"] is None
+    # Other methods have none.
+    assert gnnx.explain_nodes(model, g.x, g.edge_index, TARGETS[:1],
+                              method="saliency")[0].counterfactual is None
 
 
 def test_undirected_graphs_tie_both_directions_unless_asked(ba_shapes):

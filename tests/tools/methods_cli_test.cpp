@@ -248,10 +248,60 @@ TEST_F(MethodsCliTest, RandomExplainerIsSeeded) {
   EXPECT_NE(runs[0]["explanations"], runs[2]["explanations"]);
 }
 
+// CF-GNNExplainer from the registry: each explanation's counterfactual in the file, consistent
+// with itself; evaluate's flip rate and counterfactual size, "-" / null for other methods.
+TEST_F(MethodsCliTest, CfGnnExplainerWritesItsCounterfactuals) {
+  ASSERT_EQ(run("--quiet train --dataset tree-cycles --epochs 5 --out m.gnnx").exit_code, 0);
+  auto r =
+      run("--quiet explain --model m.gnnx --method cf-gnnexplainer --nodes 511,520,600 --epochs 40 "
+          "--momentum 0.9 --out cf.json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(temp_.path() / "cf.json");
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["method"], "cf-gnnexplainer");
+  EXPECT_EQ(j["options"]["epochs"], 40);
+  EXPECT_EQ(j["options"]["momentum"], 0.9);
+  ASSERT_EQ(j["explanations"].size(), 3u);
+  for (const auto& e : j["explanations"]) {
+    const auto& cf = e["counterfactual"];
+    ASSERT_TRUE(cf["flipped"].is_boolean()) << e;
+    const auto& deleted = cf["deleted_edges"];
+    ASSERT_EQ(deleted["id"].size(), deleted["source"].size()) << e;
+    // Tree-Cycles is undirected: one row per deleted edge, as many as the size.
+    EXPECT_EQ(deleted["id"].size(), cf["size"].get<size_t>()) << e;
+    if (cf["flipped"]) {
+      EXPECT_NE(cf["new_class"], e["explained_class"]) << e;
+      EXPECT_GE(cf["size"].get<int>(), 1) << e;
+    } else {
+      EXPECT_TRUE(cf["new_class"].is_null()) << e;
+      EXPECT_EQ(cf["size"], 0) << e;
+    }
+  }
+  r =
+      run("--quiet evaluate --dataset tree-cycles --model m.gnnx --method cf-gnnexplainer,saliency "
+          "--epochs 20 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto rows = nlohmann::json::parse(r.out);
+  ASSERT_EQ(rows.size(), 2u);
+  ASSERT_TRUE(rows[0]["flip_rate"].is_number()) << rows[0];
+  EXPECT_GE(rows[0]["flip_rate"].get<double>(), 0.0);
+  EXPECT_LE(rows[0]["flip_rate"].get<double>(), 1.0);
+  EXPECT_TRUE(rows[0]["cf_size"].is_number() || rows[0]["flip_rate"] == 0.0) << rows[0];
+  EXPECT_TRUE(rows[1]["flip_rate"].is_null()) << rows[1];
+  EXPECT_TRUE(rows[1]["cf_size"].is_null()) << rows[1];
+  r =
+      run("--quiet evaluate --dataset tree-cycles --model m.gnnx --method cf-gnnexplainer "
+          "--epochs 20");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("cf size"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("flip: fraction of targets"), std::string::npos) << r.out;
+}
+
 TEST_F(MethodsCliTest, ValuesOutsideTheSchemaAreRefused) {
-  for (const char* bad : {"--lr inf", "--lr 0", "--epochs 0x10", "--dropout 1", "--steps -3",
-                          "--ig-rule simpson", "--alpha 0.5", "--epsilon -1", "--lrp-rule z",
-                          "--gamma -1", "--walks-per-layer -2", "--top-walks x"}) {
+  for (const char* bad :
+       {"--lr inf", "--lr 0", "--epochs 0x10", "--dropout 1", "--steps -3", "--ig-rule simpson",
+        "--alpha 0.5", "--epsilon -1", "--lrp-rule z", "--gamma -1", "--walks-per-layer -2",
+        "--top-walks x", "--momentum 1", "--momentum -0.5"}) {
     const auto r = run(std::string("--quiet explain --model m.gnnx --method gnnexplainer ") + bad);
     EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
     // Refused by the flag's own check, before the (missing) model is read.

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -31,6 +32,8 @@ Json synthetic_json(const MethodScores& r, const std::string& dataset, const std
             {"motif_recovery", number(r.motif)},
             {"contrastivity", number(r.contrastivity)},
             {"flat_masks", r.flat_masks},
+            {"flip_rate", number(r.flip_rate)},
+            {"cf_size", number(r.cf_size)},
             {"seconds", r.seconds},
             {"device", r.device}};
   if (!r.error.empty()) j["error"] = r.error;
@@ -47,6 +50,8 @@ Json molecule_json(const MethodScores& r, const benchmarks::Benchmark& b,
             {"ground_truth", b.ground_truth == benchmarks::GroundTruth::kAtoms ? "atoms" : "edges"},
             {"auc", number(r.auc)},
             {"scores_from", r.scores_from},
+            {"flip_rate", number(r.flip_rate)},
+            {"cf_size", number(r.cf_size)},
             {"seconds", r.seconds}};
   if (!r.error.empty()) j["error"] = r.error;
   return j;
@@ -67,16 +72,24 @@ bool applicable(const MethodScores& r) {
 }
 
 void synthetic_table(const std::vector<MethodScores>& rows) {
-  std::printf("%-22s %7s %6s %6s %6s %6s %6s %7s %8s %6s %8s %8s\n", "method", "targets", "AUC",
-              "own", "P@k", "fid+", "fid-", "charact", "sparsity", "motif", "seconds", "contrast");
+  std::printf("%-22s %7s %6s %6s %6s %6s %6s %7s %8s %6s %8s %8s %6s %7s\n", "method", "targets",
+              "AUC", "own", "P@k", "fid+", "fid-", "charact", "sparsity", "motif", "seconds",
+              "contrast", "flip", "cf size");
   for (const auto& r : rows) {
     if (!applicable(r)) continue;
-    std::printf("%-22s %7zu %s %s %s %s %s  %s   %s %s %8.2f   %s\n", r.method.c_str(), r.targets,
-                cell(r.auc).c_str(), cell(r.auc_own).c_str(), cell(r.precision).c_str(),
+    std::printf("%-22s %7zu %s %s %s %s %s  %s   %s %s %8.2f   %s %s  %s\n", r.method.c_str(),
+                r.targets, cell(r.auc).c_str(), cell(r.auc_own).c_str(), cell(r.precision).c_str(),
                 cell(r.fidelity.fidelity_plus_prob).c_str(),
                 cell(r.fidelity.fidelity_minus_prob).c_str(),
                 cell(r.fidelity.characterization).c_str(), cell(r.fidelity.sparsity).c_str(),
-                cell(r.motif).c_str(), r.seconds, cell(r.contrastivity).c_str());
+                cell(r.motif).c_str(), r.seconds, cell(r.contrastivity).c_str(),
+                cell(r.flip_rate).c_str(), cell(r.cf_size).c_str());
+  }
+  if (std::any_of(rows.begin(), rows.end(),
+                  [](const MethodScores& r) { return !std::isnan(r.flip_rate); })) {
+    std::printf(
+        "flip: fraction of targets whose explanation is a counterfactual that changes the "
+        "class; cf size: its mean number of deleted edges (\"-\": not a counterfactual method)\n");
   }
   for (const auto& r : rows) {
     if (r.flat_masks == 0) continue;

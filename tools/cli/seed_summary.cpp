@@ -70,10 +70,14 @@ const std::vector<SeedMetric>& seed_metrics(benchmarks::Family family) {
       {"sparsity", "sparsity", [](const MethodScores& r) { return r.fidelity.sparsity; }},
       {"motif_recovery", "motif", [](const MethodScores& r) { return r.motif; }},
       {"contrastivity", "contrast", [](const MethodScores& r) { return r.contrastivity; }},
+      {"flip_rate", "flip", [](const MethodScores& r) { return r.flip_rate; }},
+      {"cf_size", "cf size", [](const MethodScores& r) { return r.cf_size; }},
       {"seconds", "seconds", [](const MethodScores& r) { return r.seconds; }},
   };
   static const std::vector<SeedMetric> molecule = {
       {"auc", "AUC", [](const MethodScores& r) { return r.auc; }},
+      {"flip_rate", "flip", [](const MethodScores& r) { return r.flip_rate; }},
+      {"cf_size", "cf size", [](const MethodScores& r) { return r.cf_size; }},
       {"seconds", "seconds", [](const MethodScores& r) { return r.seconds; }},
   };
   return family == benchmarks::Family::kMolecule ? molecule : synthetic;

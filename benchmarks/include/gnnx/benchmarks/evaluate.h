@@ -68,6 +68,12 @@ struct MethodScores {
   double motif = NAN;          ///< synthetic: motif recovery
   double contrastivity = NAN;  ///< synthetic graph tasks
   int64_t flat_masks = 0;      ///< targets whose edge mask ranks nothing
+  /// Counterfactual methods (CF-GNNExplainer): the fraction of targets whose explanation is a
+  /// counterfactual that flips the class; NaN for the other methods.
+  double flip_rate = NAN;
+  /// Counterfactual methods: mean size (deleted edges, undirected ones once) of the
+  /// counterfactuals that flip the class; NaN where none does or for the other methods.
+  double cf_size = NAN;
   explainers::FidelityScores fidelity;  ///< synthetic
   std::string error;                    ///< keep_going: why the method could not explain the model
 };

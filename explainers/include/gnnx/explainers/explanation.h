@@ -5,7 +5,9 @@
 
 #include <gnnx/gnn/models.h>
 
+#include <cmath>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,19 @@ namespace gnnx::explainers {
 struct Walk {
   std::vector<int64_t> nodes;  ///< original node ids, input first
   double relevance = 0;        ///< signed, in logit units
+};
+
+/// A counterfactual: edges whose deletion changes the model's prediction (CF-GNNExplainer,
+/// Lucic et al. 2022). Deleting an edge sets its mask to 0 (EdgeWeightMode::kMask).
+struct Counterfactual {
+  /// Whether the deletions change the prediction away from Explanation::explained_class.
+  /// false: none was found; the other fields are then empty / -1 / NaN.
+  bool flipped = false;
+  /// Edges deleted, an undirected edge (both directions) counted once.
+  int64_t size = 0;
+  torch::Tensor deleted_edges;   ///< [k] int64 original edge ids (both directions), ascending
+  int64_t new_class = -1;        ///< the model's class with those edges deleted
+  double new_probability = NAN;  ///< its probability
 };
 
 struct Explanation {
@@ -41,6 +56,8 @@ struct Explanation {
   /// The most relevant walks, by |relevance|, most relevant first (GNN-LRP); empty for the
   /// other methods.
   std::vector<Walk> walks;
+  /// The smallest counterfactual found (CF-GNNExplainer); unset for the other methods.
+  std::optional<Counterfactual> counterfactual;
 
   /// Edge importances scattered into a [num_edges] vector (0 outside the subgraph).
   torch::Tensor dense_edge_mask(int64_t num_edges) const;

@@ -47,6 +47,7 @@ struct MethodOptions {
   uint64_t seed = 0;                       ///< the explainer's own randomness
   std::optional<int64_t> epochs;           ///< optimisation steps (GNNExplainer)
   std::optional<double> lr;                ///< learning rate (GNNExplainer)
+  std::optional<double> momentum;          ///< CF-GNNExplainer: SGD's Nesterov momentum
   bool feature_mask = false;               ///< GNNExplainer: also learn a node-feature mask
   bool symmetric_edges = false;            ///< GNNExplainer: tie u->v and v->u into one mask entry
   std::optional<double> edge_size;         ///< GNNExplainer: size coefficient
