@@ -293,7 +293,7 @@ TEST_F(MethodsCliTest, CfGnnExplainerWritesItsCounterfactuals) {
       run("--quiet evaluate --dataset tree-cycles --model m.gnnx --method cf-gnnexplainer "
           "--epochs 20");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("cf size"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("cf-size"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("flip: fraction of targets"), std::string::npos) << r.out;
 }
 

@@ -74,7 +74,7 @@ bool applicable(const MethodScores& r) {
 void synthetic_table(const std::vector<MethodScores>& rows) {
   std::printf("%-22s %7s %6s %6s %6s %6s %6s %7s %8s %6s %8s %8s %6s %7s\n", "method", "targets",
               "AUC", "own", "P@k", "fid+", "fid-", "charact", "sparsity", "motif", "seconds",
-              "contrast", "flip", "cf size");
+              "contrast", "flip", "cf-size");
   for (const auto& r : rows) {
     if (!applicable(r)) continue;
     std::printf("%-22s %7zu %s %s %s %s %s  %s   %s %s %8.2f   %s %s  %s\n", r.method.c_str(),
@@ -89,7 +89,7 @@ void synthetic_table(const std::vector<MethodScores>& rows) {
                   [](const MethodScores& r) { return !std::isnan(r.flip_rate); })) {
     std::printf(
         "flip: fraction of targets whose explanation is a counterfactual that changes the "
-        "class; cf size: its mean number of deleted edges (\"-\": not a counterfactual method)\n");
+        "class; cf-size: its mean number of deleted edges (\"-\": not a counterfactual method)\n");
   }
   for (const auto& r : rows) {
     if (r.flat_masks == 0) continue;

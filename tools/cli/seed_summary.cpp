@@ -71,13 +71,13 @@ const std::vector<SeedMetric>& seed_metrics(benchmarks::Family family) {
       {"motif_recovery", "motif", [](const MethodScores& r) { return r.motif; }},
       {"contrastivity", "contrast", [](const MethodScores& r) { return r.contrastivity; }},
       {"flip_rate", "flip", [](const MethodScores& r) { return r.flip_rate; }},
-      {"cf_size", "cf size", [](const MethodScores& r) { return r.cf_size; }},
+      {"cf_size", "cf-size", [](const MethodScores& r) { return r.cf_size; }},
       {"seconds", "seconds", [](const MethodScores& r) { return r.seconds; }},
   };
   static const std::vector<SeedMetric> molecule = {
       {"auc", "AUC", [](const MethodScores& r) { return r.auc; }},
       {"flip_rate", "flip", [](const MethodScores& r) { return r.flip_rate; }},
-      {"cf_size", "cf size", [](const MethodScores& r) { return r.cf_size; }},
+      {"cf_size", "cf-size", [](const MethodScores& r) { return r.cf_size; }},
       {"seconds", "seconds", [](const MethodScores& r) { return r.seconds; }},
   };
   return family == benchmarks::Family::kMolecule ? molecule : synthetic;
