@@ -93,26 +93,8 @@ std::vector<Explanation> CFGNNExplainer::explain_chunk(const ExplainCall& call,
                                                        const std::vector<int64_t>& targets,
                                                        const std::vector<int64_t>& classes,
                                                        const ChunkProgress& progress) const {
-  // As GNNExplainer: one interleaved group of targets per worker thread, each with
-  // single-threaded operations; a target's result does not depend on its group.
-  const int64_t count = static_cast<int64_t>(targets.size());
-  const int64_t threads = gnn::model_device(*call.model).is_cpu() ? gnn::worker_threads() : 1;
-  const int64_t groups = std::max<int64_t>(1, std::min<int64_t>(threads, count));
-  const ChunkProgress silent = [](int64_t, int64_t) {};
-  std::vector<std::vector<Explanation>> results(groups);
-  gnn::run_in_threads(groups, [&](int64_t g) {
-    std::vector<int64_t> part, part_classes;
-    for (int64_t i = g; i < count; i += groups) {
-      part.push_back(targets[i]);
-      part_classes.push_back(classes[i]);
-    }
-    // Group 0 runs on the caller's thread: it alone reports progress.
-    results[g] =
-        explain_batch(call, call.make_batch(part), part_classes, g == 0 ? progress : silent);
-  });
-  std::vector<Explanation> out;
-  for (int64_t i = 0; i < count; ++i) out.push_back(std::move(results[i % groups][i / groups]));
-  return out;
+  // As GNNExplainer: a target's result does not depend on its group.
+  return explain_in_thread_groups(call, targets, classes, progress);
 }
 
 std::vector<Explanation> CFGNNExplainer::explain_batch(const ExplainCall& call,

@@ -3,6 +3,7 @@
 #include <gnnx/explainers/explainer.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/subgraph.h>
+#include <gnnx/gnn/threads.h>
 #include <gnnx/io/tensor_vector.h>
 
 #include <torch/types.h>
@@ -14,21 +15,6 @@ namespace gnnx::explainers {
 namespace {
 
 constexpr int64_t kProgressScale = 1000;  // progress units per chunk
-
-// Restores the model's train/eval mode on scope exit.
-class EvalGuard {
- public:
-  explicit EvalGuard(gnn::GnnModel& model) : model_(model), was_training_(model.is_training()) {
-    model_.eval();
-  }
-  ~EvalGuard() { model_.train(was_training_); }
-  EvalGuard(const EvalGuard&) = delete;
-  EvalGuard& operator=(const EvalGuard&) = delete;
-
- private:
-  gnn::GnnModel& model_;
-  bool was_training_;
-};
 
 void require_task(const gnn::GnnModel& model, gnn::Task task, const std::string& method,
                   const char* what) {
@@ -78,7 +64,7 @@ std::vector<Explanation> Explainer::explain_nodes(gnn::GnnModel& model, const gn
   check_model(model);
   gnn::check_ids(nodes, graph.num_nodes(), method + ": node");
   require_class_in_range(target_.explained_class(), model, method);
-  EvalGuard eval(model);
+  ScopedEvalMode eval(model);
   const gnn::GcnAdjacency adj(graph);
   ExplainCall call;
   call.model = &model;
@@ -107,7 +93,7 @@ std::vector<Explanation> Explainer::explain_graphs(gnn::GnnModel& model,
   require_task(model, gnn::Task::kGraphClassification, method, "explaining graphs");
   check_model(model);
   require_class_in_range(target_.explained_class(), model, method);
-  EvalGuard eval(model);
+  ScopedEvalMode eval(model);
   ExplainCall call;
   call.model = &model;
   call.task = gnn::Task::kGraphClassification;
@@ -179,6 +165,36 @@ std::vector<Explanation> Explainer::explain_chunk(const ExplainCall& call,
                                                   const std::vector<int64_t>& classes,
                                                   const ChunkProgress& progress) const {
   return explain_batch(call, call.make_batch(targets), classes, progress);
+}
+
+ScopedEvalMode::ScopedEvalMode(gnn::GnnModel& model)
+    : model_(model), was_training_(model.is_training()) {
+  model_.eval();
+}
+
+ScopedEvalMode::~ScopedEvalMode() { model_.train(was_training_); }
+
+std::vector<Explanation> Explainer::explain_in_thread_groups(const ExplainCall& call,
+                                                             const std::vector<int64_t>& targets,
+                                                             const std::vector<int64_t>& classes,
+                                                             const ChunkProgress& progress) const {
+  const int64_t count = static_cast<int64_t>(targets.size());
+  const int64_t threads = gnn::model_device(*call.model).is_cpu() ? gnn::worker_threads() : 1;
+  const int64_t groups = std::max<int64_t>(1, std::min<int64_t>(threads, count));
+  const ChunkProgress silent = [](int64_t, int64_t) {};
+  std::vector<std::vector<Explanation>> results(groups);
+  gnn::run_in_threads(groups, [&](int64_t g) {
+    std::vector<int64_t> part, part_classes;
+    for (int64_t i = g; i < count; i += groups) {
+      part.push_back(targets[i]);
+      part_classes.push_back(classes[i]);
+    }
+    results[g] =
+        explain_batch(call, call.make_batch(part), part_classes, g == 0 ? progress : silent);
+  });
+  std::vector<Explanation> out;
+  for (int64_t i = 0; i < count; ++i) out.push_back(std::move(results[i % groups][i / groups]));
+  return out;
 }
 
 }  // namespace gnnx::explainers

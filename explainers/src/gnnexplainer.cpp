@@ -101,7 +101,6 @@ std::vector<Explanation> GNNExplainer::explain_chunk(const ExplainCall& call,
                                                      const std::vector<int64_t>& classes,
                                                      const ChunkProgress& progress) const {
   detail::FrozenParameters frozen(*call.model);
-  const int64_t count = static_cast<int64_t>(targets.size());
   // Every target's mask is independent of the others', so the targets are split into one
   // group per thread, each optimised on its own thread with single-threaded operations: a
   // step is a few dozen small operations, too small to share among threads (two threads per
@@ -110,23 +109,7 @@ std::vector<Explanation> GNNExplainer::explain_chunk(const ExplainCall& call,
   // The masks do not depend on the grouping: each row and edge is computed by the same
   // operations in the same order in any group. (A model on a GPU runs every group's work
   // there: one group.)
-  const int64_t threads = gnn::model_device(*call.model).is_cpu() ? gnn::worker_threads() : 1;
-  const int64_t groups = std::max<int64_t>(1, std::min<int64_t>(threads, count));
-  const ChunkProgress silent = [](int64_t, int64_t) {};
-  std::vector<std::vector<Explanation>> results(groups);
-  gnn::run_in_threads(groups, [&](int64_t g) {
-    std::vector<int64_t> part, part_classes;
-    for (int64_t i = g; i < count; i += groups) {
-      part.push_back(targets[i]);
-      part_classes.push_back(classes[i]);
-    }
-    // Group 0 runs on the caller's thread: it alone reports progress.
-    results[g] =
-        explain_batch(call, call.make_batch(part), part_classes, g == 0 ? progress : silent);
-  });
-  std::vector<Explanation> out;
-  for (int64_t i = 0; i < count; ++i) out.push_back(std::move(results[i % groups][i / groups]));
-  return out;
+  return explain_in_thread_groups(call, targets, classes, progress);
 }
 
 std::vector<Explanation> GNNExplainer::explain_batch(const ExplainCall& call,

@@ -261,21 +261,6 @@ std::shared_ptr<const FittedState> PGExplainer::fit(const ExplainCall& call,
 
 namespace {
 
-// Eval mode for the training of a trained copy, restored on scope exit (as the target loop's).
-class EvalMode {
- public:
-  explicit EvalMode(gnn::GnnModel& model) : model_(model), was_training_(model.is_training()) {
-    model_.eval();
-  }
-  ~EvalMode() { model_.train(was_training_); }
-  EvalMode(const EvalMode&) = delete;
-  EvalMode& operator=(const EvalMode&) = delete;
-
- private:
-  gnn::GnnModel& model_;
-  bool was_training_;
-};
-
 void require_task(const gnn::GnnModel& model, gnn::Task task) {
   if (model.spec().task != task) {
     throw InputError("pgexplainer: training on " + gnn::to_string(task) + " targets needs a " +
@@ -289,7 +274,7 @@ void require_task(const gnn::GnnModel& model, gnn::Task task) {
 PGExplainer PGExplainer::trained_on_nodes(gnn::GnnModel& model, const gnn::Graph& graph,
                                           const std::vector<int64_t>& nodes) const {
   require_task(model, gnn::Task::kNodeClassification);
-  const EvalMode eval(model);
+  const ScopedEvalMode eval(model);
   const gnn::GcnAdjacency adj(graph);
   ExplainCall call;
   call.model = &model;
@@ -306,7 +291,7 @@ PGExplainer PGExplainer::trained_on_graphs(gnn::GnnModel& model,
                                            const std::vector<gnn::Graph>& graphs,
                                            const std::vector<int64_t>& indices) const {
   require_task(model, gnn::Task::kGraphClassification);
-  const EvalMode eval(model);
+  const ScopedEvalMode eval(model);
   ExplainCall call;
   call.model = &model;
   call.task = gnn::Task::kGraphClassification;

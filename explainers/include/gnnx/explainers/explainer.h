@@ -120,6 +120,17 @@ class Explainer {
                                                  const std::vector<int64_t>& targets,
                                                  const std::vector<int64_t>& classes,
                                                  const ChunkProgress& progress) const;
+  /// explain_chunk for methods that optimise each target on its own (GNNExplainer,
+  /// CF-GNNExplainer): the targets split into one interleaved group per worker thread (target i
+  /// in group i mod G, so groups get alike mixes of small and large subgraphs), each group one
+  /// explain_batch on its own thread with single-threaded operations; group 0 runs on the
+  /// caller's thread and alone reports progress. Results in the targets' order; a method whose
+  /// targets are independent gets the same results for any grouping. (A model on a GPU: one
+  /// group.)
+  std::vector<Explanation> explain_in_thread_groups(const ExplainCall& call,
+                                                    const std::vector<int64_t>& targets,
+                                                    const std::vector<int64_t>& classes,
+                                                    const ChunkProgress& progress) const;
   /// Explains every part of `batch`; classes as in explain_chunk.
   virtual std::vector<Explanation> explain_batch(const ExplainCall& call, const TargetBatch& batch,
                                                  const std::vector<int64_t>& classes,
@@ -129,6 +140,20 @@ class Explainer {
   std::vector<Explanation> explain_targets(ExplainCall call, const std::vector<int64_t>& targets,
                                            const std::vector<int64_t>& classes) const;
   TargetOptions target_;
+};
+
+/// Puts a model in eval mode and restores its train/eval mode on scope exit (the target loop's
+/// guard, also for methods that run the model outside it, e.g. PGExplainer's training).
+class ScopedEvalMode {
+ public:
+  explicit ScopedEvalMode(gnn::GnnModel& model);
+  ~ScopedEvalMode();
+  ScopedEvalMode(const ScopedEvalMode&) = delete;
+  ScopedEvalMode& operator=(const ScopedEvalMode&) = delete;
+
+ private:
+  gnn::GnnModel& model_;
+  bool was_training_;
 };
 
 /// An option a method reads, with the default it takes when the option is not given.
