@@ -82,8 +82,10 @@ explainers::MethodOptions method_options(const std::string& method, const Method
   o.symmetric_edges = undirected_graph;
   for (const auto& [name, option] : flags.given) {
     if (option->count() == 0) continue;
-    const bool read = infos.empty() || std::any_of(infos.begin(), infos.end(),
-                                                   [&](const auto* i) { return i->reads(name); });
+    const std::string& flag_name = name;  // clang 14 cannot capture a structured binding
+    const bool read = infos.empty() || std::any_of(infos.begin(), infos.end(), [&](const auto* i) {
+                        return i->reads(flag_name);
+                      });
     if (!read) {
       std::vector<std::string> readable;  // every named method's, each once, as flags
       for (const auto* info : infos) {
