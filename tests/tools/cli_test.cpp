@@ -252,7 +252,7 @@ TEST_F(CliExplainTest, FormatsAndPrecision) {
   std::istringstream csv(read_file(dir_ / "e.csv"));
   std::string line;
   ASSERT_TRUE(std::getline(csv, line));
-  EXPECT_EQ(line, "target,edge_id,source,destination,importance,rank,undirected");
+  EXPECT_EQ(line, "target,edge_id,source,destination,importance,rank,undirected,deleted");
   size_t csv_rows = 0;
   while (std::getline(csv, line)) ++csv_rows;
   EXPECT_EQ(csv_rows, rows);
