@@ -34,6 +34,7 @@ constexpr int64_t kNoiseStream = -2;
 /// What fit hands to every chunk: the trained MLP and what it was trained on.
 struct PGExplainerFit : FittedState {
   EdgeMlp mlp;
+  double input_scale = 1;  ///< the MLP reads z / input_scale (embedding_scale of the fit's z)
   int64_t fit_targets = 0;
   double first_loss = 0;
   double last_loss = 0;
@@ -58,6 +59,17 @@ torch::Tensor embeddings_for(const ExplainCall& call, const TargetBatch& batch) 
 }
 
 std::string text(double v) { return c10::str(v); }
+
+/// The root mean square of the embeddings' entries (1 when they are all 0). The MLP reads
+/// z / scale: a trained GNN's embeddings can be ~100 in size, and Glorot weights over them start
+/// the edge logits at ±30, where the sigmoid's gradient (~1e-13) is zero in float and the masks
+/// never move (BA-Shapes seeds 1 and 2: every edge 1e-12, AUC 0.5). The first layer can absorb
+/// any scale, so the family of masks is the same; only the start is no longer saturated.
+double embedding_scale(const torch::Tensor& z) {
+  const double rms =
+      z.numel() == 0 ? 0.0 : z.to(torch::kDouble).square().mean().sqrt().item<double>();
+  return rms > 0 && std::isfinite(rms) ? rms : 1.0;
+}
 
 }  // namespace
 
@@ -222,7 +234,9 @@ std::shared_ptr<const FittedState> PGExplainer::fit(const ExplainCall& call,
     detail::FrozenParameters frozen(model);
     const TargetBatch batch = call.make_batch(ids);
     const std::vector<int64_t> explained = predict_targets(model, batch, labels).classes;
-    const torch::Tensor z = embeddings_for(call, batch);
+    const torch::Tensor raw = embeddings_for(call, batch);
+    out->input_scale = embedding_scale(raw);
+    const torch::Tensor z = raw / out->input_scale;
     const int64_t blocks = call.task == gnn::Task::kNodeClassification ? 3 : 2;
     out->mlp = EdgeMlp::glorot(blocks * z.size(1), options_.hidden(),
                                target_seed(options_.seed(), kWeightStream));
@@ -314,7 +328,7 @@ std::vector<Explanation> PGExplainer::explain_batch(const ExplainCall& call,
     gnn::GnnModel& model = *call.model;
     const TargetPrediction prediction = predict_targets(model, batch, classes);
     torch::NoGradGuard no_grad;
-    const auto z = embeddings_for(call, batch);
+    const auto z = embeddings_for(call, batch) / fitted->input_scale;
     const EdgeRows rows = edge_rows(batch);
     auto mask = torch::sigmoid(fitted->mlp.edge_logits(z, rows.src, rows.dst, rows.target));
     if (options_.symmetric_edges()) {
