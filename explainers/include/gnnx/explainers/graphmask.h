@@ -43,9 +43,12 @@
 //   - Layers not yet trained are left open (gate 1); PyG gates them with their untrained
 //     networks.
 //   - No node-feature mask (PyG learns one beside the gates; the paper has none).
-//   - Straight-through gates in training (GraphMaskOptions::straight_through, on by default
-//     as PyG): the forward pass reads 1 where a gate exceeds the midpoint of its target's
-//     smallest and largest gate, else 0; the gradient is the soft gate's.
+//   - Training reads the soft clipped gates z (the authors' code), not PyG's straight-through
+//     gates (1 where z exceeds the midpoint of its target's smallest and largest gate, else 0;
+//     the gradient the soft gate's), which GraphMaskOptions::straight_through turns on. Where a
+//     layer's gate inputs are all equal (the synthetic sets' constant node features make every
+//     first-layer gate equal) the midpoint rule closes every gate (z > z is false) and no
+//     gradient reopens them: with it on, every Tree-Cycles explanation was flat (each edge 1/3).
 //   - The explanation's score is the mean over layers of the soft deterministic gates; PyG
 //     binarises them first (at the midpoint of all gates of the layer), which ties most edges
 //     and makes a target's scores depend on the other targets of its batch.
@@ -84,9 +87,9 @@ struct GraphMaskOptions {
   TORCH_ARG(double, lambda_lr) = 0.01;
   /// The hard concrete distribution's constants.
   TORCH_ARG(HardConcreteOptions, hard_concrete) = {};
-  /// Binarise the gates in training's forward pass (PyG); false: the soft clipped gates (the
-  /// authors').
-  TORCH_ARG(bool, straight_through) = true;
+  /// Binarise the gates in training's forward pass (PyG's straight-through gates); false (the
+  /// default): the soft clipped gates, as the authors' code. See the file comment for why.
+  TORCH_ARG(bool, straight_through) = false;
   /// The training targets as an id list (gnnx/io/id_list.h); "" = the explained targets.
   TORCH_ARG(std::string, fit_targets) = "";
   /// Seed of the gate networks' initial weights and of the gates' noise.
