@@ -58,6 +58,10 @@
 //     LayerNorm 1 and 0, the output layer as torch.nn.Linear (uniform ±1/√hidden), from the
 //     explainer's seed; the noise from another stream of the same seed.
 //
+// Options: the command line's --epochs (per layer), --lr, --edge-size (the penalty scaling: the
+// L0 norm is the size term), --fit-targets and --explainer-seed; allowance, init_lambda,
+// lambda_lr, the hard concrete constants and straight_through are GraphMaskOptions only.
+//
 // Training and explaining run single-threaded inside (gnn::run_in_threads with one piece), so
 // the result is the same bits for any thread count.
 
