@@ -116,22 +116,28 @@ torch::Tensor LayerPlan::target_logits(const torch::Tensor& x,
 
 torch::Tensor LayerPlan::target_logits_of_used(const torch::Tensor& x,
                                                const torch::Tensor& used_weight) const {
+  return target_logits_per_layer(x, std::vector<torch::Tensor>(layer_adj_.size(), used_weight));
+}
+
+torch::Tensor LayerPlan::target_logits_per_layer(
+    const torch::Tensor& x, const std::vector<torch::Tensor>& used_weights) const {
   // Dropout would make the rows depend on the pass; explainers run the model in eval mode.
   TORCH_CHECK(!model_->is_training() || model_->spec().dropout == 0,
               "LayerPlan: the model must be in eval mode");
-  TORCH_CHECK(!used_weight.defined() ||
-                  (used_weight.dim() == 1 && used_weight.size(0) == used_edges_.size(0)),
-              "LayerPlan: the used edges' weights must be [", used_edges_.size(0), "]");
+  TORCH_CHECK(used_weights.size() == layer_adj_.size(), "LayerPlan: ", used_weights.size(),
+              " layer weights for ", layer_adj_.size(), " layers");
   // A model on a GPU computes there; the copies are differentiable, so the mask (with x's
   // device) gets its gradient, and the logits come back to x's device.
   const torch::Device device = gnn::model_device(*model_);
-  const torch::Tensor weight_all = used_weight.defined() ? used_weight.to(device) : torch::Tensor();
   gnn::ForwardHooks hooks;
   for (size_t l = 0; l < layer_adj_.size(); ++l) {
+    const torch::Tensor& weight = used_weights[l];
+    TORCH_CHECK(!weight.defined() || (weight.dim() == 1 && weight.size(0) == used_edges_.size(0)),
+                "LayerPlan: the used edges' weights must be [", used_edges_.size(0), "]");
     gnn::LayerGraph layer;
     layer.adj = &layer_adj_[l];
     layer.edge_mask =
-        weight_all.defined() ? weight_all.slice(0, 0, layer_edges_[l]) : torch::Tensor();
+        weight.defined() ? weight.to(device).slice(0, 0, layer_edges_[l]) : torch::Tensor();
     layer.rows = layer_rows_[l];
     hooks.layer_graphs.push_back(std::move(layer));
   }

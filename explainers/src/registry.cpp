@@ -7,6 +7,7 @@
 #include <gnnx/explainers/gnn_lrp.h>
 #include <gnnx/explainers/gnnexplainer.h>
 #include <gnnx/explainers/gradient_methods.h>
+#include <gnnx/explainers/graphmask.h>
 #include <gnnx/explainers/pgexplainer.h>
 #include <gnnx/explainers/random_explainer.h>
 #include <gnnx/gnn/error.h>
@@ -46,6 +47,7 @@ std::vector<MethodInfo> make_registry() {
   const SmoothGradOptions smoothgrad;
   const BayesGradOptions bayesgrad;
   const PGExplainerOptions pgexplainer;
+  const GraphMaskOptions graphmask;
   const auto pope = [](const std::string& first) {
     return first + "; Pope, Kolouri, Rostami, Martin, Hoffmann, CVPR 2019";
   };
@@ -82,6 +84,18 @@ std::vector<MethodInfo> make_registry() {
         {"asymmetric", "false (masks symmetrised on undirected graphs)"},
         {"explainer-seed", text(static_cast<int64_t>(pgexplainer.seed()))}},
        with_options<PGExplainer, PGExplainerOptions>()},
+      {"graphmask",
+       "Per-layer hard-concrete gates on every message, trained once over many targets",
+       "Schlichtkrull, De Cao, Titov: Interpreting Graph Neural Networks for NLP With "
+       "Differentiable Edge Masking, ICLR 2021",
+       kBothTasks,
+       kCpu,
+       {{"epochs", text(graphmask.epochs()) + " per layer"},
+        {"lr", text(graphmask.lr())},
+        {"edge-size", text(graphmask.penalty_scaling()) + " (penalty scaling, at most 10)"},
+        {"fit-targets", "the explained targets"},
+        {"explainer-seed", text(static_cast<int64_t>(graphmask.seed()))}},
+       with_options<GraphMask, GraphMaskOptions>()},
       {"saliency",
        "Gradient saliency |dy/dX_n|, |dy/dw_e|",
        pope("Simonyan, Vedaldi, Zisserman 2014"),

@@ -213,7 +213,15 @@ ModelDescription GraphClassifierImpl::describe() const {
 
 ModelOutput GraphClassifierImpl::run(const ModelInput& input, const ForwardHooks& hooks) {
   constexpr const char* kFn = "GraphClassifier::forward";
-  TORCH_CHECK(hooks.layer_graphs.empty(), kFn, ": layer graphs apply to node models only");
+  // Per-layer masks over the whole graph (GraphMask) keep every row: the readout pools them
+  // all. Planned passes that drop rows are for node models only.
+  for (const auto& layer : hooks.layer_graphs) {
+    TORCH_CHECK(layer.rows < 0 && layer.adj != nullptr &&
+                    layer.adj->num_nodes() == hooks.layer_graphs.front().adj->num_nodes(),
+                kFn,
+                ": a graph model's layer graphs must keep every row (rows = -1) of one "
+                "node set");
+  }
   torch::Tensor graph_of_node = input.batch;
   if (!graph_of_node.defined()) {
     TORCH_CHECK(input.num_graphs == 1, kFn, ": without `batch` there is one graph, got ",

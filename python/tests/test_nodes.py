@@ -41,6 +41,7 @@ def test_dataset_arrays(ba_shapes):
     ("pgexplainer", {"epochs": 5, "fit_targets": "300:400:4", "explainer_seed": 2}),
     ("pgexplainer", {"epochs": 3, "temperature_start": 2, "temperature_end": 0.5,
                      "edge_size": 0.01, "edge_entropy": 0.5, "lr": 0.01}),
+    ("graphmask", {"epochs": 3, "fit_targets": "300:320", "edge_size": 2, "explainer_seed": 1}),
     ("random", {"explainer_seed": 5}),
     ("lrp", {}),
     ("lrp", {"lrp_rule": "alpha-beta", "alpha": 2}),

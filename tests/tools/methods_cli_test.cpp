@@ -231,6 +231,58 @@ TEST_F(MethodsCliTest, PgExplainerTrainsOnOtherTargetsTheSameForAnyThreadCount) 
   }
 }
 
+// GraphMask from the registry: node targets trained on other targets, the same file for one and
+// two threads, graph targets, `evaluate` scores it; its bad input exits 2.
+TEST_F(MethodsCliTest, GraphMaskExplainsNodesAndGraphsTheSameForAnyThreadCount) {
+  ASSERT_EQ(run("--quiet train --dataset ba-shapes --epochs 20 --out m.gnnx").exit_code, 0);
+  nlohmann::json first;
+  for (const char* threads : {"1", "2"}) {
+    const auto r = run(std::string("--quiet --threads ") + threads +
+                       " explain --model m.gnnx --method graphmask --nodes 400:420:5 "
+                       "--epochs 3 --fit-targets 300:320 --edge-size 2 --out g.json");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::ifstream in(temp_.path() / "g.json");
+    auto j = nlohmann::json::parse(in);
+    j.erase("seconds");  // the file's only field that may differ
+    if (first.is_null()) {
+      first = j;
+      EXPECT_EQ(j["method"], "graphmask");
+      EXPECT_EQ(j["options"]["fit_targets"], "300:320");
+      EXPECT_EQ(j["options"]["penalty_scaling"], 2);
+      ASSERT_EQ(j["explanations"].size(), 4u);
+      EXPECT_EQ(j["explanations"][0]["diagnostics"]["fit_targets"], 20);
+    } else {
+      EXPECT_EQ(j, first) << "--threads " << threads;
+    }
+  }
+  const auto e =
+      run("--quiet evaluate --dataset ba-shapes --model m.gnnx --method graphmask --epochs 2 "
+          "--json");
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  const auto j = nlohmann::json::parse(e.out);
+  EXPECT_EQ(j["method"], "graphmask");
+  EXPECT_GE(j["auc"].get<double>(), 0.0);
+  EXPECT_LE(j["auc"].get<double>(), 1.0);
+  for (const auto& [flags, message] : std::vector<std::pair<std::string, std::string>>{
+           {"--edge-size 11", "penalty scaling must be in [0, 10]"},
+           {"--fit-targets 5:x", "invalid value '5:x'"},
+           {"--temperature-end 2", "--temperature-end is not an option of graphmask"}}) {
+    const auto r = run("--quiet explain --model m.gnnx --method graphmask --nodes 400 " + flags +
+                       " --out bad.json");
+    EXPECT_EQ(r.exit_code, 2) << flags;
+    EXPECT_NE(r.err.find(message), std::string::npos) << flags << ": " << r.err;
+    EXPECT_FALSE(std::filesystem::exists(temp_.path() / "bad.json"));
+  }
+  ASSERT_EQ(run("--quiet train --dataset ba-2motifs --epochs 1 --out g.gnnx").exit_code, 0);
+  const auto g = run(
+      "--quiet explain --model g.gnnx --method graphmask --graphs 0:3 --epochs 2 --out gg.json");
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  std::ifstream in(temp_.path() / "gg.json");
+  const auto gj = nlohmann::json::parse(in);
+  ASSERT_EQ(gj["explanations"].size(), 3u);
+  EXPECT_EQ(gj["explanations"][2]["target"], 2);
+}
+
 // The random baseline: seeded, its seed in the file, another seed other scores.
 TEST_F(MethodsCliTest, RandomExplainerIsSeeded) {
   ASSERT_EQ(run("--quiet train --dataset ba-2motifs --epochs 1 --out m.gnnx").exit_code, 0);

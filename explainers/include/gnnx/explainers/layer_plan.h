@@ -39,6 +39,12 @@ class LayerPlan {
   torch::Tensor target_logits_of_used(const torch::Tensor& x,
                                       const torch::Tensor& used_weight) const;
 
+  /// The same with one mask per layer (GraphMask's per-layer gates): used_weights[l] [U] in
+  /// used_edges() order, of which layer l reads its own edges (a prefix). Throws c10::Error for
+  /// a count other than the model's layers or a weight of the wrong shape.
+  torch::Tensor target_logits_per_layer(const torch::Tensor& x,
+                                        const std::vector<torch::Tensor>& used_weights) const;
+
   /// [U] int64 union ids of the edges some layer reads (the rest cannot change any target's
   /// logits), ordered by their target's hop distance so that each layer reads a prefix.
   const torch::Tensor& used_edges() const { return used_edges_; }

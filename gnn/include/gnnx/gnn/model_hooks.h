@@ -50,6 +50,8 @@ struct ForwardHooks {
   /// dropout (active in train() mode only).
   std::vector<torch::Tensor> dropout_masks;
   /// One graph per message-passing layer (node models; see ModelDescription::layer_graphs).
+  /// Graph models take them too where every layer keeps every row (rows = -1) of one node set:
+  /// one edge mask per layer (GraphMask's gates).
   /// Empty: every layer reads ModelInput::adj and ModelInput::edge_mask.
   std::vector<LayerGraph> layer_graphs;
 };
