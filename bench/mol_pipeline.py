@@ -253,7 +253,8 @@ def main():
             best = min(best, time.perf_counter() - t0)
         stages.append({"name": name, "molecules": n, "seconds": best,
                        "per_second": n / best if best > 0 else 0.0})
-    print(json.dumps({"gcn": "torch_geometric.GCNConv" if HAVE_PYG else "plain torch (sparse)",
+    print(json.dumps({"gcn": "torch_geometric.GCNConv" if HAVE_PYG else
+                      "plain torch, sparse adjacency (torch_geometric is not importable)",
                       "torch": torch.__version__, "rdkit": Chem.rdBase.rdkitVersion,
                       "threads": torch.get_num_threads(), "max_logit_diff": diff,
                       "stages": stages}))

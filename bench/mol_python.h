@@ -23,7 +23,7 @@ struct PythonStage {
 struct PythonRun {
   bool ran = false;
   std::string why_not;  ///< when !ran: the interpreter or rdkit/torch missing, or the failure
-  std::string gcn;      ///< "torch_geometric.GCNConv" or "plain torch (sparse)"
+  std::string gcn;      ///< "torch_geometric.GCNConv" or "plain torch, ..." (PyG missing)
   double max_logit_diff = 0;
   std::vector<PythonStage> stages;  ///< parse+featurise, + predict, + explain, + PNG
 };
