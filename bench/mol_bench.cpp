@@ -3,35 +3,48 @@
 //
 //   parse+featurise                       the floor: RDKit parsing and gnnx featurisation
 //   + predict                             the model's outputs, batched
-//   + explain (grad-cam)                  predict + explain + explanation fragment, batched
-//   + explain (grad-cam) + PNG            ... and a MolDraw2D/Cairo PNG per molecule
+//   + explain (saliency / grad-cam)       predict + explain + explanation fragment, batched
+//   + explain (...) + PNG                 ... and a 600x450 MolDraw2D/Cairo PNG per molecule
 //   + explain (gnnexplainer, 100 steps)   the same with GNNExplainer's mask optimisation
 //   + explain (gnnexplainer) + PNG
 //
 // Every row starts from the file (parse+featurise included), so a row's rate is what a pipeline
 // doing that much gets. Molecules are explained --batch at a time: one disjoint union of their
-// graphs per forward/backward pass, not one tiny graph at a time.
+// graphs per forward/backward pass, not one tiny graph at a time. --threads N gives the batches
+// and the drawings to N worker threads (gnn/threads.h), LibTorch's own ops on one thread each,
+// as `gnnx --threads N explain-mol` does.
+//
+// Then, in the same run, the Python pipeline (bench/mol_pipeline.py: RDKit + a torch GCN with the
+// same weights + autograd saliency + one RDKit Cairo PNG per molecule, one molecule at a time)
+// over the same file, and the gnnx / Python ratio of each stage (issue 19, item 1). Without a
+// Python that imports rdkit and torch the ratios are left out and the reason printed.
 //
 //   mol_bench --model bbbp.gnnx [--data BBBP.csv] [--threads N] [--batch B] [--repeats R]
+//             [--python PYTHON | --no-python] [--no-gnnexplainer]
 //
 // Each row is the best of --repeats runs (default 3; the floor is the fastest, the noise of
-// a shared machine only ever slows a run down).
+// a shared machine only ever slows a run down); the Python stages too.
 
 #include "guarded_main.h"
+#include "mol_python.h"
 
 #include <ATen/Parallel.h>
 #include <GraphMol/ROMol.h>
 #include <gnnx/gnn/error.h>
+#include <gnnx/gnn/threads.h>
 #include <gnnx/molecules/featurize.h>
 #include <gnnx/molecules/molecule_explainer.h>
 #include <gnnx/molecules/readers.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -46,6 +59,8 @@ struct Args {
   int threads = static_cast<int>(std::thread::hardware_concurrency());
   int64_t batch = 64;
   int repeats = 3;
+  std::string python = GNNX_BENCH_PYTHON;  // "" = no Python pipeline
+  bool gnnexplainer = true;
 };
 
 double seconds_of(const std::function<void()>& work) {
@@ -73,6 +88,52 @@ std::vector<const RDKit::ROMol*> mols_of(const MoleculeSet& set) {
   return mols;
 }
 
+/// The Python pipeline over the same file, and each stage's gnnx / Python ratio.
+void compare_with_python(const Args& args, const std::map<std::string, double>& gnnx_rates) {
+  std::printf("\nPython pipeline (bench/mol_pipeline.py, one molecule at a time):\n");
+  if (args.python.empty()) {
+    std::printf("  not run (--no-python)\n");
+    return;
+  }
+  const std::string weights = (std::filesystem::temp_directory_path() /
+                               ("mol_bench_weights_" + std::to_string(::getpid()) + ".json"))
+                                  .string();
+  MoleculeSet set = gnnx::molecules::read_molecules(args.data, gnnx::molecules::ReadOptions());
+  std::vector<std::string> smiles;
+  for (const auto& r : set.records) smiles.push_back(r.smiles);
+  gnnx::bench::write_pipeline_weights(args.model, smiles, weights);
+  const gnnx::bench::PythonRun py = gnnx::bench::run_python_pipeline(
+      args.python, GNNX_MOL_PIPELINE_SCRIPT, weights, args.data, args.repeats, 1);
+  std::filesystem::remove(weights);
+  if (!py.ran) {
+    std::printf("  missing: %s\n", py.why_not.c_str());
+    return;
+  }
+  std::printf("  GCN: %s; largest |logit| difference from gnnx's: %.2g\n\n", py.gcn.c_str(),
+              py.max_logit_diff);
+  // Python stage -> the gnnx rows it is compared with.
+  const std::vector<std::pair<const char*, std::vector<const char*>>> pairs = {
+      {"parse+featurise", {"parse+featurise (floor)"}},
+      {"+ predict", {"+ predict"}},
+      {"+ explain saliency", {"+ explain saliency", "+ explain grad-cam"}},
+      {"+ explain saliency + PNG", {"+ explain saliency + PNG", "+ explain grad-cam + PNG"}},
+  };
+  std::printf("| stage | Python mol/s (1 thread) | gnnx row | gnnx mol/s (%d threads) | ratio |\n",
+              gnnx::gnn::worker_threads());
+  std::printf("| --- | ---: | --- | ---: | ---: |\n");
+  for (const auto& stage : py.stages) {
+    for (const auto& [name, rows] : pairs) {
+      if (stage.name != name) continue;
+      for (const char* row : rows) {
+        const auto it = gnnx_rates.find(row);
+        if (it == gnnx_rates.end() || stage.per_second <= 0) continue;
+        std::printf("| %s | %.0f | %s | %.0f | %.2fx |\n", name, stage.per_second, row, it->second,
+                    it->second / stage.per_second);
+      }
+    }
+  }
+}
+
 int run(int argc, char** argv) {
   Args args;
   if (const char* shared = std::getenv("GNNX_SHARED_DATA")) {
@@ -95,6 +156,12 @@ int run(int argc, char** argv) {
       args.batch = std::atoll(v);
     } else if (const char* v = value("--repeats")) {
       args.repeats = std::atoi(v);
+    } else if (const char* v = value("--python")) {
+      args.python = v;
+    } else if (std::strcmp(argv[i], "--no-python") == 0) {
+      args.python.clear();
+    } else if (std::strcmp(argv[i], "--no-gnnexplainer") == 0) {
+      args.gnnexplainer = false;
     } else {
       args.model.clear();
       break;
@@ -103,15 +170,19 @@ int run(int argc, char** argv) {
   if (args.model.empty() || args.batch < 1 || args.repeats < 1) {
     std::fprintf(stderr,
                  "usage: mol_bench --model M.gnnx [--data BBBP.csv] [--threads N] [--batch B] "
-                 "[--repeats R]\n  (train M with: gnnx train --data BBBP.csv --target p_np "
+                 "[--repeats R]\n                 [--python PYTHON | --no-python] "
+                 "[--no-gnnexplainer]\n  (train M with: gnnx train --data BBBP.csv --target p_np "
                  "--out M.gnnx)\n");
     return 2;
   }
-  at::set_num_threads(args.threads > 0 ? args.threads : 1);
+  // Work split over gnnx's worker threads, each op on one thread: the command line's setting.
+  at::set_num_threads(1);
+  gnnx::gnn::set_worker_threads(args.threads > 0 ? args.threads : 1);
   try {
     gnnx::molecules::MoleculeExplainerOptions options;
     options.batch = args.batch;
     gnnx::molecules::MoleculeExplainer gradcam(args.model, "grad-cam", options);
+    gnnx::molecules::MoleculeExplainer saliency(args.model, "saliency", options);
     options.method.epochs = 100;
     gnnx::molecules::MoleculeExplainer gnnexplainer(args.model, "gnnexplainer", options);
     const auto& featurizer = gradcam.featurizer();
@@ -133,14 +204,18 @@ int run(int argc, char** argv) {
           if (!r.explanation) throw std::runtime_error("not explained: " + r.error);
         }
         if (png) {
-          size_t bytes = 0;
-          for (size_t i = 0; i < mols.size(); ++i) {
-            bytes += explainer
-                         ->draw(*mols[i], *explanations[i].explanation,
-                                gnnx::molecules::ImageFormat::kPng)
-                         .size();
+          // One picture per molecule on the worker threads, as explain-mol --render-dir.
+          std::vector<size_t> bytes(mols.size(), 0);
+          gnnx::gnn::parallel_for_each(
+              static_cast<int64_t>(mols.size()), gnnx::gnn::worker_threads(), [&](int64_t i) {
+                bytes[i] = explainer
+                               ->draw(*mols[i], *explanations[i].explanation,
+                                      gnnx::molecules::ImageFormat::kPng)
+                               .size();
+              });
+          for (size_t b : bytes) {
+            if (b == 0) throw std::runtime_error("no PNG drawn");
           }
-          if (bytes == 0) throw std::runtime_error("no PNG drawn");
         }
         return explanations.size();
       };
@@ -153,11 +228,15 @@ int run(int argc, char** argv) {
            const std::vector<MolGraph> graphs = parse_and_featurize(args, featurizer, set);
            return gradcam.predict(graphs).size();
          }},
+        {"+ explain saliency", pipeline(&saliency, false)},
+        {"+ explain saliency + PNG", pipeline(&saliency, true)},
         {"+ explain grad-cam", pipeline(&gradcam, false)},
         {"+ explain grad-cam + PNG", pipeline(&gradcam, true)},
-        {"+ explain gnnexplainer (100 steps)", pipeline(&gnnexplainer, false)},
-        {"+ explain gnnexplainer (100 steps) + PNG", pipeline(&gnnexplainer, true)},
     };
+    if (args.gnnexplainer) {
+      rows.push_back({"+ explain gnnexplainer (100 steps)", pipeline(&gnnexplainer, false)});
+      rows.push_back({"+ explain gnnexplainer (100 steps) + PNG", pipeline(&gnnexplainer, true)});
+    }
     for (int rep = 0; rep < args.repeats; ++rep) {
       for (Row& row : rows) {
         size_t n = 0;
@@ -175,7 +254,10 @@ int run(int argc, char** argv) {
                   rate / floor_rate);
     }
     std::printf("\n(%s; threads: %d; batch: %lld molecules; best of %d runs)\n", args.data.c_str(),
-                at::get_num_threads(), static_cast<long long>(args.batch), args.repeats);
+                gnnx::gnn::worker_threads(), static_cast<long long>(args.batch), args.repeats);
+    std::map<std::string, double> rates;
+    for (const Row& row : rows) rates[row.name] = row.molecules / row.best;
+    compare_with_python(args, rates);
   } catch (const gnnx::InputError& e) {
     std::fprintf(stderr, "mol_bench: %s\n", e.what());
     return 2;

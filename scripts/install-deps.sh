@@ -15,6 +15,8 @@ packages=(
   zlib1g-dev                                # gzipped TUDataset files
   graphviz                                  # rendering explanations (dot)
   python3-torch                             # test fixtures written by PyTorch (torch.save)
+  python3-rdkit                             # bench/mol_pipeline.py, the Python pipeline mol_bench compares
+  parallel                                  # GNU parallel: the README's sharded explain-mol recipe (tested)
   pybind11-dev python3-pybind11 python3-dev # the Python module (python/)
   python3-numpy python3-pytest              # ... its arrays and its tests
   python3-venv python3-pip python3-setuptools python3-wheel  # ... `pip install .`, tested

@@ -240,14 +240,23 @@ LegendLayout layout_legend(const std::string& legend, int width, int height) {
   LegendLayout out;
   if (legend.empty()) return out;
   // MolDraw2D measures strings only once it has drawn a molecule (for its scale): one atom.
-  static const std::unique_ptr<RDKit::RWMol> atom = [] {
+  // Per thread: drawMolecule may cache properties on the molecule it draws.
+  thread_local const std::unique_ptr<RDKit::RWMol> atom = [] {
     auto m = std::make_unique<RDKit::RWMol>();
     m->addAtom(new RDKit::Atom(6), /*updateLabel=*/true, /*takeOwnership=*/true);
     RDKit::MolDraw2DUtils::prepareMolForDrawing(*m);
     return m;
   }();
-  RDKit::MolDraw2DSVG probe(width, height);
-  probe.drawMolecule(*atom);
+  // One probe per picture size and thread, kept: a probe costs a drawMolecule of its own.
+  thread_local std::map<std::pair<int, int>, std::unique_ptr<RDKit::MolDraw2DSVG>> probes;
+  const std::pair<int, int> size(width, height);
+  if (probes.count(size) == 0) {
+    if (probes.size() >= 16) probes.clear();  // many sizes: start again
+    auto fresh = std::make_unique<RDKit::MolDraw2DSVG>(width, height);
+    fresh->drawMolecule(*atom);
+    probes[size] = std::move(fresh);
+  }
+  RDKit::MolDraw2DSVG& probe = *probes[size];
   const double max_width = width - 2 * std::max(4.0, 0.02 * width);
   double font = std::clamp(0.036 * height, 8.0, 16.0);
   auto measure = [&](const std::string& s, double size) {
@@ -328,6 +337,65 @@ void draw_colour_bar(RDKit::MolDraw2D& drawer, double scale, Palette palette) {
                     /*rawCoords=*/true);
 }
 
+/// Width of RDKit's continuous bond highlight in molecule units: highlightBondWidthMultiplier x
+/// bondLineWidth x 0.02 (measured on 2022.09's SVG at 300 and 600 px: 0.48 for 12 x 2).
+double bond_band(double multiplier, double line_width) { return 0.02 * multiplier * line_width; }
+
+/// A filled band of width `width` (molecule units) from atom a to atom b, as RDKit's continuous
+/// bond highlight (a quad from centre to centre).
+void draw_band(RDKit::MolDraw2D& drawer, const RDKit::Conformer& conf, const RDKit::Bond& bond,
+               double width) {
+  const RDGeom::Point3D& a = conf.getAtomPos(bond.getBeginAtomIdx());
+  const RDGeom::Point3D& b = conf.getAtomPos(bond.getEndAtomIdx());
+  const double dx = b.x - a.x, dy = b.y - a.y, length = std::hypot(dx, dy);
+  if (length == 0) return;
+  const double nx = -dy / length * 0.5 * width, ny = dx / length * 0.5 * width;
+  drawer.drawPolygon({RDGeom::Point2D(a.x + nx, a.y + ny), RDGeom::Point2D(b.x + nx, b.y + ny),
+                      RDGeom::Point2D(b.x - nx, b.y - ny), RDGeom::Point2D(a.x - nx, a.y - ny)});
+}
+
+void draw_disc(RDKit::MolDraw2D& drawer, const RDKit::Conformer& conf, int atom, double radius) {
+  const RDGeom::Point3D& p = conf.getAtomPos(static_cast<unsigned>(atom));
+  drawer.drawEllipse(RDGeom::Point2D(p.x - radius, p.y - radius),
+                     RDGeom::Point2D(p.x + radius, p.y + radius));
+}
+
+/// The explanation fragment's outline, drawn as plain shapes under the one drawMolecule pass: a
+/// dark disc (band) a little wider than each fragment atom's (bond's) highlight, then a white
+/// one as wide as the highlight, so that only a dark rim shows around the importance colours
+/// drawn on top, and fragment atoms without a highlight of their own still read as outlined.
+/// Under contours the atoms carry no discs: the outline follows the fragment's bonds (its atoms
+/// get a ring only when it has no bond), and nothing white covers the field.
+void draw_outline(RDKit::MolDraw2D& drawer, const RDKit::ROMol& mol, const std::vector<int>& atoms,
+                  const std::vector<int>& bonds, const std::map<int, double>& radii,
+                  bool contours) {
+  const RDKit::Conformer& conf = mol.getConformer();
+  const std::vector<int> ringed = !contours || bonds.empty() ? atoms : std::vector<int>();
+  auto radius = [&](int a) {
+    const auto r = radii.find(a);
+    return r == radii.end() ? disc_radius(0) : r->second;
+  };
+  // Read before setLineWidth(0) below, which sets MolDrawOptions::bondLineWidth itself.
+  const double line = drawer.drawOptions().bondLineWidth;
+  const double old_width = drawer.lineWidth();
+  const bool old_fill = drawer.fillPolys();
+  drawer.setFillPolys(true);
+  drawer.setLineWidth(0);
+  drawer.setColour(RDKit::DrawColour(0.15, 0.15, 0.15));
+  const double halo_band =
+      bond_band(contours ? kOutlineBondExtra : kBondHighlightWidth + kOutlineBondExtra, line);
+  for (int b : bonds) draw_band(drawer, conf, *mol.getBondWithIdx(b), halo_band);
+  for (int a : ringed) draw_disc(drawer, conf, a, radius(a) + kOutlineWidth);
+  drawer.setColour(RDKit::DrawColour(1, 1, 1));
+  if (!contours) {
+    for (int b : bonds) {
+      draw_band(drawer, conf, *mol.getBondWithIdx(b), bond_band(kBondHighlightWidth, line));
+    }
+  }
+  for (int a : ringed) draw_disc(drawer, conf, a, radius(a));
+  drawer.setFillPolys(old_fill);
+  drawer.setLineWidth(old_width);
+}
 }  // namespace
 
 Rgb viridis(double t) { return interpolate(kViridis, t); }
@@ -424,6 +492,7 @@ std::string draw_molecule(const RDKit::ROMol& mol, const std::vector<double>& at
   const auto drawer =
       detail::make_drawer(format, options.width, options.height, options.width, panel_height);
   RDKit::MolDrawOptions& o = drawer->drawOptions();
+  o.prepareMolsBeforeDrawing = false;  // prepared above, once
   o.continuousHighlight = true;
   o.fillHighlights = true;
   o.atomHighlightsAreCircles = true;
@@ -433,13 +502,13 @@ std::string draw_molecule(const RDKit::ROMol& mol, const std::vector<double>& at
   o.bondLineWidth = 2.0;
   RDKit::assignBWPalette(o.atomColourPalette);  // black labels read on every highlight
 
-  // Layers, each a full drawMolecule over the same scale: the contour field, then the fragment's
-  // dark halo (its atoms and bonds highlighted wider than the importance highlights), then the
-  // molecule with its importance highlights on top, so that only a rim of the halo shows.
-  // Every layer must land on the same pixels, so the scale is fixed up front (drawMolecule
-  // would otherwise fit each layer's own highlights): by the contour grid, or by the atoms'
-  // box padded for the widest highlight.
-  drawer->clearDrawing();  // sets up the drawing context of the layers below
+  // One drawMolecule pass (issue 19: three passes cost three layouts and three rasterisations of
+  // every highlight): RDKit's own highlights carry the importances (colour and disc radius per
+  // atom, colour per bond); under them, drawn first as plain shapes, the contour field and the
+  // fragment's outline. The shapes must land under the molecule's pixels, so the scale is fixed
+  // up front (drawMolecule would otherwise fit its own highlights): by the contour grid, or by
+  // the atoms' box padded for the widest highlight.
+  drawer->clearDrawing();  // sets up the drawing context of the shapes below
   if (contours) {
     draw_contours(*drawer, copy, atom_values, scale, palette, options.width, panel_height);
   } else if (num_atoms > 0) {
@@ -448,35 +517,7 @@ std::string draw_molecule(const RDKit::ROMol& mol, const std::vector<double>& at
   }
   o.clearBackground = false;
   if (!options.outline_atoms.empty()) {
-    Highlights halo;
-    // Under contours the atoms carry no discs: the fragment's outline follows its bonds (its
-    // atoms get a ring only when it has no bond), and nothing white covers the field.
-    if (!contours || options.outline_bonds.empty()) halo.atoms = options.outline_atoms;
-    halo.bonds = options.outline_bonds;
-    const RDKit::DrawColour dark(0.15, 0.15, 0.15);
-    for (int a : halo.atoms) {
-      halo.atom_colours[a] = dark;
-      auto r = lit.radii.find(a);
-      halo.radii[a] = (r == lit.radii.end() ? disc_radius(0) : r->second) + kOutlineWidth;
-    }
-    for (int b : halo.bonds) halo.bond_colours[b] = dark;
-    o.highlightBondWidthMultiplier =
-        contours ? kOutlineBondExtra : kBondHighlightWidth + kOutlineBondExtra;
-    drawer->drawMolecule(copy, "", &halo.atoms, &halo.bonds, &halo.atom_colours, &halo.bond_colours,
-                         &halo.radii);
-    o.highlightBondWidthMultiplier = kBondHighlightWidth;
-    // Inside the halo, a white disc/band as wide as the importance highlights, so that atoms
-    // and bonds of the fragment that carry no highlight of their own still read as outlined.
-    Highlights blank;
-    blank.atoms = halo.atoms;
-    if (!contours) blank.bonds = halo.bonds;
-    for (int a : blank.atoms) {
-      blank.atom_colours[a] = RDKit::DrawColour(1, 1, 1);
-      blank.radii[a] = halo.radii[a] - kOutlineWidth;
-    }
-    for (int b : blank.bonds) blank.bond_colours[b] = RDKit::DrawColour(1, 1, 1);
-    drawer->drawMolecule(copy, "", &blank.atoms, &blank.bonds, &blank.atom_colours,
-                         &blank.bond_colours, &blank.radii);
+    draw_outline(*drawer, copy, options.outline_atoms, options.outline_bonds, lit.radii, contours);
   }
   drawer->drawMolecule(copy, "", &lit.atoms, &lit.bonds, &lit.atom_colours, &lit.bond_colours,
                        &lit.radii);

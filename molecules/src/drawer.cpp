@@ -1,9 +1,31 @@
 #include "drawer.h"
 
+#include "png_writer.h"
+
 #include <GraphMol/MolDraw2D/MolDraw2DCairo.h>
 #include <GraphMol/MolDraw2D/MolDraw2DSVG.h>
 
 namespace gnnx::molecules::detail {
+namespace {
+
+// The PNG is written from the drawer's own pixels (png_writer.h: Cairo's PNG writer took about
+// 60 % of a picture's time). RDKit 2022.09's MolDraw2DCairo makes its Cairo context in
+// initDrawing (a context passed to its constructor is dropped there), keeps it private, and lets
+// it out only through getDrawingText, which runs Cairo's writer. The context is read through the
+// one door C++ leaves open to a private member: an explicit template instantiation may name it
+// ([temp.explicit]: access is not checked there). A later RDKit that renames the member fails
+// to compile here rather than misbehaving.
+struct CairoContextOf {
+  using type = cairo_t* RDKit::MolDraw2DCairo::*;
+  friend type member_pointer(CairoContextOf);
+};
+template <class Tag, typename Tag::type Member>
+struct PrivateMember {
+  friend typename Tag::type member_pointer(Tag) { return Member; }
+};
+template struct PrivateMember<CairoContextOf, &RDKit::MolDraw2DCairo::dp_cr>;
+
+}  // namespace
 
 std::unique_ptr<RDKit::MolDraw2D> make_drawer(ImageFormat format, int width, int height,
                                               int panel_width, int panel_height) {
@@ -17,7 +39,11 @@ std::string finish_drawing(RDKit::MolDraw2D& drawer, ImageFormat format) {
   if (format == ImageFormat::kPng) {
     auto& cairo = static_cast<RDKit::MolDraw2DCairo&>(drawer);
     cairo.finishDrawing();
-    return cairo.getDrawingText();
+    cairo_t* context = cairo.*member_pointer(CairoContextOf());
+    if (context == nullptr) return cairo.getDrawingText();  // nothing drawn yet: RDKit's way
+    cairo_surface_t* surface = cairo_get_target(context);
+    cairo_surface_flush(surface);
+    return encode_png(surface);
   }
   auto& svg = static_cast<RDKit::MolDraw2DSVG&>(drawer);
   svg.finishDrawing();

@@ -16,7 +16,7 @@ namespace gnnx::molecules::detail {
 std::unique_ptr<RDKit::MolDraw2D> make_drawer(ImageFormat format, int width, int height,
                                               int panel_width = -1, int panel_height = -1);
 
-/// Finishes the drawing and returns the PNG bytes or the SVG text.
+/// Finishes the drawing and returns the PNG bytes (png_writer.h) or the SVG text.
 std::string finish_drawing(RDKit::MolDraw2D& drawer, ImageFormat format);
 
 }  // namespace gnnx::molecules::detail

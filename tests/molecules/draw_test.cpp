@@ -256,6 +256,117 @@ TEST(DrawScaleTest, SharedScaleGivesTheSameValueTheSameColour) {
   EXPECT_EQ(untouched.scale, ColorScale::kAuto);
 }
 
+/// Each highlighted atom's disc in an SVG: centre, radius and fill colour, by atom.
+struct Disc {
+  Point centre;
+  double radius = 0;
+  std::array<int, 3> rgb{};
+};
+std::map<int, Disc> discs(const std::string& svg) {
+  const std::regex disc(
+      R"(<ellipse cx='([-0-9.]+)' cy='([-0-9.]+)' rx='([-0-9.]+)' ry='[-0-9.]+' class='atom-(\d+)'\s*style='fill:#([0-9A-F]{2})([0-9A-F]{2})([0-9A-F]{2}))");
+  std::map<int, Disc> out;
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), disc); it != std::sregex_iterator();
+       ++it) {
+    const std::smatch& m = *it;
+    Disc d;
+    d.centre = {std::stod(m[1]), std::stod(m[2])};
+    d.radius = std::stod(m[3]);
+    for (int c = 0; c < 3; ++c) d.rgb[c] = std::stoi(m[5 + c], nullptr, 16);
+    out[std::stoi(m[4])] = d;
+  }
+  return out;
+}
+
+size_t count_of(const std::string& text, const std::string& piece) {
+  size_t n = 0;
+  for (size_t at = text.find(piece); at != std::string::npos; at = text.find(piece, at + 1)) ++n;
+  return n;
+}
+
+// Issue 19, item 1: a picture is one drawMolecule pass. The fragment's outline is drawn as plain
+// shapes under it, so an outlined drawing has exactly the atom discs, bond highlights and bond
+// lines (classed 'atom-i' / 'bond-k' by RDKit) of the plain one; the three stacked passes drew
+// each of them three times.
+TEST(DrawPassesTest, Issue19OneDrawMoleculePassWithTheOutline) {
+  const auto mol = smiles_to_mol("O=[N+]([O-])c1ccccc1");
+  const std::vector<double> atoms = {0.9, 0.5, 0.8, 0.3, 0.1, 0.05, 0.02, 0.05, 0.1};
+  const std::vector<double> bonds(mol->getNumBonds(), 0.3);
+  DrawOptions plain;
+  plain.legend = "saliency | P(1) = 0.9";
+  DrawOptions outlined = plain;
+  outlined.outline_atoms = {0, 1, 2, 3};
+  outlined.outline_bonds = {0, 1, 2};
+  const std::string a = draw_molecule(*mol, atoms, bonds, plain, ImageFormat::kSvg);
+  const std::string b = draw_molecule(*mol, atoms, bonds, outlined, ImageFormat::kSvg);
+  for (const std::string piece : {"class='bond-0 ", "class='bond-4 ", "class='atom-0'",
+                                  "class='atom-3'", "<path class='bond-"}) {
+    EXPECT_GT(count_of(a, piece), 0u) << piece;
+    EXPECT_EQ(count_of(b, piece), count_of(a, piece)) << piece;
+  }
+  // The outline is there: dark shapes (0.15 grey) in the outlined drawing only.
+  EXPECT_EQ(count_of(a, "fill:#262626"), 0u);
+  EXPECT_GE(count_of(b, "fill:#262626"), 7u);  // 3 bands + 4 discs
+  // Under contours the outline follows the fragment's bonds, and the molecule is drawn once.
+  outlined.contours = true;
+  const std::string c = draw_molecule(*mol, atoms, bonds, outlined, ImageFormat::kSvg);
+  EXPECT_EQ(count_of(c, "<path class='bond-0 "), count_of(a, "<path class='bond-0 ") - 1)
+      << "the plain drawing's bond highlight is the one path fewer";
+  EXPECT_EQ(count_of(c, "fill:#262626"), 3u);
+}
+
+// Issue 19, item 1: RDKit's own highlights carry the scores. In the PNG, each highlighted
+// atom's disc is painted in its score's colour (the SVG's fill, at the SVG's coordinates: the two
+// formats share the layout), the largest score in the top of the map (viridis' yellow, lightened
+// 35 % towards white as the drawing does) and a smaller score in another colour; the fragment's
+// dark rim shows just outside a fragment atom's disc.
+TEST(DrawPassesTest, Issue19HighlightedAtomsCarryTheirScoreColoursInThePng) {
+  const auto mol = smiles_to_mol(kCymene);
+  std::vector<double> values(mol->getNumAtoms(), 0.0);
+  values[0] = 1.0;  // the methyl end of the isopropyl group: its disc is clear of most bonds
+  values[2] = 0.4;
+  values[7] = 0.7;
+  DrawOptions o;
+  o.outline_atoms = {0, 1};
+  o.outline_bonds = {0};
+  const std::string svg = draw_molecule(*mol, values, {}, o, ImageFormat::kSvg);
+  const Image png(draw_molecule(*mol, values, {}, o, ImageFormat::kPng));
+  const auto lit = discs(svg);
+  ASSERT_EQ(lit.size(), 3u);  // atoms 0, 2, 7; the others are below min_fraction
+  const Rgb top = viridis(1.0);
+  const std::array<int, 3> expected_top = {
+      static_cast<int>(std::lround(255 * (top.r + (1 - top.r) * 0.35))),
+      static_cast<int>(std::lround(255 * (top.g + (1 - top.g) * 0.35))),
+      static_cast<int>(std::lround(255 * (top.b + (1 - top.b) * 0.35)))};
+  for (int c = 0; c < 3; ++c) EXPECT_NEAR(lit.at(0).rgb[c], expected_top[c], 1) << c;
+  EXPECT_NE(lit.at(2).rgb, lit.at(0).rgb);
+  EXPECT_NE(lit.at(7).rgb, lit.at(2).rgb);
+  for (const auto& [atom, disc] : lit) {
+    // Eight points halfway out from the centre: most of them (not under a bond line or a
+    // label) carry the disc's colour.
+    int matching = 0;
+    for (int k = 0; k < 8; ++k) {
+      const double angle = (k + 0.5) * M_PI / 4;
+      const auto c = png.rgb(static_cast<int>(disc.centre.x + 0.6 * disc.radius * std::cos(angle)),
+                             static_cast<int>(disc.centre.y + 0.6 * disc.radius * std::sin(angle)));
+      bool same = true;
+      for (int ch = 0; ch < 3; ++ch) same = same && std::abs(c[ch] - disc.rgb[ch]) <= 3;
+      matching += same;
+    }
+    EXPECT_GE(matching, 5) << "atom " << atom;
+  }
+  // Atom 0 is in the fragment: just outside its disc, away from its bond, the rim is dark.
+  const Disc& d = lit.at(0);
+  int dark = 0;
+  for (int k = 0; k < 16; ++k) {
+    const double angle = k * M_PI / 8;
+    const auto c = png.rgb(static_cast<int>(d.centre.x + (d.radius + 2.5) * std::cos(angle)),
+                           static_cast<int>(d.centre.y + (d.radius + 2.5) * std::sin(angle)));
+    dark += c[0] < 80 && c[1] < 80 && c[2] < 80;
+  }
+  EXPECT_GE(dark, 10);
+}
+
 /// The text the drawing writes itself (legend, colour-bar labels): glyph paths without a class.
 struct Glyph {
   double x0, y0, x1, y1;

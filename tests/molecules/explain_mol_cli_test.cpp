@@ -537,4 +537,57 @@ TEST_F(ExplainMolCliTest, FragmentMinAtomsGrowsEveryFragment) {
   EXPECT_EQ(explained, 6);
 }
 
+// Issue 19, item 6: the scale-out recipe of the README. N processes under GNU parallel, each one
+// shard (--shard {}/N), merged by the documented sort, give the single run's bytes.
+TEST_F(ExplainMolCliTest, Issue19ShardsUnderGnuParallelMergeToTheSingleRun) {
+  if (run_shell("command -v parallel > /dev/null").exit_code != 0) {
+    GTEST_SKIP() << "GNU parallel is not installed (Debian: parallel)";
+  }
+  const std::string explain = quote(GNNX_CLI) +
+                              " --quiet explain-mol --model m.gnnx --method grad-cam "
+                              "--input mols.csv --id-col name";
+  ASSERT_EQ(run_shell(explain + " --output par_single.jsonl").exit_code, 0);
+  ASSERT_EQ(run_shell("parallel --will-cite -j 3 " + explain +
+                      " --shard {}/3 --output par_part{}.jsonl ::: 0 1 2")
+                .exit_code,
+            0);
+  for (int s = 0; s < 3; ++s) {
+    EXPECT_FALSE(read_file(dir_ / ("par_part" + std::to_string(s) + ".jsonl")).empty()) << s;
+  }
+  ASSERT_EQ(run_shell("cat par_part0.jsonl par_part1.jsonl par_part2.jsonl | "
+                      "LC_ALL=C sort -t: -k2,2n > par_merged.jsonl")
+                .exit_code,
+            0);
+  const std::string single = read_file(dir_ / "par_single.jsonl");
+  EXPECT_EQ(lines_of(single).size(), 7u);
+  EXPECT_EQ(read_file(dir_ / "par_merged.jsonl"), single);
+}
+
+// Issue 19, item 1: mol_bench runs the Python pipeline (bench/mol_pipeline.py) beside gnnx's on
+// the same molecules, here three, and prints each stage's ratio; the script's GCN reproduces the
+// gnnx model's logits. Skipped without a Python that imports rdkit and torch.
+TEST_F(ExplainMolCliTest, Issue19PythonPipelineRunsOnThreeMolecules) {
+  if (std::string(GNNX_MOL_BENCH).empty()) GTEST_SKIP() << "mol_bench is not built";
+  std::ofstream(dir_ / "three.csv") << "name,smiles\n"
+                                       "a,O=[N+]([O-])c1ccccc1\n"
+                                       "b,CCO\n"
+                                       "d,Nc1ccc(Cl)cc1\n";
+  const RunResult r = run_shell(quote(GNNX_MOL_BENCH) +
+                                " --model m.gnnx --data three.csv --threads 1 --repeats 1 "
+                                "--no-gnnexplainer > bench.txt 2>&1");
+  const std::string out = read_file(dir_ / "bench.txt");
+  ASSERT_EQ(r.exit_code, 0) << out;
+  if (out.find("  missing: ") != std::string::npos) GTEST_SKIP() << out;
+  for (const char* row : {"| parse+featurise | ", "| + predict | ", "| + explain saliency | ",
+                          "| + explain saliency + PNG | "}) {
+    EXPECT_NE(out.find(row), std::string::npos) << row << "\n" << out;
+  }
+  const std::string diff = "largest |logit| difference from gnnx's: ";
+  const size_t at = out.find(diff);
+  ASSERT_NE(at, std::string::npos) << out;
+  EXPECT_LT(std::stod(out.substr(at + diff.size())), 1e-4) << out;
+  // Three molecules through every stage on both sides.
+  EXPECT_NE(out.find("| + explain saliency + PNG | 3 | "), std::string::npos) << out;
+}
+
 }  // namespace

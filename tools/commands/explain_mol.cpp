@@ -29,6 +29,8 @@
 #include <filesystem>
 #include <iostream>
 #include <set>
+#include <utility>
+#include <vector>
 
 namespace gnnx::tools {
 namespace {
@@ -94,24 +96,33 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
   molecules::FragmentCounter counter;
   std::vector<const molecules::RecordExplanation*> grid_records;
   std::set<std::string> render_names;
+  std::vector<std::pair<std::string, const molecules::RecordExplanation*>> renders;
   size_t explained = 0;
   for (const molecules::RecordExplanation& rec : records) {
     if (!rec.explanation) continue;
     const molecules::MoleculeExplanation& r = *rec.explanation;
-    const RDKit::ROMol& mol = *rec.record->mol;
     ++explained;
     counter.add(r.fragment, r.prediction, rec.id, r.explained_class, r.explained_class_name);
     if (!args.render_dir.empty()) {
-      const std::string path =
+      renders.emplace_back(
           (std::filesystem::path(args.render_dir) / render_file_name(args, rec, render_names))
-              .string();
-      write_bytes(path,
-                  explainer.draw(mol, r, molecules::image_format_for(path), draw_options(args)));
+              .string(),
+          &rec);
     }
     if (!args.grid.empty() && static_cast<int64_t>(grid_records.size()) < args.grid_max) {
       grid_records.push_back(&rec);
     }
   }
+  // The pictures on the worker threads (--threads; one per shard), one molecule each: each
+  // file is drawn and written alone, so the files do not depend on the thread count (issue 19:
+  // drawing scales with the threads).
+  gnn::parallel_for_each(
+      static_cast<int64_t>(renders.size()), gnn::worker_threads(), [&](int64_t i) {
+        const std::string& path = renders[static_cast<size_t>(i)].first;
+        const molecules::RecordExplanation& rec = *renders[static_cast<size_t>(i)].second;
+        write_bytes(path, explainer.draw(*rec.record->mol, *rec.explanation,
+                                         molecules::image_format_for(path), draw_options(args)));
+      });
   // Everything is in memory: a failure above leaves no file behind (and writes nothing to
   // standard output), and each file below is written atomically.
   const auto write_lines = [&](std::ostream& out) {
