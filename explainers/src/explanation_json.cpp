@@ -77,10 +77,6 @@ Json explanation_json(const Explanation& e, const detail::EdgeRows& rows, int64_
   // What the method reports about its own accuracy on this target (integrated gradients'
   // completeness gaps).
   if (!e.diagnostics.empty()) j["diagnostics"] = e.diagnostics;
-  // PGM-Explainer's picked nodes (the scores above rank every node; these are its answer).
-  if (e.selected_nodes.defined()) {
-    j["selected_nodes"] = io::to_vector<int64_t>(e.selected_nodes);
-  }
   // GNN-LRP's most relevant walks, most relevant first.
   if (!e.walks.empty()) {
     Json nodes = Json::array(), relevance = Json::array();

@@ -23,6 +23,11 @@ namespace {
 // Graph task: round 1 labels samples / 2 / 8 samples as changed, so fewer than 16 label none.
 constexpr int64_t kMinGraphSamples = 16;
 
+// Node scores: the picked nodes in [kPickedFloor, 1], the others in [0, kUnpickedCeiling], so
+// that the explanation is exactly the nodes scoring above one half.
+constexpr double kPickedFloor = 0.75;
+constexpr double kUnpickedCeiling = 0.5;
+
 // A node's score from its p-value: L / (1 + L), L = −log10 p. Orders as p does (smaller p,
 // higher score) and stays apart in float for p down to the smallest double.
 double p_score(double p) {
@@ -98,8 +103,13 @@ TargetResult explain_node_target(const PGMExplainerOptions& o, gnn::GnnModel& mo
     order.resize(std::min<size_t>(order.size(), static_cast<size_t>(o.top_nodes())));
     out.selected = order;
   }
+  std::vector<bool> picked(n, false);
+  for (int64_t v : out.selected) picked[v] = true;
   std::vector<float> score(n);
-  for (int64_t v = 0; v < n; ++v) score[v] = static_cast<float>(p_score(p[v]));
+  for (int64_t v = 0; v < n; ++v) {
+    score[v] = static_cast<float>(picked[v] ? kPickedFloor + (1 - kPickedFloor) * p_score(p[v])
+                                            : kUnpickedCeiling * p_score(p[v]));
+  }
   out.node_score = torch::tensor(score, torch::kFloat);
   return out;
 }
@@ -150,10 +160,16 @@ TargetResult explain_graph_target(const PGMExplainerOptions& o, gnn::GnnModel& m
   order.resize(std::min<size_t>(order.size(), static_cast<size_t>(std::min(top_nodes, n - 1))));
   out.selected = order;
   const auto is_candidate = io::to_vector<int64_t>(eligible.to(torch::kLong));
+  std::vector<bool> picked(n, false);
+  for (int64_t v : out.selected) picked[v] = true;
+  // Three tiers, as the rounds rank: picked, the other candidates (by round 2), the rest (by
+  // round 1).
   std::vector<float> score(n);
   for (int64_t v = 0; v < n; ++v) {
-    score[v] = static_cast<float>(is_candidate[v] ? 0.5 + 0.5 * p_score(round2[v])
-                                                  : 0.5 * p_score(round1[v]));
+    const double s = picked[v]         ? kPickedFloor + (1 - kPickedFloor) * p_score(round2[v])
+                     : is_candidate[v] ? kUnpickedCeiling * (0.5 + 0.5 * p_score(round2[v]))
+                                       : kUnpickedCeiling * 0.5 * p_score(round1[v]);
+    score[v] = static_cast<float>(s);
   }
   out.node_score = torch::tensor(score, torch::kFloat);
   return out;
@@ -225,7 +241,7 @@ std::vector<Explanation> PGMExplainer::explain_batch(const ExplainCall& call,
       node_task ? detail::feature_columns(call.graph->x()) : detail::FeatureColumns{};
   const int64_t parts = batch.num_parts();
   std::vector<torch::Tensor> node_scores, edge_scores;
-  std::vector<torch::Tensor> selected(parts);
+  std::vector<double> picked(parts);
   for (int64_t t = 0; t < parts; ++t) {
     const int64_t target = batch.targets[t];
     const TargetBatch one = call.make_batch({target});
@@ -240,8 +256,7 @@ std::vector<Explanation> PGMExplainer::explain_batch(const ExplainCall& call,
                                          detail::feature_columns(one.graph.x()), gen);
     node_scores.push_back(r.node_score);
     edge_scores.push_back(edge_scores_from_nodes(one.graph, r.node_score));
-    auto ids = one.node_id.index_select(0, torch::tensor(r.selected, torch::kLong));
-    selected[t] = std::get<0>(ids.sort());
+    picked[t] = static_cast<double>(r.selected.size());
     progress(t + 1, parts);
   }
   auto cat = [](const std::vector<torch::Tensor>& v) {
@@ -259,7 +274,7 @@ std::vector<Explanation> PGMExplainer::explain_batch(const ExplainCall& call,
       {"top_nodes", std::to_string(o.top_nodes())},
       {"seed", std::to_string(o.seed())}};
   for (int64_t t = 0; t < parts; ++t) {
-    out[t].selected_nodes = selected[t];
+    out[t].diagnostics["selected_nodes"] = picked[t];
     out[t].options = used;
   }
   return out;

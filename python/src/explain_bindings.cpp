@@ -152,9 +152,6 @@ void bind_explanations(py::module_& m) {
                              [](const Explanation& e) { return to_numpy(e.feature_mask); })
       .def_property_readonly("node_uncertainty",
                              [](const Explanation& e) { return to_numpy(e.node_uncertainty); })
-      .def_property_readonly(
-          "selected_nodes", [](const Explanation& e) { return to_numpy(e.selected_nodes); },
-          "node ids the method picks (pgm-explainer's dependence test; else None)")
       .def_readonly("options", &Explanation::options, "the method's options as used")
       .def_readonly("diagnostics", &Explanation::diagnostics,
                     "numbers the method reports on this target (integrated gradients: "

@@ -158,6 +158,19 @@ TEST(PGMSamplesTest, BatchedCopiesMatchPlainForwardPasses) {
   EXPECT_FALSE(torch::allclose(probs[1], probs[0], 1e-6, 1e-9));
 }
 
+// The explanation's nodes: those scoring above one half (original ids, ascending).
+std::vector<int64_t> picked(const Explanation& e) {
+  std::vector<int64_t> out;
+  const auto ids = io::to_vector<int64_t>(e.node_ids);
+  const auto score = io::to_vector<float>(e.node_mask);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (score[i] > 0.5f) out.push_back(ids[i]);
+  }
+  std::sort(out.begin(), out.end());
+  EXPECT_EQ(e.diagnostics.at("selected_nodes"), static_cast<double>(out.size()));
+  return out;
+}
+
 // ---- hand-built models whose output depends on one node's features ----
 
 // A node classifier of one GCN layer (identity weight, no bias) and a head with class-1 logit
@@ -196,6 +209,9 @@ gnn::Graph star_graph() {
   return gnn::Graph(8, torch::stack({torch::tensor(src), torch::tensor(dst)}), x);
 }
 
+// Node 1's p-value is astronomically small; the others are p-values of independent variables,
+// uniform in [0, 1], so the test's significance level is 1e-4 (a false pick among six nodes and
+// three seeds would have probability 0.2%; at 0.01 one seed picks a node with p = 0.007).
 TEST(PGMExplainerTest, NodeTaskPicksTheOneNodeTheOutputDependsOn) {
   const auto g = star_graph();
   auto model = feature_zero_node_model();
@@ -203,23 +219,26 @@ TEST(PGMExplainerTest, NodeTaskPicksTheOneNodeTheOutputDependsOn) {
     const auto options = PGMExplainerOptions()
                              .perturbation(Perturbation::kZero)
                              .samples(200)
-                             .p_threshold(0.01)
+                             .p_threshold(1e-4)
                              .seed(seed);
     const auto e = PGMExplainer(options).explain_nodes(*model, g, std::vector<int64_t>{0})[0];
     EXPECT_EQ(e.predicted_class, 1);
     // The target and node 1, nothing else.
-    EXPECT_EQ(io::to_vector<int64_t>(e.selected_nodes), (std::vector<int64_t>{0, 1})) << seed;
+    EXPECT_EQ(picked(e), (std::vector<int64_t>{0, 1})) << seed;
     const auto ids = io::to_vector<int64_t>(e.node_ids);
     const auto score = io::to_vector<float>(e.node_mask);
     float k_score = 0, best_other = 0;
     for (size_t i = 0; i < ids.size(); ++i) {
-      if (ids[i] == 0) EXPECT_EQ(score[i], 1.0f);  // the target: p = 0
+      if (ids[i] == 0) {
+        EXPECT_EQ(score[i], 1.0f);  // the target: p = 0
+      }
       if (ids[i] == 1) k_score = score[i];
       if (ids[i] > 1) best_other = std::max(best_other, score[i]);
     }
-    // Node 1's p-value is tiny (200 samples, a 2 x 4 table of near-perfect dependence).
-    EXPECT_GT(k_score, 0.9f);
-    EXPECT_LT(best_other, 0.7f);
+    // Node 1's p-value is tiny (200 samples, a 2 x 4 table of near-perfect dependence): near
+    // the top of the picked nodes' range [0.75, 1]; the others below one half.
+    EXPECT_GT(k_score, 0.95f);
+    EXPECT_LT(best_other, 0.5f);
     EXPECT_EQ(e.options.at("perturbation"), "zero");
   }
 }
@@ -260,12 +279,14 @@ TEST(PGMExplainerTest, GraphTaskPicksTheOneNodeTheOutputDependsOn) {
         PGMExplainerOptions().perturbation(Perturbation::kZero).samples(200).seed(seed);
     const auto e = PGMExplainer(options).explain_graphs(*model, graphs)[0];
     EXPECT_EQ(e.predicted_class, 1);
-    EXPECT_EQ(io::to_vector<int64_t>(e.selected_nodes), (std::vector<int64_t>{13})) << seed;
+    EXPECT_EQ(picked(e), (std::vector<int64_t>{13})) << seed;
     const auto score = io::to_vector<float>(e.node_mask);
     for (int64_t v = 0; v < 20; ++v) {
-      if (v != 13) EXPECT_LT(score[v], score[13]) << v;
+      if (v != 13) {
+        EXPECT_LT(score[v], score[13]) << v;
+      }
     }
-    EXPECT_GT(score[13], 0.9f);  // a round-2 candidate with a tiny p
+    EXPECT_GT(score[13], 0.95f);  // picked, with a tiny round-2 p
   }
 }
 
@@ -300,7 +321,7 @@ void expect_same(const std::vector<Explanation>& a, const std::vector<Explanatio
   for (size_t i = 0; i < a.size(); ++i) {
     EXPECT_TRUE(torch::equal(a[i].node_mask, b[i].node_mask)) << i;
     EXPECT_TRUE(torch::equal(a[i].edge_mask, b[i].edge_mask)) << i;
-    EXPECT_TRUE(torch::equal(a[i].selected_nodes, b[i].selected_nodes)) << i;
+    EXPECT_EQ(a[i].diagnostics, b[i].diagnostics) << i;
   }
 }
 

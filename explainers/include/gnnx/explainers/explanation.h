@@ -56,9 +56,6 @@ struct Explanation {
   /// The most relevant walks, by |relevance|, most relevant first (GNN-LRP); empty for the
   /// other methods.
   std::vector<Walk> walks;
-  /// [k] int64 original ids of the nodes the method picks as the explanation, ascending
-  /// (PGM-Explainer: those its dependence test selects); undefined for the other methods.
-  torch::Tensor selected_nodes;
   /// The smallest counterfactual found (CF-GNNExplainer); unset for the other methods.
   std::optional<Counterfactual> counterfactual;
 

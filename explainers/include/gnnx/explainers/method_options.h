@@ -87,6 +87,8 @@ struct MethodOptions {
   /// PGExplainer: the targets it trains on, as an id list (gnnx/io/id_list.h: "all", "0:300",
   /// "1,5,9"), checked against the data set when it is known; unset = the explained targets.
   std::optional<std::string> fit_targets;
+  /// Optional progress report: (steps done, steps in all), called from the caller's thread.
+  std::function<void(int64_t, int64_t)> progress;
   /// PGM-Explainer: what a perturbed node's features become.
   std::optional<Perturbation> perturbation;
   /// PGM-Explainer: the probability that a sample perturbs each eligible node.
@@ -98,8 +100,6 @@ struct MethodOptions {
   /// PGM-Explainer: nodes in the explanation (0 = node task: those the test finds dependent;
   /// graph task: a twentieth of the graph's nodes).
   std::optional<int64_t> top_nodes;
-  /// Optional progress report: (steps done, steps in all), called from the caller's thread.
-  std::function<void(int64_t, int64_t)> progress;
 };
 
 /// The type of an option's value.

@@ -29,12 +29,13 @@
 // means the authors' default, N / 20 (at least 1).
 //
 // Scores (the authors' code returns only the picked nodes and their p-values; AUC needs a score
-// for every node and edge): a node's score is L / (1 + L) with L = −log10 p, which orders nodes
-// as their p-values do without saturating float precision for tiny p (p = 0 gives 1, p = 1 gives
-// 0). Graph task: the candidates score 0.5 + their round-2 score / 2, the others their round-1
-// score / 2, so the ranking follows the two-stage selection. An edge scores the minimum of its
-// endpoints' scores (an edge is explained when both its ends are). Explanation::selected_nodes
-// lists the picked nodes.
+// for every node and edge): from each p-value s = L / (1 + L) with L = −log10 p, which orders
+// nodes as their p-values do without saturating float precision for tiny p (p = 0 gives 1,
+// p = 1 gives 0). The picked nodes score 0.75 + s / 4, the others s / 2 (graph task: the other
+// round-2 candidates (1 + s₂) / 4, the rest s₁ / 4), so the explanation is exactly the nodes
+// scoring above one half, and the ranking follows the selection. An edge scores the minimum of
+// its endpoints' scores (an edge is explained when both its ends are). Explanation::diagnostics
+// "selected_nodes" counts the picked nodes.
 //
 // Deviations from the authors' code:
 //  - Node task: each target gets its own samples of its own computation subgraph (as their
@@ -94,7 +95,7 @@ struct PGMExplainerOptions {
 /// Example:
 ///   PGMExplainer pgm(PGMExplainerOptions().samples(200).seed(1));
 ///   auto explanations = pgm.explain_nodes(*model, graph, {400, 405});
-///   // explanations[0].selected_nodes: the nodes the chi-square test picked
+///   // the nodes the chi-square test picked: those whose node_mask is above 0.5
 /// The constructor throws InputError for an option out of range; explain_graphs throws it for
 /// samples < 16.
 class PGMExplainer : public Explainer {
