@@ -299,8 +299,8 @@ TEST_F(MethodsCliTest, CfGnnExplainerWritesItsCounterfactuals) {
 }
 
 // PGM-Explainer from the registry: its options in the file, the picked nodes (scores above one
-// half) counted in each explanation's diagnostics, the same file for one and two threads; evaluate scores it (node and
-// graph task); a bad perturbation or too few graph samples exit 2.
+// half) counted in each explanation's diagnostics, the same file for one and two threads; evaluate
+// scores it (node and graph task); a bad perturbation or too few graph samples exit 2.
 TEST_F(MethodsCliTest, PgmExplainerWritesItsPickedNodes) {
   ASSERT_EQ(run("--quiet train --dataset ba-shapes --epochs 5 --out m.gnnx").exit_code, 0);
   nlohmann::json first;
