@@ -20,9 +20,6 @@
 namespace gnnx::explainers {
 namespace {
 
-// Graph task: round 1 labels samples / 2 / 8 samples as changed, so fewer than 16 label none.
-constexpr int64_t kMinGraphSamples = 16;
-
 // Node scores: the picked nodes in [kPickedFloor, 1], the others in [0, kUnpickedCeiling], so
 // that the explanation is exactly the nodes scoring above one half.
 constexpr double kPickedFloor = 0.75;
@@ -131,7 +128,8 @@ std::vector<double> graph_round(const PGMExplainerOptions& o, gnn::GnnModel& mod
   std::stable_sort(order.begin(), order.end(),
                    [&](int64_t a, int64_t b) { return drop[a] < drop[b]; });
   std::vector<int64_t> label(samples, 0);
-  const int64_t top = samples / 8;
+  // The authors' samples / 8, at least one (theirs labels none below 8 samples: no evidence).
+  const int64_t top = std::max<int64_t>(1, samples / 8);
   for (int64_t k = samples - top; k < samples; ++k) label[order[k]] = 1;
   const auto indicator = chosen.to(torch::kLong);
   std::vector<double> p(n, 1.0);
@@ -147,8 +145,9 @@ TargetResult explain_graph_target(const PGMExplainerOptions& o, gnn::GnnModel& m
   const double before =
       detail::copy_probabilities(model, one, one.graph.x(), 1)[0][explained_class].item<double>();
   const int64_t top_nodes = o.top_nodes() > 0 ? o.top_nodes() : std::max<int64_t>(1, n / 20);
-  const auto round1 = graph_round(o, model, one, before, explained_class, o.samples() / 2,
-                                  torch::ones({n}, torch::kBool), columns, gen);
+  const auto round1 =
+      graph_round(o, model, one, before, explained_class, std::max<int64_t>(1, o.samples() / 2),
+                  torch::ones({n}, torch::kBool), columns, gen);
   auto candidates = by_p_value(round1);
   candidates.resize(std::min<size_t>(candidates.size(), static_cast<size_t>(4 * top_nodes)));
   auto eligible = torch::zeros({n}, torch::kBool);
@@ -209,16 +208,6 @@ PGMExplainer::PGMExplainer(PGMExplainerOptions options, TargetOptions target)
   }
   if (o.top_nodes() < 0) {
     throw InputError(c10::str("pgm-explainer: top-nodes must be >= 0, got ", o.top_nodes()));
-  }
-}
-
-void PGMExplainer::check_model(const gnn::GnnModel& model) const {
-  if (model.spec().task == gnn::Task::kGraphClassification &&
-      options_.samples() < kMinGraphSamples) {
-    throw InputError(c10::str("pgm-explainer: graph tasks need --samples >= ", kMinGraphSamples,
-                              " (each of the two rounds labels an eighth of its samples, round "
-                              "1 drawing half of them), got ",
-                              options_.samples()));
   }
 }
 

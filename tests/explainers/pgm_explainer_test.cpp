@@ -366,10 +366,6 @@ TEST(PGMExplainerTest, RejectsBadOptions) {
   EXPECT_THROW(PGMExplainer(PGMExplainerOptions().p_threshold(0)), InputError);
   EXPECT_THROW(PGMExplainer(PGMExplainerOptions().pred_threshold(-0.1)), InputError);
   EXPECT_THROW(PGMExplainer(PGMExplainerOptions().top_nodes(-1)), InputError);
-  const std::vector<gnn::Graph> graphs = {testing::random_graph(10, 20, 3, 1)};
-  auto graph_model = random_model(gnn::Task::kGraphClassification, 3, 2, 5);
-  EXPECT_THROW(PGMExplainer(PGMExplainerOptions().samples(8)).explain_graphs(*graph_model, graphs),
-               InputError);
   // Through the registry and the option schema, as the command line reaches it.
   MethodOptions o;
   set_option(o, "perturbation", "mean");

@@ -300,7 +300,7 @@ TEST_F(MethodsCliTest, CfGnnExplainerWritesItsCounterfactuals) {
 
 // PGM-Explainer from the registry: its options in the file, the picked nodes (scores above one
 // half) counted in each explanation's diagnostics, the same file for one and two threads; evaluate
-// scores it (node and graph task); a bad perturbation or too few graph samples exit 2.
+// scores it (node and graph task); bad values exit 2.
 TEST_F(MethodsCliTest, PgmExplainerWritesItsPickedNodes) {
   ASSERT_EQ(run("--quiet train --dataset ba-shapes --epochs 5 --out m.gnnx").exit_code, 0);
   nlohmann::json first;
@@ -349,7 +349,7 @@ TEST_F(MethodsCliTest, PgmExplainerWritesItsPickedNodes) {
   for (const auto& [flags, message] : std::vector<std::pair<std::string, std::string>>{
            {"--perturbation gauss", "invalid value 'gauss'"},
            {"--perturb-fraction 0", "invalid value '0'"},
-           {"--samples 8", "graph tasks need --samples >= 16"}}) {
+           {"--top-nodes -1", "invalid value '-1'"}}) {
     r = run("--quiet explain --model g.gnnx --method pgm-explainer --graphs 0 " + flags +
             " --out bad.json");
     EXPECT_EQ(r.exit_code, 2) << flags;

@@ -52,6 +52,8 @@
 //    Their optional |change| ("abs" indicator, PyG's perturbations_is_positive_only) and PyG's
 //    is_perturbation_scaled are not offered. The class is the explained class (model mode: the
 //    prediction, as theirs).
+//  - Graph task: round 1 draws max(1, samples / 2) samples and each round labels max(1,
+//    samples / 8) as changed (theirs labels int(samples / 8): none below 8 samples).
 //  - Ties between equal p-values (their argpartition's order is unspecified) go to the lower node
 //    position; ties between equal drops in the graph task's target variable to the later sample
 //    (numpy argsort's last entries).
@@ -69,8 +71,7 @@
 namespace gnnx::explainers {
 
 struct PGMExplainerOptions {
-  /// Perturbation samples per target (graph task: round 2; round 1 draws half as many). Graph
-  /// tasks need at least 16, so that each round labels a sample as changed.
+  /// Perturbation samples per target (graph task: round 2; round 1 draws half as many).
   TORCH_ARG(int64_t, samples) = 100;
   /// What a perturbed node's features become.
   TORCH_ARG(Perturbation, perturbation) = Perturbation::kRandint;
@@ -96,8 +97,7 @@ struct PGMExplainerOptions {
 ///   PGMExplainer pgm(PGMExplainerOptions().samples(200).seed(1));
 ///   auto explanations = pgm.explain_nodes(*model, graph, {400, 405});
 ///   // the nodes the chi-square test picked: those whose node_mask is above 0.5
-/// The constructor throws InputError for an option out of range; explain_graphs throws it for
-/// samples < 16.
+/// The constructor throws InputError for an option out of range.
 class PGMExplainer : public Explainer {
  public:
   explicit PGMExplainer(PGMExplainerOptions options = {}, TargetOptions target = {});
@@ -105,7 +105,6 @@ class PGMExplainer : public Explainer {
   const PGMExplainerOptions& options() const { return options_; }
 
  protected:
-  void check_model(const gnn::GnnModel& model) const override;
   std::vector<Explanation> explain_chunk(const ExplainCall& call,
                                          const std::vector<int64_t>& targets,
                                          const std::vector<int64_t>& classes,
