@@ -7,6 +7,8 @@
 
 #include <c10/util/Exception.h>
 
+#include <algorithm>
+#include <iterator>
 #include <optional>
 #include <sstream>
 
@@ -14,6 +16,10 @@ namespace gnnx::explainers {
 namespace {
 
 constexpr double kMaxCount = 1e6;  // epochs, samples, steps: more would run for days
+
+constexpr Perturbation kPerturbations[] = {Perturbation::kRandint, Perturbation::kMean,
+                                           Perturbation::kZero, Perturbation::kMax,
+                                           Perturbation::kUniform};
 
 OptionSpec integer(std::string name, double min, double max, std::string help) {
   OptionSpec s;
@@ -95,6 +101,22 @@ std::string to_string(LrpRule rule) {
   TORCH_INTERNAL_ASSERT(false, "unknown LrpRule ", static_cast<int>(rule));
 }
 
+std::string to_string(Perturbation perturbation) {
+  switch (perturbation) {
+    case Perturbation::kRandint:
+      return "randint";
+    case Perturbation::kMean:
+      return "mean";
+    case Perturbation::kZero:
+      return "zero";
+    case Perturbation::kMax:
+      return "max";
+    case Perturbation::kUniform:
+      return "uniform";
+  }
+  TORCH_INTERNAL_ASSERT(false, "unknown Perturbation ", static_cast<int>(perturbation));
+}
+
 std::string to_string(OptionType type) {
   switch (type) {
     case OptionType::kInteger:
@@ -135,6 +157,13 @@ const std::vector<OptionSpec>& option_specs() {
         "LRP's rule: epsilon (proportional, stabilised by --epsilon), alpha-beta (positive "
         "contributions weighted --alpha, negative ones alpha - 1) or gamma (each contribution "
         "plus --gamma times its positive part)";
+    OptionSpec perturbation;
+    perturbation.name = "perturbation";
+    perturbation.type = OptionType::kChoice;
+    for (Perturbation p : kPerturbations) perturbation.choices.push_back(to_string(p));
+    perturbation.help =
+        "What a perturbed node's features become: randint (random 0/1), mean, zero or max of "
+        "the feature's column, or uniform (noise within 5% of the column's maximum)";
     OptionSpec fit_targets;
     fit_targets.name = "fit-targets";
     fit_targets.type = OptionType::kIdList;
@@ -182,6 +211,16 @@ const std::vector<OptionSpec>& option_specs() {
                "epochs)",
                /*min_exclusive=*/true),
         fit_targets,
+        perturbation,
+        number("perturb-fraction", 0, 1, "Probability that a sample perturbs each node",
+               /*min_exclusive=*/true),
+        number("p-threshold", 0, 1, "Significance level of the chi-square dependence test",
+               /*min_exclusive=*/true),
+        number("pred-threshold", 0, 1,
+               "Drop in a node's probability that counts as a changed prediction"),
+        integer("top-nodes", 0, kMaxCount,
+                "Nodes in the explanation (0 = those the dependence test picks; graph task: a "
+                "twentieth of the nodes)"),
     };
   }();
   return all;
@@ -298,6 +337,19 @@ void set_option(MethodOptions& o, const std::string& name, const std::string& va
       throw InputError("--" + spec.name + ": invalid value '" + value + "': " + problem);
     }
     o.fit_targets = value;
+  } else if (name == "perturbation") {
+    const auto* match = std::find_if(std::begin(kPerturbations), std::end(kPerturbations),
+                                     [&](Perturbation p) { return to_string(p) == value; });
+    if (match == std::end(kPerturbations)) invalid(spec, value);
+    o.perturbation = *match;
+  } else if (name == "perturb-fraction") {
+    o.perturb_fraction = parse_number(spec, value);
+  } else if (name == "p-threshold") {
+    o.p_threshold = parse_number(spec, value);
+  } else if (name == "pred-threshold") {
+    o.pred_threshold = parse_number(spec, value);
+  } else if (name == "top-nodes") {
+    o.top_nodes = parse_integer(spec, value);
   } else {
     TORCH_INTERNAL_ASSERT(false, "option '", name, "' has a spec but no field");
   }

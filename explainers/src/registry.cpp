@@ -9,6 +9,7 @@
 #include <gnnx/explainers/gradient_methods.h>
 #include <gnnx/explainers/graphmask.h>
 #include <gnnx/explainers/pgexplainer.h>
+#include <gnnx/explainers/pgm_explainer.h>
 #include <gnnx/explainers/random_explainer.h>
 #include <gnnx/gnn/error.h>
 
@@ -250,6 +251,20 @@ std::vector<MethodInfo> make_registry() {
        [](const MethodOptions& o) -> std::unique_ptr<Explainer> {
          return std::make_unique<CFGNNExplainer>(CFGNNExplainerOptions::from(o));
        }},
+      {"pgm-explainer",
+       "Nodes whose feature perturbation the prediction depends on (chi-square test)",
+       "Vu, Thai: PGM-Explainer, NeurIPS 2020",
+       kBothTasks,
+       kCpu,
+       {{"samples", text(PGMExplainerOptions().samples())},
+        {"perturbation", to_string(PGMExplainerOptions().perturbation())},
+        {"perturb-fraction", text(PGMExplainerOptions().perturb_fraction())},
+        {"p-threshold", text(PGMExplainerOptions().p_threshold())},
+        {"pred-threshold", text(PGMExplainerOptions().pred_threshold())},
+        {"top-nodes", text(PGMExplainerOptions().top_nodes()) +
+                          " (node task: the dependent nodes; graph task: a twentieth of them)"},
+        {"explainer-seed", text(static_cast<int64_t>(PGMExplainerOptions().seed()))}},
+       with_options<PGMExplainer, PGMExplainerOptions>()},
   };
 }
 

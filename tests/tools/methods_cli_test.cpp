@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -347,6 +348,66 @@ TEST_F(MethodsCliTest, CfGnnExplainerWritesItsCounterfactuals) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("cf-size"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("flip: fraction of targets"), std::string::npos) << r.out;
+}
+
+// PGM-Explainer from the registry: its options in the file, the picked nodes (scores above one
+// half) counted in each explanation's diagnostics, the same file for one and two threads; evaluate
+// scores it (node and graph task); bad values exit 2.
+TEST_F(MethodsCliTest, PgmExplainerWritesItsPickedNodes) {
+  ASSERT_EQ(run("--quiet train --dataset ba-shapes --epochs 5 --out m.gnnx").exit_code, 0);
+  nlohmann::json first;
+  for (const char* threads : {"1", "2"}) {
+    const auto r = run(std::string("--quiet --threads ") + threads +
+                       " explain --model m.gnnx --method pgm-explainer --nodes 400,511 "
+                       "--samples 40 --perturbation randint --top-nodes 4 --out p.json");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::ifstream in(temp_.path() / "p.json");
+    auto j = nlohmann::json::parse(in);
+    j.erase("seconds");
+    if (first.is_null()) {
+      first = j;
+      EXPECT_EQ(j["method"], "pgm-explainer");
+      EXPECT_EQ(j["options"]["samples"], 40);
+      EXPECT_EQ(j["options"]["perturbation"], "randint");
+      ASSERT_EQ(j["explanations"].size(), 2u);
+      for (const auto& e : j["explanations"]) {
+        // The picked nodes are those scoring above one half, as many as --top-nodes.
+        EXPECT_EQ(e["diagnostics"]["selected_nodes"], 4) << e;
+        const auto& importance = e["nodes"]["importance"];
+        EXPECT_EQ(std::count_if(importance.begin(), importance.end(),
+                                [](const auto& v) { return v.template get<double>() > 0.5; }),
+                  4)
+            << e;
+      }
+    } else {
+      EXPECT_EQ(j, first) << "--threads " << threads;
+    }
+  }
+  auto r =
+      run("--quiet evaluate --dataset ba-shapes --model m.gnnx --method pgm-explainer "
+          "--samples 20 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["method"], "pgm-explainer");
+  EXPECT_GE(j["auc"].get<double>(), 0.0);
+  EXPECT_LE(j["auc"].get<double>(), 1.0);
+  ASSERT_EQ(run("--quiet train --dataset ba-2motifs --epochs 1 --out g.gnnx").exit_code, 0);
+  r =
+      run("--quiet evaluate --dataset ba-2motifs --model g.gnnx --method pgm-explainer "
+          "--samples 16 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_GE(j["auc"].get<double>(), 0.0);
+  for (const auto& [flags, message] : std::vector<std::pair<std::string, std::string>>{
+           {"--perturbation gauss", "invalid value 'gauss'"},
+           {"--perturb-fraction 0", "invalid value '0'"},
+           {"--top-nodes -1", "invalid value '-1'"}}) {
+    r = run("--quiet explain --model g.gnnx --method pgm-explainer --graphs 0 " + flags +
+            " --out bad.json");
+    EXPECT_EQ(r.exit_code, 2) << flags;
+    EXPECT_NE(r.err.find(message), std::string::npos) << flags << ": " << r.err;
+    EXPECT_FALSE(std::filesystem::exists(temp_.path() / "bad.json"));
+  }
 }
 
 TEST_F(MethodsCliTest, ValuesOutsideTheSchemaAreRefused) {

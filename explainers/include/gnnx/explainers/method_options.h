@@ -37,6 +37,19 @@ enum class LrpRule {
 /// "epsilon", "alpha-beta", "gamma".
 std::string to_string(LrpRule rule);
 
+/// What PGM-Explainer writes into a perturbed node's features (PGMExplainerOptions::perturbation),
+/// per feature column of the explained graph.
+enum class Perturbation {
+  kRandint,  ///< each feature 0 or 1 at random (the authors' node-task code, PyG's default)
+  kMean,     ///< the column's mean (the authors' graph-task default)
+  kZero,     ///< 0
+  kMax,      ///< the column's maximum
+  kUniform,  ///< plus uniform noise within ±5% of the column's maximum, clipped to [0, maximum]
+};
+
+/// "randint", "mean", "zero", "max", "uniform".
+std::string to_string(Perturbation perturbation);
+
 /// Options of every method; each method reads the ones its registry entry names and records
 /// them in Explanation::options. An unset optional keeps the method's own default.
 struct MethodOptions {
@@ -76,6 +89,17 @@ struct MethodOptions {
   std::optional<std::string> fit_targets;
   /// Optional progress report: (steps done, steps in all), called from the caller's thread.
   std::function<void(int64_t, int64_t)> progress;
+  /// PGM-Explainer: what a perturbed node's features become.
+  std::optional<Perturbation> perturbation;
+  /// PGM-Explainer: the probability that a sample perturbs each eligible node.
+  std::optional<double> perturb_fraction;
+  /// PGM-Explainer: the chi-square test's significance level.
+  std::optional<double> p_threshold;
+  /// PGM-Explainer (node task): the drop in a node's probability that counts as a change.
+  std::optional<double> pred_threshold;
+  /// PGM-Explainer: nodes in the explanation (0 = node task: those the test finds dependent;
+  /// graph task: a twentieth of the graph's nodes).
+  std::optional<int64_t> top_nodes;
 };
 
 /// The type of an option's value.
