@@ -219,8 +219,8 @@ const std::vector<OptionSpec>& option_specs() {
         number("pred-threshold", 0, 1,
                "Drop in a node's probability that counts as a changed prediction"),
         integer("top-nodes", 0, kMaxCount,
-                "Nodes in the explanation (0 = those the dependence test picks; graph task: a "
-                "twentieth of the nodes)"),
+                "Nodes in the explanation (0 = node tasks: those the dependence test picks; "
+                "graph tasks: 4)"),
     };
   }();
   return all;

@@ -144,7 +144,7 @@ TargetResult explain_graph_target(const PGMExplainerOptions& o, gnn::GnnModel& m
   const int64_t n = one.graph.num_nodes();
   const double before =
       detail::copy_probabilities(model, one, one.graph.x(), 1)[0][explained_class].item<double>();
-  const int64_t top_nodes = o.top_nodes() > 0 ? o.top_nodes() : std::max<int64_t>(1, n / 20);
+  const int64_t top_nodes = o.top_nodes();  // for_task: >= 1 on graph tasks
   const auto round1 =
       graph_round(o, model, one, before, explained_class, std::max<int64_t>(1, o.samples() / 2),
                   torch::ones({n}, torch::kBool), columns, gen);
@@ -188,15 +188,26 @@ PGMExplainerOptions PGMExplainerOptions::from(const MethodOptions& options) {
   return o;
 }
 
+PGMExplainerOptions PGMExplainerOptions::for_task(gnn::Task task) const {
+  const bool graph = task == gnn::Task::kGraphClassification;
+  PGMExplainerOptions o = *this;
+  if (o.samples() == 0) o.samples(graph ? 1000 : 100);
+  if (o.perturb_fraction() == 0) o.perturb_fraction(graph ? 0.1 : 0.5);
+  if (graph && o.top_nodes() == 0) o.top_nodes(4);
+  return o;
+}
+
 PGMExplainer::PGMExplainer(PGMExplainerOptions options, TargetOptions target)
     : Explainer(std::move(target)), options_(options) {
   const auto& o = options_;
-  if (o.samples() < 1) {
-    throw InputError(c10::str("pgm-explainer: samples must be >= 1, got ", o.samples()));
-  }
-  if (!(o.perturb_fraction() > 0 && o.perturb_fraction() <= 1)) {
+  if (o.samples() < 0) {
     throw InputError(
-        c10::str("pgm-explainer: perturb-fraction must be in (0, 1], got ", o.perturb_fraction()));
+        c10::str("pgm-explainer: samples must be >= 1 (0: the task's default), got ", o.samples()));
+  }
+  if (!(o.perturb_fraction() >= 0 && o.perturb_fraction() <= 1)) {
+    throw InputError(
+        c10::str("pgm-explainer: perturb-fraction must be in (0, 1] (0: the task's default), got ",
+                 o.perturb_fraction()));
   }
   if (!(o.p_threshold() > 0 && o.p_threshold() <= 1)) {
     throw InputError(
@@ -225,6 +236,7 @@ std::vector<Explanation> PGMExplainer::explain_batch(const ExplainCall& call,
                                                      const ChunkProgress& progress) const {
   const TargetPrediction prediction = predict_targets(*call.model, batch, classes);
   const bool node_task = batch.task == gnn::Task::kNodeClassification;
+  const PGMExplainerOptions task_options = options_.for_task(batch.task);
   // Node task: the full graph's columns (the authors perturb within the whole feature matrix).
   const detail::FeatureColumns graph_columns =
       node_task ? detail::feature_columns(call.graph->x()) : detail::FeatureColumns{};
@@ -239,9 +251,9 @@ std::vector<Explanation> PGMExplainer::explain_batch(const ExplainCall& call,
         "pgm-explainer: target ", target, "'s part differs from its own batch");
     auto gen = at::detail::createCPUGenerator(target_seed(options_.seed(), target));
     const TargetResult r =
-        node_task ? explain_node_target(options_, *call.model, one, prediction.classes[t],
+        node_task ? explain_node_target(task_options, *call.model, one, prediction.classes[t],
                                         graph_columns, gen)
-                  : explain_graph_target(options_, *call.model, one, prediction.classes[t],
+                  : explain_graph_target(task_options, *call.model, one, prediction.classes[t],
                                          detail::feature_columns(one.graph.x()), gen);
     node_scores.push_back(r.node_score);
     edge_scores.push_back(edge_scores_from_nodes(one.graph, r.node_score));
@@ -253,7 +265,7 @@ std::vector<Explanation> PGMExplainer::explain_batch(const ExplainCall& call,
   };
   auto out = split_explanations(batch, name(), prediction.logits, prediction.classes,
                                 cat(edge_scores), cat(node_scores));
-  const auto& o = options_;
+  const auto& o = task_options;
   const std::map<std::string, std::string> used = {
       {"samples", std::to_string(o.samples())},
       {"perturbation", to_string(o.perturbation())},

@@ -246,7 +246,7 @@ TEST(PGMExplainerTest, NodeTaskPicksTheOneNodeTheOutputDependsOn) {
 // Graph task: a ring of 20 nodes, only node 13 with feature 0 = 1, and a graph classifier of
 // one GCN layer (identity, no bias), sum readout and class-1 logit 20 · pooled[0] against 2.5:
 // clearing node 13 drops class 1 from certain to 0.08, clearing any other node changes nothing.
-// The default top-nodes is 20 / 20 = 1, so the explanation is node 13 alone.
+// With top-nodes 1 the explanation is node 13 alone.
 TEST(PGMExplainerTest, GraphTaskPicksTheOneNodeTheOutputDependsOn) {
   std::vector<int64_t> src, dst;
   for (int64_t v = 0; v < 20; ++v) {
@@ -275,8 +275,12 @@ TEST(PGMExplainerTest, GraphTaskPicksTheOneNodeTheOutputDependsOn) {
     model->head()->bias.copy_(torch::tensor({2.5f, 0.f}));
   }
   for (uint64_t seed : {0, 1}) {
-    const auto options =
-        PGMExplainerOptions().perturbation(Perturbation::kZero).samples(200).seed(seed);
+    const auto options = PGMExplainerOptions()
+                             .perturbation(Perturbation::kZero)
+                             .samples(200)
+                             .top_nodes(1)
+                             .perturb_fraction(0.5)
+                             .seed(seed);
     const auto e = PGMExplainer(options).explain_graphs(*model, graphs)[0];
     EXPECT_EQ(e.predicted_class, 1);
     EXPECT_EQ(picked(e), (std::vector<int64_t>{13})) << seed;
@@ -288,6 +292,24 @@ TEST(PGMExplainerTest, GraphTaskPicksTheOneNodeTheOutputDependsOn) {
     }
     EXPECT_GT(score[13], 0.95f);  // picked, with a tiny round-2 p
   }
+}
+
+// Unset samples, fraction and top-nodes take the task's defaults: node tasks PyG's, graph tasks
+// the authors' graph experiments'; a value the caller sets is kept on both.
+TEST(PGMExplainerTest, DefaultsFollowTheTask) {
+  const auto node = PGMExplainerOptions().for_task(gnn::Task::kNodeClassification);
+  EXPECT_EQ(node.samples(), 100);
+  EXPECT_DOUBLE_EQ(node.perturb_fraction(), 0.5);
+  EXPECT_EQ(node.top_nodes(), 0);
+  const auto graph = PGMExplainerOptions().for_task(gnn::Task::kGraphClassification);
+  EXPECT_EQ(graph.samples(), 1000);
+  EXPECT_DOUBLE_EQ(graph.perturb_fraction(), 0.1);
+  EXPECT_EQ(graph.top_nodes(), 4);
+  const auto set = PGMExplainerOptions().samples(7).perturb_fraction(0.3).top_nodes(2).for_task(
+      gnn::Task::kGraphClassification);
+  EXPECT_EQ(set.samples(), 7);
+  EXPECT_DOUBLE_EQ(set.perturb_fraction(), 0.3);
+  EXPECT_EQ(set.top_nodes(), 2);
 }
 
 // ---- scores, determinism, options ----
@@ -360,8 +382,8 @@ TEST(PGMExplainerTest, SameResultForAnyThreadCountAndBatch) {
 }
 
 TEST(PGMExplainerTest, RejectsBadOptions) {
-  EXPECT_THROW(PGMExplainer(PGMExplainerOptions().samples(0)), InputError);
-  EXPECT_THROW(PGMExplainer(PGMExplainerOptions().perturb_fraction(0)), InputError);
+  EXPECT_THROW(PGMExplainer(PGMExplainerOptions().samples(-1)), InputError);
+  EXPECT_THROW(PGMExplainer(PGMExplainerOptions().perturb_fraction(-0.1)), InputError);
   EXPECT_THROW(PGMExplainer(PGMExplainerOptions().perturb_fraction(1.5)), InputError);
   EXPECT_THROW(PGMExplainer(PGMExplainerOptions().p_threshold(0)), InputError);
   EXPECT_THROW(PGMExplainer(PGMExplainerOptions().pred_threshold(-0.1)), InputError);
