@@ -342,14 +342,15 @@ TEST(SubgraphXTest, FindsTheSubgraphAToyModelReads) {
   }
 }
 
-// Node targets on BA-Shapes with a random model: the chosen subgraph holds the target, is
-// connected, has at most max_nodes nodes, and exactly its edges score above 1.
+// Node targets on Tree-Cycles (3-hop subgraphs of 10-30 nodes) with a random model: the chosen
+// subgraph holds the target, is connected, has at most max_nodes nodes, and exactly its edges
+// score above 1.
 TEST(SubgraphXTest, NodeTargetsGetAConnectedSubgraphHoldingThem) {
-  const auto g = datasets::make_synthetic("ba-shapes", 0).graphs[0];
-  auto model = random_model(gnn::Task::kNodeClassification, g.num_features(), 4, 3);
+  const auto g = datasets::make_synthetic("tree-cycles", 0).graphs[0];
+  auto model = random_model(gnn::Task::kNodeClassification, g.num_features(), 2, 3);
   const auto explanations = SubgraphX(SubgraphXOptions().rollouts(4).samples(10).max_nodes(6))
-                                .explain_nodes(*model, g, {300, 301, 20});
-  ASSERT_EQ(explanations.size(), 3u);
+                                .explain_nodes(*model, g, {511, 520, 600, 30});
+  ASSERT_EQ(explanations.size(), 4u);
   std::vector<std::vector<int64_t>> neighbours(g.num_nodes());
   for (int64_t e = 0; e < g.num_edges(); ++e) {
     neighbours[g.edge_index()[0][e].item<int64_t>()].push_back(
@@ -376,9 +377,9 @@ TEST(SubgraphXTest, NodeTargetsGetAConnectedSubgraphHoldingThem) {
 
 // The same explanations with one worker thread and with three, and with every target alone.
 TEST(SubgraphXTest, SameResultForAnyThreadCountAndBatch) {
-  const auto g = datasets::make_synthetic("ba-shapes", 0).graphs[0];
-  auto model = random_model(gnn::Task::kNodeClassification, g.num_features(), 4, 3);
-  const std::vector<int64_t> targets = {300, 301, 400, 512, 20};
+  const auto g = datasets::make_synthetic("tree-cycles", 0).graphs[0];
+  auto model = random_model(gnn::Task::kNodeClassification, g.num_features(), 2, 3);
+  const std::vector<int64_t> targets = {511, 520, 600, 30, 700};
   auto options = SubgraphXOptions().rollouts(3).samples(8).seed(4);
   const int before = gnn::worker_threads();
   gnn::set_worker_threads(1);
