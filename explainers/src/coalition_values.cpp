@@ -125,6 +125,10 @@ CoalitionScorer::CoalitionScorer(gnn::GnnModel& model, const TargetBatch& batch,
 const TargetBatch& CoalitionScorer::copies(int64_t count) {
   auto found = copies_.find(count);
   if (found != copies_.end()) return found->second;
+  // A few sizes kept: each holds up to max_union_nodes nodes with their edges (hundreds of MB
+  // for a dense 3-hop subgraph), and an expansion's size varies with its new children.
+  constexpr size_t kKeptSizes = 4;
+  if (copies_.size() >= kKeptSizes) copies_.erase(copies_.begin());
   const gnn::Batch joined = gnn::make_batch(std::vector<gnn::Graph>(count, part_graph_));
   TargetBatch out;
   out.task = task_;

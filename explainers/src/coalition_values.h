@@ -45,8 +45,8 @@ ShapleyMasks sample_l_shapley_masks(const std::vector<std::vector<int64_t>>& nei
 
 /// The model's probability of one class for one target (a part of a TargetBatch) with node
 /// masks applied, many masks per forward pass: the part is copied once per mask into one
-/// disjoint union (kept per size, for reuse), keeping the part's own normalisation (for node
-/// targets, the full graph's).
+/// disjoint union (the last few sizes kept, for reuse), keeping the part's own normalisation (for
+/// node targets, the full graph's).
 class CoalitionScorer {
  public:
   /// `max_union_nodes` caps the nodes of one pass (more masks take several passes).
