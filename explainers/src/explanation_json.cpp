@@ -107,6 +107,16 @@ Json explanation_json(const Explanation& e, const detail::EdgeRows& rows, int64_
         {"new_probability", std::isnan(cf.new_probability) ? Json() : Json(cf.new_probability)},
         {"deleted_edges", deleted_rows}};
   }
+  // SubgraphX's chosen subgraph: its nodes and Shapley value.
+  if (e.subgraph) {
+    const std::vector<int64_t> nodes = e.subgraph->nodes.defined()
+                                           ? io::to_vector<int64_t>(e.subgraph->nodes)
+                                           : std::vector<int64_t>{};
+    j["subgraph"] = {
+        {"nodes", nodes},
+        {"shapley", std::isnan(e.subgraph->shapley) ? Json() : Json(e.subgraph->shapley)},
+        {"explored", e.subgraph->explored}};
+  }
   if (with_options) j["options"] = options_json(e.options);
   return j;
 }

@@ -117,6 +117,16 @@ std::string to_string(Perturbation perturbation) {
   TORCH_INTERNAL_ASSERT(false, "unknown Perturbation ", static_cast<int>(perturbation));
 }
 
+std::string to_string(SubgraphBuilding building) {
+  switch (building) {
+    case SubgraphBuilding::kZeroFilling:
+      return "zero-filling";
+    case SubgraphBuilding::kSplit:
+      return "split";
+  }
+  TORCH_INTERNAL_ASSERT(false, "unknown SubgraphBuilding ", static_cast<int>(building));
+}
+
 std::string to_string(OptionType type) {
   switch (type) {
     case OptionType::kInteger:
@@ -169,6 +179,14 @@ const std::vector<OptionSpec>& option_specs() {
     fit_targets.type = OptionType::kIdList;
     fit_targets.help =
         "Train on these targets (node ids or graph indices), then explain the requested ones";
+    OptionSpec subgraph_building;
+    subgraph_building.name = "subgraph-building";
+    subgraph_building.type = OptionType::kChoice;
+    subgraph_building.choices = {to_string(SubgraphBuilding::kZeroFilling),
+                                 to_string(SubgraphBuilding::kSplit)};
+    subgraph_building.help =
+        "SubgraphX: how nodes outside a coalition are removed: zero-filling (features set to 0) "
+        "or split (their edges' messages masked to 0)";
     return std::vector<OptionSpec>{
         mode,
         integer("class", 0, kMaxCount, "Explain this class for every target (overrides --mode)"),
@@ -221,6 +239,15 @@ const std::vector<OptionSpec>& option_specs() {
         integer("top-nodes", 0, kMaxCount,
                 "Nodes in the explanation (0 = node tasks: those the dependence test picks; "
                 "graph tasks: 4)"),
+        integer("rollouts", 1, kMaxCount, "SubgraphX: Monte Carlo tree search rollouts"),
+        number("c-puct", 0, 1e6, "SubgraphX: exploration weight of the tree search"),
+        integer("min-atoms", 1, 1e9, "SubgraphX: the search stops at subgraphs this small"),
+        integer("expand-atoms", 1, 1e9,
+                "SubgraphX: nodes tried for pruning per expansion (the lowest degrees)"),
+        integer("max-nodes", 1, 1e9, "SubgraphX: most nodes of the chosen subgraph"),
+        integer("shapley-hops", 0, 1000,
+                "SubgraphX: hops around a subgraph whose nodes are the Shapley value's players"),
+        subgraph_building,
     };
   }();
   return all;
@@ -350,6 +377,26 @@ void set_option(MethodOptions& o, const std::string& name, const std::string& va
     o.pred_threshold = parse_number(spec, value);
   } else if (name == "top-nodes") {
     o.top_nodes = parse_integer(spec, value);
+  } else if (name == "rollouts") {
+    o.rollouts = parse_integer(spec, value);
+  } else if (name == "c-puct") {
+    o.c_puct = parse_number(spec, value);
+  } else if (name == "min-atoms") {
+    o.min_atoms = parse_integer(spec, value);
+  } else if (name == "expand-atoms") {
+    o.expand_atoms = parse_integer(spec, value);
+  } else if (name == "max-nodes") {
+    o.max_nodes = parse_integer(spec, value);
+  } else if (name == "shapley-hops") {
+    o.shapley_hops = parse_integer(spec, value);
+  } else if (name == "subgraph-building") {
+    if (value == to_string(SubgraphBuilding::kZeroFilling)) {
+      o.subgraph_building = SubgraphBuilding::kZeroFilling;
+    } else if (value == to_string(SubgraphBuilding::kSplit)) {
+      o.subgraph_building = SubgraphBuilding::kSplit;
+    } else {
+      invalid(spec, value);
+    }
   } else {
     TORCH_INTERNAL_ASSERT(false, "option '", name, "' has a spec but no field");
   }

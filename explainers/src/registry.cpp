@@ -11,6 +11,7 @@
 #include <gnnx/explainers/pgexplainer.h>
 #include <gnnx/explainers/pgm_explainer.h>
 #include <gnnx/explainers/random_explainer.h>
+#include <gnnx/explainers/subgraphx.h>
 #include <gnnx/gnn/error.h>
 
 #include <c10/util/StringUtil.h>
@@ -265,6 +266,22 @@ std::vector<MethodInfo> make_registry() {
         {"top-nodes", "0: node tasks the dependent nodes; graph tasks 4"},
         {"explainer-seed", text(static_cast<int64_t>(PGMExplainerOptions().seed()))}},
        with_options<PGMExplainer, PGMExplainerOptions>()},
+      {"subgraphx",
+       "Connected subgraph by Monte Carlo tree search, rewarded by Shapley values",
+       "Yuan, Yu, Wang, Ji: On Explainability of Graph Neural Networks via Subgraph "
+       "Explorations, ICML 2021",
+       kBothTasks,
+       kCpu,
+       {{"rollouts", text(SubgraphXOptions().rollouts())},
+        {"c-puct", text(SubgraphXOptions().c_puct())},
+        {"min-atoms", text(SubgraphXOptions().min_atoms())},
+        {"expand-atoms", text(SubgraphXOptions().expand_atoms())},
+        {"max-nodes", text(SubgraphXOptions().max_nodes())},
+        {"samples", text(SubgraphXOptions().samples())},
+        {"shapley-hops", "the model's layers"},
+        {"subgraph-building", to_string(SubgraphXOptions().building())},
+        {"explainer-seed", text(static_cast<int64_t>(SubgraphXOptions().seed()))}},
+       with_options<SubgraphX, SubgraphXOptions>()},
   };
 }
 

@@ -397,11 +397,11 @@ TEST_F(CliTest, FlatMapsAreCountedAndWarnedAbout) {
 
 TEST_F(CliExplainTest, EvaluateAllJsonHasOneEntryPerMethod) {
   // Tree-Cycles and the cheapest settings keep every method fast: BA-Shapes' 3-hop subgraphs
-  // reach the hubs, and occlusion alone takes a minute there.
+  // reach the hubs, and occlusion alone takes a minute there (SubgraphX minutes per node).
   ASSERT_EQ(run("-q train --dataset tree-cycles --epochs 5 --out t.gnnx").exit_code, 0);
   const RunResult r =
       run("-q evaluate --dataset tree-cycles --method all --model t.gnnx --epochs 2 --steps 2 "
-          "--samples 2 --json");
+          "--samples 2 --rollouts 1 --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   ASSERT_TRUE(j.is_array());

@@ -167,7 +167,8 @@ TEST_F(GraphFilesCliTest, ExportedBaShapesTrainsAndScoresAsTheBuiltIn) {
 TEST_F(GraphFilesCliTest, EveryMethodThatAppliesEvaluatesWithGroundTruth) {
   write_small_task();
   ASSERT_EQ(train_small("--gt-edges gt.csv").exit_code, 0);
-  const RunResult r = run("-q --threads 1 evaluate --model m.gnnx --method all --epochs 5 --json");
+  const RunResult r =
+      run("-q --threads 1 evaluate --model m.gnnx --method all --epochs 5 --rollouts 2 --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json rows = json::parse(r.out);
   ASSERT_GT(rows.size(), 10u);

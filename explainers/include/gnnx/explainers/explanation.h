@@ -35,6 +35,13 @@ struct Counterfactual {
   double new_probability = NAN;  ///< its probability
 };
 
+/// The connected subgraph a subgraph-search method chose (SubgraphX, Yuan et al. 2021).
+struct ChosenSubgraph {
+  torch::Tensor nodes;   ///< [k] int64 original node ids, ascending
+  double shapley = NAN;  ///< its Shapley value (Monte Carlo estimate), in probability units
+  int64_t explored = 0;  ///< distinct subgraphs the search scored
+};
+
 struct Explanation {
   std::string method;  ///< registry name, e.g. "gnnexplainer"
   gnn::Task task = gnn::Task::kNodeClassification;
@@ -58,6 +65,8 @@ struct Explanation {
   std::vector<Walk> walks;
   /// The smallest counterfactual found (CF-GNNExplainer); unset for the other methods.
   std::optional<Counterfactual> counterfactual;
+  /// The chosen subgraph (SubgraphX); unset for the other methods.
+  std::optional<ChosenSubgraph> subgraph;
 
   /// Edge importances scattered into a [num_edges] vector (0 outside the subgraph).
   torch::Tensor dense_edge_mask(int64_t num_edges) const;

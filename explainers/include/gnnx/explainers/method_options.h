@@ -49,6 +49,14 @@ enum class Perturbation {
 
 /// "randint", "mean", "zero", "max", "uniform".
 std::string to_string(Perturbation perturbation);
+/// How SubgraphX removes the nodes outside a coalition (DIG's subgraph_building_method).
+enum class SubgraphBuilding {
+  kZeroFilling,  ///< their features set to 0, every edge kept (DIG's default)
+  kSplit,        ///< their edges' messages masked to 0, features kept
+};
+
+/// "zero-filling", "split".
+std::string to_string(SubgraphBuilding building);
 
 /// Options of every method; each method reads the ones its registry entry names and records
 /// them in Explanation::options. An unset optional keeps the method's own default.
@@ -87,6 +95,13 @@ struct MethodOptions {
   /// PGExplainer: the targets it trains on, as an id list (gnnx/io/id_list.h: "all", "0:300",
   /// "1,5,9"), checked against the data set when it is known; unset = the explained targets.
   std::optional<std::string> fit_targets;
+  std::optional<int64_t> rollouts;      ///< SubgraphX: Monte Carlo tree search rollouts
+  std::optional<double> c_puct;         ///< SubgraphX: exploration weight of the search
+  std::optional<int64_t> min_atoms;     ///< SubgraphX: leaves have at most this many nodes
+  std::optional<int64_t> expand_atoms;  ///< SubgraphX: children tried per expansion
+  std::optional<int64_t> max_nodes;     ///< SubgraphX: nodes of the chosen subgraph, at most
+  std::optional<int64_t> shapley_hops;  ///< SubgraphX: hops of the Shapley players' region
+  std::optional<SubgraphBuilding> subgraph_building;  ///< SubgraphX: how coalitions are built
   /// Optional progress report: (steps done, steps in all), called from the caller's thread.
   std::function<void(int64_t, int64_t)> progress;
   /// PGM-Explainer: what a perturbed node's features become.
