@@ -78,7 +78,7 @@ evaluate_json() {
     else
       model=(--arch "$2")
     fi
-    run evaluate --dataset "$1" "${model[@]}" --method all --seed "$seed" --json >"$json"
+    run evaluate --dataset "$1" "${model[@]}" --method "$(every_method)" --seed "$seed" --json >"$json"
   fi
   echo "$json"
 }

@@ -63,7 +63,7 @@ for name in ba-shapes tree-cycles ba-2motifs; do
   echo
   echo "$name (seed 0):"
   echo
-  run evaluate --dataset "$name" --seed 0 --model "$(model "$name" 0)" --method all
+  run evaluate --dataset "$name" --seed 0 --model "$(model "$name" 0)" --method "$(every_method)"
 done
 fi
 echo

@@ -19,21 +19,30 @@ ensure_built() {
   cmake --build "$build_dir" -j"$(nproc)" --target "${targets[@]}" >&2
 }
 
+# every_method: the registry's methods, comma-separated for --method, but GNNX_SKIP_METHODS'
+# (comma-separated; default subgraphx: at DIG's defaults it takes seconds per graph and minutes
+# per node, hours for a benchmark's targets; set GNNX_SKIP_METHODS= to include it).
+every_method() {
+  "$gnnx" methods --json | python3 -c 'import json, sys
+skip = set(filter(None, sys.argv[1].split(",")))
+print(",".join(m["name"] for m in json.load(sys.stdin) if m["name"] not in skip))' \
+    "${GNNX_SKIP_METHODS-subgraphx}"
+}
+
 # evaluate_missing JSON GNNX_ARGS...: runs `gnnx GNNX_ARGS --method M --json` (GNNX_ARGS: global
-# options, then `evaluate` and its flags) for the registry's methods — or GNNX_METHODS' comma-
-# separated list — that the rows kept in JSON (an array) lack, and appends its rows there. Adding
-# a method to the registry then evaluates only that one; nothing runs when none is missing.
+# options, then `evaluate` and its flags) for the methods of GNNX_METHODS (comma-separated;
+# default every_method) that the rows kept in JSON (an array) lack, and appends its rows there.
+# Adding a method to the registry then evaluates only that one; nothing runs when none is missing.
 evaluate_missing() {
   local json="$1" missing
   shift
   [ -s "$json" ] || echo '[]' > "$json"
   "$gnnx" methods --json > "$json.methods"
-  missing=$(python3 - "$json.methods" "$json" "${GNNX_METHODS:-all}" <<'PY'
+  missing=$(python3 - "$json.methods" "$json" "${GNNX_METHODS:-$(every_method)}" <<'PY'
 import json, sys
 have = {row["method"] for row in json.load(open(sys.argv[2]))}
 wanted = [m["name"] for m in json.load(open(sys.argv[1]))]
-if sys.argv[3] != "all":
-    wanted = [m for m in sys.argv[3].split(",") if m in wanted]
+wanted = [m for m in sys.argv[3].split(",") if m in wanted]
 print(",".join(m for m in wanted if m not in have))
 PY
 )

@@ -183,15 +183,11 @@ GraphMask::GraphMask(GraphMaskOptions options, TargetOptions target)
 std::shared_ptr<const FittedState> GraphMask::fit(const ExplainCall& call,
                                                   const std::vector<int64_t>& targets,
                                                   const std::vector<int64_t>& classes) const {
-  std::vector<int64_t> ids = targets;
-  std::vector<int64_t> labels = classes;
-  if (!options_.fit_targets().empty()) {
-    const bool node_task = call.task == gnn::Task::kNodeClassification;
-    const int64_t count =
-        node_task ? call.graph->num_nodes() : static_cast<int64_t>(call.graphs->size());
-    ids = io::parse_id_list(options_.fit_targets(), count, "--fit-targets");
-    labels = resolve_classes(call, ids);
-  }
+  const detail::FitSet fit = detail::fit_set(
+      call, options_.fit_targets(), targets, classes,
+      [&](const std::vector<int64_t>& ids) { return resolve_classes(call, ids); });
+  const std::vector<int64_t>& ids = fit.ids;
+  const std::vector<int64_t>& labels = fit.classes;
   auto out = std::make_shared<GraphMaskFit>();
   out->fit_targets = static_cast<int64_t>(ids.size());
   const auto& o = options_;

@@ -1,15 +1,33 @@
 #pragma once
-// What the explainers that learn edge masks share (GNNExplainer, PGExplainer): the model's
-// weights frozen while the masks are learned, and node scores made from edge masks.
+// What the explainers that learn edge masks share (GNNExplainer, PGExplainer, GraphMask): the
+// model's weights frozen while the masks are learned, node scores made from edge masks, and the
+// training targets of the amortised ones.
 
 #include <gnnx/gnn/graph.h>
 #include <gnnx/gnn/models.h>
 
+#include <gnnx/explainers/explainer.h>
+
+#include <functional>
 #include <map>
 #include <mutex>
+#include <string>
 #include <vector>
 
 namespace gnnx::explainers::detail {
+
+/// The targets an amortised explainer (PGExplainer, GraphMask) trains on, and their classes.
+struct FitSet {
+  std::vector<int64_t> ids;
+  std::vector<int64_t> classes;
+};
+
+/// `fit_targets` (an id list, gnnx/io/id_list.h) read against the call's graph (node ids) or
+/// graphs (indices), their classes from `resolve` (the explainer's resolve_classes); an empty
+/// `fit_targets` keeps the explained `targets` and `classes`. Throws InputError for a bad list.
+FitSet fit_set(const ExplainCall& call, const std::string& fit_targets,
+               const std::vector<int64_t>& targets, const std::vector<int64_t>& classes,
+               const std::function<std::vector<int64_t>(const std::vector<int64_t>&)>& resolve);
 
 /// [N] float: each node's importance, the largest mask among its incident edges (0 for an
 /// isolated node). edge_mask [E] of `graph`'s edges.

@@ -218,15 +218,11 @@ std::shared_ptr<const FittedState> PGExplainer::fit(const ExplainCall& call,
                                                     const std::vector<int64_t>& targets,
                                                     const std::vector<int64_t>& classes) const {
   if (trained_) return trained_;
-  std::vector<int64_t> ids = targets;
-  std::vector<int64_t> labels = classes;
-  if (!options_.fit_targets().empty()) {
-    const bool node_task = call.task == gnn::Task::kNodeClassification;
-    const int64_t count =
-        node_task ? call.graph->num_nodes() : static_cast<int64_t>(call.graphs->size());
-    ids = io::parse_id_list(options_.fit_targets(), count, "--fit-targets");
-    labels = resolve_classes(call, ids);
-  }
+  const detail::FitSet fit = detail::fit_set(
+      call, options_.fit_targets(), targets, classes,
+      [&](const std::vector<int64_t>& ids) { return resolve_classes(call, ids); });
+  const std::vector<int64_t>& ids = fit.ids;
+  const std::vector<int64_t>& labels = fit.classes;
   auto out = std::make_shared<PGExplainerFit>();
   out->fit_targets = static_cast<int64_t>(ids.size());
   gnn::run_in_threads(1, [&](int64_t) {

@@ -408,55 +408,55 @@ TEST_F(MethodsCliTest, PgmExplainerWritesItsPickedNodes) {
     EXPECT_NE(r.err.find(message), std::string::npos) << flags << ": " << r.err;
     EXPECT_FALSE(std::filesystem::exists(temp_.path() / "bad.json"));
   }
-  // SubgraphX from the registry: each explanation's chosen subgraph in the file (at most
-  // --max-nodes nodes, holding the node target, its edges ranked first), the options as used;
-  // evaluate scores it on a graph task; a value outside the schema is refused.
-  TEST_F(MethodsCliTest, SubgraphXWritesItsChosenSubgraph) {
-    ASSERT_EQ(run("--quiet train --dataset ba-shapes --epochs 5 --out m.gnnx").exit_code, 0);
-    auto r =
-        run("--quiet explain --model m.gnnx --method subgraphx --nodes 400,405 --rollouts 3 "
-            "--samples 10 --max-nodes 4 --explainer-seed 2 --out s.json");
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    std::ifstream in(temp_.path() / "s.json");
-    const auto j = nlohmann::json::parse(in);
-    EXPECT_EQ(j["method"], "subgraphx");
-    EXPECT_EQ(j["options"]["rollouts"], 3);
-    EXPECT_EQ(j["options"]["max-nodes"], 4);
-    ASSERT_EQ(j["explanations"].size(), 2u);
-    for (const auto& e : j["explanations"]) {
-      const auto& sub = e["subgraph"];
-      const auto nodes = sub["nodes"].get<std::vector<int64_t>>();
-      EXPECT_LE(nodes.size(), 4u) << e;
-      EXPECT_NE(std::find(nodes.begin(), nodes.end(), e["target"].get<int64_t>()), nodes.end())
-          << e;
-      EXPECT_TRUE(sub["shapley"].is_number()) << e;
-      EXPECT_GE(sub["explored"].get<int64_t>(), 1) << e;
-    }
-    ASSERT_EQ(run("--quiet train --dataset ba-2motifs --epochs 5 --out g.gnnx").exit_code, 0);
-    r =
-        run("--quiet evaluate --dataset ba-2motifs --model g.gnnx --method subgraphx --graphs 0:4 "
-            "--rollouts 2 --samples 5 --json");
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    const auto row = nlohmann::json::parse(r.out);
-    EXPECT_TRUE(row["auc"].is_number()) << row;
-    r = run("--quiet explain --model m.gnnx --method subgraphx --nodes 400 --rollouts 0");
-    EXPECT_EQ(r.exit_code, 2);
-    EXPECT_NE(r.err.find("--rollouts"), std::string::npos) << r.err;
-  }
+}
 
-  TEST_F(MethodsCliTest, ValuesOutsideTheSchemaAreRefused) {
-    for (const char* bad :
-         {"--lr inf", "--lr 0", "--epochs 0x10", "--dropout 1", "--steps -3", "--ig-rule simpson",
-          "--alpha 0.5", "--epsilon -1", "--lrp-rule z", "--gamma -1", "--walks-per-layer -2",
-          "--top-walks x", "--momentum 1", "--momentum -0.5"}) {
-      const auto r =
-          run(std::string("--quiet explain --model m.gnnx --method gnnexplainer ") + bad);
-      EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
-      // Refused by the flag's own check, before the (missing) model is read.
-      EXPECT_NE(r.err.find("invalid value"), std::string::npos) << bad << ": " << r.err;
-      const std::string flag = std::string(bad).substr(0, std::string(bad).find(' '));
-      EXPECT_EQ(r.err.find(flag + ": " + flag), std::string::npos) << "flag named twice: " << r.err;
-    }
+// SubgraphX from the registry: each explanation's chosen subgraph in the file (at most
+// --max-nodes nodes, holding the node target, its edges ranked first), the options as used;
+// evaluate scores it on a graph task; a value outside the schema is refused.
+TEST_F(MethodsCliTest, SubgraphXWritesItsChosenSubgraph) {
+  ASSERT_EQ(run("--quiet train --dataset ba-shapes --epochs 5 --out m.gnnx").exit_code, 0);
+  auto r =
+      run("--quiet explain --model m.gnnx --method subgraphx --nodes 400,405 --rollouts 3 "
+          "--samples 10 --max-nodes 4 --explainer-seed 2 --out s.json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(temp_.path() / "s.json");
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["method"], "subgraphx");
+  EXPECT_EQ(j["options"]["rollouts"], 3);
+  EXPECT_EQ(j["options"]["max-nodes"], 4);
+  ASSERT_EQ(j["explanations"].size(), 2u);
+  for (const auto& e : j["explanations"]) {
+    const auto& sub = e["subgraph"];
+    const auto nodes = sub["nodes"].get<std::vector<int64_t>>();
+    EXPECT_LE(nodes.size(), 4u) << e;
+    EXPECT_NE(std::find(nodes.begin(), nodes.end(), e["target"].get<int64_t>()), nodes.end()) << e;
+    EXPECT_TRUE(sub["shapley"].is_number()) << e;
+    EXPECT_GE(sub["explored"].get<int64_t>(), 1) << e;
   }
+  ASSERT_EQ(run("--quiet train --dataset ba-2motifs --epochs 5 --out g.gnnx").exit_code, 0);
+  r =
+      run("--quiet evaluate --dataset ba-2motifs --model g.gnnx --method subgraphx --graphs 0:4 "
+          "--rollouts 2 --samples 5 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto row = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(row["auc"].is_number()) << row;
+  r = run("--quiet explain --model m.gnnx --method subgraphx --nodes 400 --rollouts 0");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--rollouts"), std::string::npos) << r.err;
+}
+
+TEST_F(MethodsCliTest, ValuesOutsideTheSchemaAreRefused) {
+  for (const char* bad :
+       {"--lr inf", "--lr 0", "--epochs 0x10", "--dropout 1", "--steps -3", "--ig-rule simpson",
+        "--alpha 0.5", "--epsilon -1", "--lrp-rule z", "--gamma -1", "--walks-per-layer -2",
+        "--top-walks x", "--momentum 1", "--momentum -0.5"}) {
+    const auto r = run(std::string("--quiet explain --model m.gnnx --method gnnexplainer ") + bad);
+    EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
+    // Refused by the flag's own check, before the (missing) model is read.
+    EXPECT_NE(r.err.find("invalid value"), std::string::npos) << bad << ": " << r.err;
+    const std::string flag = std::string(bad).substr(0, std::string(bad).find(' '));
+    EXPECT_EQ(r.err.find(flag + ": " + flag), std::string::npos) << "flag named twice: " << r.err;
+  }
+}
 
 }  // namespace
