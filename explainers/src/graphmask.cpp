@@ -183,9 +183,9 @@ GraphMask::GraphMask(GraphMaskOptions options, TargetOptions target)
 std::shared_ptr<const FittedState> GraphMask::fit(const ExplainCall& call,
                                                   const std::vector<int64_t>& targets,
                                                   const std::vector<int64_t>& classes) const {
-  const detail::FitSet fit = detail::fit_set(
-      call, options_.fit_targets(), targets, classes,
-      [&](const std::vector<int64_t>& ids) { return resolve_classes(call, ids); });
+  const detail::FitSet fit =
+      detail::fit_set(call, options_.fit_targets(), targets, classes,
+                      [&](const std::vector<int64_t>& ids) { return resolve_classes(call, ids); });
   const std::vector<int64_t>& ids = fit.ids;
   const std::vector<int64_t>& labels = fit.classes;
   auto out = std::make_shared<GraphMaskFit>();

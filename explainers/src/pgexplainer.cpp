@@ -218,9 +218,9 @@ std::shared_ptr<const FittedState> PGExplainer::fit(const ExplainCall& call,
                                                     const std::vector<int64_t>& targets,
                                                     const std::vector<int64_t>& classes) const {
   if (trained_) return trained_;
-  const detail::FitSet fit = detail::fit_set(
-      call, options_.fit_targets(), targets, classes,
-      [&](const std::vector<int64_t>& ids) { return resolve_classes(call, ids); });
+  const detail::FitSet fit =
+      detail::fit_set(call, options_.fit_targets(), targets, classes,
+                      [&](const std::vector<int64_t>& ids) { return resolve_classes(call, ids); });
   const std::vector<int64_t>& ids = fit.ids;
   const std::vector<int64_t>& labels = fit.classes;
   auto out = std::make_shared<PGExplainerFit>();
