@@ -149,16 +149,21 @@ TEST(ModelHooksTest, HeadLayersAreTheModelsOwnParameters) {
   EXPECT_TRUE(torch::allclose(model.forward(g.x(), adj).logits, torch::full({1, 3}, 5.0)));
 }
 
-TEST(ModelHooksTest, GraphModelsRefuseLayerGraphs) {
+// Graph models take per-layer graphs only over the whole node set (GraphMask's per-layer masks:
+// the readout pools every row); a planned pass that keeps fewer rows is refused.
+TEST(ModelHooksTest, GraphModelsRefuseLayerGraphsThatDropRows) {
   const Graph g = testing::random_graph(10, 20, 4, /*seed=*/8);
   const GcnAdjacency adj(g);
   GraphClassifierImpl model(spec_of(Task::kGraphClassification));
-  ForwardHooks hooks;
-  for (int l = 0; l < 3; ++l) hooks.layer_graphs.push_back({&adj, {}, -1});
   ModelInput input;
   input.x = g.x();
   input.adj = &adj;
-  EXPECT_THROW(model.run(input, hooks), c10::Error);
+  ForwardHooks whole;
+  for (int l = 0; l < 3; ++l) whole.layer_graphs.push_back({&adj, {}, -1});
+  EXPECT_TRUE(torch::allclose(model.run(input, whole).logits, model.run(input).logits));
+  ForwardHooks dropping;
+  for (int l = 0; l < 3; ++l) dropping.layer_graphs.push_back({&adj, {}, 4});
+  EXPECT_THROW(model.run(input, dropping), c10::Error);
 }
 
 }  // namespace
