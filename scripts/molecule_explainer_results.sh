@@ -25,8 +25,8 @@ for name in $datasets; do
     evaluate --dataset "$name" --seed "$seed"
 done
 
-# One row per method in the registry's order, one AUC column per data set ("n/a": the method
-# cannot explain the model).
+# One row per evaluated method in the registry's order, one AUC column per data set ("n/a": the
+# method cannot explain the model; empty: not evaluated there).
 python3 - "$out_dir" "$seed" "$out_dir/methods.json" $datasets <<'PY'
 import json, sys
 out_dir, seed, methods, datasets = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
@@ -35,10 +35,12 @@ rows = {d: {r["method"]: r for r in json.load(open(f"{out_dir}/molecule-eval-{d}
 print("| method |" + "".join(f" {d} |" for d in datasets))
 print("| --- |" + " ---: |" * len(datasets))
 for m in json.load(open(methods)):
+    if not any(m["name"] in rows[d] for d in datasets):
+        continue  # not evaluated (GNNX_METHODS, GNNX_SKIP_METHODS)
     cells = []
     for d in datasets:
-        r = rows[d][m["name"]]
-        cells.append("n/a" if "error" in r else "%.3f" % r["auc"])
+        r = rows[d].get(m["name"])
+        cells.append("" if r is None else "n/a" if "error" in r else "%.3f" % r["auc"])
     print(f"| `{m['name']}` |" + "".join(f" {c} |" for c in cells))
 print()
 for d in datasets:
