@@ -20,6 +20,7 @@ namespace py = pybind11;
 namespace gnnx::python {
 namespace {
 
+using explainers::ChosenSubgraph;
 using explainers::Counterfactual;
 using explainers::Explanation;
 using explainers::Walk;
@@ -132,6 +133,19 @@ void bind_explanations(py::module_& m) {
                ", size=" + std::to_string(c.size) + ", new_class=" + std::to_string(c.new_class) +
                ")";
       });
+  py::class_<ChosenSubgraph>(m, "ChosenSubgraph",
+                             "The connected subgraph a subgraph search chose (subgraphx).")
+      .def_property_readonly(
+          "nodes", [](const ChosenSubgraph& c) { return to_numpy(c.nodes); },
+          "original node ids, ascending")
+      .def_readonly("shapley", &ChosenSubgraph::shapley,
+                    "its Shapley value (Monte Carlo estimate), in probability units")
+      .def_readonly("explored", &ChosenSubgraph::explored, "distinct subgraphs the search scored")
+      .def("__repr__", [](const ChosenSubgraph& c) {
+        return "ChosenSubgraph(nodes=" + std::to_string(c.nodes.numel()) +
+               ", shapley=" + std::to_string(c.shapley) +
+               ", explored=" + std::to_string(c.explored) + ")";
+      });
   py::class_<Explanation>(m, "Explanation",
                           "One target's explanation. Importances are over the target's "
                           "computation subgraph, named by the input graph's node and edge ids.")
@@ -160,6 +174,8 @@ void bind_explanations(py::module_& m) {
                     "the most relevant walks, most relevant first (gnn-lrp; else empty)")
       .def_readonly("counterfactual", &Explanation::counterfactual,
                     "the smallest counterfactual found (cf-gnnexplainer; else None)")
+      .def_readonly("subgraph", &Explanation::subgraph,
+                    "the connected subgraph chosen (subgraphx; else None)")
       .def(
           "dense_edge_mask",
           [](const Explanation& e, int64_t num_edges) {

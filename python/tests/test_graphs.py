@@ -50,3 +50,20 @@ def test_fidelity_of_graph_explanations(ba_2motifs):
     assert set(f) >= {"fidelity_plus_prob", "fidelity_minus_prob", "characterization",
                       "sparsity"}
     assert 0 <= f["sparsity"] <= 1
+
+
+def test_subgraphx_gives_its_chosen_subgraph(ba_2motifs):
+    model, data = ba_2motifs
+    graphs = data.graphs[:3]
+    ex = gnnx.explain_graphs(model, graphs, method="subgraphx", rollouts=2, samples=5,
+                             max_nodes=4)
+    for e, g in zip(ex, graphs):
+        sub = e.subgraph
+        assert sub is not None and sub.explored >= 1
+        assert sub.nodes.dtype == np.int64 and 1 <= len(sub.nodes) <= 4
+        assert np.all(np.diff(sub.nodes) > 0) and sub.nodes.max() < g.x.shape[0]
+        # The chosen subgraph's edges, and only they, score above 1 (the method's ranking).
+        src, dst = g.edge_index[0, e.edge_ids], g.edge_index[1, e.edge_ids]
+        inside = np.isin(src, sub.nodes) & np.isin(dst, sub.nodes)
+        np.testing.assert_array_equal(e.edge_mask > 1, inside)
+    assert gnnx.explain_graphs(model, graphs[:1], method="saliency")[0].subgraph is None
