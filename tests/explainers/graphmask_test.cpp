@@ -13,6 +13,8 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
+#include "explainers/small_models.h"
+
 #include <gtest/gtest.h>
 #include <torch/autograd.h>
 
@@ -29,18 +31,7 @@ double logit(double p) { return std::log(p / (1 - p)); }
 
 std::shared_ptr<gnn::GnnModel> model_of(gnn::Task task, gnn::Architecture arch, int64_t in,
                                         uint64_t seed) {
-  torch::manual_seed(seed);
-  gnn::ModelSpec spec;
-  spec.task = task;
-  spec.arch = arch;
-  spec.in_features = in;
-  spec.num_classes = 3;
-  spec.hidden = 8;
-  spec.num_layers = 2;
-  spec.bias_init = 0.1;
-  auto model = gnn::make_model(spec);
-  model->eval();
-  return model;
+  return gnnx::testing::small_model(task, in, /*classes=*/3, seed, arch, /*layers=*/2);
 }
 
 /// A random undirected graph (both directions of every edge).

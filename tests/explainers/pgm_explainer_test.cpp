@@ -11,6 +11,8 @@
 #include <gnnx/gnn/threads.h>
 #include <gnnx/io/tensor_vector.h>
 
+#include "explainers/small_models.h"
+
 #include <gtest/gtest.h>
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -103,26 +105,12 @@ TEST(ChiSquareTest, ObservationsGiveTheirContingencyTable) {
 
 // ---- samples ----
 
-std::shared_ptr<gnn::GnnModel> random_model(gnn::Task task, int64_t in, int64_t classes,
-                                            uint64_t seed) {
-  torch::manual_seed(seed);
-  gnn::ModelSpec spec;
-  spec.task = task;
-  spec.in_features = in;
-  spec.num_classes = classes;
-  spec.hidden = 8;
-  spec.bias_init = 0.1;
-  auto model = gnn::make_model(spec);
-  model->eval();
-  return model;
-}
-
 // The perturbed copies change exactly the chosen rows, and the batched pass over the copies
 // gives, for an unchanged copy, every node's probabilities of a pass over the part alone and
 // the target's of the full graph.
 TEST(PGMSamplesTest, BatchedCopiesMatchPlainForwardPasses) {
   const auto g = testing::random_graph(30, 90, 4, /*seed=*/5);
-  auto model = random_model(gnn::Task::kNodeClassification, 4, 3, 2);
+  auto model = gnnx::testing::small_model(gnn::Task::kNodeClassification, 4, 3, 2);
   ExplainCall call;
   call.model = model.get();
   call.graph = &g;
@@ -318,7 +306,7 @@ TEST(PGMExplainerTest, DefaultsFollowTheTask) {
 TEST(PGMExplainerTest, EdgeScoreIsTheSmallerEndpointScore) {
   const auto ds = datasets::make_synthetic("ba-shapes", 0);
   const auto& g = ds.graphs[0];
-  auto model = random_model(gnn::Task::kNodeClassification, g.num_features(), 4, 3);
+  auto model = gnnx::testing::small_model(gnn::Task::kNodeClassification, g.num_features(), 4, 3);
   const auto out = PGMExplainer(PGMExplainerOptions().samples(40))
                        .explain_nodes(*model, g, std::vector<int64_t>{300, 511});
   for (const auto& e : out) {
@@ -352,12 +340,12 @@ void expect_same(const std::vector<Explanation>& a, const std::vector<Explanatio
 TEST(PGMExplainerTest, SameResultForAnyThreadCountAndBatch) {
   const auto ds = datasets::make_synthetic("ba-shapes", 0);
   const auto& g = ds.graphs[0];
-  auto model = random_model(gnn::Task::kNodeClassification, g.num_features(), 4, 3);
+  auto model = gnnx::testing::small_model(gnn::Task::kNodeClassification, g.num_features(), 4, 3);
   const std::vector<int64_t> targets = {300, 301, 400, 512, 640};
   std::vector<gnn::Graph> graphs;
   for (uint64_t seed = 0; seed < 4; ++seed)
     graphs.push_back(testing::random_graph(25, 60, 3, seed));
-  auto graph_model = random_model(gnn::Task::kGraphClassification, 3, 2, 5);
+  auto graph_model = gnnx::testing::small_model(gnn::Task::kGraphClassification, 3, 2, 5);
   const auto options = PGMExplainerOptions().samples(48);
   const int before = gnn::worker_threads();
   gnn::set_worker_threads(1);

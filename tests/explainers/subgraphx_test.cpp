@@ -9,6 +9,8 @@
 #include <gnnx/gnn/error.h>
 #include <gnnx/gnn/threads.h>
 
+#include "explainers/small_models.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -62,20 +64,6 @@ bool connected(const std::vector<std::vector<int64_t>>& neighbours, const Coalit
     }
   }
   return seen.size() == nodes.size();
-}
-
-std::shared_ptr<gnn::GnnModel> random_model(gnn::Task task, int64_t in, int64_t classes,
-                                            uint64_t seed) {
-  torch::manual_seed(seed);
-  gnn::ModelSpec spec;
-  spec.task = task;
-  spec.in_features = in;
-  spec.num_classes = classes;
-  spec.hidden = 8;
-  spec.bias_init = 0.1;
-  auto model = gnn::make_model(spec);
-  model->eval();
-  return model;
 }
 
 }  // namespace
@@ -221,7 +209,7 @@ TEST(ShapleySamplingTest, MonteCarloValueConvergesToTheExactOne) {
   std::vector<std::pair<int64_t, int64_t>> edges;
   for (int64_t v = 0; v < 6; ++v) edges.emplace_back(v, v + 1);
   const auto g = undirected(7, edges, torch::randn({7, 3}));
-  auto model = random_model(gnn::Task::kGraphClassification, 3, 2, 11);
+  auto model = gnnx::testing::small_model(gnn::Task::kGraphClassification, 3, 2, 11);
   const TargetBatch batch = explainers::make_graph_batch({g}, {0});
   using explainers::SubgraphBuilding;
   const auto masks = torch::randint(0, 2, {9, 7}).to(torch::kFloat);
@@ -271,7 +259,7 @@ TEST(ShapleySamplingTest, MonteCarloValueConvergesToTheExactOne) {
 // masked (the k-hop part keeps the full graph's normalisation).
 TEST(ShapleySamplingTest, NodeTargetValuesMatchTheFullGraph) {
   const auto g = datasets::make_synthetic("ba-shapes", 0).graphs[0];
-  auto model = random_model(gnn::Task::kNodeClassification, g.num_features(), 4, 3);
+  auto model = gnnx::testing::small_model(gnn::Task::kNodeClassification, g.num_features(), 4, 3);
   const gnn::GcnAdjacency adj(g);
   const TargetBatch batch = explainers::make_node_batch(g, adj, {300, 20}, 3);
   torch::manual_seed(1);
@@ -347,7 +335,7 @@ TEST(SubgraphXTest, FindsTheSubgraphAToyModelReads) {
 // score above 1.
 TEST(SubgraphXTest, NodeTargetsGetAConnectedSubgraphHoldingThem) {
   const auto g = datasets::make_synthetic("tree-cycles", 0).graphs[0];
-  auto model = random_model(gnn::Task::kNodeClassification, g.num_features(), 2, 3);
+  auto model = gnnx::testing::small_model(gnn::Task::kNodeClassification, g.num_features(), 2, 3);
   const auto explanations = SubgraphX(SubgraphXOptions().rollouts(4).samples(10).max_nodes(6))
                                 .explain_nodes(*model, g, {511, 520, 600, 30});
   ASSERT_EQ(explanations.size(), 4u);
@@ -378,7 +366,7 @@ TEST(SubgraphXTest, NodeTargetsGetAConnectedSubgraphHoldingThem) {
 // The same explanations with one worker thread and with three, and with every target alone.
 TEST(SubgraphXTest, SameResultForAnyThreadCountAndBatch) {
   const auto g = datasets::make_synthetic("tree-cycles", 0).graphs[0];
-  auto model = random_model(gnn::Task::kNodeClassification, g.num_features(), 2, 3);
+  auto model = gnnx::testing::small_model(gnn::Task::kNodeClassification, g.num_features(), 2, 3);
   const std::vector<int64_t> targets = {511, 520, 600, 30, 700};
   auto options = SubgraphXOptions().rollouts(3).samples(8).seed(4);
   const int before = gnn::worker_threads();
