@@ -11,10 +11,10 @@
 
 namespace gnnx::testing {
 
-inline std::shared_ptr<gnn::GnnModel> small_model(
-    gnn::Task task, int64_t in_features, int64_t classes, uint64_t seed,
-    gnn::Architecture arch = gnn::Architecture::kGcn,
-    int64_t layers = gnn::ModelSpec().num_layers) {
+inline std::shared_ptr<gnn::GnnModel> small_model(gnn::Task task, int64_t in_features,
+                                                  int64_t classes, uint64_t seed,
+                                                  gnn::Architecture arch = gnn::Architecture::kGcn,
+                                                  int64_t layers = gnn::ModelSpec().num_layers) {
   torch::manual_seed(seed);
   gnn::ModelSpec spec;
   spec.task = task;
