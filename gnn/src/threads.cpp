@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,18 +20,46 @@ std::atomic<int> g_worker_threads{0};  // 0: not set, follow ATen
 // on their own thread only, not on worker_threads() more each (N x N threads).
 thread_local bool t_in_worker = false;
 
-// Sets ATen's thread count to 1 and restores the caller's on scope exit. Threads started while
-// it is 1 also start at 1 (ATen initialises a new thread's count from the last value set).
+// ATen's thread count is process-wide state (a default that new threads copy, plus each thread's
+// OpenMP setting), so concurrent callers of run_in_threads (two Python threads explaining at
+// once) must not save and restore it independently: the caller that left last would restore
+// the 1 that another had set, and every thread started afterwards would run ATen on one
+// thread. The first caller in saves the count, the last one out restores it, all under one lock.
+std::mutex g_aten_mutex;
+int g_single_threaded_users = 0;
+int g_saved_aten_threads = 0;
+
+// Makes ATen single-threaded on the calling thread for the scope's life (see above).
 class SingleThreadedAten {
  public:
-  SingleThreadedAten() : saved_(at::get_num_threads()) { at::set_num_threads(1); }
-  ~SingleThreadedAten() { at::set_num_threads(saved_); }
+  SingleThreadedAten() {
+    std::lock_guard<std::mutex> lock(g_aten_mutex);
+    saved_ = at::get_num_threads();
+    if (g_single_threaded_users++ == 0) g_saved_aten_threads = saved_;
+    at::set_num_threads(1);
+  }
+  ~SingleThreadedAten() {
+    std::lock_guard<std::mutex> lock(g_aten_mutex);
+    // Workers set their own count when they start (pin_worker_to_one_aten_thread), so while
+    // other callers remain, this thread may restore its own count (which also sets the default).
+    at::set_num_threads(--g_single_threaded_users == 0 ? g_saved_aten_threads : saved_);
+  }
   SingleThreadedAten(const SingleThreadedAten&) = delete;
   SingleThreadedAten& operator=(const SingleThreadedAten&) = delete;
 
  private:
-  int saved_;
+  int saved_ = 1;
 };
+
+// A worker thread's own ATen count, set when it starts rather than copied from the default
+// whenever ATen first runs on it, which another caller may have restored by then.
+void pin_worker_to_one_aten_thread() {
+  std::lock_guard<std::mutex> lock(g_aten_mutex);
+  // ATen initialises a thread's count from the default the first time it asks for it; done
+  // here first, or that first use would later overwrite the 1 with whatever the default is then.
+  at::get_num_threads();
+  at::set_num_threads(1);
+}
 
 }  // namespace
 
@@ -68,7 +97,12 @@ void run_in_threads(int64_t count, const std::function<void(int64_t)>& work) {
   };
   std::vector<std::thread> threads;
   threads.reserve(count - 1);
-  for (int64_t i = 1; i < count; ++i) threads.emplace_back(run, i);
+  for (int64_t i = 1; i < count; ++i) {
+    threads.emplace_back([&run, i] {
+      pin_worker_to_one_aten_thread();
+      run(i);
+    });
+  }
   run(0);
   for (auto& t : threads) t.join();
   for (const auto& e : errors) {

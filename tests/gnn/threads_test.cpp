@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -68,6 +69,35 @@ TEST(ThreadsTest, RestoresAtenThreadsAndRethrowsTheLowestIndex) {
       std::runtime_error);
   EXPECT_EQ(at::get_num_threads(), before);
   EXPECT_THROW(gnn::parallel_for_each(3, 0, [](int64_t) {}), InputError);
+}
+
+// Two callers at once (Python threads explaining concurrently): each makes ATen single-threaded
+// while it runs, and when both are done the count is the one set before, on the caller's thread
+// and on threads started afterwards. With each caller saving and restoring on its own, the
+// caller that left last restored the other's 1.
+TEST(ThreadsTest, ConcurrentCallersRestoreTheAtenThreadCount) {
+  const int before = at::get_num_threads();
+  at::set_num_threads(3);
+  std::atomic<int> max_aten{0};
+  auto caller = [&](int pause_us) {
+    for (int round = 0; round < 100; ++round) {
+      gnn::parallel_for_each(2, 2, [&](int64_t) {
+        max_aten = std::max(max_aten.load(), at::get_num_threads());
+        std::this_thread::sleep_for(std::chrono::microseconds(pause_us));
+      });
+    }
+  };
+  std::thread first(caller, 150);
+  std::thread second(caller, 230);
+  first.join();
+  second.join();
+  EXPECT_EQ(max_aten.load(), 1);
+  EXPECT_EQ(at::get_num_threads(), 3);
+  int started_later = 0;
+  std::thread later([&] { started_later = at::get_num_threads(); });
+  later.join();
+  EXPECT_EQ(started_later, 3);
+  at::set_num_threads(before);
 }
 
 TEST(ThreadsTest, WorkerThreadsSetting) {

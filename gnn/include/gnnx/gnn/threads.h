@@ -32,7 +32,8 @@ int usable_cores();
 
 /// Calls work(0) .. work(count - 1), work(0) on the calling thread and each other on a thread
 /// of its own, with ATen's intra-op thread count set to 1 for the duration (restored after,
-/// also on an exception). Rethrows the first exception (lowest index) after all have ended.
+/// also on an exception; with several callers at once, by the last one out). Rethrows the
+/// first exception (lowest index) after all have ended.
 void run_in_threads(int64_t count, const std::function<void(int64_t)>& work);
 
 /// Calls work(i) for every i in [0, count) on min(threads, count) threads (run_in_threads),
