@@ -22,6 +22,7 @@ packages=(
   python3-venv python3-pip python3-setuptools python3-wheel  # ... `pip install .`, tested
   clang-format-14 clang-tidy-14             # scripts/format.sh, scripts/lint.sh (pinned to 14)
   clang-14 libclang-rt-14-dev               # scripts/sanitize.sh, fuzz.sh (ASan, UBSan, libFuzzer)
+  llvm-14                                   # ... llvm-symbolizer: suppressions name functions
 )
 
 missing=()
