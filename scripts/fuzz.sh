@@ -74,5 +74,6 @@ for harness in "${harnesses[@]}"; do
     status=1
   fi
 done
-column -t "$summary"
+# Aligned with awk, not column(1): a minimal Debian has no bsdextrautils.
+awk -F'\t' '{ printf "%-14s %8s %12s %11s %7s %8s\n", $1, $2, $3, $4, $5, $6 }' "$summary"
 exit $status
