@@ -536,7 +536,9 @@ TEST(DrawTruthTest, Issue19TruthPanelShowsTheTruthAtomsAtTheExplanationsPosition
     std::vector<int> lit_atoms;
     for (const auto& [atom, disc] : lit) {
       lit_atoms.push_back(atom);
-      EXPECT_EQ(disc.rgb, truth_rgb()) << "atom " << atom;
+      for (int ch = 0; ch < 3; ++ch) {
+        EXPECT_NEAR(disc.rgb[ch], truth_rgb()[ch], 1) << "atom " << atom;  // RDKit truncates
+      }
     }
     EXPECT_EQ(lit_atoms, truth_atoms) << contours;
     // Both legends drawn: text glyphs below the molecules in each panel.
@@ -547,18 +549,18 @@ TEST(DrawTruthTest, Issue19TruthPanelShowsTheTruthAtomsAtTheExplanationsPosition
     const Image png(draw_molecule(*mol, values, {}, o, ImageFormat::kPng));
     ASSERT_EQ(png.width(), 2 * w);
     ASSERT_EQ(png.height(), h);
+    // Sixteen points near the disc's rim, clear of the atom's label (O and N labels cover its
+    // middle): most of them in the truth colour.
     for (const auto& [atom, disc] : lit) {
       int matching = 0;
-      for (int k = 0; k < 8; ++k) {
-        const double angle = (k + 0.5) * M_PI / 4;
+      for (int k = 0; k < 16; ++k) {
+        const double angle = (k + 0.5) * M_PI / 8;
         const auto c =
-            png.rgb(static_cast<int>(w + disc.centre.x + 0.6 * disc.radius * std::cos(angle)),
-                    static_cast<int>(disc.centre.y + 0.6 * disc.radius * std::sin(angle)));
-        bool same = true;
-        for (int ch = 0; ch < 3; ++ch) same = same && std::abs(c[ch] - truth_rgb()[ch]) <= 3;
-        matching += same;
+            png.rgb(static_cast<int>(w + disc.centre.x + 0.85 * disc.radius * std::cos(angle)),
+                    static_cast<int>(disc.centre.y + 0.85 * disc.radius * std::sin(angle)));
+        matching += truthy(c);
       }
-      EXPECT_GE(matching, 5) << "atom " << atom << (contours ? " (contours)" : "");
+      EXPECT_GE(matching, 10) << "atom " << atom << (contours ? " (contours)" : "");
     }
     // Nowhere else: every truth-coloured pixel of the right panel is on a truth disc, on the
     // band of a truth bond (between two truth discs), or in the key's corner.
