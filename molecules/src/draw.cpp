@@ -435,11 +435,12 @@ std::string truth_legend_text(const TruthPanel& truth) {
 /// The truth panel: `mol` (prepared for drawing) in `frame` (the explanation's), the truth's
 /// atoms and bonds highlighted in kTruthColour (discs of one radius: the truth has no degrees),
 /// a key in the colour bar's corner, and the legend in the band the explanation's also has.
-std::string draw_truth_panel(const RDKit::ROMol& mol, const TruthPanel& truth,
-                             const std::pair<RDGeom::Point2D, RDGeom::Point2D>& frame,
-                             const LegendLayout& legend, int panel_height,
-                             const DrawOptions& options, ImageFormat format) {
-  const auto drawer =
+/// Returns the drawer, not yet finished.
+std::unique_ptr<RDKit::MolDraw2D> draw_truth_panel(
+    const RDKit::ROMol& mol, const TruthPanel& truth,
+    const std::pair<RDGeom::Point2D, RDGeom::Point2D>& frame, const LegendLayout& legend,
+    int panel_height, const DrawOptions& options, ImageFormat format) {
+  auto drawer =
       detail::make_drawer(format, options.width, options.height, options.width, panel_height);
   configure(drawer->drawOptions(), options);
   drawer->clearDrawing();
@@ -475,7 +476,7 @@ std::string draw_truth_panel(const RDKit::ROMol& mol, const TruthPanel& truth,
                        RDKit::MolDraw2D_detail::TextAlignType::START, /*rawCoords=*/true);
   }
   draw_legend(*drawer, legend, options.width, options.height);
-  return detail::finish_drawing(*drawer, format);
+  return drawer;  // unfinished: finish_side_by_side puts it beside the explanation
 }
 }  // namespace
 
@@ -614,11 +615,10 @@ std::string draw_molecule(const RDKit::ROMol& mol, const std::vector<double>& at
                        &lit.radii);
   if (highlight) draw_colour_bar(*drawer, scale, palette);
   draw_legend(*drawer, legend, options.width, options.height);
-  std::string picture = detail::finish_drawing(*drawer, format);
-  if (!options.truth) return picture;
-  std::string truth =
+  if (!options.truth) return detail::finish_drawing(*drawer, format);
+  const auto truth =
       draw_truth_panel(copy, *options.truth, frame, truth_legend, panel_height, options, format);
-  return draw_grid({std::move(picture), std::move(truth)}, /*columns=*/2, format);
+  return detail::finish_side_by_side(*drawer, *truth, format);
 }
 
 void share_colour_scale(const std::vector<const std::vector<double>*>& value_sets,
