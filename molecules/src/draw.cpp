@@ -1,7 +1,8 @@
 // Molecule drawings with importances (see draw.h). Every atom and bond whose |value| reaches
 // DrawOptions::min_fraction of the largest is highlighted in its colour-map colour; the highlight
 // radius grows with |value| so that the strongest atoms also stand out without colour. A small
-// colour bar in the top-left corner gives the scale.
+// colour bar in the top-left corner gives the scale. With a ground truth (DrawOptions::truth) a
+// second panel shows it on the same depiction, in the same frame, so that atoms line up.
 
 #include "drawer.h"
 
@@ -127,6 +128,28 @@ double similarity_map_sigma(const RDKit::ROMol& mol) {
   return sigma > 0 ? sigma : 0.45;
 }
 
+// Cells of the contour field a little finer than RDKit's similarity maps' (0.1), the same in PNG
+// and SVG. Finer PNG cells (0.04) put the rendered peaks up to 3 px right of and above their
+// atoms at 900 px (measured by the drawing tests, cause not found), with no visible gain.
+constexpr double kFieldStep = 0.08;
+
+/// Grid points from lo in steps of `step`, up to the first one past hi.
+std::vector<double> axis(double lo, double hi, double step) {
+  std::vector<double> out;
+  for (double v = lo; v <= hi + step; v += step) out.push_back(v);
+  return out;
+}
+
+/// The region of the depiction a panel shows (molecule units): the contour field's grid with
+/// contours, else the atoms' box padded for the widest highlight. An explanation and its truth
+/// panel share it, so that each atom has the same pixel position in both.
+std::pair<RDGeom::Point2D, RDGeom::Point2D> frame_of(const RDKit::ROMol& mol, bool contours) {
+  if (!contours) return atom_box(mol, 0.6);
+  const auto [lo, hi] = atom_box(mol, 3 * similarity_map_sigma(mol));
+  const std::vector<double> xs = axis(lo.x, hi.x, kFieldStep), ys = axis(lo.y, hi.y, kFieldStep);
+  return {RDGeom::Point2D(xs.front(), ys.front()), RDGeom::Point2D(xs.back(), ys.back())};
+}
+
 /// Similarity-map field under the molecule (Riniker & Landrum 2013, as RDKit's SimilarityMaps
 /// draw it): a Gaussian per atom with height value / scale and RDKit's sigma, summed on a grid,
 /// painted cell by cell with field_colour and contoured by RDKit's contourAndDrawGrid at fixed
@@ -139,15 +162,9 @@ double similarity_map_sigma(const RDKit::ROMol& mol) {
 void draw_contours(RDKit::MolDraw2D& drawer, const RDKit::ROMol& mol,
                    const std::vector<double>& atom_values, double scale, Palette palette,
                    int panel_width, int panel_height) {
-  // Cells a little finer than RDKit's similarity maps' (0.1), the same in PNG and SVG. Finer
-  // PNG cells (0.04) put the rendered peaks up to 3 px right of and above their atoms at 900 px
-  // (measured by the drawing tests, cause not found), with no visible gain.
-  const double step = 0.08;
   const double sigma = similarity_map_sigma(mol);
   const auto [lo, hi] = atom_box(mol, 3 * sigma);
-  std::vector<double> xs, ys;
-  for (double x = lo.x; x <= hi.x + step; x += step) xs.push_back(x);
-  for (double y = lo.y; y <= hi.y + step; y += step) ys.push_back(y);
+  const std::vector<double> xs = axis(lo.x, hi.x, kFieldStep), ys = axis(lo.y, hi.y, kFieldStep);
   const RDKit::Conformer& conf = mol.getConformer();
   // The field on the grid xs x ys, in RDKit's layout: grid[i * ny + j].
   auto field = [&](const std::vector<double>& gx, const std::vector<double>& gy) {
@@ -182,7 +199,7 @@ void draw_contours(RDKit::MolDraw2D& drawer, const RDKit::ROMol& mol,
   const bool old_fill = drawer.fillPolys();
   drawer.setFillPolys(true);
   drawer.setLineWidth(0);
-  const double half = 0.5 * step;
+  const double half = 0.5 * kFieldStep;
   for (size_t i = 0; i < xs.size(); ++i) {
     for (size_t j = 0; j < ys.size(); ++j) {
       const Rgb c = field_colour(grid[i * ys.size() + j], palette);
@@ -396,6 +413,71 @@ void draw_outline(RDKit::MolDraw2D& drawer, const RDKit::ROMol& mol, const std::
   drawer.setFillPolys(old_fill);
   drawer.setLineWidth(old_width);
 }
+
+/// The drawer options every panel shares (an explanation and its truth panel alike).
+void configure(RDKit::MolDrawOptions& o, const DrawOptions& options) {
+  o.prepareMolsBeforeDrawing = false;  // prepared once, by the caller
+  o.continuousHighlight = true;
+  o.fillHighlights = true;
+  o.atomHighlightsAreCircles = true;
+  o.highlightBondWidthMultiplier = kBondHighlightWidth;
+  o.padding = 0.08;
+  o.addAtomIndices = options.atom_indices;
+  o.bondLineWidth = 2.0;
+  RDKit::assignBWPalette(o.atomColourPalette);  // black labels read on every highlight
+}
+
+std::string truth_legend_text(const TruthPanel& truth) {
+  if (!truth.legend.empty()) return truth.legend;
+  return truth.atoms.empty() ? "no ground truth" : "ground truth";
+}
+
+/// The truth panel: `mol` (prepared for drawing) in `frame` (the explanation's), the truth's
+/// atoms and bonds highlighted in kTruthColour (discs of one radius: the truth has no degrees),
+/// a key in the colour bar's corner, and the legend in the band the explanation's also has.
+/// Returns the drawer, not yet finished.
+std::unique_ptr<RDKit::MolDraw2D> draw_truth_panel(
+    const RDKit::ROMol& mol, const TruthPanel& truth,
+    const std::pair<RDGeom::Point2D, RDGeom::Point2D>& frame, const LegendLayout& legend,
+    int panel_height, const DrawOptions& options, ImageFormat format) {
+  auto drawer =
+      detail::make_drawer(format, options.width, options.height, options.width, panel_height);
+  configure(drawer->drawOptions(), options);
+  drawer->clearDrawing();
+  if (mol.getNumAtoms() > 0) {
+    drawer->setScale(options.width, panel_height, frame.first, frame.second, &mol);
+  }
+  drawer->drawOptions().clearBackground = false;
+  Highlights lit;
+  for (int a : truth.atoms) {
+    lit.atoms.push_back(a);
+    lit.atom_colours[a] = to_draw(kTruthColour);
+    lit.radii[a] = disc_radius(0.5);
+  }
+  for (int b : truth.bonds) {
+    lit.bonds.push_back(b);
+    lit.bond_colours[b] = to_draw(kTruthColour);
+  }
+  drawer->drawMolecule(mol, "", &lit.atoms, &lit.bonds, &lit.atom_colours, &lit.bond_colours,
+                       &lit.radii);
+  if (!truth.atoms.empty()) {
+    // The key, where the explanation has its colour bar: a swatch and what it means.
+    const double x0 = 10, y0 = 10, side = 10;
+    drawer->setFillPolys(true);
+    drawer->setColour(to_draw(kTruthColour));
+    drawer->drawRect(RDGeom::Point2D(x0, y0), RDGeom::Point2D(x0 + side, y0 + side),
+                     /*rawCoords=*/true);
+    drawer->setFillPolys(false);
+    drawer->setColour(RDKit::DrawColour(0.3, 0.3, 0.3));
+    drawer->drawRect(RDGeom::Point2D(x0, y0), RDGeom::Point2D(x0 + side, y0 + side), true);
+    drawer->setColour(RDKit::DrawColour(0, 0, 0));
+    drawer->setFontSize(11);
+    drawer->drawString("ground truth", RDGeom::Point2D(x0 + side + 5, y0 + 0.5 * side),
+                       RDKit::MolDraw2D_detail::TextAlignType::START, /*rawCoords=*/true);
+  }
+  draw_legend(*drawer, legend, options.width, options.height);
+  return drawer;  // unfinished: finish_side_by_side puts it beside the explanation
+}
 }  // namespace
 
 Rgb viridis(double t) { return interpolate(kViridis, t); }
@@ -461,6 +543,18 @@ std::string draw_molecule(const RDKit::ROMol& mol, const std::vector<double>& at
       throw InputError("draw_molecule: outline bond " + std::to_string(b) + " out of range");
     }
   }
+  if (options.truth) {
+    for (int a : options.truth->atoms) {
+      if (a < 0 || static_cast<size_t>(a) >= num_atoms) {
+        throw InputError("draw_molecule: ground-truth atom " + std::to_string(a) + " out of range");
+      }
+    }
+    for (int b : options.truth->bonds) {
+      if (b < 0 || static_cast<size_t>(b) >= num_bonds) {
+        throw InputError("draw_molecule: ground-truth bond " + std::to_string(b) + " out of range");
+      }
+    }
+  }
 
   Highlights lit;
   if (highlight) {
@@ -487,20 +581,19 @@ std::string draw_molecule(const RDKit::ROMol& mol, const std::vector<double>& at
   // centres a molecule with a legend in the panel less the legend's band but a frame fixed by
   // setScale in the whole panel, which put the contour field's peaks half a band (18 px at
   // 600x450) below their atoms; and its legend shrinks to fit rather than wrapping.
-  const LegendLayout legend = layout_legend(options.legend, options.width, options.height);
+  LegendLayout legend = layout_legend(options.legend, options.width, options.height);
+  LegendLayout truth_legend;
+  if (options.truth) {
+    truth_legend = layout_legend(truth_legend_text(*options.truth), options.width, options.height);
+    // One band under both panels: the molecules then get the same frame and the same pixels.
+    legend.band = truth_legend.band = std::max(legend.band, truth_legend.band);
+  }
   const int panel_height = std::max(options.height / 2, options.height - legend.band);
+  const auto frame =
+      num_atoms > 0 ? frame_of(copy, contours) : std::pair<RDGeom::Point2D, RDGeom::Point2D>();
   const auto drawer =
       detail::make_drawer(format, options.width, options.height, options.width, panel_height);
-  RDKit::MolDrawOptions& o = drawer->drawOptions();
-  o.prepareMolsBeforeDrawing = false;  // prepared above, once
-  o.continuousHighlight = true;
-  o.fillHighlights = true;
-  o.atomHighlightsAreCircles = true;
-  o.highlightBondWidthMultiplier = kBondHighlightWidth;
-  o.padding = 0.08;
-  o.addAtomIndices = options.atom_indices;
-  o.bondLineWidth = 2.0;
-  RDKit::assignBWPalette(o.atomColourPalette);  // black labels read on every highlight
+  configure(drawer->drawOptions(), options);
 
   // One drawMolecule pass (issue 19: three passes cost three layouts and three rasterisations of
   // every highlight): RDKit's own highlights carry the importances (colour and disc radius per
@@ -512,10 +605,9 @@ std::string draw_molecule(const RDKit::ROMol& mol, const std::vector<double>& at
   if (contours) {
     draw_contours(*drawer, copy, atom_values, scale, palette, options.width, panel_height);
   } else if (num_atoms > 0) {
-    const auto [lo, hi] = atom_box(copy, 0.6);
-    drawer->setScale(options.width, panel_height, lo, hi, &copy);
+    drawer->setScale(options.width, panel_height, frame.first, frame.second, &copy);
   }
-  o.clearBackground = false;
+  drawer->drawOptions().clearBackground = false;
   if (!options.outline_atoms.empty()) {
     draw_outline(*drawer, copy, options.outline_atoms, options.outline_bonds, lit.radii, contours);
   }
@@ -523,7 +615,10 @@ std::string draw_molecule(const RDKit::ROMol& mol, const std::vector<double>& at
                        &lit.radii);
   if (highlight) draw_colour_bar(*drawer, scale, palette);
   draw_legend(*drawer, legend, options.width, options.height);
-  return detail::finish_drawing(*drawer, format);
+  if (!options.truth) return detail::finish_drawing(*drawer, format);
+  const auto truth =
+      draw_truth_panel(copy, *options.truth, frame, truth_legend, panel_height, options, format);
+  return detail::finish_side_by_side(*drawer, *truth, format);
 }
 
 void share_colour_scale(const std::vector<const std::vector<double>*>& value_sets,

@@ -83,12 +83,15 @@ class Collector {
   }
 
   void add(int64_t line, const std::string& id, const std::string& smiles, ParseResult parsed,
-           const std::vector<std::string>& label_fields) {
+           const std::vector<std::string>& label_fields,
+           std::vector<std::string> kept = std::vector<std::string>()) {
     MoleculeRecord r;
     r.index = index_;
     r.line = line;
     r.id = id.empty() ? std::to_string(index_) : id;
     r.smiles = smiles;
+    kept.resize(options_.keep_columns.size());
+    r.kept = std::move(kept);
     for (size_t t = 0; t < label_fields.size(); ++t) {
       std::optional<double> v;
       try {
@@ -116,14 +119,20 @@ class Collector {
   int64_t index_ = 0;
 };
 
-size_t find_column(const std::vector<std::string>& header, const std::string& name,
-                   const std::string& path, const char* role) {
+/// The column called `name` (exactly, else ignoring case), if the header has one.
+std::optional<size_t> column_of(const std::vector<std::string>& header, const std::string& name) {
   for (size_t i = 0; i < header.size(); ++i) {
     if (io::trim(header[i]) == name) return i;
   }
   for (size_t i = 0; i < header.size(); ++i) {
     if (lower(io::trim(header[i])) == lower(name)) return i;
   }
+  return std::nullopt;
+}
+
+size_t find_column(const std::vector<std::string>& header, const std::string& name,
+                   const std::string& path, const char* role) {
+  if (const std::optional<size_t> c = column_of(header, name)) return *c;
   std::vector<std::string> names;
   names.reserve(header.size());
   for (const auto& h : header) names.push_back(io::trim(h));
@@ -145,6 +154,9 @@ void read_table(std::istream& in, const std::string& path, char delimiter,
   }
   std::optional<size_t> id_col;
   if (!options.id_column.empty()) id_col = find_column(header, options.id_column, path, "id");
+  for (const auto& h : header) set.columns.push_back(io::trim(h));
+  std::vector<std::optional<size_t>> kept_cols;
+  for (const auto& c : options.keep_columns) kept_cols.push_back(column_of(header, c));
 
   Collector collect(set, options);
   while (const std::optional<io::CsvRecord> record = reader.next()) {
@@ -163,7 +175,10 @@ void read_table(std::istream& in, const std::string& path, char delimiter,
     std::vector<std::string> labels;
     labels.reserve(label_cols.size());
     for (size_t c : label_cols) labels.push_back(field(c));
-    collect.add(line_no, id, smiles, parse_smiles(smiles), labels);
+    std::vector<std::string> kept;
+    kept.reserve(kept_cols.size());
+    for (const auto& c : kept_cols) kept.push_back(c ? field(*c) : std::string());
+    collect.add(line_no, id, smiles, parse_smiles(smiles), labels, std::move(kept));
   }
 }
 

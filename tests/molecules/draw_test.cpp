@@ -5,6 +5,7 @@
 // with Cairo.
 
 #include <cairo.h>
+#include <gnnx/gnn/error.h>
 #include <gnnx/molecules/draw.h>
 #include <gnnx/molecules/parse.h>
 #include <gtest/gtest.h>
@@ -454,6 +455,168 @@ TEST(DrawLegendTest, Issue19LegendsAndLabelsStayInsideThePicture) {
       EXPECT_EQ(runs, static_cast<int>(lines.size())) << w << "x" << h;
     }
   }
+}
+
+/// The two panels of an explanation drawn with its truth: the nested <svg> of each.
+std::pair<std::string, std::string> truth_panels(const std::string& svg) {
+  const size_t left = svg.find("<svg x='0' y='0'");
+  const size_t right = svg.find("<svg x='", left + 1);
+  EXPECT_NE(left, std::string::npos);
+  EXPECT_NE(right, std::string::npos);
+  if (left == std::string::npos || right == std::string::npos) return {};
+  return {svg.substr(left, right - left), svg.substr(right)};
+}
+
+/// The drawn lines of the molecule's bonds ('M x,y L x,y' paths classed by RDKit), in order.
+std::vector<std::string> bond_lines(const std::string& svg) {
+  const std::regex line(
+      R"(<path class='bond-\d+ atom-\d+ atom-\d+' d='M [-0-9.]+,[-0-9.]+ L [-0-9.]+,[-0-9.]+')");
+  std::vector<std::string> out;
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), line); it != std::sregex_iterator();
+       ++it) {
+    out.push_back(it->str());
+  }
+  return out;
+}
+
+/// kTruthColour as 0..255 components.
+std::array<int, 3> truth_rgb() {
+  return {static_cast<int>(std::lround(255 * kTruthColour.r)),
+          static_cast<int>(std::lround(255 * kTruthColour.g)),
+          static_cast<int>(std::lround(255 * kTruthColour.b))};
+}
+
+/// A pixel of the truth colour (its anti-aliased edges, blended with white, too): blue well
+/// above red. Nothing else in a truth panel is blue: black lines, labels, white ground.
+bool truthy(const std::array<int, 3>& c) { return c[2] - c[0] > 60 && c[2] - c[1] > 30; }
+
+double distance_to_segment(Point p, Point a, Point b) {
+  const double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
+  const double t =
+      len2 == 0 ? 0 : std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) / len2, 0.0, 1.0);
+  return std::hypot(p.x - a.x - t * dx, p.y - a.y - t * dy);
+}
+
+// Issue 19, item 3: `--show-truth` draws the ground truth beside the explanation. On
+// 2-nitrotoluene with the nitro group (N, both O, the two N-O bonds) as truth: the picture is two
+// panels of the drawing's size; both draw every bond at the same coordinates; the truth panel's
+// discs are exactly the truth atoms, in the truth colour, in the SVG and at the same pixels of
+// the PNG; and the PNG's truth panel has truth-coloured pixels nowhere but on the truth atoms and
+// bonds and its key.
+TEST(DrawTruthTest, Issue19TruthPanelShowsTheTruthAtomsAtTheExplanationsPositions) {
+  const auto mol = smiles_to_mol("Cc1ccccc1[N+](=O)[O-]");
+  const int n = static_cast<int>(mol->getNumAtoms());
+  ASSERT_EQ(n, 10);
+  ASSERT_EQ(mol->getAtomWithIdx(7)->getSymbol(), "N");
+  const std::vector<int> truth_atoms = {7, 8, 9};
+  const std::vector<int> truth_bonds = {static_cast<int>(mol->getBondBetweenAtoms(7, 8)->getIdx()),
+                                        static_cast<int>(mol->getBondBetweenAtoms(7, 9)->getIdx())};
+  // An explanation that disagrees with the truth: the methyl end high, the nitro group low.
+  std::vector<double> values(n, 0.05);
+  values[0] = 1.0;
+  values[1] = 0.6;
+  values[6] = 0.3;
+  const int w = 500, h = 380;
+  for (bool contours : {false, true}) {
+    DrawOptions o;
+    o.width = w;
+    o.height = h;
+    o.contours = contours;
+    o.legend = "saliency | label=0: P(mutagen) = 0.97 | explaining 'mutagen'";
+    o.truth = TruthPanel{truth_atoms, truth_bonds, "ground truth: NO2"};
+    const std::string svg = draw_molecule(*mol, values, {}, o, ImageFormat::kSvg);
+    EXPECT_NE(svg.find("width='1000px' height='380px'"), std::string::npos) << contours;
+    const auto [left, right] = truth_panels(svg);
+    // The same depiction in the same frame: every bond line at the same coordinates.
+    const std::vector<std::string> lines = bond_lines(left);
+    EXPECT_GE(lines.size(), static_cast<size_t>(mol->getNumBonds()));
+    EXPECT_EQ(bond_lines(right), lines) << contours;
+    // The truth panel's discs: the truth atoms, in the truth colour.
+    const std::map<int, Disc> lit = discs(right);
+    std::vector<int> lit_atoms;
+    for (const auto& [atom, disc] : lit) {
+      lit_atoms.push_back(atom);
+      for (int ch = 0; ch < 3; ++ch) {
+        EXPECT_NEAR(disc.rgb[ch], truth_rgb()[ch], 1) << "atom " << atom;  // RDKit truncates
+      }
+    }
+    EXPECT_EQ(lit_atoms, truth_atoms) << contours;
+    // Both legends drawn: text glyphs below the molecules in each panel.
+    EXPECT_FALSE(text_lines(text_glyphs(left), 0.6 * h).empty());
+    EXPECT_FALSE(text_lines(text_glyphs(right), 0.6 * h).empty());
+
+    // The PNG: the same panels, the truth discs at the SVG's coordinates (shifted by one panel).
+    const Image png(draw_molecule(*mol, values, {}, o, ImageFormat::kPng));
+    ASSERT_EQ(png.width(), 2 * w);
+    ASSERT_EQ(png.height(), h);
+    // Sixteen points near the disc's rim, clear of the atom's label (O and N labels cover its
+    // middle): most of them in the truth colour.
+    for (const auto& [atom, disc] : lit) {
+      int matching = 0;
+      for (int k = 0; k < 16; ++k) {
+        const double angle = (k + 0.5) * M_PI / 8;
+        const auto c =
+            png.rgb(static_cast<int>(w + disc.centre.x + 0.85 * disc.radius * std::cos(angle)),
+                    static_cast<int>(disc.centre.y + 0.85 * disc.radius * std::sin(angle)));
+        matching += truthy(c);
+      }
+      EXPECT_GE(matching, 10) << "atom " << atom << (contours ? " (contours)" : "");
+    }
+    // Nowhere else: every truth-coloured pixel of the right panel is on a truth disc, on the
+    // band of a truth bond (between two truth discs), or in the key's corner.
+    const double radius = lit.begin()->second.radius;
+    int stray = 0, on_truth = 0;
+    for (int y = 0; y < h; ++y) {
+      for (int x = w; x < 2 * w; ++x) {
+        if (!truthy(png.rgb(x, y))) continue;
+        const Point p{x + 0.5 - w, y + 0.5};
+        if (p.x < 30 && p.y < 30) continue;  // the key's swatch
+        bool inside = false;
+        for (const auto& [atom, disc] : lit) {
+          inside = inside || std::hypot(p.x - disc.centre.x, p.y - disc.centre.y) < radius + 2;
+        }
+        for (const auto& [a, da] : lit) {
+          for (const auto& [b, db] : lit) {
+            if (a < b && mol->getBondBetweenAtoms(a, b) != nullptr) {
+              inside = inside || distance_to_segment(p, da.centre, db.centre) < radius + 2;
+            }
+          }
+        }
+        (inside ? on_truth : stray) += 1;
+      }
+    }
+    EXPECT_GT(on_truth, 300) << contours;
+    EXPECT_EQ(stray, 0) << contours;
+  }
+}
+
+// A molecule without ground truth still gets its truth panel: no truth colour anywhere in it,
+// and its legend says so. Truth indices outside the molecule are refused.
+TEST(DrawTruthTest, NoGroundTruthIsAPanelThatSaysSo) {
+  const auto mol = smiles_to_mol(kCymene);
+  const std::vector<double> values(mol->getNumAtoms(), 0.5);
+  DrawOptions o;
+  o.truth = TruthPanel{{}, {}, "no ground truth (non-mutagen)"};
+  const std::string svg = draw_molecule(*mol, values, {}, o, ImageFormat::kSvg);
+  const auto [left, right] = truth_panels(svg);
+  EXPECT_TRUE(discs(right).empty());
+  EXPECT_EQ(bond_lines(right), bond_lines(left));
+  EXPECT_FALSE(text_lines(text_glyphs(right), 0.6 * o.height).empty());
+  const Image png(draw_molecule(*mol, values, {}, o, ImageFormat::kPng));
+  ASSERT_EQ(png.width(), 2 * o.width);
+  int blue = 0, legend_ink = 0;
+  for (int y = 0; y < o.height; ++y) {
+    for (int x = o.width + 1; x < 2 * o.width; ++x) {
+      blue += truthy(png.rgb(x, y));
+      legend_ink += y > 0.8 * o.height && png.ink(x, y);
+    }
+  }
+  EXPECT_EQ(blue, 0);
+  EXPECT_GT(legend_ink, 50);
+  o.truth = TruthPanel{{0, 10}, {}, ""};  // cymene has 10 atoms: 0..9
+  EXPECT_THROW(draw_molecule(*mol, values, {}, o, ImageFormat::kSvg), InputError);
+  o.truth = TruthPanel{{0}, {10}, ""};  // and 10 bonds: 0..9
+  EXPECT_THROW(draw_molecule(*mol, values, {}, o, ImageFormat::kSvg), InputError);
 }
 
 }  // namespace

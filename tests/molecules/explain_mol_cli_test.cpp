@@ -2,21 +2,25 @@
 // malformed SMILES refused with exit code 2, drawings, and shards that together reproduce the
 // single-run output.
 
+#include <cairo.h>
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
 #include "support/run_cli.h"
 #include "support/significant_digits.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -588,6 +592,214 @@ TEST_F(ExplainMolCliTest, Issue19PythonPipelineRunsOnThreeMolecules) {
   EXPECT_LT(std::stod(out.substr(at + diff.size())), 1e-4) << out;
   // Three molecules through every stage on both sides.
   EXPECT_NE(out.find("| + explain saliency + PNG | 3 | "), std::string::npos) << out;
+}
+
+/// The atoms whose discs are filled with `hex` (RRGGBB) in the truth panel (the second nested
+/// <svg>) of an explanation drawn with its truth.
+std::set<int> truth_disc_atoms(const std::string& svg, const std::string& hex) {
+  const size_t right = svg.find("<svg x='", svg.find("<svg x='0'") + 1);
+  EXPECT_NE(right, std::string::npos);
+  std::set<int> atoms;
+  if (right == std::string::npos) return atoms;
+  const std::string panel = svg.substr(right);
+  const std::regex disc("<ellipse [^>]*class='atom-(\\d+)'\\s*style='fill:#" + hex);
+  for (auto it = std::sregex_iterator(panel.begin(), panel.end(), disc);
+       it != std::sregex_iterator(); ++it) {
+    atoms.insert(std::stoi((*it)[1]));
+  }
+  return atoms;
+}
+
+/// kTruthColour as RDKit's SVG writes it (components truncated to 0..255).
+std::string truth_hex() {
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "%02X%02X%02X",
+                static_cast<int>(255 * gnnx::molecules::kTruthColour.r),
+                static_cast<int>(255 * gnnx::molecules::kTruthColour.g),
+                static_cast<int>(255 * gnnx::molecules::kTruthColour.b));
+  return hex;
+}
+
+std::vector<int> ints(const nlohmann::json& j) { return j.get<std::vector<int>>(); }
+
+// Issue 19, item 3: `--show-truth` on Mutagenicity's file (four lines cut from
+// mutagenicity_smiles_gt.csv: a nitro and an amine mutagen, two non-mutagens, one with an NH2):
+// each drawing is the explanation beside the truth panel, the truth panel's discs are the
+// ground-truth atoms, and the JSON lines carry them.
+TEST_F(ExplainMolCliTest, Issue19ShowTruthDrawsMutagenicitysGroundTruthBesideTheExplanation) {
+  std::ofstream(dir_ / "mut_gt.csv")
+      << "graph_id,tu_label,mutagenic,smiles,gt_atoms,gt_bonds,tu_node_of_atom,has_radical,"
+         "n_fragments\n"
+         "45,0,1,COc1ccccc1[N+](=O)[O-],8 9 10,8-9 8-10,8 4 1 3 7 9 5 2 6 10 11,0,1\n"
+         "32,0,1,Nc1cccc2cc3ccccc3cc12,0,,9 4 8 11 6 2 5 10 13 15 14 12 7 3 1,0,1\n"
+         "13,1,0,CN(C)C=O,,,3 1 4 2 5,0,1\n"
+         "20,1,0,CC(C)N,3,,2 1 3 4,0,1\n";
+  fs::create_directories(dir_ / "truth_svg");
+  const RunResult r =
+      run("--quiet explain-mol --model m.gnnx --method saliency --input mut_gt.csv --id-col "
+          "graph_id --output truth.jsonl --show-truth --render-dir truth_svg --render-format svg "
+          "--width 300 --height 240 --grid truth_grid.png --grid-columns 2");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = lines_of(read_file(dir_ / "truth.jsonl"));
+  ASSERT_EQ(lines.size(), 4u);
+  std::map<std::string, nlohmann::json> by_id;
+  for (const auto& l : lines) {
+    const auto j = nlohmann::json::parse(l);
+    ASSERT_TRUE(j.contains("ground_truth_atoms")) << l;
+    by_id[j["id"].get<std::string>()] = j;
+  }
+  const auto nitro = gnnx::molecules::smiles_to_mol("COc1ccccc1[N+](=O)[O-]");
+  std::vector<int> nitro_bonds = {static_cast<int>(nitro->getBondBetweenAtoms(8, 9)->getIdx()),
+                                  static_cast<int>(nitro->getBondBetweenAtoms(8, 10)->getIdx())};
+  std::sort(nitro_bonds.begin(), nitro_bonds.end());
+  EXPECT_EQ(ints(by_id["45"]["ground_truth_atoms"]), (std::vector<int>{8, 9, 10}));
+  EXPECT_EQ(ints(by_id["45"]["ground_truth_bonds"]), nitro_bonds);
+  EXPECT_EQ(ints(by_id["32"]["ground_truth_atoms"]), (std::vector<int>{0}));
+  EXPECT_TRUE(by_id["32"]["ground_truth_bonds"].empty());
+  for (const char* id : {"13", "20"}) {  // non-mutagens: no ground truth in the protocol
+    EXPECT_TRUE(by_id[id]["ground_truth_atoms"].empty()) << id;
+    EXPECT_TRUE(by_id[id]["ground_truth_bonds"].empty()) << id;
+  }
+  // The drawings: two 300-px panels each; the truth panel's truth-coloured discs are the truth.
+  const std::map<std::string, std::set<int>> want = {
+      {"45", {8, 9, 10}}, {"32", {0}}, {"13", {}}, {"20", {}}};
+  for (const auto& [id, atoms] : want) {
+    const std::string svg = read_file(dir_ / "truth_svg" / (id + ".svg"));
+    EXPECT_NE(svg.find("width='600px' height='240px'"), std::string::npos) << id;
+    EXPECT_EQ(truth_disc_atoms(svg, truth_hex()), atoms) << id;
+  }
+  // The grid: two records a row, each cell an explanation and its truth panel.
+  const std::string grid = read_file(dir_ / "truth_grid.png");
+  ASSERT_GT(grid.size(), 24u);
+  auto be32 = [&](size_t at) {
+    return (static_cast<unsigned char>(grid[at]) << 24) |
+           (static_cast<unsigned char>(grid[at + 1]) << 16) |
+           (static_cast<unsigned char>(grid[at + 2]) << 8) |
+           static_cast<unsigned char>(grid[at + 3]);
+  };
+  EXPECT_EQ(be32(16), 2u * 2u * 300u);  // IHDR width
+  EXPECT_EQ(be32(20), 2u * 240u);       // IHDR height
+}
+
+// The graph-attribution layout (logic7, "fluoride-carbonyl": a positive and a negative cut from
+// logic7_gt.csv): the drawn truth is gt_union_atoms with the bonds between them, and the PNG has
+// the truth colour at the SVG's truth discs (the same drawing in both formats).
+TEST_F(ExplainMolCliTest, Issue19ShowTruthDrawsTheAttributionUnionInPngAndSvgAlike) {
+  std::ofstream(dir_ / "logic7_gt.csv")
+      << "index,mol_id,smiles,label,label_in_source_csv,split,n_atoms,gt_union_atoms,"
+         "gt_rule_matches,n_gt_masks\n"
+         "1372,ZINC37464016,c1cc(cc(c1)F)C(=O)c1cccnc1,1,0,train,15,6 7 8,"
+         "\"fluoride=6;carbonyl=7,8\",1\n"
+         "37,ZINC00238729,COc1cc(ccc1OCC(=O)NN)CC=C,0,0,train,17,,,0\n";
+  for (const char* format : {"svg", "png"}) {
+    const std::string out = std::string("logic7_") + format;
+    fs::create_directories(dir_ / out);
+    const RunResult r =
+        run("--quiet explain-mol --model m.gnnx --method grad-cam --input "
+            "logic7_gt.csv --id-col mol_id --output " +
+            out + ".jsonl --show-truth --render-dir " + out + " --render-format " + format);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  const auto lines = lines_of(read_file(dir_ / "logic7_svg.jsonl"));
+  ASSERT_EQ(lines.size(), 2u);
+  const auto pos = nlohmann::json::parse(lines[0]), neg = nlohmann::json::parse(lines[1]);
+  const auto mol = gnnx::molecules::smiles_to_mol("c1cc(cc(c1)F)C(=O)c1cccnc1");
+  EXPECT_EQ(ints(pos["ground_truth_atoms"]), (std::vector<int>{6, 7, 8}));
+  EXPECT_EQ(ints(pos["ground_truth_bonds"]),
+            (std::vector<int>{static_cast<int>(mol->getBondBetweenAtoms(7, 8)->getIdx())}));
+  EXPECT_TRUE(neg["ground_truth_atoms"].empty());
+  EXPECT_EQ(read_file(dir_ / "logic7_png.jsonl"), read_file(dir_ / "logic7_svg.jsonl"));
+
+  // The truth discs' centres in the SVG's truth panel, and the PNG's pixels there.
+  const std::string svg = read_file(dir_ / "logic7_svg/ZINC37464016.svg");
+  const size_t right = svg.find("<svg x='600'");
+  ASSERT_NE(right, std::string::npos);
+  const std::string panel = svg.substr(right);
+  const std::regex disc(
+      "<ellipse cx='([-0-9.]+)' cy='([-0-9.]+)' rx='([-0-9.]+)' ry='[-0-9.]+' "
+      "class='atom-(\\d+)'\\s*style='fill:#" +
+      truth_hex());
+  std::map<int, std::array<double, 3>> centres;
+  for (auto it = std::sregex_iterator(panel.begin(), panel.end(), disc);
+       it != std::sregex_iterator(); ++it) {
+    centres[std::stoi((*it)[4])] = {std::stod((*it)[1]), std::stod((*it)[2]), std::stod((*it)[3])};
+  }
+  ASSERT_EQ(centres.size(), 3u);
+  const std::string png_bytes = read_file(dir_ / "logic7_png/ZINC37464016.png");
+  struct Reader {
+    const std::string* bytes;
+    size_t at = 0;
+  } reader{&png_bytes};
+  auto read = [](void* closure, unsigned char* data, unsigned int length) {
+    auto* r = static_cast<Reader*>(closure);
+    if (r->at + length > r->bytes->size()) return CAIRO_STATUS_READ_ERROR;
+    std::memcpy(data, r->bytes->data() + r->at, length);
+    r->at += length;
+    return CAIRO_STATUS_SUCCESS;
+  };
+  cairo_surface_t* png = cairo_image_surface_create_from_png_stream(read, &reader);
+  ASSERT_EQ(cairo_surface_status(png), CAIRO_STATUS_SUCCESS);
+  ASSERT_EQ(cairo_image_surface_get_width(png), 1200);
+  auto blue_at = [&](double x, double y) {
+    const unsigned char* row = cairo_image_surface_get_data(png) +
+                               static_cast<size_t>(y) * cairo_image_surface_get_stride(png);
+    uint32_t p = 0;
+    std::memcpy(&p, row + 4 * static_cast<size_t>(x), 4);
+    const int r = (p >> 16) & 255, g = (p >> 8) & 255, b = p & 255;
+    return b - r > 60 && b - g > 30;
+  };
+  for (const auto& [atom, c] : centres) {
+    int blue = 0;
+    for (int k = 0; k < 16; ++k) {  // near the rim, clear of the F and O labels
+      const double angle = (k + 0.5) * M_PI / 8;
+      blue +=
+          blue_at(600 + c[0] + 0.85 * c[2] * std::cos(angle), c[1] + 0.85 * c[2] * std::sin(angle));
+    }
+    EXPECT_GE(blue, 10) << "atom " << atom;
+  }
+  cairo_surface_destroy(png);
+  // The negative: a truth panel without truth discs.
+  EXPECT_TRUE(
+      truth_disc_atoms(read_file(dir_ / "logic7_svg/ZINC00238729.svg"), truth_hex()).empty());
+}
+
+// --show-truth applies to --input files with ground-truth columns and to drawings: with
+// --smiles, without --render-dir/--grid, or on a file without the columns it is refused with
+// exit code 2, naming the flag (or the missing columns), and nothing is written.
+TEST_F(ExplainMolCliTest, Issue19ShowTruthOutsideItsUseIsRefused) {
+  fs::create_directories(dir_ / "refused");
+  struct Case {
+    std::string args, says, file;
+  };
+  const std::vector<Case> cases = {
+      {"--smiles 'O=[N+]([O-])c1ccccc1' --out refused.png --show-truth", "--show-truth",
+       "refused.png"},
+      {"--input mut_gt.csv --output refused.jsonl --show-truth", "--show-truth", "refused.jsonl"},
+      {"--input mols.csv --output refused.jsonl --show-truth --render-dir refused", "gt_atoms",
+       "refused.jsonl"},
+      {"--input mols.csv --output refused.jsonl --show-truth --grid refused.png", "gt_union_atoms",
+       "refused.png"},
+  };
+  std::ofstream(dir_ / "mut_gt.csv")
+      << "graph_id,tu_label,mutagenic,smiles,gt_atoms,gt_bonds\n45,0,1,CCO,,\n";
+  for (const Case& c : cases) {
+    const RunResult r = run("--quiet explain-mol --model m.gnnx --method saliency " + c.args);
+    EXPECT_EQ(r.exit_code, 2) << c.args << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << c.args << "\n" << r.err;
+    EXPECT_FALSE(fs::exists(dir_ / c.file)) << c.args;
+  }
+  EXPECT_TRUE(fs::is_empty(dir_ / "refused"));
+  // Indices that disagree with the SMILES (atom 5 of a 3-atom molecule): refused, naming the
+  // line, before anything is written.
+  std::ofstream(dir_ / "bad_gt.csv")
+      << "graph_id,tu_label,mutagenic,smiles,gt_atoms,gt_bonds\n1,0,1,CCO,,\n2,0,1,CCN,5,\n";
+  const RunResult r =
+      run("--quiet explain-mol --model m.gnnx --method saliency --input bad_gt.csv --output "
+          "refused.jsonl --show-truth --render-dir refused");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("bad_gt.csv:3"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "refused.jsonl"));
+  EXPECT_TRUE(fs::is_empty(dir_ / "refused"));
 }
 
 }  // namespace

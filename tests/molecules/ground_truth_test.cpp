@@ -6,8 +6,13 @@
 #include <gnnx/explainers/metrics.h>
 #include <gnnx/gnn/error.h>
 #include <gnnx/molecules/ground_truth.h>
+#include <gnnx/molecules/ground_truth_columns.h>
+#include <gnnx/molecules/parse.h>
+#include <gnnx/molecules/readers.h>
 #include <gtest/gtest.h>
 #include <torch/types.h>
+
+#include <GraphMol/ROMol.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -192,6 +197,99 @@ TEST(GroundTruthTest, EscapedQuotesInQuotedFields) {
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0].id, "Z\"1");
   EXPECT_EQ(records[0].rule_matches.size(), 2u);
+  fs::remove_all(dir);
+}
+
+/// The bond between atoms a and b of `mol` (hand-checked SMILES: it exists).
+int bond_of(const RDKit::ROMol& mol, int a, int b) {
+  const RDKit::Bond* bond = mol.getBondBetweenAtoms(a, b);
+  EXPECT_NE(bond, nullptr) << a << "-" << b;
+  return bond == nullptr ? -1 : static_cast<int>(bond->getIdx());
+}
+
+// `explain-mol --show-truth`: a file's ground-truth columns, read through read_molecules'
+// keep_columns, give each molecule its atoms, bonds and legend. Lines cut from
+// mutagenicity_smiles_gt.csv (graphs 45, 32, 13, 20) and logic7_gt.csv (1372, 3).
+TEST(GroundTruthColumnsTest, MutagenicityAndAttributionRowsGiveAtomsBondsAndLegends) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("gnnx_gt_columns_" + std::to_string(std::random_device()()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "mut.csv")
+      << "graph_id,tu_label,mutagenic,smiles,gt_atoms,gt_bonds,tu_node_of_atom,has_radical,"
+         "n_fragments\n"
+         "45,0,1,COc1ccccc1[N+](=O)[O-],8 9 10,8-9 8-10,8 4 1 3 7 9 5 2 6 10 11,0,1\n"
+         "32,0,1,Nc1cccc2cc3ccccc3cc12,0,,9 4 8 11 6 2 5 10 13 15 14 12 7 3 1,0,1\n"
+         "13,1,0,CN(C)C=O,,,3 1 4 2 5,0,1\n"
+         "20,1,0,CC(C)N,3,,2 1 3 4,0,1\n";
+  ReadOptions read;
+  read.keep_columns = truth_column_names();
+  const MoleculeSet mut = read_molecules((dir / "mut.csv").string(), read);
+  ASSERT_EQ(mut.records.size(), 4u);
+  ASSERT_EQ(truth_columns_of(mut.columns, "mut.csv"), TruthColumns::kMutagenicity);
+  auto truth_of = [](const MoleculeSet& set, size_t i, TruthColumns layout) {
+    return molecule_truth(layout, set.records[i].kept, *set.records[i].mol, "line");
+  };
+  // 2-nitroanisole: the nitro N (8) and its two O, and the two N-O bonds.
+  const RDKit::ROMol& nitro = *mut.records[0].mol;
+  MoleculeTruth t = truth_of(mut, 0, TruthColumns::kMutagenicity);
+  EXPECT_EQ(t.atoms, (std::vector<int>{8, 9, 10}));
+  EXPECT_EQ(nitro.getAtomWithIdx(8)->getSymbol(), "N");
+  std::vector<int> nitro_bonds = {bond_of(nitro, 8, 9), bond_of(nitro, 8, 10)};
+  std::sort(nitro_bonds.begin(), nitro_bonds.end());
+  EXPECT_EQ(t.bonds, nitro_bonds);
+  EXPECT_EQ(t.legend, "ground truth: NO2");
+  // 2-aminoanthracene: the amine N alone (its N-H bonds are not heavy-atom bonds).
+  t = truth_of(mut, 1, TruthColumns::kMutagenicity);
+  EXPECT_EQ(t.atoms, (std::vector<int>{0}));
+  EXPECT_TRUE(t.bonds.empty());
+  EXPECT_EQ(t.legend, "ground truth: NH2");
+  // Non-mutagens have none, even with an NH2 in gt_atoms (graph 20): the protocol's truth is
+  // the mutagens'.
+  for (size_t i : {2u, 3u}) {
+    t = truth_of(mut, i, TruthColumns::kMutagenicity);
+    EXPECT_TRUE(t.atoms.empty()) << i;
+    EXPECT_TRUE(t.bonds.empty()) << i;
+    EXPECT_EQ(t.legend, "no ground truth (non-mutagen)") << i;
+  }
+
+  std::ofstream(dir / "logic7.csv")
+      << "index,mol_id,smiles,label,label_in_source_csv,split,n_atoms,gt_union_atoms,"
+         "gt_rule_matches,n_gt_masks\n"
+         "1372,ZINC37464016,c1cc(cc(c1)F)C(=O)c1cccnc1,1,0,train,15,6 7 8,"
+         "\"fluoride=6;carbonyl=7,8\",1\n"
+         "3,ZINC00056588,COC(=O)c1ccccc1S(=O)(=O)N,0,0,train,14,,,0\n";
+  const MoleculeSet logic7 = read_molecules((dir / "logic7.csv").string(), read);
+  ASSERT_EQ(logic7.records.size(), 2u);
+  ASSERT_EQ(truth_columns_of(logic7.columns, "logic7.csv"), TruthColumns::kAttribution);
+  t = truth_of(logic7, 0, TruthColumns::kAttribution);
+  // The union of the matches, F6 and the carbonyl C7=O8; of their bonds only C7=O8 joins two
+  // of them (F6 sits on ring atom 4).
+  EXPECT_EQ(t.atoms, (std::vector<int>{6, 7, 8}));
+  EXPECT_EQ(t.bonds, (std::vector<int>{bond_of(*logic7.records[0].mol, 7, 8)}));
+  EXPECT_EQ(t.legend, "ground truth: fluoride + carbonyl");
+  t = truth_of(logic7, 1, TruthColumns::kAttribution);
+  EXPECT_TRUE(t.atoms.empty());
+  EXPECT_EQ(t.legend, "no ground truth (label 0)");
+
+  // A file without the columns names what each layout lacks; a malformed or disagreeing field
+  // names its line.
+  try {
+    truth_columns_of({"smiles", "gt_atoms", "label"}, "x.csv");
+    ADD_FAILURE() << "no ground-truth columns accepted";
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("lack mutagenic, gt_bonds"), std::string::npos) << what;
+    EXPECT_NE(what.find("lack gt_union_atoms, gt_rule_matches"), std::string::npos) << what;
+  }
+  std::vector<std::string> kept = mut.records[0].kept;
+  kept[1] = "8 9 11";  // the molecule has 11 atoms: 0..10
+  EXPECT_THROW(molecule_truth(TruthColumns::kMutagenicity, kept, nitro, "l"), InputError);
+  kept = mut.records[0].kept;
+  kept[2] = "8-9 9-10";  // the two O are not bonded
+  EXPECT_THROW(molecule_truth(TruthColumns::kMutagenicity, kept, nitro, "l"), InputError);
+  kept = mut.records[0].kept;
+  kept[0] = "yes";
+  EXPECT_THROW(molecule_truth(TruthColumns::kMutagenicity, kept, nitro, "l"), InputError);
   fs::remove_all(dir);
 }
 

@@ -34,6 +34,12 @@ void refuse_flags_outside_their_mode(const ExplainMolArgs& args, const CLI::App&
           "--output is the JSON lines file of --input (batch mode); with --smiles, --out writes "
           "the drawing (.png or .svg) and --json prints the explanation");
     }
+    if (given(cmd, "--show-truth")) {
+      throw InputError(
+          "--show-truth draws the ground truth of a benchmark file's records (--input with "
+          "Mutagenicity's or graph attribution's ground-truth columns); a --smiles molecule has "
+          "none");
+    }
     for (const char* flag :
          {"--render-dir", "--render-format", "--shard", "--format", "--smiles-col", "--id-col",
           "--mol-batch", "--fragment-counts", "--grid", "--grid-columns", "--grid-max"}) {
@@ -48,7 +54,7 @@ void refuse_flags_outside_their_mode(const ExplainMolArgs& args, const CLI::App&
   }
   const bool draws =
       single ? given(cmd, "--out") : given(cmd, "--render-dir") || given(cmd, "--grid");
-  for (const char* flag : {"--width", "--height", "--contours"}) {
+  for (const char* flag : {"--width", "--height", "--contours", "--show-truth"}) {
     if (given(cmd, flag) && !draws) {
       throw InputError(std::string(flag) + " applies to drawings, and none is asked for: add " +
                        (single ? "--out FILE.png" : "--render-dir DIR or --grid FILE.png"));
@@ -178,6 +184,11 @@ void add_explain_mol_flags(CLI::App& cmd, ExplainMolArgs& args) {
       ->capture_default_str();
   cmd.add_flag("--contours", args.contours,
                "Draw similarity-map style contours of the atom importances");
+  cmd.add_flag("--show-truth", args.show_truth,
+               "--input with ground-truth columns (Mutagenicity's mutagenic, gt_atoms, gt_bonds or "
+               "graph attribution's label, gt_union_atoms, gt_rule_matches): draw the ground truth "
+               "beside each explanation (--render-dir, --grid) and add ground_truth_atoms and "
+               "ground_truth_bonds to the JSON lines");
   cmd.add_option("--precision", args.precision,
                  "Significant digits of the numbers in --output and --json")
       ->check(CLI::Range(1, 17))

@@ -39,6 +39,7 @@ struct ExplainMolArgs {
   int64_t fragment_min_atoms = 0;
   double fragment_threshold = 0.5;
   bool contours = false;
+  bool show_truth = false;  // draw the file's ground truth beside each explanation
   int width = 600;
   int height = 450;
   int64_t batch = 64;

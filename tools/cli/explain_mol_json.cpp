@@ -27,13 +27,18 @@ nlohmann::ordered_json result_json(const molecules::MoleculeExplainer& explainer
 
 /// The batch output's line for a record: its explanation, or an "error" field.
 nlohmann::ordered_json record_json(const molecules::MoleculeExplainer& explainer,
-                                   const molecules::RecordExplanation& r) {
+                                   const molecules::RecordExplanation& r,
+                                   const molecules::MoleculeTruth* truth) {
   nlohmann::ordered_json j = {{"index", r.index}, {"id", r.id}, {"smiles", r.smiles}};
   if (!r.explanation) {
     j.update({{"line", r.line}, {"error", r.error}});
     return j;
   }
   j.update(result_json(explainer, *r.explanation));
+  if (truth != nullptr) {
+    j["ground_truth_atoms"] = truth->atoms;
+    j["ground_truth_bonds"] = truth->bonds;
+  }
   return j;
 }
 

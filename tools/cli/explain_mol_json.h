@@ -3,6 +3,7 @@
 // numbers are as computed: write them with io::dump_significant (--precision, 6 digits by
 // default), so that batching's last bits do not show.
 
+#include <gnnx/molecules/ground_truth_columns.h>
 #include <gnnx/molecules/molecule_explainer.h>
 
 #include <nlohmann/json.hpp>
@@ -15,7 +16,10 @@ nlohmann::ordered_json result_json(const molecules::MoleculeExplainer& explainer
                                    const molecules::MoleculeExplanation& r);
 
 /// index, id, smiles, then result_json's fields, or line and error for a record without one.
+/// With `truth` (--show-truth), an explained record's line ends with ground_truth_atoms and
+/// ground_truth_bonds (empty lists for a molecule without ground truth).
 nlohmann::ordered_json record_json(const molecules::MoleculeExplainer& explainer,
-                                   const molecules::RecordExplanation& r);
+                                   const molecules::RecordExplanation& r,
+                                   const molecules::MoleculeTruth* truth = nullptr);
 
 }  // namespace gnnx::tools

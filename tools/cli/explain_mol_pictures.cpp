@@ -11,7 +11,7 @@ namespace gnnx::tools {
 std::string draw_explanation_grid(const ExplainMolArgs& args,
                                   const molecules::MoleculeExplainer& explainer,
                                   const std::vector<const molecules::RecordExplanation*>& records,
-                                  molecules::ImageFormat format) {
+                                  molecules::ImageFormat format, const RecordTruths* truths) {
   if (args.grid_scale != "shared" && args.grid_scale != "panel") {
     throw InputError("--grid-scale must be shared or panel, not '" + args.grid_scale + "'");
   }
@@ -29,9 +29,18 @@ std::string draw_explanation_grid(const ExplainMolArgs& args,
   for (const molecules::RecordExplanation* rec : records) {
     molecules::DrawOptions o = base;
     o.legend = "#" + std::to_string(rec->index) + " " + rec->id + " | " + rec->explanation->legend;
+    if (truths != nullptr) o.truth = truth_panel(truths->at(rec->index));
     panels.push_back(explainer.draw(*rec->record->mol, *rec->explanation, format, o));
   }
   return molecules::draw_grid(panels, args.grid_columns, format);
+}
+
+std::string draw_record(const ExplainMolArgs& args, const molecules::MoleculeExplainer& explainer,
+                        const molecules::RecordExplanation& record, molecules::ImageFormat format,
+                        const RecordTruths* truths) {
+  molecules::DrawOptions o = draw_options(args);
+  if (truths != nullptr) o.truth = truth_panel(truths->at(record.index));
+  return explainer.draw(*record.record->mol, *record.explanation, format, o);
 }
 
 std::string render_file_name(const ExplainMolArgs& args, const molecules::RecordExplanation& rec,

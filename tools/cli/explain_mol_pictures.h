@@ -4,6 +4,7 @@
 // --id-col value when given, else its index).
 
 #include "cli/explain_mol_args.h"
+#include "cli/explain_mol_truth.h"
 
 #include <gnnx/molecules/molecule_explainer.h>
 
@@ -14,11 +15,18 @@
 namespace gnnx::tools {
 
 /// The --grid picture of `records` (each with an explanation), in order, `--grid-columns` per
-/// row. Throws InputError for an unknown --grid-scale (CLI11 refuses it before).
+/// row; with `truths` (--show-truth) each cell is the explanation and its truth panel. Throws
+/// InputError for an unknown --grid-scale (CLI11 refuses it before).
 std::string draw_explanation_grid(const ExplainMolArgs& args,
                                   const molecules::MoleculeExplainer& explainer,
                                   const std::vector<const molecules::RecordExplanation*>& records,
-                                  molecules::ImageFormat format);
+                                  molecules::ImageFormat format,
+                                  const RecordTruths* truths = nullptr);
+
+/// The --render-dir drawing of a record (with an explanation); with `truths`, beside its truth.
+std::string draw_record(const ExplainMolArgs& args, const molecules::MoleculeExplainer& explainer,
+                        const molecules::RecordExplanation& record, molecules::ImageFormat format,
+                        const RecordTruths* truths = nullptr);
 
 /// The --render-dir file name (without the directory) of a record: with --id-col its id, made
 /// safe for a file name (characters other than letters, digits, '.', '_' and '-' become '_', at

@@ -7,6 +7,7 @@
 #include "cli/explain_mol_args.h"
 #include "cli/explain_mol_json.h"
 #include "cli/explain_mol_pictures.h"
+#include "cli/explain_mol_truth.h"
 #include "cli/progress.h"
 #include "cli/validators.h"
 #include "commands/commands.h"
@@ -84,7 +85,12 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
   // --shard was checked when the flags were parsed (validators.h: shard()).
   std::tie(read.shard_index, read.shard_count) =
       args.shard.empty() ? std::pair<int64_t, int64_t>{0, 1} : *parse_shard(args.shard);
+  if (args.show_truth) read.keep_columns = molecules::truth_column_names();
   const molecules::MoleculeSet set = molecules::read_molecules(args.input, read);
+  // Read before any work, so that a file without ground truth is refused with nothing written.
+  const RecordTruths truths =
+      args.show_truth ? read_record_truths(set, args.input) : RecordTruths();
+  const RecordTruths* truth_of = args.show_truth ? &truths : nullptr;
   ProgressBar bar("explain-mol", 1, /*enabled=*/!quiet);
   const std::vector<molecules::RecordExplanation> records =
       explainer.explain_records(set, step_reporter(bar));
@@ -120,14 +126,19 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
       static_cast<int64_t>(renders.size()), gnn::worker_threads(), [&](int64_t i) {
         const std::string& path = renders[static_cast<size_t>(i)].first;
         const molecules::RecordExplanation& rec = *renders[static_cast<size_t>(i)].second;
-        write_bytes(path, explainer.draw(*rec.record->mol, *rec.explanation,
-                                         molecules::image_format_for(path), draw_options(args)));
+        write_bytes(path,
+                    draw_record(args, explainer, rec, molecules::image_format_for(path), truth_of));
       });
   // Everything is in memory: a failure above leaves no file behind (and writes nothing to
   // standard output), and each file below is written atomically.
   const auto write_lines = [&](std::ostream& out) {
     for (const auto& rec : records) {
-      out << io::dump_significant(record_json(explainer, rec), args.precision) << "\n";
+      const auto truth =
+          rec.explanation && truth_of != nullptr ? truths.find(rec.index) : truths.end();
+      out << io::dump_significant(
+                 record_json(explainer, rec, truth == truths.end() ? nullptr : &truth->second),
+                 args.precision)
+          << "\n";
     }
   };
   if (output_to_stdout(args)) {
@@ -139,7 +150,8 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
   }
   if (!args.fragment_counts.empty()) write_bytes(args.fragment_counts, counter.to_csv());
   if (!args.grid.empty() && !grid_records.empty()) {
-    write_bytes(args.grid, draw_explanation_grid(args, explainer, grid_records, grid_format));
+    write_bytes(args.grid,
+                draw_explanation_grid(args, explainer, grid_records, grid_format, truth_of));
   }
   const size_t errors = records.size() - explained;
   const auto rows = counter.rows();
@@ -213,7 +225,7 @@ void add_explain_mol_command(CLI::App& app, const GlobalOptions& globals) {
       "--format sdf --output - | jq .prediction\n"
       "Batch output: one JSON line per input record, in input order (index, id, smiles, "
       "prediction, classes and their names, atoms, bonds, fragment_smiles, fragment_smarts, "
-      "fragment_atoms, fragment_bonds), "
+      "fragment_atoms, fragment_bonds; with --show-truth ground_truth_atoms, ground_truth_bonds), "
       "or an \"error\" field for a record that could not be read. Shards: concatenate the "
       "parts and sort them by index (LC_ALL=C sort -t: -k2,2n) to get the single-run file byte for "
       "byte.");

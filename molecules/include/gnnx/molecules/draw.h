@@ -6,6 +6,7 @@
 // by colour-blind readers.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,20 @@ enum class ColorScale {
 /// An RGB colour, components in [0, 1].
 struct Rgb {
   double r = 0, g = 0, b = 0;
+};
+
+/// The colour of the ground-truth atoms and bonds in a truth panel (DrawOptions::truth): one
+/// fixed blue, lighter than the atom labels, which stay black on it.
+inline constexpr Rgb kTruthColour = {0.40, 0.62, 0.98};
+
+/// A ground truth drawn beside an explanation: its atoms and bonds highlighted in kTruthColour
+/// on the same depiction (the same atom positions), with its own legend line.
+struct TruthPanel {
+  std::vector<int> atoms;  ///< atom indices; empty: the panel says there is no ground truth
+  std::vector<int> bonds;  ///< bond indices
+  /// e.g. "ground truth: NO2" or "no ground truth (non-mutagen)"; empty: "ground truth" or
+  /// "no ground truth".
+  std::string legend;
 };
 
 /// Viridis at t in [0, 1] (clamped).
@@ -54,6 +69,10 @@ struct DrawOptions {
   /// shaded with the colour map and contoured at +-0.2, 0.4, 0.6, 0.8 of the colour scale by
   /// RDKit's contourAndDrawGrid (negative contours dashed).
   bool contours = false;
+  /// Set: the picture is two panels side by side, each width x height (2 x width wide): the
+  /// explanation, and the same molecule at the same atom positions with the ground truth
+  /// (TruthPanel). Both legends get the same band, so that both molecules sit alike.
+  std::optional<TruthPanel> truth;
 };
 
 /// One colour scale for several drawings (a grid's panels), so that the same value has the same
@@ -64,7 +83,8 @@ void share_colour_scale(const std::vector<const std::vector<double>*>& value_set
                         DrawOptions& options);
 
 /// The picture as bytes (PNG or SVG text). atom_values [num_atoms] and bond_values
-/// [num_bonds], or empty for none. Throws InputError on a size mismatch or a bad size.
+/// [num_bonds], or empty for none; with options.truth, the truth panel to its right. Throws
+/// InputError on a size mismatch, a bad size, or an outline or truth index out of range.
 std::string draw_molecule(const RDKit::ROMol& mol, const std::vector<double>& atom_values,
                           const std::vector<double>& bond_values, const DrawOptions& options,
                           ImageFormat format);

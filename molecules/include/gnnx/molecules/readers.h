@@ -23,6 +23,9 @@ struct MoleculeRecord {
   std::shared_ptr<const RDKit::ROMol> mol;
   std::vector<double> labels;      ///< one per task; NaN where missing
   std::vector<uint8_t> has_label;  ///< one per task: 1 = labelled, 0 = missing
+  /// CSV/TSV: the text of ReadOptions::keep_columns, in that order ("" for a column the file
+  /// lacks: MoleculeSet::columns tells which it has).
+  std::vector<std::string> kept;
 };
 
 /// A record that could not be read.
@@ -39,6 +42,7 @@ struct MoleculeSet {
   std::vector<MoleculeRecord> records;  ///< parsed records, in file order
   std::vector<SkippedRecord> skipped;   ///< unreadable records, in file order
   int64_t num_records = 0;              ///< records in the file (parsed + skipped + unselected)
+  std::vector<std::string> columns;     ///< CSV/TSV: the header's column names; else empty
 };
 
 /// How to read a molecule file. Plain aggregate; validated by read_molecules().
@@ -50,6 +54,10 @@ struct ReadOptions {
   std::vector<std::string> label_columns;
   /// CSV/TSV: the id column (default: none, the record index is the id).
   std::string id_column;
+  /// CSV/TSV: columns whose text each parsed record keeps (MoleculeRecord::kept), matched like
+  /// the SMILES column; a column the file lacks is not an error (its text is ""). For data a
+  /// caller reads beside the molecules, e.g. a benchmark's ground truth (ground_truth_columns.h).
+  std::vector<std::string> keep_columns;
   /// Format: "csv", "tsv", "smi", "sdf", or "" to choose by extension (.csv, .tsv/.txt, .smi/.can,
   /// .sdf/.mol, each optionally followed by .gz; required for standard input). Gzipped files (found
   /// by their magic bytes) are read decompressed; a UTF-8 byte order mark at the start is skipped.
