@@ -246,6 +246,17 @@ TEST_F(ExplainMolCliTest, RenderDirGetsOneDrawingPerGoodRecord) {
   EXPECT_TRUE(fs::exists(dir_ / "png/6.png"));
 }
 
+// A value limited to a set of words names no input: a folder called "svg" beside
+// `--render-format svg` was refused as "the same file as --render-format svg".
+TEST_F(ExplainMolCliTest, RenderDirMayShareItsNameWithTheFormat) {
+  fs::create_directories(dir_ / "svg");
+  const RunResult r =
+      run("--quiet explain-mol --model m.gnnx --method grad-cam --input mols.csv "
+          "--output svg.jsonl --render-dir svg --render-format svg");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir_ / "svg/0.svg"));
+}
+
 // Issue 19: --render-dir named its files by index even with --id-col.
 TEST_F(ExplainMolCliTest, RenderDirNamesTheFilesByTheIdColumn) {
   fs::create_directories(dir_ / "ids");

@@ -58,6 +58,17 @@ bool is_output_flag(const std::string& flag) {
   return outputs.count(flag) > 0;
 }
 
+namespace {
+
+// Free text (CLI11's type name "TEXT", or one with a file or path check) may name a file; an
+// option typed as a number, or as text limited to a set of choices ("TEXT:{csv,tsv}"), cannot.
+bool may_name_a_file(const CLI::Option& option) {
+  const std::string type = option.get_type_name();
+  return type.rfind("TEXT", 0) == 0 && type.find(":{") == std::string::npos;
+}
+
+}  // namespace
+
 void refuse_outputs_over_inputs(const CLI::App& command) {
   std::vector<const CLI::Option*> options;
   collect_options(command, options);
@@ -66,9 +77,14 @@ void refuse_outputs_over_inputs(const CLI::App& command) {
     if (option->count() == 0) continue;
     std::string flag = option->get_name();
     if (flag.empty()) flag = option->get_name(/*positional=*/true);  // a positional argument
+    const bool output = is_output_flag(flag);
+    // A value CLI11 restricts to numbers or to a set of words (`--render-format svg`, type
+    // "TEXT:{png,svg}") names no input, even when a folder of that name exists (`--render-dir
+    // svg` was refused as "the same file as --render-format svg").
+    if (!output && !may_name_a_file(*option)) continue;
     for (const std::string& value : option->results()) {
       if (value.empty()) continue;
-      (is_output_flag(flag) ? outputs : others).push_back({flag, value});
+      (output ? outputs : others).push_back({flag, value});
     }
   }
   for (size_t i = 0; i < outputs.size(); ++i) {
