@@ -6,9 +6,11 @@
 // the model evaluations per second, and the edge AUC over those targets.
 //
 //   subgraphx_bench [--graphs ba-2motifs.gnnx] [--nodes ba-shapes.gnnx] [--targets N]
-//                   [--rollouts R] [--samples S]
+//                   [--rollouts R] [--samples S] [--expand-atoms E] [--high2low]
 // Models: `gnnx train --dataset ba-2motifs --seed 0 --out ba-2motifs.gnnx`, and the same for
-// ba-shapes. Defaults: DIG's SubgraphX defaults (20 rollouts, 100 samples), 20 targets.
+// ba-shapes. Defaults: DIG's SubgraphX defaults (20 rollouts, 100 samples, expand-atoms 14,
+// lowest degrees first), 20 targets. DIG's benchmark settings for BA-Shapes and BA-2Motifs:
+// --expand-atoms 20 --high2low.
 
 #include "guarded_main.h"
 
@@ -81,20 +83,26 @@ int run(int argc, char** argv) {
       options.rollouts(std::max<int64_t>(1, std::atoll(argv[++i])));
     } else if (std::strcmp(argv[i], "--samples") == 0 && value) {
       options.samples(std::max<int64_t>(1, std::atoll(argv[++i])));
+    } else if (std::strcmp(argv[i], "--expand-atoms") == 0 && value) {
+      options.expand_atoms(std::max<int64_t>(1, std::atoll(argv[++i])));
+    } else if (std::strcmp(argv[i], "--high2low") == 0) {
+      options.high2low(true);
     } else {
       std::fprintf(stderr,
                    "usage: subgraphx_bench [--graphs ba-2motifs.gnnx] [--nodes ba-shapes.gnnx] "
-                   "[--targets N] [--rollouts R] [--samples S]\n");
+                   "[--targets N] [--rollouts R] [--samples S] [--expand-atoms E] "
+                   "[--high2low]\n");
       return 2;
     }
   }
   at::set_num_threads(1);
   gnn::set_worker_threads(1);
   std::printf(
-      "SubgraphX, %lld rollouts, %lld samples, min-atoms %lld, expand-atoms %lld, "
+      "SubgraphX, %lld rollouts, %lld samples, min-atoms %lld, expand-atoms %lld%s, "
       "max-nodes %lld, one thread\n\n",
       static_cast<long long>(options.rollouts()), static_cast<long long>(options.samples()),
       static_cast<long long>(options.min_atoms()), static_cast<long long>(options.expand_atoms()),
+      options.high2low() ? " (highest degrees first)" : "",
       static_cast<long long>(options.max_nodes()));
   std::printf(
       "| data set | targets | nodes per target | seconds per target | subgraphs scored per "

@@ -79,9 +79,12 @@ void SubgraphSearch::expand(int64_t s) {
     for (int64_t u : neighbours_[v]) degree += inside[u];
     by_degree.emplace_back(degree, v);
   }
-  // Lowest degree first; `nodes` is ascending, so a stable sort breaks ties by node id.
-  std::stable_sort(by_degree.begin(), by_degree.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  // Lowest degree first (highest with high2low); `nodes` is ascending, so a stable sort breaks
+  // ties by node id either way, as Python's sorted(..., reverse=True) keeps equal keys in order.
+  const bool high2low = options_.high2low;
+  std::stable_sort(by_degree.begin(), by_degree.end(), [high2low](const auto& a, const auto& b) {
+    return high2low ? a.first > b.first : a.first < b.first;
+  });
   std::vector<int64_t> candidates;
   for (const auto& [degree, v] : by_degree) {
     if (v != options_.keep_node) candidates.push_back(v);

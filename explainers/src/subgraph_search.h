@@ -6,10 +6,11 @@
 // children of an expansion in one batched forward pass.
 //
 // A state is a connected node set (the root: every node). Expanding a state prunes, one at a
-// time, each of its `expand_atoms` lowest-degree nodes (degree inside the state; ties: the lower
-// node id, DIG's networkx order) and keeps the largest connected component of what is left (ties:
-// the component with the lowest node; node tasks: the component holding the target, which is
-// never pruned). Equal node sets are one state (DIG's state map). A rollout descends from the
+// time, each of its `expand_atoms` lowest-degree nodes (DIG's default; with `high2low`, the
+// highest-degree ones, DIG's high2low; degree inside the state; ties: the lower node id, DIG's
+// networkx order, in both orders) and keeps the largest connected component of what is left
+// (ties: the component with the lowest node; node tasks: the component holding the target, which
+// is never pruned). Equal node sets are one state (DIG's state map). A rollout descends from the
 // root by Q + U, Q = W / N, U = c_puct P sqrt(sum of the siblings' N) / (1 + N), P the state's
 // reward, the first maximum winning, until a state of at most `min_atoms` nodes, whose reward is
 // added to W of every state on the path.
@@ -36,6 +37,7 @@ struct SearchOptions {
   double c_puct = 10.0;       ///< DIG's c_puct
   int64_t min_atoms = 5;      ///< DIG's min_atoms (N_min): states this small are leaves
   int64_t expand_atoms = 14;  ///< DIG's expand_atoms: nodes pruned per expansion
+  bool high2low = false;      ///< DIG's high2low: prune the highest degrees first
   int64_t keep_node = -1;     ///< node task: the target (never pruned); -1: none
 };
 

@@ -150,6 +150,7 @@ std::vector<Explanation> SubgraphX::explain_batch(const ExplainCall& call, const
     search_options.c_puct = options_.c_puct();
     search_options.min_atoms = options_.min_atoms();
     search_options.expand_atoms = options_.expand_atoms();
+    search_options.high2low = options_.high2low();
     if (batch.task == gnn::Task::kNodeClassification) {
       search_options.keep_node =
           batch.target_pos[t].item<int64_t>() - batch.node_offset[t].item<int64_t>();
@@ -180,6 +181,7 @@ std::vector<Explanation> SubgraphX::explain_batch(const ExplainCall& call, const
       {"c-puct", c10::str(options_.c_puct())},
       {"min-atoms", std::to_string(options_.min_atoms())},
       {"expand-atoms", std::to_string(options_.expand_atoms())},
+      {"high2low", options_.high2low() ? "true" : "false"},
       {"max-nodes", std::to_string(options_.max_nodes())},
       {"samples", std::to_string(options_.samples())},
       {"shapley-hops", std::to_string(hops)},

@@ -1,8 +1,9 @@
 // SubgraphX (Yuan et al., ICML 2021): the tree search's expansions on a path solved by hand, its
 // choice against DIG's find_closest_node_result, the coalition sampler's distribution, the Monte
 // Carlo Shapley value against the exact one enumerated, the batched values against the model's
-// own forward pass, a toy model whose evidence is one known subgraph, and results that are
-// connected and do not depend on the thread count.
+// own forward pass, a toy model whose evidence is one known subgraph, DIG's high2low pruning
+// order on a hub solved by hand, and results that are connected and do not depend on the thread
+// count.
 
 #include <gnnx/datasets/synthetic.h>
 #include <gnnx/explainers/subgraphx.h>
@@ -101,6 +102,56 @@ TEST(SubgraphSearchTest, ExpandsAPathAsSolvedByHand) {
   EXPECT_DOUBLE_EQ(states[1].total, 1.0);
   EXPECT_EQ(states[3].nodes, (Coalition{2, 3, 4, 5, 6}));
   EXPECT_EQ(states[3].visits, 1);
+}
+
+// A hub with three leaves and a tail: edges 0-1, 0-2, 0-3, 0-4, 4-5, 5-6, 6-7, 7-8 (degrees: 0 has
+// 4; 4..7 have 2; 1, 2, 3, 8 have 1). With high2low the root prunes in the order 0, 4, 5, 6, 7,
+// 1, 2, 3, 8 (degree descending, ties by id), keeping the largest part (the lowest of equal
+// ones): {4..8}, {0..3}, {0..4}, {0..5}, {0..6}, then the root less 1, 2, 3 or 8. The first child
+// {4..8} has min_atoms 5 nodes, a leaf: one rollout, one call. Without high2low the order is
+// 1, 2, 3, 8, 4, 5, 6, 7, 0. Keeping node 8, cutting the hub leaves 8's arm {4..8} at once; with
+// expand_atoms 3 only 0, 4, 5 are tried.
+TEST(SubgraphSearchTest, High2LowPrunesTheHubsFirstAsSolvedByHand) {
+  std::vector<std::vector<int64_t>> hub = {{1, 2, 3, 4}, {0},    {0},    {0}, {0, 5},
+                                           {4, 6},       {5, 7}, {6, 8}, {7}};
+  const auto first_call = [&](bool high2low, int64_t keep, int64_t expand_atoms) {
+    std::vector<std::vector<Coalition>> calls;
+    SearchOptions options;
+    options.rollouts = 1;
+    options.high2low = high2low;
+    options.keep_node = keep;
+    options.expand_atoms = expand_atoms;
+    SubgraphSearch search(hub, options, [&](const std::vector<Coalition>& c) {
+      calls.push_back(c);
+      return std::vector<double>(c.size(), 1.0);
+    });
+    search.run();
+    return calls;
+  };
+  const Coalition all_but_1 = {0, 2, 3, 4, 5, 6, 7, 8}, all_but_2 = {0, 1, 3, 4, 5, 6, 7, 8},
+                  all_but_3 = {0, 1, 2, 4, 5, 6, 7, 8}, all_but_8 = {0, 1, 2, 3, 4, 5, 6, 7};
+  const auto high = first_call(true, -1, 14);
+  ASSERT_EQ(high.size(), 1u);
+  const std::vector<Coalition> high_children = {
+      {4, 5, 6, 7, 8}, {0, 1, 2, 3}, {0, 1, 2, 3, 4}, {0, 1, 2, 3, 4, 5}, {0, 1, 2, 3, 4, 5, 6},
+      all_but_1,       all_but_2,    all_but_3,       all_but_8};
+  EXPECT_EQ(high[0], high_children);
+  const auto low = first_call(false, -1, 14);
+  ASSERT_GE(low.size(), 1u);
+  const std::vector<Coalition> low_children = {
+      all_but_1,      all_but_2,       all_but_3,          all_but_8,
+      {0, 1, 2, 3},   {0, 1, 2, 3, 4}, {0, 1, 2, 3, 4, 5}, {0, 1, 2, 3, 4, 5, 6},
+      {4, 5, 6, 7, 8}};
+  EXPECT_EQ(low[0], low_children);
+  const auto kept = first_call(true, 8, 14);
+  ASSERT_EQ(kept.size(), 1u);
+  const std::vector<Coalition> kept_children = {
+      {4, 5, 6, 7, 8}, {5, 6, 7, 8}, {6, 7, 8}, {7, 8}, {8}, all_but_1, all_but_2, all_but_3};
+  EXPECT_EQ(kept[0], kept_children);
+  const auto few = first_call(true, -1, 3);
+  ASSERT_EQ(few.size(), 1u);
+  const std::vector<Coalition> few_children = {{4, 5, 6, 7, 8}, {0, 1, 2, 3}, {0, 1, 2, 3, 4}};
+  EXPECT_EQ(few[0], few_children);
 }
 
 // On a random graph with an arbitrary reward: every state is connected and holds the protected
@@ -336,16 +387,22 @@ TEST(SubgraphXTest, FindsTheSubgraphAToyModelReads) {
 TEST(SubgraphXTest, NodeTargetsGetAConnectedSubgraphHoldingThem) {
   const auto g = datasets::make_synthetic("tree-cycles", 0).graphs[0];
   auto model = gnnx::testing::small_model(gnn::Task::kNodeClassification, g.num_features(), 2, 3);
-  const auto explanations = SubgraphX(SubgraphXOptions().rollouts(4).samples(10).max_nodes(6))
-                                .explain_nodes(*model, g, {511, 520, 600, 30});
-  ASSERT_EQ(explanations.size(), 4u);
   std::vector<std::vector<int64_t>> neighbours(g.num_nodes());
   for (int64_t e = 0; e < g.num_edges(); ++e) {
     neighbours[g.edge_index()[0][e].item<int64_t>()].push_back(
         g.edge_index()[1][e].item<int64_t>());
   }
+  std::vector<explainers::Explanation> explanations;
+  for (bool high2low : {false, true}) {
+    const auto some =
+        SubgraphX(SubgraphXOptions().rollouts(4).samples(10).max_nodes(6).high2low(high2low))
+            .explain_nodes(*model, g, {511, 520, 600, 30});
+    ASSERT_EQ(some.size(), 4u);
+    EXPECT_EQ(some[0].options.at("high2low"), high2low ? "true" : "false");
+    explanations.insert(explanations.end(), some.begin(), some.end());
+  }
   for (const auto& e : explanations) {
-    SCOPED_TRACE("target " + std::to_string(e.target));
+    SCOPED_TRACE("target " + std::to_string(e.target) + ", high2low " + e.options.at("high2low"));
     ASSERT_TRUE(e.subgraph.has_value());
     const auto nodes = e.subgraph->nodes;
     std::vector<int64_t> chosen(nodes.data_ptr<int64_t>(),
