@@ -51,6 +51,9 @@
 //  - Randomness: one generator per target (seeded by the seed and the target), so a target's
 //    result does not depend on the other targets, the batch or the thread count. DIG draws from
 //    numpy's global generator.
+//  - Node tasks use the graph tasks' reward, mc_l_shapley: a coalition without the subgraph
+//    may also leave out the target node. DIG's node-task runs (its BA-Shapes scripts and
+//    benchmark configuration) use nc_mc_l_shapley, which keeps the target in every coalition.
 
 #include <gnnx/explainers/explainer.h>
 
