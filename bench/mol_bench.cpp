@@ -20,7 +20,10 @@
 // Python that imports rdkit and torch the ratios are left out and the reason printed.
 //
 //   mol_bench --model bbbp.gnnx [--data BBBP.csv] [--threads N] [--batch B] [--repeats R]
-//             [--python PYTHON | --no-python] [--no-gnnexplainer]
+//             [--python PYTHON | --no-python] [--no-gnnexplainer] [--no-png]
+//
+// --no-png leaves out the PNG rows (and the Python pipeline's PNG stage): the prediction and
+// explanation rows alone, in a tenth of the time.
 //
 // Each row is the best of --repeats runs (default 3; the floor is the fastest, the noise of
 // a shared machine only ever slows a run down); the Python stages too.
@@ -61,6 +64,7 @@ struct Args {
   int repeats = 3;
   std::string python = GNNX_BENCH_PYTHON;  // "" = no Python pipeline
   bool gnnexplainer = true;
+  bool png = true;
 };
 
 double seconds_of(const std::function<void()>& work) {
@@ -103,7 +107,7 @@ void compare_with_python(const Args& args, const std::map<std::string, double>& 
   for (const auto& r : set.records) smiles.push_back(r.smiles);
   gnnx::bench::write_pipeline_weights(args.model, smiles, weights);
   const gnnx::bench::PythonRun py = gnnx::bench::run_python_pipeline(
-      args.python, GNNX_MOL_PIPELINE_SCRIPT, weights, args.data, args.repeats, 1);
+      args.python, GNNX_MOL_PIPELINE_SCRIPT, weights, args.data, args.repeats, 1, args.png);
   std::filesystem::remove(weights);
   if (!py.ran) {
     std::printf("  missing: %s\n", py.why_not.c_str());
@@ -162,17 +166,20 @@ int run(int argc, char** argv) {
       args.python.clear();
     } else if (std::strcmp(argv[i], "--no-gnnexplainer") == 0) {
       args.gnnexplainer = false;
+    } else if (std::strcmp(argv[i], "--no-png") == 0) {
+      args.png = false;
     } else {
       args.model.clear();
       break;
     }
   }
   if (args.model.empty() || args.batch < 1 || args.repeats < 1) {
-    std::fprintf(stderr,
-                 "usage: mol_bench --model M.gnnx [--data BBBP.csv] [--threads N] [--batch B] "
-                 "[--repeats R]\n                 [--python PYTHON | --no-python] "
-                 "[--no-gnnexplainer]\n  (train M with: gnnx train --data BBBP.csv --target p_np "
-                 "--out M.gnnx)\n");
+    std::fprintf(
+        stderr,
+        "usage: mol_bench --model M.gnnx [--data BBBP.csv] [--threads N] [--batch B] "
+        "[--repeats R]\n                 [--python PYTHON | --no-python] "
+        "[--no-gnnexplainer] [--no-png]\n  (train M with: gnnx train --data BBBP.csv --target p_np "
+        "--out M.gnnx)\n");
     return 2;
   }
   // Work split over gnnx's worker threads, each op on one thread: the command line's setting.
@@ -236,6 +243,11 @@ int run(int argc, char** argv) {
     if (args.gnnexplainer) {
       rows.push_back({"+ explain gnnexplainer (100 steps)", pipeline(&gnnexplainer, false)});
       rows.push_back({"+ explain gnnexplainer (100 steps) + PNG", pipeline(&gnnexplainer, true)});
+    }
+    if (!args.png) {
+      rows.erase(std::remove_if(rows.begin(), rows.end(),
+                                [](const Row& r) { return std::strstr(r.name, "PNG") != nullptr; }),
+                 rows.end());
     }
     for (int rep = 0; rep < args.repeats; ++rep) {
       for (Row& row : rows) {

@@ -17,9 +17,10 @@ its featuriser, every named parameter, and gnnx's logits for the first molecules
 script reproduces before timing ("max_logit_diff").
 
   python3 bench/mol_pipeline.py --weights w.json --data BBBP.csv [--limit N] [--repeats R]
+                                [--no-png]
 
 Prints one JSON line: molecules, the seconds (best of --repeats) and molecules/s of each stage
-stack, every stack timed from the file as mol_bench's rows are.
+stack, every stack timed from the file as mol_bench's rows are (--no-png: the first three).
 """
 import argparse
 import csv
@@ -227,6 +228,7 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--width", type=int, default=600)
     ap.add_argument("--height", type=int, default=450)
+    ap.add_argument("--no-png", action="store_true", help="leave out the PNG stage")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     RDLogger.DisableLog("rdApp.*")  # gnnx lists unparsable records on stderr once; not timed
@@ -244,6 +246,8 @@ def main():
         diff = max(diff, float((got - torch.tensor(expected)).abs().max()))
     smiles = read_smiles(a.data, a.limit)
     names = ["parse+featurise", "+ predict", "+ explain saliency", "+ explain saliency + PNG"]
+    if a.no_png:
+        names = names[:3]
     stages = []
     for stage, name in enumerate(names, start=1):
         best, n = float("inf"), 0

@@ -93,16 +93,17 @@ std::string quoted(const std::string& s) {
 
 PythonRun run_python_pipeline(const std::string& python, const std::string& script,
                               const std::string& weights, const std::string& data, int repeats,
-                              int threads) {
+                              int threads, bool png) {
   PythonRun run;
   const auto probe = capture(quoted(python) + " -c 'import rdkit, torch' 2>&1");
   if (probe.second != 0) {
     run.why_not = python + " cannot import rdkit and torch (Debian: python3-rdkit, python3-torch)";
     return run;
   }
-  const auto result = capture(quoted(python) + " " + quoted(script) + " --weights " +
-                              quoted(weights) + " --data " + quoted(data) + " --repeats " +
-                              std::to_string(repeats) + " --threads " + std::to_string(threads));
+  const auto result =
+      capture(quoted(python) + " " + quoted(script) + " --weights " + quoted(weights) + " --data " +
+              quoted(data) + " --repeats " + std::to_string(repeats) + " --threads " +
+              std::to_string(threads) + (png ? "" : " --no-png"));
   // The JSON line is the last line that starts with '{'.
   size_t line = result.first.rfind("\n{");
   line = line == std::string::npos ? (result.first.rfind('{', 0) == 0 ? 0 : line) : line + 1;

@@ -28,10 +28,11 @@ struct PythonRun {
   std::vector<PythonStage> stages;  ///< parse+featurise, + predict, + explain, + PNG
 };
 
-/// Runs `python script --weights W --data D --repeats R --threads T` and parses its JSON line.
-/// Never throws for a missing interpreter or module: says so in why_not.
+/// Runs `python script --weights W --data D --repeats R --threads T` (and --no-png unless
+/// `png`) and parses its JSON line. Never throws for a missing interpreter or module: says so in
+/// why_not.
 PythonRun run_python_pipeline(const std::string& python, const std::string& script,
                               const std::string& weights, const std::string& data, int repeats,
-                              int threads);
+                              int threads, bool png = true);
 
 }  // namespace gnnx::bench

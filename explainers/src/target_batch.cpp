@@ -106,11 +106,19 @@ TargetPrediction predict_targets(gnn::GnnModel& model, const TargetBatch& batch,
     torch::NoGradGuard no_grad;
     out.logits = target_logits(model, batch, batch.graph.x());
   }
-  const auto predicted = io::to_vector<int64_t>(out.logits.argmax(1));
-  for (size_t t = 0; t < labels.size(); ++t) {
-    out.classes.push_back(labels[t] >= 0 ? labels[t] : predicted.at(t));
-  }
+  out.classes = explained_classes(out.logits, labels);
   return out;
+}
+
+std::vector<int64_t> explained_classes(const torch::Tensor& logits,
+                                       const std::vector<int64_t>& labels) {
+  const auto predicted = io::to_vector<int64_t>(logits.detach().argmax(1));
+  std::vector<int64_t> classes;
+  classes.reserve(labels.size());
+  for (size_t t = 0; t < labels.size(); ++t) {
+    classes.push_back(labels[t] >= 0 ? labels[t] : predicted.at(t));
+  }
+  return classes;
 }
 
 std::vector<Explanation> split_explanations(const TargetBatch& batch, const std::string& method,
@@ -118,7 +126,8 @@ std::vector<Explanation> split_explanations(const TargetBatch& batch, const std:
                                             const std::vector<int64_t>& explained_class,
                                             const torch::Tensor& edge_scores,
                                             const torch::Tensor& node_scores) {
-  const auto probs = torch::softmax(logits.detach().to(torch::kDouble), 1);
+  const auto logits64 = logits.detach().to(torch::kDouble);
+  const auto probs = torch::softmax(logits64, 1);
   const auto predicted = probs.argmax(1);
   std::vector<Explanation> out;
   for (int64_t t = 0; t < batch.num_parts(); ++t) {
@@ -129,6 +138,7 @@ std::vector<Explanation> split_explanations(const TargetBatch& batch, const std:
     e.predicted_class = predicted[t].item<int64_t>();
     e.explained_class = explained_class[t];
     e.probability = probs[t][e.explained_class].item<double>();
+    e.logits = logits64[t].clone();
     const int64_t n0 = batch.node_offset[t].item<int64_t>();
     const int64_t n1 = batch.node_offset[t + 1].item<int64_t>();
     const int64_t e0 = batch.edge_offset[t].item<int64_t>();

@@ -62,15 +62,22 @@ struct MoleculeExplainer::Impl {
     std::vector<gnn::Graph> graphs;
     graphs.reserve(mol_graphs.size());
     for (const MolGraph* g : mol_graphs) graphs.push_back(g->graph);
-    const torch::Tensor outputs = gnn::predict_graphs(*view, graphs);
     const std::vector<explainers::Explanation> explanations =
         explainer->explain_graphs(*view, graphs);
+    // The prediction from the explainer's own forward pass (Explanation::logits: the same
+    // logits, bit for bit, as a pass of ours, since each graph of a disjoint union is computed
+    // on its own); a pass of ours only for a method that reports none.
+    const bool have_logits =
+        std::all_of(explanations.begin(), explanations.end(),
+                    [](const explainers::Explanation& ex) { return ex.logits.defined(); });
+    const torch::Tensor outputs =
+        have_logits ? torch::Tensor() : gnn::predict_graphs(*view, graphs);
     std::vector<MoleculeExplanation> results;
     results.reserve(mols.size());
     for (size_t i = 0; i < mols.size(); ++i) {
       const explainers::Explanation& ex = explanations.at(i);
       MoleculeExplanation e;
-      e.prediction = prediction_of(outputs[static_cast<int64_t>(i)]);
+      e.prediction = prediction_of(have_logits ? ex.logits : outputs[static_cast<int64_t>(i)]);
       if (kind == gnn::PropertyKind::kBinary) {
         e.predicted_class = ex.predicted_class;
         e.explained_class = ex.explained_class;

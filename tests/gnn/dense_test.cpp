@@ -3,6 +3,8 @@
 #include <ATen/Parallel.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "support/builders.h"
 
 using gnnx::gnn::dense_linear;
@@ -34,6 +36,30 @@ TEST(DenseTest, EveryWidthMatchesTorchMatmul) {
       const double tol = dtype == torch::kFloat ? 1e-5 : 1e-12;
       EXPECT_TRUE(torch::allclose(dense_matmul(x, w), x.matmul(w), tol, tol))
           << "width " << m << " " << dtype;
+    }
+  }
+}
+
+// Widths beyond 64 are computed 64 columns at a time (a register-resident panel, the last one
+// padded): every panel must be, bit for bit, the product with those columns of w alone (what
+// the narrow kernels compute), whatever the panel's place and the thread count.
+TEST(DenseTest, WidePanelsAreTheColumnProductsBitForBit) {
+  torch::manual_seed(4);
+  for (auto dtype : {torch::kFloat, torch::kDouble}) {
+    for (int64_t m : {65, 128, 200}) {
+      auto x = torch::randn({257, 37}, dtype);
+      auto w = torch::randn({37, m}, dtype);
+      at::set_num_threads(1);
+      const auto y = dense_matmul(x, w);
+      at::set_num_threads(3);
+      EXPECT_TRUE(torch::equal(dense_matmul(x, w), y)) << "width " << m;
+      at::set_num_threads(1);
+      for (int64_t j0 = 0; j0 < m; j0 += 64) {
+        const int64_t j1 = std::min<int64_t>(m, j0 + 64);
+        const auto columns = dense_matmul(x, w.slice(1, j0, j1).contiguous());
+        EXPECT_TRUE(torch::equal(y.slice(1, j0, j1), columns))
+            << "width " << m << " columns " << j0 << ".." << j1 << " " << dtype;
+      }
     }
   }
 }

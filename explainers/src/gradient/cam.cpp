@@ -16,8 +16,9 @@ namespace {
 
 // Grad-CAM map of every requested layer: ReLU(Σ_k α_k F^l_{n,k}), α = per-part mean gradient.
 // `activations` [N, H] per layer: the F^l the maps read (empty: the batch's own).
+// `choose` picks the classes from the pass's logits.
 std::vector<torch::Tensor> grad_cam_maps(gnn::GnnModel& model, const TargetBatch& batch,
-                                         const torch::Tensor& classes,
+                                         const detail::ClassChoice& choose,
                                          const std::vector<int64_t>& layers,
                                          const std::vector<torch::Tensor>& activations = {}) {
   // x requires grad so that the embeddings are in the autograd graph even when the model's
@@ -27,9 +28,10 @@ std::vector<torch::Tensor> grad_cam_maps(gnn::GnnModel& model, const TargetBatch
   std::vector<torch::Tensor> wanted;
   wanted.reserve(layers.size());
   for (int64_t l : layers) wanted.push_back(fwd.embeddings[l]);
-  const auto grads = torch::autograd::grad({detail::class_score(fwd.logits, classes)}, wanted,
-                                           /*grad_outputs=*/{}, /*retain_graph=*/false,
-                                           /*create_graph=*/false, /*allow_unused=*/true);
+  const auto grads =
+      torch::autograd::grad({detail::class_score(fwd.logits, choose(fwd.logits))}, wanted,
+                            /*grad_outputs=*/{}, /*retain_graph=*/false,
+                            /*create_graph=*/false, /*allow_unused=*/true);
   std::vector<torch::Tensor> maps;
   for (size_t i = 0; i < layers.size(); ++i) {
     const auto& f = activations.empty() ? wanted[i].detach() : activations[i];
@@ -148,7 +150,8 @@ GradientExplainer::Attribution GradCam::attribute(gnn::GnnModel& model, const Ta
                                                   const torch::Tensor& classes,
                                                   const ChunkProgress& progress) const {
   const int64_t layer = resolved_layer(options_.layer(), model.spec().num_layers);
-  auto a = node_map_attribution(batch, grad_cam_maps(model, batch, classes, {layer}).front());
+  auto a = node_map_attribution(
+      batch, grad_cam_maps(model, batch, detail::given(classes), {layer}).front());
   a.options = {{"layer", std::to_string(layer)}};
   return a;
 }
@@ -160,9 +163,24 @@ GradientExplainer::Attribution GradCam::attribute_with_graph(const ExplainCall& 
   gnn::GnnModel& model = *call.model;
   const int64_t layer = resolved_layer(options_.layer(), model.spec().num_layers);
   const auto f = full_graph_activations(call, batch, {layer});
-  auto a = node_map_attribution(batch, grad_cam_maps(model, batch, classes, {layer}, f).front());
+  auto a = node_map_attribution(
+      batch, grad_cam_maps(model, batch, detail::given(classes), {layer}, f).front());
   a.options = {{"layer", std::to_string(layer)}};
   return a;
+}
+
+bool GradCam::attribute_predicting(const ExplainCall& call, const TargetBatch& batch,
+                                   const std::vector<int64_t>& labels,
+                                   const ChunkProgress& progress, TargetPrediction& prediction,
+                                   Attribution& out) const {
+  // attribute_with_graph with the classes from its own pass (the batch's features, no mask).
+  gnn::GnnModel& model = *call.model;
+  const int64_t layer = resolved_layer(options_.layer(), model.spec().num_layers);
+  const auto f = full_graph_activations(call, batch, {layer});
+  const auto choose = detail::predicting(labels, prediction);
+  out = node_map_attribution(batch, grad_cam_maps(model, batch, choose, {layer}, f).front());
+  out.options = {{"layer", std::to_string(layer)}};
+  return true;
 }
 
 GradCamAvg::GradCamAvg(TargetOptions target) : GradientExplainer(std::move(target)) {}
@@ -187,7 +205,8 @@ GradientExplainer::Attribution averaged_maps(const TargetBatch& batch,
 GradientExplainer::Attribution GradCamAvg::attribute(gnn::GnnModel& model, const TargetBatch& batch,
                                                      const torch::Tensor& classes,
                                                      const ChunkProgress& progress) const {
-  return averaged_maps(batch, grad_cam_maps(model, batch, classes, every_layer(model)));
+  return averaged_maps(batch,
+                       grad_cam_maps(model, batch, detail::given(classes), every_layer(model)));
 }
 
 GradientExplainer::Attribution GradCamAvg::attribute_with_graph(
@@ -195,7 +214,18 @@ GradientExplainer::Attribution GradCamAvg::attribute_with_graph(
     const ChunkProgress& progress) const {
   const std::vector<int64_t> layers = every_layer(*call.model);
   const auto f = full_graph_activations(call, batch, layers);
-  return averaged_maps(batch, grad_cam_maps(*call.model, batch, classes, layers, f));
+  return averaged_maps(batch, grad_cam_maps(*call.model, batch, detail::given(classes), layers, f));
+}
+
+bool GradCamAvg::attribute_predicting(const ExplainCall& call, const TargetBatch& batch,
+                                      const std::vector<int64_t>& labels,
+                                      const ChunkProgress& progress, TargetPrediction& prediction,
+                                      Attribution& out) const {
+  const std::vector<int64_t> layers = every_layer(*call.model);
+  const auto f = full_graph_activations(call, batch, layers);
+  const auto choose = detail::predicting(labels, prediction);
+  out = averaged_maps(batch, grad_cam_maps(*call.model, batch, choose, layers, f));
+  return true;
 }
 
 }  // namespace gnnx::explainers

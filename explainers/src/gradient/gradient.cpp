@@ -18,6 +18,30 @@ GradientExplainer::Attribution norm_maps(const detail::InputGradients& g) {
   return a;
 }
 
+GradientExplainer::Attribution saliency_maps(gnn::GnnModel& model, const TargetBatch& batch,
+                                             const detail::ClassChoice& choose, bool contrastive) {
+  const auto g = detail::input_gradients(model, batch, batch.graph.x(), {}, choose);
+  GradientExplainer::Attribution a;
+  if (contrastive) {
+    a.node_scores = detail::row_norm(torch::relu(g.x));
+    a.edge_scores = torch::relu(g.edge);
+  } else {
+    a = norm_maps(g);
+  }
+  a.options = {{"contrastive", contrastive ? "true" : "false"}};
+  return a;
+}
+
+GradientExplainer::Attribution input_x_gradient_maps(gnn::GnnModel& model, const TargetBatch& batch,
+                                                     const detail::ClassChoice& choose) {
+  const auto& x = batch.graph.x();
+  const auto g = detail::input_gradients(model, batch, x, {}, choose);
+  GradientExplainer::Attribution a;
+  a.node_scores = (x * g.x).sum(1);
+  a.edge_scores = g.edge;  // w_e = 1
+  return a;
+}
+
 }  // namespace
 
 SaliencyOptions SaliencyOptions::from(const MethodOptions& options) {
@@ -30,16 +54,18 @@ Saliency::Saliency(SaliencyOptions options, TargetOptions target)
 GradientExplainer::Attribution Saliency::attribute(gnn::GnnModel& model, const TargetBatch& batch,
                                                    const torch::Tensor& classes,
                                                    const ChunkProgress& progress) const {
-  const auto g = detail::input_gradients(model, batch, batch.graph.x(), {}, classes);
-  Attribution a;
-  if (options_.contrastive()) {
-    a.node_scores = detail::row_norm(torch::relu(g.x));
-    a.edge_scores = torch::relu(g.edge);
-  } else {
-    a = norm_maps(g);
-  }
-  a.options = {{"contrastive", options_.contrastive() ? "true" : "false"}};
-  return a;
+  return saliency_maps(model, batch, detail::given(classes), options_.contrastive());
+}
+
+bool Saliency::attribute_predicting(const ExplainCall& call, const TargetBatch& batch,
+                                    const std::vector<int64_t>& labels,
+                                    const ChunkProgress& progress, TargetPrediction& prediction,
+                                    Attribution& out) const {
+  // The pass's edge mask of ones multiplies each message by exactly 1: the logits are
+  // predict_targets'.
+  out = saliency_maps(*call.model, batch, detail::predicting(labels, prediction),
+                      options_.contrastive());
+  return true;
 }
 
 InputXGradient::InputXGradient(TargetOptions target) : GradientExplainer(std::move(target)) {}
@@ -48,12 +74,15 @@ GradientExplainer::Attribution InputXGradient::attribute(gnn::GnnModel& model,
                                                          const TargetBatch& batch,
                                                          const torch::Tensor& classes,
                                                          const ChunkProgress& progress) const {
-  const auto& x = batch.graph.x();
-  const auto g = detail::input_gradients(model, batch, x, {}, classes);
-  Attribution a;
-  a.node_scores = (x * g.x).sum(1);
-  a.edge_scores = g.edge;  // w_e = 1
-  return a;
+  return input_x_gradient_maps(model, batch, detail::given(classes));
+}
+
+bool InputXGradient::attribute_predicting(const ExplainCall& call, const TargetBatch& batch,
+                                          const std::vector<int64_t>& labels,
+                                          const ChunkProgress& progress,
+                                          TargetPrediction& prediction, Attribution& out) const {
+  out = input_x_gradient_maps(*call.model, batch, detail::predicting(labels, prediction));
+  return true;
 }
 
 GuidedBackprop::GuidedBackprop(TargetOptions target) : GradientExplainer(std::move(target)) {}

@@ -21,11 +21,15 @@ std::vector<Explanation> GradientExplainer::explain_batch(const ExplainCall& cal
   gnn::GnnModel& model = *call.model;
   const int64_t parts = batch.num_parts();
   if (parts == 0) return {};
-  const TargetPrediction prediction = predict_targets(model, batch, labels);
+  TargetPrediction prediction;
+  Attribution a;
+  if (!attribute_predicting(call, batch, labels, progress, prediction, a)) {
+    prediction = predict_targets(model, batch, labels);
+    a = attribute_with_graph(call, batch, torch::tensor(prediction.classes, torch::kLong),
+                             progress);
+  }
   const torch::Tensor& logits0 = prediction.logits;
   const std::vector<int64_t>& explained = prediction.classes;
-  const auto classes = torch::tensor(explained, torch::kLong);
-  Attribution a = attribute_with_graph(call, batch, classes, progress);
   auto explanations =
       split_explanations(batch, name(), logits0, explained, a.edge_scores, a.node_scores);
   a.options["mode"] = target_options().mode() == ExplainMode::kModel ? "model" : "phenomenon";

@@ -39,15 +39,33 @@ torch::Tensor ones_edge_mask(const TargetBatch& batch, const torch::Tensor& x) {
   return torch::ones({batch.graph.num_edges()}, x.options().requires_grad(false));
 }
 
+ClassChoice given(const torch::Tensor& classes) {
+  return [&classes](const torch::Tensor&) { return classes; };
+}
+
+ClassChoice predicting(const std::vector<int64_t>& labels, TargetPrediction& prediction) {
+  return [&labels, &prediction](const torch::Tensor& logits) {
+    prediction.logits = logits.detach();
+    prediction.classes = explained_classes(prediction.logits, labels);
+    return torch::tensor(prediction.classes, torch::kLong);
+  };
+}
+
 InputGradients input_gradients(gnn::GnnModel& model, const TargetBatch& batch,
                                const torch::Tensor& x, const torch::Tensor& edge_weight,
                                const torch::Tensor& classes, const gnn::ForwardHooks& hooks) {
+  return input_gradients(model, batch, x, edge_weight, given(classes), hooks);
+}
+
+InputGradients input_gradients(gnn::GnnModel& model, const TargetBatch& batch,
+                               const torch::Tensor& x, const torch::Tensor& edge_weight,
+                               const ClassChoice& choose, const gnn::ForwardHooks& hooks) {
   auto xv = x.detach().requires_grad_(true);
   auto wv = (edge_weight.defined() ? edge_weight : ones_edge_mask(batch, x))
                 .detach()
                 .requires_grad_(true);
   const gnn::ModelOutput fwd = forward_targets(model, batch, xv, wv, hooks);
-  const auto score = class_score(fwd.logits, classes);
+  const auto score = class_score(fwd.logits, choose(fwd.logits));
   auto grads = torch::autograd::grad({score}, {xv, wv}, /*grad_outputs=*/{},
                                      /*retain_graph=*/false, /*create_graph=*/false,
                                      /*allow_unused=*/true);

@@ -6,6 +6,7 @@
 #include <gnnx/explainers/target_batch.h>
 #include <gnnx/gnn/models.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,15 @@ torch::Tensor class_score(const torch::Tensor& logits, const torch::Tensor& clas
 /// A mask of ones over the union's edges, dtype and device of x.
 torch::Tensor ones_edge_mask(const TargetBatch& batch, const torch::Tensor& x);
 
+/// How a pass picks each part's class once its forward pass has the logits [T, C]: [T] int64.
+using ClassChoice = std::function<torch::Tensor(const torch::Tensor& logits)>;
+
+/// `classes` ([T] int64, which must outlive the choice), whatever the logits.
+ClassChoice given(const torch::Tensor& classes);
+/// A ClassChoice with predict_targets' rule (labels[t] where >= 0, else the arg-max) that also
+/// keeps the pass's logits (detached) and the classes in `prediction`, which must outlive it.
+ClassChoice predicting(const std::vector<int64_t>& labels, TargetPrediction& prediction);
+
 struct InputGradients {
   torch::Tensor x;     ///< [N, F] ∂score/∂x
   torch::Tensor edge;  ///< [E] ∂score/∂w
@@ -30,6 +40,10 @@ struct InputGradients {
 InputGradients input_gradients(gnn::GnnModel& model, const TargetBatch& batch,
                                const torch::Tensor& x, const torch::Tensor& edge_weight,
                                const torch::Tensor& classes, const gnn::ForwardHooks& hooks = {});
+/// The same with the classes picked from the pass's own logits.
+InputGradients input_gradients(gnn::GnnModel& model, const TargetBatch& batch,
+                               const torch::Tensor& x, const torch::Tensor& edge_weight,
+                               const ClassChoice& choose, const gnn::ForwardHooks& hooks = {});
 
 /// Row-wise L2 norm [N, F] -> [N].
 torch::Tensor row_norm(const torch::Tensor& rows);

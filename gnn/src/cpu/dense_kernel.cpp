@@ -4,6 +4,8 @@
 
 #include <ATen/Parallel.h>
 
+#include <algorithm>
+#include <type_traits>
 #include <vector>
 
 namespace gnnx::gnn::detail {
@@ -11,38 +13,26 @@ namespace {
 
 constexpr int64_t kChunkRows = 256;  // fixed, so the reduction order never depends on threads
 
-template <typename T>
-GNNX_ALWAYS_INLINE void rows_kernel(const T* a, const T* b, T* out, int64_t k_dim, int64_t m,
-                                    int64_t begin, int64_t end) {
-  for (int64_t i = begin; i < end; ++i) {
-    T* __restrict o = out + i * m;
-    for (int64_t j = 0; j < m; ++j) o[j] = T(0);
-    const T* ai = a + i * k_dim;
-    for (int64_t k = 0; k < k_dim; ++k) {
-      const T s = ai[k];
-      const T* __restrict bk = b + k * m;
-      for (int64_t j = 0; j < m; ++j) o[j] += s * bk[j];
-    }
-  }
-}
-
-// The same product for a narrow b (GCN widths: M <= 64), with the width padded to a
-// compile-time `Padded` so each output row lives in vector registers for the whole k loop
-// instead of being reloaded and stored for every k. `b_padded` is b [K, M] zero-padded to
-// [K, Padded]. Same summation order per element as rows_kernel (k ascending from 0).
+// out = a @ b for a narrow b (GCN widths: M <= 64; wider ones a panel of 64 columns at a time),
+// with the width padded to a compile-time `Padded` so each output row lives in vector registers
+// for the whole k loop instead of being reloaded and stored for every k. `b` holds `width` <=
+// Padded columns (and zeros up to Padded when width < Padded) in rows of `ldb`; the first `width`
+// columns of each output row (rows of `ldo`) are written. Each element: out[i][j] = Σ_k a[i][k]
+// b[k][j], summed k ascending from 0.
 template <typename T, int Padded>
-GNNX_ALWAYS_INLINE void narrow_rows_kernel(const T* a, const T* b_padded, T* out, int64_t k_dim,
-                                           int64_t m, int64_t begin, int64_t end) {
+GNNX_ALWAYS_INLINE void narrow_rows_kernel(const T* a, const T* b, int64_t ldb, T* out, int64_t ldo,
+                                           int64_t k_dim, int64_t width, int64_t begin,
+                                           int64_t end) {
   for (int64_t i = begin; i < end; ++i) {
     T acc[Padded] = {};
     const T* ai = a + i * k_dim;
     for (int64_t k = 0; k < k_dim; ++k) {
       const T s = ai[k];
-      const T* __restrict bk = b_padded + k * Padded;
+      const T* __restrict bk = b + k * ldb;
       for (int j = 0; j < Padded; ++j) acc[j] += s * bk[j];
     }
-    T* __restrict o = out + i * m;
-    for (int64_t j = 0; j < m; ++j) o[j] = acc[j];
+    T* __restrict o = out + i * ldo;
+    for (int64_t j = 0; j < width; ++j) o[j] = acc[j];
   }
 }
 
@@ -61,20 +51,12 @@ GNNX_ALWAYS_INLINE void tn_kernel(const T* a, const T* g, T* out, int64_t k_dim,
   }
 }
 
-GNNX_SIMD_CLONES void rows_f32(const float* a, const float* b, float* o, int64_t k, int64_t m,
-                               int64_t begin, int64_t end) {
-  rows_kernel(a, b, o, k, m, begin, end);
-}
-GNNX_SIMD_CLONES void rows_f64(const double* a, const double* b, double* o, int64_t k, int64_t m,
-                               int64_t begin, int64_t end) {
-  rows_kernel(a, b, o, k, m, begin, end);
-}
 // T is a type: it cannot be parenthesised in a declaration.
 // NOLINTBEGIN(bugprone-macro-parentheses)
 #define GNNX_NARROW_ROWS(name, T, Padded)                                                       \
-  GNNX_SIMD_CLONES void name(const T* a, const T* b, T* o, int64_t k, int64_t m, int64_t begin, \
-                             int64_t end) {                                                     \
-    narrow_rows_kernel<T, Padded>(a, b, o, k, m, begin, end);                                   \
+  GNNX_SIMD_CLONES void name(const T* a, const T* b, int64_t ldb, T* o, int64_t ldo, int64_t k, \
+                             int64_t width, int64_t begin, int64_t end) {                       \
+    narrow_rows_kernel<T, Padded>(a, b, ldb, o, ldo, k, width, begin, end);                     \
   }
 // NOLINTEND(bugprone-macro-parentheses)
 GNNX_NARROW_ROWS(narrow16_f32, float, 16)
@@ -94,25 +76,31 @@ GNNX_SIMD_CLONES void tn_f64(const double* a, const double* g, double* o, int64_
   tn_kernel(a, g, o, k, m, begin, end);
 }
 
-template <typename T, typename Rows>
-void matmul_rows(const torch::Tensor& a, const torch::Tensor& b, torch::Tensor& out, Rows rows) {
+// Columns [j0, j0 + width) of a @ b, width <= 64, through the register-resident kernel: b's
+// own rows when the panel is a full 64 wide, else a copy zero-padded to the next kernel width.
+template <typename T>
+void matmul_panel(const torch::Tensor& a, const torch::Tensor& b, torch::Tensor& out, int64_t j0,
+                  int64_t width) {
+  using Kernel =
+      void (*)(const T*, const T*, int64_t, T*, int64_t, int64_t, int64_t, int64_t, int64_t);
+  constexpr bool f32 = std::is_same_v<T, float>;
+  const int64_t padded = width <= 16 ? 16 : width <= 32 ? 32 : 64;
+  const Kernel kernel = padded == 16   ? (f32 ? Kernel(narrow16_f32) : Kernel(narrow16_f64))
+                        : padded == 32 ? (f32 ? Kernel(narrow32_f32) : Kernel(narrow32_f64))
+                                       : (f32 ? Kernel(narrow64_f32) : Kernel(narrow64_f64));
   const int64_t n = a.size(0), k = a.size(1), m = b.size(1);
-  const int64_t grain = std::max<int64_t>(1, 65536 / std::max<int64_t>(k * m, 1));
+  torch::Tensor panel = b;
+  int64_t ldb = m, offset = j0;
+  if (width != padded) {
+    panel = torch::zeros({k, padded}, b.options());
+    panel.slice(1, 0, width).copy_(b.slice(1, j0, j0 + width));
+    ldb = padded;
+    offset = 0;
+  }
+  const int64_t grain = std::max<int64_t>(1, 65536 / std::max<int64_t>(k * width, 1));
   at::parallel_for(0, n, grain, [&](int64_t begin, int64_t end) {
-    rows(a.data_ptr<T>(), b.data_ptr<T>(), out.data_ptr<T>(), k, m, begin, end);
-  });
-}
-
-// a @ b with b [K, M], M <= 64, through the register-resident kernel for the padded width.
-template <typename T, typename Rows>
-void matmul_narrow(const torch::Tensor& a, const torch::Tensor& b, torch::Tensor& out,
-                   int64_t padded, Rows rows) {
-  const int64_t n = a.size(0), k = a.size(1), m = b.size(1);
-  auto b_padded = torch::zeros({k, padded}, b.options());
-  b_padded.slice(1, 0, m).copy_(b);
-  const int64_t grain = std::max<int64_t>(1, 65536 / std::max<int64_t>(k * m, 1));
-  at::parallel_for(0, n, grain, [&](int64_t begin, int64_t end) {
-    rows(a.data_ptr<T>(), b_padded.data_ptr<T>(), out.data_ptr<T>(), k, m, begin, end);
+    kernel(a.data_ptr<T>(), panel.data_ptr<T>() + offset, ldb, out.data_ptr<T>() + j0, m, k, width,
+           begin, end);
   });
 }
 
@@ -138,24 +126,16 @@ void matmul_tn(const torch::Tensor& a, const torch::Tensor& g, torch::Tensor& ou
 }  // namespace
 
 void matmul_rows_cpu(const torch::Tensor& a, const torch::Tensor& b, torch::Tensor& out) {
+  // Panels of 64 columns (wider products too: a row of 128 floats reloaded and stored for every
+  // k made the product bound by that traffic; a 64-wide panel stays in registers).
   const int64_t m = b.size(1);
-  const bool f32 = a.scalar_type() == torch::kFloat;
-  if (m <= 16) {
-    return f32 ? matmul_narrow<float>(a, b, out, 16, narrow16_f32)
-               : matmul_narrow<double>(a, b, out, 16, narrow16_f64);
-  }
-  if (m <= 32) {
-    return f32 ? matmul_narrow<float>(a, b, out, 32, narrow32_f32)
-               : matmul_narrow<double>(a, b, out, 32, narrow32_f64);
-  }
-  if (m <= 64) {
-    return f32 ? matmul_narrow<float>(a, b, out, 64, narrow64_f32)
-               : matmul_narrow<double>(a, b, out, 64, narrow64_f64);
-  }
-  if (f32) {
-    matmul_rows<float>(a, b, out, rows_f32);
-  } else {
-    matmul_rows<double>(a, b, out, rows_f64);
+  for (int64_t j0 = 0; j0 < m; j0 += 64) {
+    const int64_t width = std::min<int64_t>(64, m - j0);
+    if (a.scalar_type() == torch::kFloat) {
+      matmul_panel<float>(a, b, out, j0, width);
+    } else {
+      matmul_panel<double>(a, b, out, j0, width);
+    }
   }
 }
 

@@ -45,10 +45,14 @@ struct ChosenSubgraph {
 struct Explanation {
   std::string method;  ///< registry name, e.g. "gnnexplainer"
   gnn::Task task = gnn::Task::kNodeClassification;
-  int64_t target = -1;             ///< node id (node task) or graph index (graph task)
-  int64_t predicted_class = -1;    ///< arg-max of the model's logits for the target
-  int64_t explained_class = -1;    ///< class whose evidence the masks show
-  double probability = 0;          ///< model probability of explained_class
+  int64_t target = -1;           ///< node id (node task) or graph index (graph task)
+  int64_t predicted_class = -1;  ///< arg-max of the model's logits for the target
+  int64_t explained_class = -1;  ///< class whose evidence the masks show
+  double probability = 0;        ///< model probability of explained_class
+  /// [C] float64: the model's logits for the target, from the forward pass predicted_class and
+  /// probability come from (what a caller that also wants the prediction reads instead of a
+  /// pass of its own); undefined where a method sets none.
+  torch::Tensor logits;
   torch::Tensor node_ids;          ///< [n] int64 original node ids (computation subgraph)
   torch::Tensor node_mask;         ///< [n] float importances, or undefined
   torch::Tensor edge_ids;          ///< [m] int64 original edge ids (computation subgraph)

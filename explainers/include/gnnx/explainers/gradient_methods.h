@@ -81,6 +81,19 @@ class GradientExplainer : public Explainer {
   virtual Attribution attribute_with_graph(const ExplainCall& call, const TargetBatch& batch,
                                            const torch::Tensor& classes,
                                            const ChunkProgress& progress) const;
+  /// For a method whose attribution is one pass of the model with autograd on the batch's own
+  /// features, forward values unchanged (an edge mask of ones at most): that pass's logits are
+  /// bit for bit those of predict_targets' separate no-grad pass, so the method picks the
+  /// classes from them (labels[t] where >= 0, else the prediction) and one forward pass is
+  /// saved. Fills `prediction` (as predict_targets would) and `out` (as attribute_with_graph
+  /// would for those classes) and returns true; the default returns false, and explain_batch
+  /// then runs predict_targets and attribute_with_graph.
+  virtual bool attribute_predicting(const ExplainCall& call, const TargetBatch& batch,
+                                    const std::vector<int64_t>& labels,
+                                    const ChunkProgress& progress, TargetPrediction& prediction,
+                                    Attribution& out) const {
+    return false;
+  }
 
  private:
   std::vector<Explanation> explain_batch(const ExplainCall& call, const TargetBatch& batch,
@@ -114,6 +127,9 @@ class Saliency : public GradientExplainer {
  protected:
   Attribution attribute(gnn::GnnModel& model, const TargetBatch& batch,
                         const torch::Tensor& classes, const ChunkProgress& progress) const override;
+  bool attribute_predicting(const ExplainCall& call, const TargetBatch& batch,
+                            const std::vector<int64_t>& labels, const ChunkProgress& progress,
+                            TargetPrediction& prediction, Attribution& out) const override;
 
  private:
   SaliencyOptions options_;
@@ -131,6 +147,9 @@ class InputXGradient : public GradientExplainer {
  protected:
   Attribution attribute(gnn::GnnModel& model, const TargetBatch& batch,
                         const torch::Tensor& classes, const ChunkProgress& progress) const override;
+  bool attribute_predicting(const ExplainCall& call, const TargetBatch& batch,
+                            const std::vector<int64_t>& labels, const ChunkProgress& progress,
+                            TargetPrediction& prediction, Attribution& out) const override;
 };
 
 /// Guided backpropagation (Springenberg et al. 2015), "guided-backprop": the saliency maps
@@ -353,6 +372,9 @@ class GradCam : public GradientExplainer {
   Attribution attribute_with_graph(const ExplainCall& call, const TargetBatch& batch,
                                    const torch::Tensor& classes,
                                    const ChunkProgress& progress) const override;
+  bool attribute_predicting(const ExplainCall& call, const TargetBatch& batch,
+                            const std::vector<int64_t>& labels, const ChunkProgress& progress,
+                            TargetPrediction& prediction, Attribution& out) const override;
 
  private:
   GradCamOptions options_;
@@ -372,6 +394,9 @@ class GradCamAvg : public GradientExplainer {
   Attribution attribute_with_graph(const ExplainCall& call, const TargetBatch& batch,
                                    const torch::Tensor& classes,
                                    const ChunkProgress& progress) const override;
+  bool attribute_predicting(const ExplainCall& call, const TargetBatch& batch,
+                            const std::vector<int64_t>& labels, const ChunkProgress& progress,
+                            TargetPrediction& prediction, Attribution& out) const override;
 };
 
 struct ExcitationBackpropOptions {

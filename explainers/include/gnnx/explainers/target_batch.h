@@ -58,6 +58,10 @@ struct TargetPrediction {
 };
 TargetPrediction predict_targets(gnn::GnnModel& model, const TargetBatch& batch,
                                  const std::vector<int64_t>& labels);
+/// predict_targets' class rule on logits [T, C] already computed: labels[t] where >= 0, else
+/// the arg-max (the first of tied maxima).
+std::vector<int64_t> explained_classes(const torch::Tensor& logits,
+                                       const std::vector<int64_t>& labels);
 
 /// Cuts per-union-edge / per-union-node scores (either may be undefined) into one Explanation
 /// per part, with ids mapped back; `logits` [T, C] give predicted class and probability.
