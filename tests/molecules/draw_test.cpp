@@ -10,6 +10,8 @@
 #include <gnnx/molecules/parse.h>
 #include <gtest/gtest.h>
 
+#include "support/png_decode.h"
+
 #include <GraphMol/ROMol.h>
 
 #include <algorithm>
@@ -37,18 +39,7 @@ struct Point {
 class Image {
  public:
   explicit Image(const std::string& png) {
-    struct Reader {
-      const std::string* bytes;
-      size_t at = 0;
-    } reader{&png};
-    auto read = [](void* closure, unsigned char* data, unsigned int length) {
-      auto* r = static_cast<Reader*>(closure);
-      if (r->at + length > r->bytes->size()) return CAIRO_STATUS_READ_ERROR;
-      std::memcpy(data, r->bytes->data() + r->at, length);
-      r->at += length;
-      return CAIRO_STATUS_SUCCESS;
-    };
-    surface_.reset(cairo_image_surface_create_from_png_stream(read, &reader));
+    surface_.reset(gnnx::testing::decode_png(png));
     EXPECT_EQ(cairo_surface_status(surface_.get()), CAIRO_STATUS_SUCCESS);
     cairo_surface_flush(surface_.get());
   }

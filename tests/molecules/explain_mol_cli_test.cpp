@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
+#include "support/mutagenicity_truth_rows.h"
+#include "support/png_decode.h"
 #include "support/run_cli.h"
 #include "support/significant_digits.h"
 
@@ -638,13 +640,7 @@ std::vector<int> ints(const nlohmann::json& j) { return j.get<std::vector<int>>(
 // each drawing is the explanation beside the truth panel, the truth panel's discs are the
 // ground-truth atoms, and the JSON lines carry them.
 TEST_F(ExplainMolCliTest, Issue19ShowTruthDrawsMutagenicitysGroundTruthBesideTheExplanation) {
-  std::ofstream(dir_ / "mut_gt.csv")
-      << "graph_id,tu_label,mutagenic,smiles,gt_atoms,gt_bonds,tu_node_of_atom,has_radical,"
-         "n_fragments\n"
-         "45,0,1,COc1ccccc1[N+](=O)[O-],8 9 10,8-9 8-10,8 4 1 3 7 9 5 2 6 10 11,0,1\n"
-         "32,0,1,Nc1cccc2cc3ccccc3cc12,0,,9 4 8 11 6 2 5 10 13 15 14 12 7 3 1,0,1\n"
-         "13,1,0,CN(C)C=O,,,3 1 4 2 5,0,1\n"
-         "20,1,0,CC(C)N,3,,2 1 3 4,0,1\n";
+  std::ofstream(dir_ / "mut_gt.csv") << gnnx::testing::kMutagenicityTruthRows;
   fs::create_directories(dir_ / "truth_svg");
   const RunResult r =
       run("--quiet explain-mol --model m.gnnx --method saliency --input mut_gt.csv --id-col "
@@ -737,18 +733,7 @@ TEST_F(ExplainMolCliTest, Issue19ShowTruthDrawsTheAttributionUnionInPngAndSvgAli
   }
   ASSERT_EQ(centres.size(), 3u);
   const std::string png_bytes = read_file(dir_ / "logic7_png/ZINC37464016.png");
-  struct Reader {
-    const std::string* bytes;
-    size_t at = 0;
-  } reader{&png_bytes};
-  auto read = [](void* closure, unsigned char* data, unsigned int length) {
-    auto* r = static_cast<Reader*>(closure);
-    if (r->at + length > r->bytes->size()) return CAIRO_STATUS_READ_ERROR;
-    std::memcpy(data, r->bytes->data() + r->at, length);
-    r->at += length;
-    return CAIRO_STATUS_SUCCESS;
-  };
-  cairo_surface_t* png = cairo_image_surface_create_from_png_stream(read, &reader);
+  cairo_surface_t* png = gnnx::testing::decode_png(png_bytes);
   ASSERT_EQ(cairo_surface_status(png), CAIRO_STATUS_SUCCESS);
   ASSERT_EQ(cairo_image_surface_get_width(png), 1200);
   auto blue_at = [&](double x, double y) {

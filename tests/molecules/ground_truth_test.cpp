@@ -10,7 +10,9 @@
 #include <gnnx/molecules/parse.h>
 #include <gnnx/molecules/readers.h>
 #include <gtest/gtest.h>
+
 #include <torch/types.h>
+#include "support/mutagenicity_truth_rows.h"
 
 #include <GraphMol/ROMol.h>
 
@@ -214,13 +216,7 @@ TEST(GroundTruthColumnsTest, MutagenicityAndAttributionRowsGiveAtomsBondsAndLege
   const fs::path dir =
       fs::temp_directory_path() / ("gnnx_gt_columns_" + std::to_string(std::random_device()()));
   fs::create_directories(dir);
-  std::ofstream(dir / "mut.csv")
-      << "graph_id,tu_label,mutagenic,smiles,gt_atoms,gt_bonds,tu_node_of_atom,has_radical,"
-         "n_fragments\n"
-         "45,0,1,COc1ccccc1[N+](=O)[O-],8 9 10,8-9 8-10,8 4 1 3 7 9 5 2 6 10 11,0,1\n"
-         "32,0,1,Nc1cccc2cc3ccccc3cc12,0,,9 4 8 11 6 2 5 10 13 15 14 12 7 3 1,0,1\n"
-         "13,1,0,CN(C)C=O,,,3 1 4 2 5,0,1\n"
-         "20,1,0,CC(C)N,3,,2 1 3 4,0,1\n";
+  std::ofstream(dir / "mut.csv") << gnnx::testing::kMutagenicityTruthRows;
   ReadOptions read;
   read.keep_columns = truth_column_names();
   const MoleculeSet mut = read_molecules((dir / "mut.csv").string(), read);
