@@ -164,7 +164,9 @@ TEST(CFGNNExplainerTest, NewClassIsTheModelsPredictionWithoutTheDeletedEdges) {
       std::printf("%s %s: %lld of %lld flipped\n", gnn::to_string(arch).c_str(),
                   undirected ? "ba-shapes" : "random", static_cast<long long>(flipped),
                   static_cast<long long>(explanations.size()));
-      if (!undirected) EXPECT_GT(flipped, 0);  // the check above must have checked something
+      if (!undirected) {
+        EXPECT_GT(flipped, 0);  // the check above must have checked something
+      }
     }
   }
 }

@@ -26,7 +26,9 @@ TEST(QuadratureTest, GaussLegendreIsExactUpToDegreeTwoPointsMinusOne) {
       EXPECT_GT(rule.points[i], 0.0);
       EXPECT_LT(rule.points[i], 1.0);
       EXPECT_GT(rule.weights[i], 0.0);
-      if (i > 0) EXPECT_GT(rule.points[i], rule.points[i - 1]);
+      if (i > 0) {
+        EXPECT_GT(rule.points[i], rule.points[i - 1]);
+      }
     }
     for (int k = 0; k <= 2 * n - 1 && k <= 60; ++k) {
       EXPECT_NEAR(integrate_power(rule, k), 1.0 / (k + 1), 1e-13) << n << " points, degree " << k;

@@ -67,12 +67,24 @@ TEST(SeedSummaryTest, MetricsReadTheirOwnFields) {
   bool flip_seen = false;
   for (const SeedMetric& m : seed_metrics(benchmarks::Family::kSynthetic)) {
     const std::string name = m.json;
-    if (name == "auc") EXPECT_DOUBLE_EQ(m.value(r), 0.75);
-    if (name == "auc_own_motif") EXPECT_DOUBLE_EQ(m.value(r), 0.5);
-    if (name == "sparsity") EXPECT_DOUBLE_EQ(m.value(r), 0.25);
-    if (name == "seconds") EXPECT_DOUBLE_EQ(m.value(r), 3);
-    if (name == "flip_rate") EXPECT_DOUBLE_EQ(m.value(r), 0.125);
-    if (name == "cf_size") EXPECT_DOUBLE_EQ(m.value(r), 1.5);
+    if (name == "auc") {
+      EXPECT_DOUBLE_EQ(m.value(r), 0.75);
+    }
+    if (name == "auc_own_motif") {
+      EXPECT_DOUBLE_EQ(m.value(r), 0.5);
+    }
+    if (name == "sparsity") {
+      EXPECT_DOUBLE_EQ(m.value(r), 0.25);
+    }
+    if (name == "seconds") {
+      EXPECT_DOUBLE_EQ(m.value(r), 3);
+    }
+    if (name == "flip_rate") {
+      EXPECT_DOUBLE_EQ(m.value(r), 0.125);
+    }
+    if (name == "cf_size") {
+      EXPECT_DOUBLE_EQ(m.value(r), 1.5);
+    }
     flip_seen = flip_seen || name == "flip_rate";
   }
   EXPECT_TRUE(flip_seen) << "--seeds averages the counterfactual flip rate";
