@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job end to end on a fresh Debian bookworm machine: install the packages, build the
 # gnnx command line, list the data sets, train a GCN on BA-Shapes, explain its predictions
-# (JSON + a Graphviz drawing), score every explainer against the planted motifs, then train a
-# mutagenicity classifier on MUTAG and draw a Grad-CAM explanation on nitrobenzene (RDKit).
+# (JSON + a Graphviz drawing), score every explainer against the planted motifs, then train the
+# default Mutagenicity classifier and explain a nitroarene of its test split with the default
+# molecule method, drawn beside the data set's NO2 ground truth (RDKit).
 # Environment: GNNX_BUILD_DIR (default build), GNNX_DEMO_DIR (outputs; default demo-out),
 # GNNX_SHARED_DATA (the molecule data sets; default ../shared/data).
 set -euo pipefail
@@ -34,10 +35,17 @@ echo "== gnnx evaluate --dataset ba-shapes --method (every method but subgraphx)
 "$gnnx" evaluate --dataset ba-shapes --model "$out_dir/ba-shapes.gnnx" --method "$methods"
 
 data="${GNNX_SHARED_DATA:-../shared/data}"
-echo "== molecules: gnnx train --data MUTAG (TUDataset), then explain-mol on nitrobenzene"
-"$gnnx" train --data "$data/MUTAG/tudataset" --seed 0 --out "$out_dir/mutag.gnnx"
-"$gnnx" explain-mol --model "$out_dir/mutag.gnnx" --smiles 'O=[N+]([O-])c1ccccc1' \
-  --method grad-cam --out "$out_dir/nitrobenzene-grad-cam.png"
+echo "== molecules: gnnx train --data Mutagenicity (TUDataset), then explain-mol on 1-methyl-2-nitronaphthalene"
+"$gnnx" train --data "$data/Mutagenicity/tudataset" --seed 0 --out "$out_dir/mutagenicity.gnnx" \
+  --split-out "$out_dir/mutagenicity-split.csv"
+# Graph 1888 (1-methyl-2-nitronaphthalene) is in the test split of seed 0: the model never
+# trained on it.
+awk -F, '$3 == 1888 && $4 != "test" { bad = 1 } END { exit bad }' "$out_dir/mutagenicity-split.csv"
+awk -F, 'NR == 1 || $1 == 1888' "$data/Mutagenicity/mutagenicity_smiles_gt.csv" \
+  >"$out_dir/nitroarene.csv"
+"$gnnx" explain-mol --model "$out_dir/mutagenicity.gnnx" --input "$out_dir/nitroarene.csv" \
+  --id-col graph_id --show-truth --render-dir "$out_dir/nitroarene" \
+  --output "$out_dir/nitroarene.jsonl"
 
 echo "== done: outputs in $out_dir/"
 ls -l "$out_dir"

@@ -11,6 +11,8 @@
 
 #ifdef GNNX_WITH_RDKIT
 #include "molecule_benchmarks.h"
+
+#include <gnnx/molecules/method_defaults.h>
 #endif
 
 namespace gnnx::benchmarks {
@@ -127,6 +129,12 @@ MethodScores evaluate(const Benchmark& b, const BenchmarkData& data, gnn::GnnMod
   s.device = explainer_device(method, options.device).str();
   explainers::MethodOptions method_options = options.method;
   if (method_options.explained_class < 0) method_options.explained_class = b.explained_class;
+#ifdef GNNX_WITH_RDKIT
+  // The molecule benchmarks explain as explain-mol does (molecules/method_defaults.h).
+  if (b.family == Family::kMolecule) {
+    method_options = molecules::with_molecule_defaults(method, std::move(method_options));
+  }
+#endif
   const datasets::Dataset& ds = data.dataset;
   const auto start = std::chrono::steady_clock::now();
   std::vector<explainers::Explanation> explanations;

@@ -25,6 +25,7 @@ MoleculeData read_tu(const std::string& path, gnn::PropertyKind kind) {
   d.tu_dataset = true;
   d.graphs = tu.graphs;
   const auto g = static_cast<int64_t>(tu.graphs.size());
+  for (int64_t i = 0; i < g; ++i) d.origins.push_back({i, 0, std::to_string(i + 1)});
   d.targets = torch::empty({g, 1}, torch::kDouble);
   for (int64_t i = 0; i < g; ++i) {
     d.targets[i][0] = tu.raw_graph_labels[i] == tu.label_values.back() ? 1.0 : 0.0;
@@ -70,6 +71,7 @@ MoleculeData read_table(const std::string& path, const MoleculeDataOptions& opti
   for (const auto& r : set.records) {
     try {
       d.graphs.push_back(molecules::featurize(*r.mol, featurizer).graph);
+      d.origins.push_back({r.index, r.line, r.id});
     } catch (const InputError& e) {
       set.skipped.push_back({r.index, r.line, r.id, r.smiles, e.what()});
       continue;

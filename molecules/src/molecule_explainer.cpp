@@ -178,7 +178,7 @@ MoleculeExplainer::MoleculeExplainer(const std::string& model_path, const std::s
   m.view = gnn::single_task_view(*file.model, index, m.kind);
   m.method = method;
   m.options = options;
-  m.explainer = explainers::make_explainer(method, options.method);
+  m.explainer = explainers::make_explainer(method, with_molecule_defaults(method, options.method));
 }
 
 MoleculeExplainer::~MoleculeExplainer() = default;

@@ -153,7 +153,7 @@ def train_benchmark(name, out, seed=0, epochs=None):
 
 
 if with_rdkit:
-    from ._gnnx import Fragment, MoleculeExplanation  # noqa: F401
+    from ._gnnx import DEFAULT_MOLECULE_METHOD, Fragment, MoleculeExplanation  # noqa: F401
     from .molecules import MoleculeExplainer  # noqa: F401
 
-    __all__ += ["Fragment", "MoleculeExplainer", "MoleculeExplanation"]
+    __all__ += ["DEFAULT_MOLECULE_METHOD", "Fragment", "MoleculeExplainer", "MoleculeExplanation"]

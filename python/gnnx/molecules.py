@@ -8,11 +8,13 @@ from ._gnnx import InputError
 class MoleculeExplainer:
     """Loads a molecule property model once and explains any number of molecules with `method`.
 
-        explainer = gnnx.MoleculeExplainer("bbbp.gnnx", "grad-cam")
+        explainer = gnnx.MoleculeExplainer("bbbp.gnnx")  # guided backprop; or name a method
         e = explainer.explain("O=[N+]([O-])c1ccccc1")
         e.prediction, e.atoms, e.bonds, e.fragment.smiles
         svg = explainer.draw("O=[N+]([O-])c1ccccc1", e)
 
+    method: any of gnnx.methods(); by default gnnx.DEFAULT_MOLECULE_METHOD (guided backprop,
+    chosen on Mutagenicity's validation molecules: README, "The default molecule method").
     task: which output of a multi-task model ("" = the first). fragment_size > 0: the
     explanation fragment has that many atoms; otherwise it grows while an atom's value is at
     least fragment_threshold times the top atom's, or while it has fewer than
@@ -20,7 +22,7 @@ class MoleculeExplainer:
     `options`: the method's options, as for gnnx.explain_nodes (both directions of a bond share
     one mask entry unless asymmetric=True)."""
 
-    def __init__(self, model, method="grad-cam", *, task="", fragment_size=0,
+    def __init__(self, model, method=_gnnx.DEFAULT_MOLECULE_METHOD, *, task="", fragment_size=0,
                  fragment_threshold=0.5, fragment_min_atoms=0, batch=64, **options):
         from . import _method_options
 

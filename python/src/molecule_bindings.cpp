@@ -201,6 +201,7 @@ void bind_molecules(py::module_& m) {
         return "<gnnx.MoleculeExplanation " + e.legend + ", fragment '" + e.fragment.smiles + "'>";
       });
 
+  m.attr("DEFAULT_MOLECULE_METHOD") = molecules::kDefaultMoleculeMethod;
   py::class_<PyMoleculeExplainer>(m, "_MoleculeExplainer")
       .def(py::init<const std::string&, const std::string&,
                     const std::map<std::string, std::string>&, const std::string&, int64_t, double,

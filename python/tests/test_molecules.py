@@ -52,6 +52,18 @@ def test_same_numbers_as_the_command_line(molecule_model, cli, tmp_path):
         assert e.fragment.smiles == r["fragment_smiles"]
 
 
+def test_default_method_is_the_command_lines(molecule_model, cli, tmp_path):
+    (tmp_path / "mols.csv").write_text(f"smiles\n{NITROBENZENE}\n")
+    out = tmp_path / "out.jsonl"
+    run_cli(cli, "explain-mol", "--model", molecule_model, "--input", str(tmp_path / "mols.csv"),
+            "--output", str(out))
+    record = json.loads(out.read_text().splitlines()[0])
+    ex = gnnx.MoleculeExplainer(molecule_model)
+    assert ex.method == record["method"] == gnnx.DEFAULT_MOLECULE_METHOD == "guided-backprop"
+    np.testing.assert_allclose(ex.explain(NITROBENZENE).atoms, record["atoms"], rtol=1e-5,
+                               atol=1e-7)
+
+
 def test_bad_records_are_reported_not_dropped(molecule_model, tmp_path):
     (tmp_path / "mols.csv").write_text("name,smiles\na,CCO\nb,C1CC(\nc,Nc1ccccc1\n")
     records = gnnx.MoleculeExplainer(molecule_model, "saliency").explain_file(

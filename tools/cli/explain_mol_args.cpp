@@ -110,7 +110,8 @@ void check_explain_mol_args(const ExplainMolArgs& args, const CLI::App& cmd) {
 
 void add_explain_mol_flags(CLI::App& cmd, ExplainMolArgs& args) {
   cmd.add_option("--model", args.model, "Model file (from gnnx train --data)")->required();
-  cmd.add_option("--method", args.method, "Explainer: " + explainers::method_names())->required();
+  cmd.add_option("--method", args.method, "Explainer: " + explainers::method_names())
+      ->capture_default_str();
   CLI::App* source = cmd.add_option_group("Molecules", "One SMILES or a file (exactly one)");
   // An empty --smiles would count as given and then run batch mode without --input.
   source->add_option("--smiles", args.smiles, "One molecule to explain")

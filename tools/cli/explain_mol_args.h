@@ -5,6 +5,7 @@
 #include "cli/method_flags.h"
 
 #include <gnnx/molecules/draw.h>
+#include <gnnx/molecules/molecule_explainer.h>
 
 #include <cstdint>
 #include <string>
@@ -18,7 +19,7 @@ namespace gnnx::tools {
 
 struct ExplainMolArgs {
   std::string model;
-  std::string method;
+  std::string method = molecules::kDefaultMoleculeMethod;
   std::string smiles;  // one molecule ...
   std::string out;
   std::string input;  // ... or a file of them

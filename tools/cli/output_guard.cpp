@@ -53,8 +53,9 @@ void collect_options(const CLI::App& command, std::vector<const CLI::Option*>& o
 
 bool is_output_flag(const std::string& flag) {
   // --render-dir is a folder written into: not an input folder whose files must be kept.
-  static const std::set<std::string> outputs = {"--out",  "--output",          "--render",
-                                                "--grid", "--fragment-counts", "--render-dir"};
+  static const std::set<std::string> outputs = {"--out",      "--output",          "--render",
+                                                "--grid",     "--fragment-counts", "--render-dir",
+                                                "--split-out"};
   return outputs.count(flag) > 0;
 }
 

@@ -135,11 +135,14 @@ CLI::Option* add_molecule_train_flags(CLI::App& cmd, MoleculeTrainFlags& flags,
          "file and shown by explain-mol (default: MUTAG's and Mutagenicity's own)")
       ->delimiter(',')
       ->expected(2);
+  cmd.add_option("--split-out", flags.split_out,
+                 "--data: write which records trained, validated and tested the saved model "
+                 "(CSV: index,line,id,part; part train, val, test or skipped)");
   settings.add_mlp_hidden(cmd);
   // The flags above only mean something for --data: with --dataset they are refused (exit 2),
   // not silently ignored.
   for (const char* name : {"--smiles-col", "--target", "--task", "--featurizer", "--split", "--cv",
-                           "--class-names", "--mlp-hidden"}) {
+                           "--class-names", "--split-out", "--mlp-hidden"}) {
     cmd.get_option(name)->needs(data);
   }
   return data;

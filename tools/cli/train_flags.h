@@ -59,10 +59,12 @@ struct MoleculeTrainFlags {
   /// --class-names NAME0,NAME1: names of class 0 and class 1 of the binary task(s), kept in the
   /// model file (default: the data's own, for the MUTAG and Mutagenicity TUDatasets).
   std::vector<std::string> class_names;
+  /// --split-out FILE: which molecules trained, validated and tested the saved model (CSV).
+  std::string split_out;
 };
 
-/// Adds --data, --smiles-col, --target, --task, --featurizer, --split, --cv, --class-names and
-/// --mlp-hidden; all but --data need --data. Returns --data.
+/// Adds --data, --smiles-col, --target, --task, --featurizer, --split, --cv, --class-names,
+/// --split-out and --mlp-hidden; all but --data need --data. Returns --data.
 CLI::Option* add_molecule_train_flags(CLI::App& cmd, MoleculeTrainFlags& flags,
                                       SettingFlags& settings);
 #endif

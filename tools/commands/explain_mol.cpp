@@ -17,6 +17,7 @@
 #include <gnnx/io/atomic_file.h>
 #include <gnnx/io/significant_digits.h>
 #include <gnnx/molecules/fragment.h>
+#include <gnnx/molecules/method_defaults.h>
 #include <gnnx/molecules/molecule_explainer.h>
 #include <gnnx/molecules/parse.h>
 #include <gnnx/molecules/readers.h>
@@ -30,6 +31,8 @@
 #include <filesystem>
 #include <iostream>
 #include <set>
+#include <sstream>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -189,6 +192,17 @@ void run_batch(const ExplainMolArgs& args, molecules::MoleculeExplainer& explain
   }
 }
 
+// The footer's line on the molecule defaults, from the constants themselves.
+std::string molecule_defaults_help() {
+  std::ostringstream out;
+  out << "Without --method: " << molecules::kDefaultMoleculeMethod
+      << " (chosen on Mutagenicity's validation molecules). GNNExplainer on molecules: --lr "
+      << molecules::kMoleculeGnnExplainerLr << " --edge-size "
+      << molecules::kMoleculeGnnExplainerEdgeSize
+      << " unless given (README, \"Molecule defaults\").\n";
+  return out.str();
+}
+
 void run(const ExplainMolArgs& args, const GlobalOptions& globals, const CLI::App& cmd) {
   check_explain_mol_args(args, cmd);
   // A shard is one of several processes started side by side (README: sharding): each on its
@@ -216,9 +230,9 @@ void add_explain_mol_command(CLI::App& app, const GlobalOptions& globals) {
   CLI::App* cmd = app.add_subcommand(
       "explain-mol", "Explain a molecule property model on a SMILES or a file of molecules");
   cmd->footer(
+      molecule_defaults_help() +
       "Examples:\n"
-      "  gnnx explain-mol --model bbbp.gnnx --smiles 'O=[N+]([O-])c1ccccc1' --method grad-cam "
-      "--out nitro.png\n"
+      "  gnnx explain-mol --model bbbp.gnnx --smiles 'O=[N+]([O-])c1ccccc1' --out nitro.png\n"
       "  gnnx explain-mol --model bbbp.gnnx --method grad-cam --input mols.csv --output "
       "expl.jsonl --shard 0/4\n"
       "  zcat mols.sdf.gz | gnnx explain-mol --model bbbp.gnnx --method grad-cam --input - "

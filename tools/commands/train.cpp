@@ -16,6 +16,7 @@
 #include <gnnx/benchmarks/training.h>
 #include <gnnx/benchmarks/user_graphs.h>
 #ifdef GNNX_WITH_RDKIT
+#include <gnnx/benchmarks/molecule_split_file.h>
 #include <gnnx/benchmarks/molecule_training.h>
 #endif
 #include <gnnx/gnn/device.h>
@@ -118,6 +119,7 @@ void check_class_names(const std::vector<std::string>& names, gnn::PropertyKind 
 
 void run_molecules(const TrainArgs& args, const GlobalOptions& globals) {
   io::check_writable_path(args.out);
+  if (!args.molecules.split_out.empty()) io::check_writable_path(args.molecules.split_out);
   const MoleculeTrainFlags& f = args.molecules;
   if (globals.device != "cpu") {
     throw InputError("--device " + globals.device +
@@ -167,6 +169,12 @@ void run_molecules(const TrainArgs& args, const GlobalOptions& globals) {
   m.card.created_by = "gnnx train --data";
   if (!f.class_names.empty()) m.card.class_names = f.class_names;
   save(args.out, *m.model, m.card);
+  if (!f.split_out.empty()) {
+    io::write_file_atomically(
+        f.split_out,
+        [&](std::ostream& out) { benchmarks::write_split_csv(out, data, m.result.split); },
+        "split file");
+  }
   print_molecule_training(m, data, split, args.seed, args.out, args.json, globals);
 }
 #endif

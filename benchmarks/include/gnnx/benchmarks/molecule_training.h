@@ -29,12 +29,20 @@ struct MoleculeDataOptions {
   gnn::PropertyKind kind = gnn::PropertyKind::kBinary;
 };
 
+/// Where one trained-on molecule came from.
+struct MoleculeOrigin {
+  int64_t index = 0;  ///< 0-based: the record's position in the table, or the TUDataset graph
+  int64_t line = 0;   ///< the table's 1-based line (SDF: the record's first line); 0 for a folder
+  std::string id;     ///< the record's id; a TUDataset graph's 1-based number (its graph_id)
+};
+
 /// Graphs and labels to train on, from a table or a TUDataset folder.
 struct MoleculeData {
   std::string source;  ///< the file or folder
   std::vector<gnn::Graph> graphs;
-  torch::Tensor targets;           ///< [G, T] float64, NaN = missing
-  std::vector<std::string> tasks;  ///< T names: label columns, or "label=<v>" for a TUDataset
+  std::vector<MoleculeOrigin> origins;  ///< one per graph, in the same order
+  torch::Tensor targets;                ///< [G, T] float64, NaN = missing
+  std::vector<std::string> tasks;       ///< T names: label columns, or "label=<v>" for a TUDataset
   /// Binary tasks: the names of class 0 and class 1 (ModelCard::class_names) where the data
   /// tells them (the MUTAG and Mutagenicity TUDatasets, see tu_class_names); empty otherwise.
   std::vector<std::string> class_names;

@@ -19,6 +19,7 @@
 #include <gnnx/explainers/method_options.h>
 #include <gnnx/molecules/draw.h>
 #include <gnnx/molecules/fragment.h>
+#include <gnnx/molecules/method_defaults.h>
 #include <gnnx/molecules/readers.h>
 
 #include <cstdint>
