@@ -43,6 +43,7 @@ echo "== molecules: gnnx train --data Mutagenicity (TUDataset), then explain-mol
 awk -F, '$3 == 1888 && $4 != "test" { bad = 1 } END { exit bad }' "$out_dir/mutagenicity-split.csv"
 awk -F, 'NR == 1 || $1 == 1888' "$data/Mutagenicity/mutagenicity_smiles_gt.csv" \
   >"$out_dir/nitroarene.csv"
+mkdir -p "$out_dir/nitroarene"
 "$gnnx" explain-mol --model "$out_dir/mutagenicity.gnnx" --input "$out_dir/nitroarene.csv" \
   --id-col graph_id --show-truth --render-dir "$out_dir/nitroarene" \
   --output "$out_dir/nitroarene.jsonl"
