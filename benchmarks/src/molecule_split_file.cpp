@@ -38,9 +38,8 @@ void write_split_csv(std::ostream& out, const MoleculeData& data, const gnn::Spl
   for (const molecules::SkippedRecord& s : data.skipped) {
     rows.emplace_back(s.index, s.line, s.id, "skipped");
   }
-  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-    return std::get<0>(a) < std::get<0>(b);
-  });
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
   out << "index,line,id,part\n";
   for (const auto& [index, line, id, name] : rows) {
     out << index << ',' << line << ',' << io::csv_field(id) << ',' << name << '\n';

@@ -75,7 +75,7 @@ TEST_F(NitroareneCliTest, SplitOutNamesEveryRecordOnce) {
   {
     std::ofstream more(dir_.path() / "mols.csv", std::ios::app);
     const char* smiles[] = {"CCN", "c1ccccc1", "CC(=O)O", "CCCl", "c1ccncc1", "CO",
-                            "CCC",  "OCCO",     "CC#N",    "C=CC", "CCOC",     "NCCN"};
+                            "CCC", "OCCO",     "CC#N",    "C=CC", "CCOC",     "NCCN"};
     int k = 0;
     for (const char* s : smiles) more << "m" << k << "," << s << "," << (k++ % 2) << "\n";
   }
@@ -88,9 +88,9 @@ TEST_F(NitroareneCliTest, SplitOutNamesEveryRecordOnce) {
   EXPECT_EQ(rows[0], (std::vector<std::string>{"index", "line", "id", "part"}));
   std::map<std::string, int> parts;
   for (size_t i = 1; i < rows.size(); ++i) {
-    EXPECT_EQ(rows[i][0], std::to_string(i - 1));      // every record, in file order
-    EXPECT_EQ(rows[i][1], std::to_string(i + 1));      // its line (the header is line 1)
-    EXPECT_EQ(rows[i][2], std::to_string(i - 1));      // a table without ids: the index
+    EXPECT_EQ(rows[i][0], std::to_string(i - 1));  // every record, in file order
+    EXPECT_EQ(rows[i][1], std::to_string(i + 1));  // its line (the header is line 1)
+    EXPECT_EQ(rows[i][2], std::to_string(i - 1));  // a table without ids: the index
     ++parts[rows[i][3]];
   }
   EXPECT_EQ(rows[2][3], "skipped");  // not-a-smiles
@@ -168,9 +168,10 @@ TEST_F(NitroareneCliTest, DefaultModelExplainsTestNitroarenesByTheirNitroGroup) 
   }
   ASSERT_EQ(records, static_cast<int64_t>(nitrogens.size()));
   const double fraction = static_cast<double>(held) / static_cast<double>(records);
-  std::printf("test-split nitroarenes whose explanation fragment holds the nitro N: %lld of %lld "
-              "(%.1f %%)\n",
-              static_cast<long long>(held), static_cast<long long>(records), 100 * fraction);
+  std::printf(
+      "test-split nitroarenes whose explanation fragment holds the nitro N: %lld of %lld "
+      "(%.1f %%)\n",
+      static_cast<long long>(held), static_cast<long long>(records), 100 * fraction);
   std::string missed_list;
   for (const std::string& m : missed) missed_list += "\n  " + m;
   EXPECT_GE(fraction, 0.9) << "missed:" << missed_list;
