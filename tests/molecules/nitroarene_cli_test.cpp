@@ -76,8 +76,7 @@ TEST_F(NitroareneCliTest, SplitOutNamesEveryRecordOnce) {
     std::ofstream more(dir_.path() / "mols.csv", std::ios::app);
     const char* smiles[] = {"CCN", "c1ccccc1", "CC(=O)O", "CCCl", "c1ccncc1", "CO",
                             "CCC", "OCCO",     "CC#N",    "C=CC", "CCOC",     "NCCN"};
-    int k = 0;
-    for (const char* s : smiles) more << "m" << k << "," << s << "," << (k++ % 2) << "\n";
+    for (int k = 0; k < 12; ++k) more << "m" << k << "," << smiles[k] << "," << k % 2 << "\n";
   }
   const auto r = run_gnnx(dir_.path(),
                           "-q train --data mols.csv --target y --epochs 2 --out m.gnnx "
