@@ -16,6 +16,7 @@
 
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include "support/temp_dir.h"
@@ -230,6 +231,40 @@ TEST_F(MoleculeExplainerTest, PredictionIsTheSeparatePredictionPassBitForBit) {
       }
     }
   }
+}
+
+// GNNExplainer on molecules runs at the molecule defaults (method_defaults.h) unless the caller
+// sets lr or edge_size; other methods' options are left alone.
+TEST_F(MoleculeExplainerTest, GnnExplainerUsesTheMoleculeDefaultsUnlessGiven) {
+  // Fresh options for each call (GCC 12 warns, wrongly, on copying an empty optional<string>).
+  const explainers::MethodOptions filled = with_molecule_defaults("gnnexplainer", {});
+  EXPECT_EQ(filled.lr, kMoleculeGnnExplainerLr);
+  EXPECT_EQ(filled.edge_size, kMoleculeGnnExplainerEdgeSize);
+  explainers::MethodOptions given;
+  given.lr = 0.5;
+  const explainers::MethodOptions kept = with_molecule_defaults("gnnexplainer", std::move(given));
+  EXPECT_EQ(kept.lr, 0.5);
+  EXPECT_EQ(kept.edge_size, kMoleculeGnnExplainerEdgeSize);
+  for (const char* other : {"pgexplainer", "cf-gnnexplainer", "graphmask", "saliency"}) {
+    const explainers::MethodOptions untouched = with_molecule_defaults(other, {});
+    EXPECT_FALSE(untouched.lr.has_value()) << other;
+    EXPECT_FALSE(untouched.edge_size.has_value()) << other;
+  }
+  EXPECT_STREQ(kDefaultMoleculeMethod, "guided-backprop");
+
+  // Through the explainer: no options = the molecule defaults spelt out, and not the synthetic
+  // defaults (lr 0.1, edge size 0.005).
+  const auto mol = smiles_to_mol("O=[N+]([O-])c1ccc(N)cc1");
+  auto atoms = [&](std::optional<double> lr, std::optional<double> edge_size) {
+    MoleculeExplainerOptions options;
+    options.method.epochs = 30;
+    options.method.lr = lr;
+    options.method.edge_size = edge_size;
+    return MoleculeExplainer(model_, "gnnexplainer", options).explain(*mol).atoms;
+  };
+  const std::vector<double> by_default = atoms(std::nullopt, std::nullopt);
+  EXPECT_EQ(by_default, atoms(kMoleculeGnnExplainerLr, kMoleculeGnnExplainerEdgeSize));
+  EXPECT_NE(by_default, atoms(0.1, 0.005));
 }
 
 // Issue 19: "label=1: P(1) = 0.091 | explaining class 0" read as the opposite of its meaning on
