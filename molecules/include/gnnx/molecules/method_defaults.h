@@ -12,7 +12,7 @@ namespace gnnx::molecules {
 
 /// The method of `gnnx explain-mol` and gnnx.MoleculeExplainer when none is named: its
 /// explanation fragment held the nitro N of all 66 validation nitro compounds (EB 57,
-/// integrated gradients 60, saliency 56, GNNExplainer 36, Grad-CAM 33 of 66).
+/// integrated gradients 60, saliency 56, GNNExplainer 35, Grad-CAM 33 of 66).
 inline constexpr const char* kDefaultMoleculeMethod = "guided-backprop";
 
 /// GNNExplainer's learning rate and mask-size coefficient on molecules (the synthetic defaults:
