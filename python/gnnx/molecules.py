@@ -14,7 +14,7 @@ class MoleculeExplainer:
         svg = explainer.draw("O=[N+]([O-])c1ccccc1", e)
 
     method: any of gnnx.methods(); by default gnnx.DEFAULT_MOLECULE_METHOD (guided backprop,
-    chosen on Mutagenicity's validation molecules: README, "The default molecule method").
+    chosen on Mutagenicity's validation molecules: README, "Defaults on molecules").
     task: which output of a multi-task model ("" = the first). fragment_size > 0: the
     explanation fragment has that many atoms; otherwise it grows while an atom's value is at
     least fragment_threshold times the top atom's, or while it has fewer than

@@ -7,6 +7,8 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
+#include <string>
 #include <vector>
 
 namespace gnnx::tools {
@@ -64,26 +66,15 @@ TEST(SeedSummaryTest, MetricsReadTheirOwnFields) {
   r.seconds = 3;
   r.flip_rate = 0.125;
   r.cf_size = 1.5;
+  const std::map<std::string, double> expected = {{"auc", 0.75},        {"auc_own_motif", 0.5},
+                                                  {"sparsity", 0.25},   {"seconds", 3},
+                                                  {"flip_rate", 0.125}, {"cf_size", 1.5}};
   bool flip_seen = false;
   for (const SeedMetric& m : seed_metrics(benchmarks::Family::kSynthetic)) {
     const std::string name = m.json;
-    if (name == "auc") {
-      EXPECT_DOUBLE_EQ(m.value(r), 0.75);
-    }
-    if (name == "auc_own_motif") {
-      EXPECT_DOUBLE_EQ(m.value(r), 0.5);
-    }
-    if (name == "sparsity") {
-      EXPECT_DOUBLE_EQ(m.value(r), 0.25);
-    }
-    if (name == "seconds") {
-      EXPECT_DOUBLE_EQ(m.value(r), 3);
-    }
-    if (name == "flip_rate") {
-      EXPECT_DOUBLE_EQ(m.value(r), 0.125);
-    }
-    if (name == "cf_size") {
-      EXPECT_DOUBLE_EQ(m.value(r), 1.5);
+    const auto it = expected.find(name);
+    if (it != expected.end()) {
+      EXPECT_DOUBLE_EQ(m.value(r), it->second) << name;
     }
     flip_seen = flip_seen || name == "flip_rate";
   }
