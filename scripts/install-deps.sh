@@ -13,7 +13,7 @@ packages=(
   libbenchmark-dev                          # benchmarks
   libcli11-dev nlohmann-json3-dev           # command line and JSON
   zlib1g-dev                                # gzipped TUDataset files
-  libjemalloc-dev                           # the programs' allocator (cmake/GnnxAllocator.cmake)
+  libtcmalloc-minimal4                      # the programs' allocator (cmake/GnnxAllocator.cmake)
   graphviz                                  # rendering explanations (dot)
   python3-torch                             # test fixtures written by PyTorch (torch.save)
   python3-rdkit                             # bench/mol_pipeline.py, the Python pipeline mol_bench compares
