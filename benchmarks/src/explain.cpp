@@ -5,6 +5,8 @@
 #include <gnnx/gnn/subgraph.h>
 #include <gnnx/io/tensor_vector.h>
 
+#include <algorithm>
+
 namespace gnnx::benchmarks {
 namespace {
 
@@ -46,7 +48,10 @@ std::vector<int64_t> eval_targets(const datasets::Dataset& ds) {
 }
 
 torch::Device explainer_device(const std::string& method, torch::Device requested) {
-  return method == "gnnexplainer" ? requested : torch::Device(torch::kCPU);
+  const auto& devices = explainers::find_method(method).devices;
+  const std::string type = requested.is_cpu() ? "cpu" : "cuda";
+  const bool listed = std::find(devices.begin(), devices.end(), type) != devices.end();
+  return listed ? requested : torch::Device(torch::kCPU);
 }
 
 std::vector<explainers::Explanation> explain_targets(

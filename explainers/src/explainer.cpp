@@ -74,7 +74,9 @@ std::vector<Explanation> Explainer::explain_nodes(gnn::GnnModel& model, const gn
   const std::vector<int64_t> classes = resolve_classes(call, nodes);
   if (needs_node_predictions()) {
     torch::NoGradGuard no_grad;
-    call.node_predictions = model.logits(graph.x(), adj).argmax(1).cpu();
+    // The model computes where its weights are; the predictions come back to the host.
+    call.node_predictions =
+        model.logits(graph.x().to(gnn::model_device(model)), adj).argmax(1).cpu();
   }
   return explain_targets(call, nodes, classes);
 }

@@ -89,7 +89,17 @@ gnn::ModelOutput forward_targets(gnn::GnnModel& model, const TargetBatch& batch,
     input.batch = there(batch.part);
     input.num_graphs = batch.num_parts();
   }
-  gnn::ModelOutput out = model.run(input, hooks);
+  if (device == x.device()) {
+    gnn::ModelOutput out = model.run(input, hooks);
+    out.logits = out.logits.to(x.device());
+    return out;
+  }
+  // The hooks' tensors (BayesGrad's dropout masks, GraphMask's per-layer gates) are made with
+  // x; the model reads them where it computes. The copies are differentiable.
+  gnn::ForwardHooks moved = hooks;
+  for (auto& mask : moved.dropout_masks) mask = there(mask);
+  for (auto& layer : moved.layer_graphs) layer.edge_mask = there(layer.edge_mask);
+  gnn::ModelOutput out = model.run(input, moved);
   out.logits = out.logits.to(x.device());
   return out;
 }
@@ -126,7 +136,11 @@ std::vector<Explanation> split_explanations(const TargetBatch& batch, const std:
                                             const std::vector<int64_t>& explained_class,
                                             const torch::Tensor& edge_scores,
                                             const torch::Tensor& node_scores) {
-  const auto logits64 = logits.detach().to(torch::kDouble);
+  // An Explanation holds host tensors (the writers read them element by element): one copy of
+  // each whole vector here, not one per target.
+  const auto logits64 = logits.detach().to(torch::kCPU, torch::kDouble);
+  const auto edges = edge_scores.defined() ? edge_scores.detach().to(torch::kCPU) : edge_scores;
+  const auto nodes = node_scores.defined() ? node_scores.detach().to(torch::kCPU) : node_scores;
   const auto probs = torch::softmax(logits64, 1);
   const auto predicted = probs.argmax(1);
   std::vector<Explanation> out;
@@ -145,10 +159,8 @@ std::vector<Explanation> split_explanations(const TargetBatch& batch, const std:
     const int64_t e1 = batch.edge_offset[t + 1].item<int64_t>();
     e.node_ids = batch.node_id.slice(0, n0, n1).clone();
     e.edge_ids = batch.edge_id.slice(0, e0, e1).clone();
-    if (node_scores.defined())
-      e.node_mask = node_scores.detach().slice(0, n0, n1).to(torch::kFloat).clone();
-    if (edge_scores.defined())
-      e.edge_mask = edge_scores.detach().slice(0, e0, e1).to(torch::kFloat).clone();
+    if (nodes.defined()) e.node_mask = nodes.slice(0, n0, n1).to(torch::kFloat).clone();
+    if (edges.defined()) e.edge_mask = edges.slice(0, e0, e1).to(torch::kFloat).clone();
     out.push_back(std::move(e));
   }
   return out;

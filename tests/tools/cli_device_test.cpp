@@ -1,7 +1,9 @@
 // `--device`: a clear exit 2 where there is no usable GPU (every CI machine), and on a GPU the
 // same training and GNNExplainer results as on the CPU (not bit-identical: other summation
-// orders), with the device reported in --json.
+// orders), with the device reported in --json, and every registered method explaining there
+// (explainer_cuda_test compares their scores with the CPU's).
 
+#include <gnnx/explainers/explainer.h>
 #include <gnnx/gnn/device.h>
 
 #include <gtest/gtest.h>
@@ -10,8 +12,10 @@
 #include "support/run_cli.h"
 #include "support/temp_dir.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <random>
+#include <string>
 
 namespace {
 
@@ -72,6 +76,28 @@ TEST_F(CliDeviceTest, TrainAndGnnExplainerOnTheGpuMatchTheCpu) {
   const auto eg = nlohmann::json::parse(e_gpu.out);
   EXPECT_EQ(eg["device"], "cuda:0");
   EXPECT_NEAR(eg["auc"].get<double>(), ec["auc"].get<double>(), 0.01);
+}
+
+// Every registered method (the registry, so a new one is covered) explains BA-Shapes nodes with
+// `--device cuda`, exits 0 and reports the GPU in --json: none is sent to the CPU.
+TEST_F(CliDeviceTest, EveryMethodExplainsOnTheGpu) {
+  if (!gpu()) GTEST_SKIP() << "no usable GPU";
+  const auto trained =
+      run_gnnx(dir_, "train --dataset ba-shapes --epochs 100 --quiet --out m.gnnx");
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  for (const auto& m : gnnx::explainers::methods()) {
+    const auto& tasks = m.tasks;
+    if (std::find(tasks.begin(), tasks.end(), gnnx::gnn::Task::kNodeClassification) ==
+        tasks.end()) {
+      continue;
+    }
+    const std::string out = m.name + ".json";
+    const auto r = run_gnnx(dir_, "--device cuda explain --model m.gnnx --method " + m.name +
+                                      " --nodes 300 --quiet --json --out " + out);
+    ASSERT_EQ(r.exit_code, 0) << m.name << ": " << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out)["device"], "cuda:0") << m.name;
+    EXPECT_TRUE(fs::exists(dir_ / out)) << m.name;
+  }
 }
 
 }  // namespace

@@ -141,6 +141,12 @@ void run(const ExplainArgs& args, const GlobalOptions& globals) {
   auto options = method_options(args.method, args.flags, gnn::is_undirected(ds.graphs.front()));
   const auto start = std::chrono::steady_clock::now();
   const torch::Device requested = gnn::resolve_device(globals.device);
+  const torch::Device used = benchmarks::explainer_device(args.method, requested);
+  if (used != requested && !globals.quiet) {
+    // Not silently: --json's "device" says the same.
+    std::fprintf(stderr, "gnnx: warning: %s runs on the CPU, not on %s\n", args.method.c_str(),
+                 requested.str().c_str());
+  }
   ProgressBar bar("explain " + args.method, 1, /*enabled=*/!globals.quiet);
   options.progress = step_reporter(bar);
   const auto explanations =
@@ -174,14 +180,9 @@ void run(const ExplainArgs& args, const GlobalOptions& globals) {
   }
   if (args.json) {
     nlohmann::ordered_json j = {
-        {"dataset", dataset},
-        {"method", args.method},
-        {"targets", explanations.size()},
-        {"flat_masks", flat},
-        {"seconds", seconds},
-        {"format", args.format},
-        {"device", benchmarks::explainer_device(args.method, requested).str()},
-        {"out", args.out}};
+        {"dataset", dataset},   {"method", args.method}, {"targets", explanations.size()},
+        {"flat_masks", flat},   {"seconds", seconds},    {"format", args.format},
+        {"device", used.str()}, {"out", args.out}};
     if (!args.render.empty()) j["render"] = args.render;
     std::cout << j.dump() << "\n";
     return;

@@ -32,10 +32,12 @@ std::vector<torch::Tensor> grad_cam_maps(gnn::GnnModel& model, const TargetBatch
       torch::autograd::grad({detail::class_score(fwd.logits, choose(fwd.logits))}, wanted,
                             /*grad_outputs=*/{}, /*retain_graph=*/false,
                             /*create_graph=*/false, /*allow_unused=*/true);
+  // The embeddings and their gradients are where the model computed them; the maps are made
+  // on x's device (the host), with the batch's index vectors: one copy of each.
   std::vector<torch::Tensor> maps;
   for (size_t i = 0; i < layers.size(); ++i) {
-    const auto& f = activations.empty() ? wanted[i].detach() : activations[i];
-    const auto g = grads[i].defined() ? grads[i] : torch::zeros_like(f);
+    const auto f = (activations.empty() ? wanted[i].detach() : activations[i]).to(x.device());
+    const auto g = grads[i].defined() ? grads[i].to(x.device()) : torch::zeros_like(f);
     const auto alpha = detail::part_mean(batch, g).index_select(0, batch.part);  // [N, H]
     maps.push_back(torch::relu((alpha * f).sum(1)));
   }
@@ -60,7 +62,7 @@ std::vector<torch::Tensor> full_graph_activations(const ExplainCall& call, const
   const gnn::ModelOutput full = model.run(input, {});
   const auto rows = batch.node_id.to(device);
   std::vector<torch::Tensor> out;
-  for (int64_t l : layers) out.push_back(full.embeddings[l].index_select(0, rows));
+  for (int64_t l : layers) out.push_back(full.embeddings[l].index_select(0, rows).cpu());
   return out;
 }
 
@@ -110,8 +112,9 @@ GradientExplainer::Attribution Cam::attribute(gnn::GnnModel& model, const Target
                                               const ChunkProgress& /*progress*/) const {
   torch::NoGradGuard no_grad;
   const auto fwd = forward_targets(model, batch, batch.graph.x());
-  const auto& f = fwd.embeddings.back();  // [N, H]
-  const torch::Tensor head = model.head_layers().front().weight;
+  // The model's last embeddings and head weights, copied once to the host (where the batch is).
+  const auto f = fwd.embeddings.back().cpu();  // [N, H]
+  const torch::Tensor head = model.head_layers().front().weight.cpu();
   const auto w = head.index_select(0, classes).index_select(0, batch.part);  // [N, H]
   auto a = node_map_attribution(batch, torch::relu((w.to(f.dtype()) * f).sum(1)));
   a.options = {{"readout", gnn::to_string(model.describe().readout)}};

@@ -34,7 +34,9 @@ Maps excitation_maps(gnn::GnnModel& model, const TargetBatch& batch,
   for (int64_t l = 0; l < layers; ++l) p[l] = torch::zeros_like(f[l]);
   const gnn::ModelDescription d = model.describe();
   const std::vector<gnn::DenseLayer> head = model.head_layers();
-  const auto w = (sign * head.back().weight.detach().to(dbl).index_select(0, classes)).clamp_min(0);
+  // The head's weights in float64 on the host (to_double), where the maps are computed.
+  const auto w =
+      (sign * detail::to_double(head.back().weight).index_select(0, classes)).clamp_min(0);
 
   if (d.head_input != gnn::HeadInput::kReadout) {
     // Head: P(y_c) = 1 split over the target node's head inputs a_j ∝ a_j W⁺_{c,j}.
@@ -60,9 +62,9 @@ Maps excitation_maps(gnn::GnnModel& model, const TargetBatch& batch,
     const auto pooled = gnn::readout(last, batch.part, batch.num_parts(), d.readout);
     torch::Tensor p_pooled;  // [T, H]
     if (head.size() == 2) {
-      const auto w1 = head.front().weight.detach().to(dbl);
+      const auto w1 = detail::to_double(head.front().weight);
       const auto h =
-          torch::relu(torch::matmul(pooled, w1.t()) + head.front().bias.detach().to(dbl));
+          torch::relu(torch::matmul(pooled, w1.t()) + detail::to_double(head.front().bias));
       const auto contrib = h * w;
       const auto p_h =
           detail::safe_ratio(contrib, contrib.sum(1, /*keepdim=*/true).expand_as(contrib));
@@ -192,8 +194,8 @@ GradientExplainer::Attribution ExcitationBackprop::attribute(gnn::GnnModel& mode
   }
   const auto fwd = forward_targets(model, batch, batch.graph.x());
   const auto paths = all_layer_paths(model, batch, fwd.embeddings, name());
-  std::vector<torch::Tensor> f;
-  for (const auto& e : fwd.embeddings) f.push_back(e.to(torch::kDouble));
+  std::vector<torch::Tensor> f;  // float64 on the host, whatever device the model computed on
+  for (const auto& e : fwd.embeddings) f.push_back(detail::to_double(e));
   Attribution a;
   const Maps pos = excitation_maps(model, batch, f, paths, x, classes, 1.0);
   if (options_.contrastive()) {

@@ -39,8 +39,8 @@ LayerMass gcn_layer_mass(const TargetBatch& batch, gnn::Aggregation aggregation,
   const auto& src = adj.src();
   const auto& dst = adj.dst();
   // out[n, k] = Σ_{n', k'} Â_{n,n'} a[n', k'] W_{k',k}.
-  const auto w_pos = w.detach().to(torch::kDouble).clamp_min(0);  // [K, H]
-  const auto aw = torch::matmul(a, w_pos);                        // [N, H]
+  const auto w_pos = to_double(w).clamp_min(0);  // [K, H], on the host
+  const auto aw = torch::matmul(a, w_pos);       // [N, H]
   const auto den = (self_coef.unsqueeze(1) * aw)
                        .index_add(0, dst, aw.index_select(0, src) * edge_coef.unsqueeze(1));
   const auto u = torch::matmul(safe_ratio(p_out, den), w_pos.t());  // [N, K]

@@ -3,8 +3,13 @@
 
 #include <gnnx/explainers/gradient_methods.h>
 #include <gnnx/explainers/target_batch.h>
+#include <gnnx/io/tensor_vector.h>
 
 #include <torch/types.h>
+
+#include <map>
+#include <string>
+#include <vector>
 
 namespace gnnx::explainers {
 
@@ -35,20 +40,26 @@ std::vector<Explanation> GradientExplainer::explain_batch(const ExplainCall& cal
   a.options["mode"] = target_options().mode() == ExplainMode::kModel ? "model" : "phenomenon";
   a.options["explained_class"] = std::to_string(target_options().explained_class());
   a.options["batch_size"] = std::to_string(target_options().batch_size());
+  // Host copies, one per vector (a no-op where they already are on the host).
+  const auto host = [](const torch::Tensor& t) {
+    return t.defined() ? t.detach().to(torch::kCPU) : t;
+  };
+  const auto uncertainty = host(a.node_uncertainty);
+  const auto features = host(a.feature_scores);
+  std::map<std::string, std::vector<double>> diagnostics;
+  for (const auto& [key, values] : a.diagnostics) {
+    diagnostics[key] = io::to_vector<double>(values.detach().to(torch::kCPU, torch::kDouble));
+  }
   for (int64_t t = 0; t < parts; ++t) {
     auto& e = explanations[t];
     const int64_t n0 = batch.node_offset[t].item<int64_t>();
     const int64_t n1 = batch.node_offset[t + 1].item<int64_t>();
-    if (a.node_uncertainty.defined()) {
-      e.node_uncertainty = a.node_uncertainty.detach().slice(0, n0, n1).to(torch::kFloat).clone();
+    if (uncertainty.defined()) {
+      e.node_uncertainty = uncertainty.slice(0, n0, n1).to(torch::kFloat).clone();
     }
-    if (a.feature_scores.defined()) {
-      e.feature_mask = a.feature_scores.detach().slice(0, n0, n1).sum(0).to(torch::kFloat);
-    }
+    if (features.defined()) e.feature_mask = features.slice(0, n0, n1).sum(0).to(torch::kFloat);
     e.options = a.options;
-    for (const auto& [key, values] : a.diagnostics) {
-      e.diagnostics[key] = values[t].item<double>();
-    }
+    for (const auto& [key, values] : diagnostics) e.diagnostics[key] = values[t];
     if (!a.walks.empty()) {
       // Union positions to the ids Explanation::node_ids uses.
       const auto ids = e.node_ids.accessor<int64_t, 1>();

@@ -19,8 +19,11 @@ void check_model_fits(const gnn::GnnModel& model, const datasets::Dataset& ds,
 /// The data set's standard evaluation targets (Dataset::eval_targets) as a vector.
 std::vector<int64_t> eval_targets(const datasets::Dataset& ds);
 
-/// The device `method` runs on when `requested`: GNNExplainer's optimisation runs there; the
-/// gradient family makes one or a few passes and stays on the CPU.
+/// The device `method`'s model runs on when `requested`: `requested` where the registry lists
+/// its type among the method's devices (MethodInfo::devices; every registered method lists
+/// "cpu" and "cuda"), else the CPU. The explainer's own state (masks, per-part bookkeeping,
+/// random draws) stays with the input graph on the CPU; its model passes run on the device.
+/// Throws InputError for an unknown method.
 torch::Device explainer_device(const std::string& method, torch::Device requested);
 
 /// Explains `ids` of `ds` (node ids, or graph indices for a graph task) with the named method;
