@@ -386,8 +386,10 @@ void bench_graph(const std::string& graph_name, const GcnAdjacency& adj, int64_t
   // the SDDMM on A's pattern; each with descriptors and buffers made once.
   auto dx_cached = torch::empty({n, width}, opts);
   auto dv_cached = torch::empty({nnz}, opts);
-  Row bwd_spmm_only = bwd_ours;
+  Row bwd_spmm_only = bwd_ours;  // time / gnnx: against our whole fused backward
   bwd_spmm_only.op = "SpMM backward, Aᵀ g only";
+  bwd_spmm_only.flops = 2 * E * F;
+  bwd_spmm_only.bytes = 2 * N * F * 4 + E * 8 + N * 8;  // g, dx; col + value; rowptr
   const auto bwd_spmm = time_cached_spmm(handle, csr_t, g, dx_cached, bwd_spmm_only, o, c, why_not);
   std::optional<gnnx::bench::CachedSddmm> sddmm;
   try {
@@ -411,6 +413,8 @@ void bench_graph(const std::string& graph_name, const GcnAdjacency& adj, int64_t
     Row sddmm_row = bwd_ours;
     sddmm_row.op = "SDDMM (dvalues) only";
     sddmm_row.impl = "cuSPARSE cached";
+    sddmm_row.flops = 2 * E * F;
+    sddmm_row.bytes = 2 * N * F * 4 + E * 8 + N * 8;  // g, x; col + dvalue; rowptr
     sddmm_row.ms = time_ms([&] { sddmm->run(); }, o.iters);
     print_row(sddmm_row, c);
     Row bwd_cached = bwd_ours;

@@ -187,7 +187,8 @@ main() {
     fi
   done
   printf '%s\n' "${targets[@]}" >"$state/targets"
-  stage build "$build_timeout" cmake --build "$build" -j "$jobs" --target "${targets[@]}"
+  # -k 0: a target that fails to compile does not stop the others (their tests still run).
+  stage build "$build_timeout" cmake --build "$build" -j "$jobs" --target "${targets[@]}" -- -k 0
   local build_rc=$?
   echo "$build_rc" >"$state/build_rc"
   [[ $build_rc -ne 0 ]] && note "the build failed (exit $build_rc): running whatever was built"
