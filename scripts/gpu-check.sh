@@ -29,8 +29,10 @@
 #
 # Time limits per stage (seconds; environment overrides): GNNX_GPU_CHECK_CONFIGURE_TIMEOUT (120),
 # GNNX_GPU_CHECK_BUILD_TIMEOUT (300), GNNX_GPU_CHECK_TEST_TIMEOUT (120, each test binary),
-# GNNX_GPU_CHECK_BENCH_TIMEOUT (240, each benchmark). Each stage's seconds and CPU seconds go
-# into the JSON.
+# GNNX_GPU_CHECK_BENCH_TIMEOUT (240, each benchmark), all within GNNX_GPU_CHECK_TOTAL_TIMEOUT
+# (540, the whole run: a stage gets what is left, and one that would get under 15 s is skipped,
+# so that the device tool's 600 s per command never cuts the run off). The JSON is rewritten
+# after every stage. Each stage's seconds and CPU seconds go into it.
 #
 # Other environment: GNNX_GPU_CHECK_BUILD (build folder, default /tmp/gnnx-gpu-check),
 # GNNX_GPU_CHECK_JOBS (default nproc), GNNX_GPU_DEPS (folder of .debs, default .gpu-deps),
@@ -65,6 +67,7 @@ configure_timeout=${GNNX_GPU_CHECK_CONFIGURE_TIMEOUT:-120}
 build_timeout=${GNNX_GPU_CHECK_BUILD_TIMEOUT:-300}
 test_timeout=${GNNX_GPU_CHECK_TEST_TIMEOUT:-120}
 bench_timeout=${GNNX_GPU_CHECK_BENCH_TIMEOUT:-240}
+total_timeout=${GNNX_GPU_CHECK_TOTAL_TIMEOUT:-540}
 deps=${GNNX_GPU_DEPS:-$root/.gpu-deps}
 
 # stage NAME SECONDS COMMAND...: runs one stage under its time limit, logs its command, exit
@@ -72,6 +75,15 @@ deps=${GNNX_GPU_DEPS:-$root/.gpu-deps}
 stage() {
   local name=$1 limit=$2
   shift 2
+  # Within the whole run's budget, so that a device command's own limit (600 s) never cuts the
+  # check off before its JSON is written.
+  local left=$((total_timeout - SECONDS))
+  if ((left < 15)); then
+    note "$name skipped: the run's budget (GNNX_GPU_CHECK_TOTAL_TIMEOUT=${total_timeout}s) is spent"
+    printf '%s\t%s\t%s\t%s\n' "$name" 125 0 0 >>"$state/stages.tsv"
+    return 125
+  fi
+  ((limit > left - 10)) && limit=$((left - 10))
   echo
   echo "=== $name ($(date -u +%H:%M:%S), limit ${limit}s): $*"
   local start=$SECONDS rc cpu_before cpu
@@ -83,6 +95,7 @@ stage() {
   [[ $rc -eq 124 || $rc -eq 137 ]] && echo "=== $name: TIMED OUT after ${limit}s"
   echo "=== $name: exit $rc, ${took}s (${cpu} CPU seconds)"
   printf '%s\t%s\t%s\t%s\n' "$name" "$rc" "$took" "$cpu" >>"$state/stages.tsv"
+  report_quietly  # the JSON so far: a run killed later still leaves it
   return $rc
 }
 
@@ -99,6 +112,10 @@ children_cpu_seconds() {
 note() {
   echo "=== note: $*"
   printf '%s\n' "$*" >>"$state/notes.txt"
+}
+
+report_quietly() {
+  python3 "$root/scripts/gpu_check_report.py" "$state" "$out/gpu-check.json" >/dev/null 2>&1
 }
 
 report() {
@@ -223,10 +240,13 @@ main() {
   return 0
 }
 
-main 2>&1 | tee "$log"
-rc=${PIPESTATUS[0]}
-echo "$rc" >"$state/exit_code"
-report 2>&1 | tee -a "$log"
-# 3: no usable GPU; 4: configure failed; 1: a build, test or benchmark failed; 0: all passed.
-[[ $rc -eq 0 && ${PIPESTATUS[0]} -ne 0 ]] && rc=1
-exit "$rc"
+# One compound command, read whole before it runs: editing this file during a run is harmless.
+{
+  main 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  echo "$rc" >"$state/exit_code"
+  report 2>&1 | tee -a "$log"
+  # 3: no usable GPU; 4: configure failed; 1: a build, test or benchmark failed; 0: all passed.
+  [[ $rc -eq 0 && ${PIPESTATUS[0]} -ne 0 ]] && rc=1
+  exit "$rc"
+}
