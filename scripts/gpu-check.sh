@@ -39,7 +39,8 @@
 # GNNX_GPU_CHECK_DRY_RUN=1 (no GPU test; builds against the system LibTorch, e.g. Debian's CPU
 # one, and runs what runs: the CUDA tests then skip and the benchmarks are not built — to try
 # the script on a CPU machine), GNNX_GPU_CHECK_BENCH_ARGS (extra gcn_cuda_bench arguments),
-# GNNX_GPU_CHECK_CMAKE_ARGS (extra cmake arguments).
+# GNNX_GPU_CHECK_CMAKE_ARGS (extra cmake arguments), GNNX_GPU_CHECK_TARGETS (a shorter target
+# list, space-separated, to try the script quickly).
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 deps_packages=(libboost1.74-dev nlohmann-json3-dev libcli11-dev libgtest-dev zlib1g-dev)
@@ -195,6 +196,10 @@ main() {
 
   local have_targets wanted=(spmm_cuda_test cusparse_cached_test cli_device_test gnnx
     gcn_cuda_bench explainer_cuda_test explainer_gpu_bench) targets=()
+  if [[ -n ${GNNX_GPU_CHECK_TARGETS:-} ]]; then
+    read -ra wanted <<<"$GNNX_GPU_CHECK_TARGETS"
+    note "only the targets in GNNX_GPU_CHECK_TARGETS: ${wanted[*]}"
+  fi
   have_targets=$(ninja -C "$build" -t targets all 2>/dev/null | sed -n 's/^\([A-Za-z0-9_]*\): .*/\1/p')
   for t in "${wanted[@]}"; do
     if grep -qx "$t" <<<"$have_targets"; then
