@@ -110,6 +110,13 @@ children_cpu_seconds() {
     print t }' "$state/times"
 }
 
+# binary_of NAME: the built executable NAME anywhere in the build folder (tests/, bench/ or a
+# subfolder), or nothing.
+binary_of() {
+  find "$build" -path "$build/deps" -prune -o -type f -name "$1" -perm -u+x -print 2>/dev/null \
+    | head -1
+}
+
 note() {
   echo "=== note: $*"
   printf '%s\n' "$*" >>"$state/notes.txt"
@@ -219,9 +226,10 @@ main() {
   export OMP_WAIT_POLICY=PASSIVE
   [[ -d $root/../shared/data ]] && export GNNX_SHARED_DATA=$root/../shared/data
   for t in spmm_cuda_test cusparse_cached_test explainer_cuda_test cli_device_test; do
-    local bin=$build/tests/$t
     grep -qx "$t" "$state/targets" || continue
-    if [[ ! -x $bin ]]; then
+    local bin
+    bin=$(binary_of "$t")
+    if [[ -z $bin ]]; then
       note "$t was not built"
       continue
     fi
@@ -229,15 +237,18 @@ main() {
   done
 
   # --- 5. benchmarks, each writing JSON --------------------------------------------------------
-  if [[ -x $build/bench/gcn_cuda_bench ]]; then
+  local bench
+  bench=$(binary_of gcn_cuda_bench)
+  if [[ -n $bench ]]; then
     # shellcheck disable=SC2086  # GNNX_GPU_CHECK_BENCH_ARGS is split on purpose
-    stage "bench gcn_cuda_bench" "$bench_timeout" "$build/bench/gcn_cuda_bench" \
+    stage "bench gcn_cuda_bench" "$bench_timeout" "$bench" \
       --widths 64,128,256 --json "$state/bench_gcn_cuda_bench.json" ${GNNX_GPU_CHECK_BENCH_ARGS:-}
   else
     note "gcn_cuda_bench not built (needs a LibTorch with CUDA): not run"
   fi
-  if [[ -x $build/bench/explainer_gpu_bench ]]; then
-    stage "bench explainer_gpu_bench" "$bench_timeout" "$build/bench/explainer_gpu_bench" \
+  bench=$(binary_of explainer_gpu_bench)
+  if [[ -n $bench ]]; then
+    stage "bench explainer_gpu_bench" "$bench_timeout" "$bench" \
       --json "$state/bench_explainer_gpu_bench.json"
   else
     note "explainer_gpu_bench not built: not run"
