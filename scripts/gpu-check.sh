@@ -88,11 +88,13 @@ stage() {
   echo
   echo "=== $name ($(date -u +%H:%M:%S), limit ${limit}s): $*"
   local start=$SECONDS rc cpu_before cpu
-  cpu_before=$(children_cpu_seconds)
+  children_cpu_seconds
+  cpu_before=$children_cpu
   timeout --kill-after=10 "$limit" "$@"
   rc=$?
   local took=$((SECONDS - start))
-  cpu=$(awk -v a="$(children_cpu_seconds)" -v b="$cpu_before" 'BEGIN { printf "%.0f", a - b }')
+  children_cpu_seconds
+  cpu=$(awk -v a="$children_cpu" -v b="$cpu_before" 'BEGIN { printf "%.1f", a - b }')
   [[ $rc -eq 124 || $rc -eq 137 ]] && echo "=== $name: TIMED OUT after ${limit}s"
   echo "=== $name: exit $rc, ${took}s (${cpu} CPU seconds)"
   printf '%s\t%s\t%s\t%s\n' "$name" "$rc" "$took" "$cpu" >>"$state/stages.tsv"
@@ -100,14 +102,15 @@ stage() {
   return $rc
 }
 
-# User + system CPU seconds of this shell's finished children (bash's `times`, second line;
-# redirected to a file, since in a pipeline it would run in a fresh subshell with no children).
+# Sets children_cpu to the user + system CPU seconds of this shell's finished children (bash's
+# `times`, second line; run in this shell and redirected to a file: in a pipeline or $(...) it
+# would run in a fresh subshell that has no children).
 children_cpu_seconds() {
   times >"$state/times"
-  awk 'NR == 2 {
+  children_cpu=$(awk 'NR == 2 {
     t = 0
     for (i = 1; i <= 2; ++i) { split($i, p, "m"); sub("s", "", p[2]); t += p[1] * 60 + p[2] }
-    print t }' "$state/times"
+    print t }' "$state/times")
 }
 
 # binary_of NAME: the built executable NAME anywhere in the build folder (tests/, bench/ or a
@@ -169,7 +172,8 @@ main() {
   fi
   command -v nvcc >/dev/null || [[ -x /usr/local/cuda/bin/nvcc ]] \
     || note "no nvcc on PATH or in /usr/local/cuda: the CUDA kernels will not be built"
-  nvcc --version 2>/dev/null | tail -1 || /usr/local/cuda/bin/nvcc --version | tail -1
+  echo "nvcc: $( (nvcc --version 2>/dev/null || /usr/local/cuda/bin/nvcc --version) | grep release)"
+  echo "c++: $(c++ --version | head -1); $(cmake --version | head -1); $(ninja --version | sed 's/^/ninja /')"
 
   # --- 2. header/test libraries from .debs, unpacked under the build folder ---------------------
   local prefix_path=$torch_prefix

@@ -61,7 +61,7 @@ def main():
         name, rc, seconds, cpu = (line.split("\t") + [""])[:4]
         stages[name] = {"exit": int(rc), "seconds": int(seconds)}
         if cpu:
-            stages[name]["cpu_seconds"] = int(cpu)
+            stages[name]["cpu_seconds"] = float(cpu)
     result["stages"] = stages
     if "build" in stages:
         result["build_seconds"] = stages["build"]["seconds"]
