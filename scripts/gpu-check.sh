@@ -20,12 +20,11 @@
 # first on CMAKE_PREFIX_PATH; zlib's is used only where the system has no zlib.h.
 #
 # What it builds (ninja, all cores): spmm_cuda_test, cusparse_cached_test, cli_device_test, gnnx,
-# gcn_cuda_bench, and explainer_cuda_test and explainer_gpu_bench where those targets exist (else a note in the log).
-# RDKit and the Python module off; CMAKE_CUDA_ARCHITECTURES 90 (H100/H200).
-# Build time of exactly these targets on the 2-vCPU CPU VM (Debian's CPU LibTorch 1.13, so the
-# CUDA glue and gcn_cuda_bench are not built there; cold, CCACHE_DISABLE=1, nice -n 19, -j2,
-# other jobs running, GNNX_GPU_CHECK_DRY_RUN=1): see BUILD_SECONDS_CPU_VM below.
-# BUILD_SECONDS_CPU_VM=TBD
+# gcn_cuda_bench, and explainer_cuda_test and explainer_gpu_bench where those targets exist (else
+# a note in the log). RDKit and the Python module off; CMAKE_CUDA_ARCHITECTURES 90 (H100/H200).
+# Build of these targets on the project's 2-vCPU CPU VM (GNNX_GPU_CHECK_DRY_RUN=1: Debian's CPU
+# LibTorch 1.13, so the CUDA glue and gcn_cuda_bench are not built there; cold, CCACHE_DISABLE=1,
+# nice -n 19, -j2, the load at 7-10 from other jobs): BUILD_MEASURED_TBD
 #
 # Time limits per stage (seconds; environment overrides): GNNX_GPU_CHECK_CONFIGURE_TIMEOUT (120),
 # GNNX_GPU_CHECK_BUILD_TIMEOUT (300), GNNX_GPU_CHECK_TEST_TIMEOUT (120, each test binary),
