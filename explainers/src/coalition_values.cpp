@@ -103,6 +103,7 @@ CoalitionScorer::CoalitionScorer(gnn::GnnModel& model, const TargetBatch& batch,
       task_(batch.task),
       explained_class_(explained_class),
       building_(building),
+      max_union_nodes_(max_union_nodes),
       target_pos_(-1) {
   const int64_t n0 = batch.node_offset[part].item<int64_t>();
   const int64_t n1 = batch.node_offset[part + 1].item<int64_t>();
@@ -125,10 +126,19 @@ CoalitionScorer::CoalitionScorer(gnn::GnnModel& model, const TargetBatch& batch,
 const TargetBatch& CoalitionScorer::copies(int64_t count) {
   auto found = copies_.find(count);
   if (found != copies_.end()) return found->second;
-  // A few sizes kept: each holds up to max_union_nodes nodes with their edges (hundreds of MB
-  // for a dense 3-hop subgraph), and an expansion's size varies with its new children.
-  constexpr size_t kKeptSizes = 4;
-  if (copies_.size() >= kKeptSizes) copies_.erase(copies_.begin());
+  // A few sizes kept, with twice max_union_nodes nodes in all: one holds up to max_union_nodes
+  // nodes with their edges (hundreds of MB for a dense 3-hop subgraph), and the new masks of an
+  // expansion vary in number.
+  constexpr size_t kKeptSizes = 8;
+  const auto kept_nodes = [&] {
+    int64_t nodes = 0;
+    for (const auto& kept : copies_) nodes += kept.first * num_nodes_;
+    return nodes;
+  };
+  while (!copies_.empty() && (copies_.size() >= kKeptSizes ||
+                              kept_nodes() + count * num_nodes_ > 2 * max_union_nodes_)) {
+    copies_.erase(copies_.begin());
+  }
   const gnn::Batch joined = gnn::make_batch(std::vector<gnn::Graph>(count, part_graph_));
   TargetBatch out;
   out.task = task_;
@@ -146,16 +156,96 @@ const TargetBatch& CoalitionScorer::copies(int64_t count) {
   return copies_.emplace(count, std::move(out)).first->second;
 }
 
+namespace {
+
+// Remembered values kept per scorer (one target's search): past this many the memory is
+// emptied and refilled; about 100 bytes each plus the mask's bits.
+constexpr size_t kMaxRemembered = size_t{1} << 21;
+
+// The mask's bits, 8 nodes a byte; false when an entry is neither 0 nor 1.
+bool mask_key(const float* row, int64_t n, std::string& key) {
+  key.assign((n + 7) / 8, '\0');
+  bool binary = true;
+  for (int64_t v0 = 0; v0 < n; v0 += 8) {
+    unsigned bits = 0;
+    for (int64_t v = v0; v < std::min(n, v0 + 8); ++v) {
+      binary = binary && (row[v] == 0.0F || row[v] == 1.0F);
+      bits |= static_cast<unsigned>(row[v] != 0.0F) << (v - v0);
+    }
+    key[v0 / 8] = static_cast<char>(bits);
+  }
+  return binary;
+}
+
+// The number of copies one pass of `count` masks evaluates: `count` rounded up to 8 steps per
+// doubling (8..15 times a power of two), so that the unions of copies built for the passes come
+// in few sizes and are reused, at most 1/8 of a pass spent on padding.
+int64_t union_copies(int64_t count) {
+  int64_t step = 1;
+  while (count > 16 * step) step *= 2;
+  return (count + step - 1) / step * step;
+}
+
+}  // namespace
+
 torch::Tensor CoalitionScorer::values(const torch::Tensor& masks) {
   TORCH_CHECK(masks.dim() == 2 && masks.size(1) == num_nodes_,
               "CoalitionScorer::values: masks must be [R, ", num_nodes_, "], got ", masks.sizes());
+  const torch::Tensor binary = masks.to(torch::kFloat).contiguous();
+  const float* data = binary.data_ptr<float>();
+  const int64_t rows = binary.size(0);
+  rows_requested_ += rows;
+  // Each row reads its remembered value; rows with a new mask are evaluated, each new mask once.
+  auto out = torch::empty({rows}, torch::kDouble);
+  double* result = out.data_ptr<double>();
+  std::vector<int64_t> fresh_of_row(rows, -1);
+  std::vector<int64_t> fresh_rows;
+  std::vector<std::string> fresh_keys;
+  std::unordered_map<std::string, int64_t> fresh_index;
+  std::string key;
+  for (int64_t r = 0; r < rows; ++r) {
+    TORCH_CHECK(mask_key(data + r * num_nodes_, num_nodes_, key),
+                "CoalitionScorer::values: masks must be 0/1 (row ", r, ")");
+    const auto known = remembered_.find(key);
+    if (known != remembered_.end()) {
+      result[r] = known->second;
+      continue;
+    }
+    const auto [slot, added] = fresh_index.emplace(key, static_cast<int64_t>(fresh_rows.size()));
+    if (added) {
+      fresh_rows.push_back(r);
+      fresh_keys.push_back(slot->first);
+    }
+    fresh_of_row[r] = slot->second;
+  }
+  if (fresh_rows.empty()) return out;
+  const torch::Tensor fresh =
+      evaluate(binary.index_select(0, torch::tensor(fresh_rows, torch::kLong))).contiguous();
+  rows_evaluated_ += fresh.size(0);
+  const double* fresh_values = fresh.data_ptr<double>();
+  for (int64_t r = 0; r < rows; ++r) {
+    if (fresh_of_row[r] >= 0) result[r] = fresh_values[fresh_of_row[r]];
+  }
+  if (remembered_.size() + fresh_keys.size() > kMaxRemembered) remembered_.clear();
+  for (size_t i = 0; i < fresh_keys.size(); ++i) {
+    remembered_.emplace(std::move(fresh_keys[i]), fresh_values[i]);
+  }
+  return out;
+}
+
+torch::Tensor CoalitionScorer::evaluate(const torch::Tensor& masks) {
   torch::NoGradGuard no_grad;
   const int64_t rows = masks.size(0);
   std::vector<torch::Tensor> out;
   for (int64_t r0 = 0; r0 < rows; r0 += max_copies_) {
     const int64_t count = std::min(max_copies_, rows - r0);
-    const TargetBatch& union_batch = copies(count);
-    const torch::Tensor flat = masks.slice(0, r0, r0 + count).reshape({-1}).to(torch::kFloat);
+    const int64_t padded = std::min(max_copies_, union_copies(count));
+    const TargetBatch& union_batch = copies(padded);
+    torch::Tensor chunk = masks.slice(0, r0, r0 + count).to(torch::kFloat);
+    if (padded > count) {
+      chunk = torch::cat({chunk, torch::zeros({padded - count, num_nodes_}, torch::kFloat)});
+    }
+    const torch::Tensor flat = chunk.reshape({-1});
     torch::Tensor x = union_batch.graph.x();
     torch::Tensor edge_weight;
     if (building_ == SubgraphBuilding::kZeroFilling) {
@@ -165,8 +255,9 @@ torch::Tensor CoalitionScorer::values(const torch::Tensor& masks) {
           flat.index_select(0, union_batch.adj.src()) * flat.index_select(0, union_batch.adj.dst());
     }
     const torch::Tensor logits = forward_targets(model_, union_batch, x, edge_weight).logits;
-    out.push_back(
-        torch::softmax(logits.to(torch::kDouble), 1).select(1, explained_class_).contiguous());
+    out.push_back(torch::softmax(logits.slice(0, 0, count).to(torch::kDouble), 1)
+                      .select(1, explained_class_)
+                      .contiguous());
   }
   return out.empty() ? torch::zeros({0}, torch::kDouble) : torch::cat(out);
 }

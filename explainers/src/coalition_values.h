@@ -21,6 +21,8 @@
 #include <cstdint>
 #include <map>
 #include <random>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace gnnx::explainers::detail {
@@ -58,22 +60,36 @@ class CoalitionScorer {
 
   /// masks [R, n] float 0/1 → [R] double: p(class | the part with the masks' nodes only).
   /// Zero filling multiplies the features by the mask; split masks every message whose source
-  /// or destination is masked out.
+  /// or destination is masked out. A mask this scorer has already evaluated is not evaluated
+  /// again: its value is remembered (see kMaxRemembered).
   torch::Tensor values(const torch::Tensor& masks);
+
+  /// Rows asked for and rows the model evaluated, over this scorer's life.
+  int64_t rows_requested() const { return rows_requested_; }
+  int64_t rows_evaluated() const { return rows_evaluated_; }
 
  private:
   const TargetBatch& copies(int64_t count);
+  torch::Tensor evaluate(const torch::Tensor& masks);
 
   gnn::GnnModel& model_;
   gnn::Task task_;
   int64_t explained_class_;
   SubgraphBuilding building_;
+  int64_t max_union_nodes_;
   int64_t max_copies_;
   int64_t num_nodes_;
   int64_t target_pos_;  // node task: the target's local id
   gnn::Graph part_graph_;
   torch::Tensor edge_norm_, self_norm_;
   std::map<int64_t, TargetBatch> copies_;
+  // The value of each node mask evaluated so far, keyed by its bits. The search samples the
+  // same coalitions again and again (the empty and the full region in every expansion, small
+  // coalitions, the same subgraph reached twice), and each copy in the union is computed
+  // independently of the others, so a remembered value is the very number a new pass would give.
+  std::unordered_map<std::string, double> remembered_;
+  int64_t rows_requested_ = 0;
+  int64_t rows_evaluated_ = 0;
 };
 
 }  // namespace gnnx::explainers::detail

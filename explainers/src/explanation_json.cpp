@@ -115,7 +115,8 @@ Json explanation_json(const Explanation& e, const detail::EdgeRows& rows, int64_
     j["subgraph"] = {
         {"nodes", nodes},
         {"shapley", std::isnan(e.subgraph->shapley) ? Json() : Json(e.subgraph->shapley)},
-        {"explored", e.subgraph->explored}};
+        {"explored", e.subgraph->explored},
+        {"evaluated", e.subgraph->evaluated}};
   }
   if (with_options) j["options"] = options_json(e.options);
   return j;

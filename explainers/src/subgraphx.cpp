@@ -168,6 +168,7 @@ std::vector<Explanation> SubgraphX::explain_batch(const ExplainCall& call, const
     int64_t explored = 0;
     for (const auto& s : search.states()) explored += s.scored ? 1 : 0;
     result.explored = explored;
+    result.evaluated = scorer.rows_evaluated();
     const Grades grades = grade(search, chosen, batch, t);
     node_scores.push_back(grades.node);
     edge_scores.push_back(grades.edge);

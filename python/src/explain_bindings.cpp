@@ -141,6 +141,8 @@ void bind_explanations(py::module_& m) {
       .def_readonly("shapley", &ChosenSubgraph::shapley,
                     "its Shapley value (Monte Carlo estimate), in probability units")
       .def_readonly("explored", &ChosenSubgraph::explored, "distinct subgraphs the search scored")
+      .def_readonly("evaluated", &ChosenSubgraph::evaluated,
+                    "masked copies the model evaluated (each distinct coalition once)")
       .def("__repr__", [](const ChosenSubgraph& c) {
         return "ChosenSubgraph(nodes=" + std::to_string(c.nodes.numel()) +
                ", shapley=" + std::to_string(c.shapley) +

@@ -59,7 +59,7 @@ def test_subgraphx_gives_its_chosen_subgraph(ba_2motifs):
                              max_nodes=4)
     for e, g in zip(ex, graphs):
         sub = e.subgraph
-        assert sub is not None and sub.explored >= 1
+        assert sub is not None and sub.explored >= 1 and sub.evaluated >= 1
         assert sub.nodes.dtype == np.int64 and 1 <= len(sub.nodes) <= 4
         assert np.all(np.diff(sub.nodes) > 0) and sub.nodes.max() < g.x.shape[0]
         # The chosen subgraph's edges, and only they, score above 1 (the method's ranking).

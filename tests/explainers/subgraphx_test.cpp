@@ -306,6 +306,41 @@ TEST(ShapleySamplingTest, MonteCarloValueConvergesToTheExactOne) {
   EXPECT_NEAR(estimate, exact, 4 * standard_error);
 }
 
+// The scorer remembers each mask's value: a mask asked for again (in the same call or a later
+// one) is not evaluated again, and every value is the very number a pass of that mask alone
+// gives, so remembering cannot change an explanation.
+TEST(ShapleySamplingTest, ScorerEvaluatesEachMaskOnceWithTheSameValues) {
+  torch::manual_seed(8);
+  std::vector<std::pair<int64_t, int64_t>> edges;
+  for (int64_t v = 0; v < 7; ++v) edges.emplace_back(v, v + 1);
+  const auto g = undirected(8, edges, torch::randn({8, 3}));
+  auto model = gnnx::testing::small_model(gnn::Task::kGraphClassification, 3, 2, 12);
+  const TargetBatch batch = explainers::make_graph_batch({g}, {0});
+  using explainers::SubgraphBuilding;
+  const auto distinct = torch::randint(0, 2, {6, 8}).to(torch::kFloat);
+  distinct[0].fill_(0);
+  distinct[1].fill_(1);
+  for (int64_t r = 2; r < 6; ++r) distinct[r][r] = 1 - distinct[r - 1][r].item<float>();
+  // Rows 0..5, then 3, 0, 5, 3 again.
+  const auto masks = torch::cat({distinct, distinct.index_select(0, torch::tensor({3, 0, 5, 3}))});
+  for (auto building : {SubgraphBuilding::kZeroFilling, SubgraphBuilding::kSplit}) {
+    explainers::detail::CoalitionScorer scorer(*model, batch, 0, 1, building,
+                                               /*max_union_nodes=*/24);  // 3 masks a pass
+    const auto values = scorer.values(masks);
+    EXPECT_EQ(scorer.rows_requested(), 10);
+    EXPECT_EQ(scorer.rows_evaluated(), 6);
+    explainers::detail::CoalitionScorer alone(*model, batch, 0, 1, building);
+    for (int64_t r = 0; r < 10; ++r) {
+      const double expected = alone.values(masks.slice(0, r, r + 1))[0].item<double>();
+      EXPECT_EQ(values[r].item<double>(), expected) << "row " << r;
+    }
+    const auto again = scorer.values(masks.flip(0));
+    EXPECT_EQ(scorer.rows_evaluated(), 6);  // all remembered
+    EXPECT_TRUE(torch::equal(again, values.flip(0)));
+    EXPECT_THROW(scorer.values(torch::full({1, 8}, 0.5)), c10::Error);
+  }
+}
+
 // Node targets: the batched values equal the full graph's forward pass with the part's nodes
 // masked (the k-hop part keeps the full graph's normalisation).
 TEST(ShapleySamplingTest, NodeTargetValuesMatchTheFullGraph) {
@@ -370,6 +405,8 @@ TEST(SubgraphXTest, FindsTheSubgraphAToyModelReads) {
       << e.subgraph->nodes;
   EXPECT_GT(e.subgraph->shapley, 0);
   EXPECT_GT(e.subgraph->explored, 5);
+  EXPECT_GT(e.subgraph->evaluated, 0);
+  EXPECT_LE(e.subgraph->evaluated, 2 * 50 * e.subgraph->explored);  // at most what was drawn
   for (int64_t k = 0; k < e.edge_ids.numel(); ++k) {
     const int64_t id = e.edge_ids[k].item<int64_t>();
     const bool motif =

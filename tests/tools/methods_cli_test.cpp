@@ -432,6 +432,7 @@ TEST_F(MethodsCliTest, SubgraphXWritesItsChosenSubgraph) {
     EXPECT_NE(std::find(nodes.begin(), nodes.end(), e["target"].get<int64_t>()), nodes.end()) << e;
     EXPECT_TRUE(sub["shapley"].is_number()) << e;
     EXPECT_GE(sub["explored"].get<int64_t>(), 1) << e;
+    EXPECT_GE(sub["evaluated"].get<int64_t>(), 1) << e;
   }
   ASSERT_EQ(run("--quiet train --dataset ba-2motifs --epochs 5 --out g.gnnx").exit_code, 0);
   r =

@@ -40,6 +40,9 @@ struct ChosenSubgraph {
   torch::Tensor nodes;   ///< [k] int64 original node ids, ascending
   double shapley = NAN;  ///< its Shapley value (Monte Carlo estimate), in probability units
   int64_t explored = 0;  ///< distinct subgraphs the search scored
+  /// Masked copies of the target the model evaluated: each distinct coalition once, however
+  /// often the Shapley samples drew it (2 × samples × explored were drawn).
+  int64_t evaluated = 0;
 };
 
 struct Explanation {
