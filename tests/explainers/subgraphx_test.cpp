@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <numeric>
 #include <set>
 
@@ -52,6 +53,24 @@ gnn::Graph undirected(int64_t n, const std::vector<std::pair<int64_t, int64_t>>&
     dst.insert(dst.end(), {v, u});
   }
   return gnn::Graph(n, torch::stack({torch::tensor(src), torch::tensor(dst)}), std::move(x));
+}
+
+// The path 0-1-...-(n-1) as a gnn::Graph with 3 random features per node, and a small seeded
+// graph classifier with 2 classes, for the coalition values.
+struct PathCase {
+  gnn::Graph graph;
+  std::shared_ptr<gnn::GnnModel> model;
+  TargetBatch batch;
+};
+PathCase path_case(int64_t n, uint64_t seed) {
+  torch::manual_seed(seed);
+  std::vector<std::pair<int64_t, int64_t>> edges;
+  for (int64_t v = 0; v + 1 < n; ++v) edges.emplace_back(v, v + 1);
+  PathCase out;
+  out.graph = undirected(n, edges, torch::randn({n, 3}));
+  out.model = gnnx::testing::small_model(gnn::Task::kGraphClassification, 3, 2, seed + 6);
+  out.batch = explainers::make_graph_batch({out.graph}, {0});
+  return out;
 }
 
 bool connected(const std::vector<std::vector<int64_t>>& neighbours, const Coalition& nodes) {
@@ -256,12 +275,7 @@ TEST(ShapleySamplingTest, DrawsDigsCoalitionDistribution) {
 // with 1 hop (players {1, 4}) converges to the exact one, enumerated:
 // φ = Σ_S |S|! (2 − |S|)! / 3! · (v(S ∪ {2, 3}) − v(S)).
 TEST(ShapleySamplingTest, MonteCarloValueConvergesToTheExactOne) {
-  torch::manual_seed(5);
-  std::vector<std::pair<int64_t, int64_t>> edges;
-  for (int64_t v = 0; v < 6; ++v) edges.emplace_back(v, v + 1);
-  const auto g = undirected(7, edges, torch::randn({7, 3}));
-  auto model = gnnx::testing::small_model(gnn::Task::kGraphClassification, 3, 2, 11);
-  const TargetBatch batch = explainers::make_graph_batch({g}, {0});
+  const auto [g, model, batch] = path_case(7, 5);
   using explainers::SubgraphBuilding;
   const auto masks = torch::randint(0, 2, {9, 7}).to(torch::kFloat);
   for (auto building : {SubgraphBuilding::kZeroFilling, SubgraphBuilding::kSplit}) {
@@ -310,12 +324,7 @@ TEST(ShapleySamplingTest, MonteCarloValueConvergesToTheExactOne) {
 // one) is not evaluated again, and every value is the very number a pass of that mask alone
 // gives, so remembering cannot change an explanation.
 TEST(ShapleySamplingTest, ScorerEvaluatesEachMaskOnceWithTheSameValues) {
-  torch::manual_seed(8);
-  std::vector<std::pair<int64_t, int64_t>> edges;
-  for (int64_t v = 0; v < 7; ++v) edges.emplace_back(v, v + 1);
-  const auto g = undirected(8, edges, torch::randn({8, 3}));
-  auto model = gnnx::testing::small_model(gnn::Task::kGraphClassification, 3, 2, 12);
-  const TargetBatch batch = explainers::make_graph_batch({g}, {0});
+  const auto [g, model, batch] = path_case(8, 8);
   using explainers::SubgraphBuilding;
   const auto distinct = torch::randint(0, 2, {6, 8}).to(torch::kFloat);
   distinct[0].fill_(0);
