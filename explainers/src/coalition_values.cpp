@@ -200,8 +200,7 @@ torch::Tensor CoalitionScorer::values(const torch::Tensor& masks) {
   double* result = out.data_ptr<double>();
   std::vector<int64_t> fresh_of_row(rows, -1);
   std::vector<int64_t> fresh_rows;
-  std::vector<std::string> fresh_keys;
-  std::unordered_map<std::string, int64_t> fresh_index;
+  std::unordered_map<std::string, int64_t> fresh_index;  // new mask → its place in fresh_rows
   std::string key;
   for (int64_t r = 0; r < rows; ++r) {
     TORCH_CHECK(mask_key(data + r * num_nodes_, num_nodes_, key),
@@ -212,10 +211,7 @@ torch::Tensor CoalitionScorer::values(const torch::Tensor& masks) {
       continue;
     }
     const auto [slot, added] = fresh_index.emplace(key, static_cast<int64_t>(fresh_rows.size()));
-    if (added) {
-      fresh_rows.push_back(r);
-      fresh_keys.push_back(slot->first);
-    }
+    if (added) fresh_rows.push_back(r);
     fresh_of_row[r] = slot->second;
   }
   if (fresh_rows.empty()) return out;
@@ -226,10 +222,8 @@ torch::Tensor CoalitionScorer::values(const torch::Tensor& masks) {
   for (int64_t r = 0; r < rows; ++r) {
     if (fresh_of_row[r] >= 0) result[r] = fresh_values[fresh_of_row[r]];
   }
-  if (remembered_.size() + fresh_keys.size() > kMaxRemembered) remembered_.clear();
-  for (size_t i = 0; i < fresh_keys.size(); ++i) {
-    remembered_.emplace(std::move(fresh_keys[i]), fresh_values[i]);
-  }
+  if (remembered_.size() + fresh_index.size() > kMaxRemembered) remembered_.clear();
+  for (auto& [mask, index] : fresh_index) remembered_.emplace(mask, fresh_values[index]);
   return out;
 }
 

@@ -326,10 +326,10 @@ TEST(ShapleySamplingTest, MonteCarloValueConvergesToTheExactOne) {
 TEST(ShapleySamplingTest, ScorerEvaluatesEachMaskOnceWithTheSameValues) {
   const auto [g, model, batch] = path_case(8, 8);
   using explainers::SubgraphBuilding;
-  const auto distinct = torch::randint(0, 2, {6, 8}).to(torch::kFloat);
-  distinct[0].fill_(0);
-  distinct[1].fill_(1);
-  for (int64_t r = 2; r < 6; ++r) distinct[r][r] = 1 - distinct[r - 1][r].item<float>();
+  // Six different masks: the bits of six different bytes (none, all, and four others).
+  const auto bytes = torch::tensor({0, 255, 37, 90, 129, 200}, torch::kLong);
+  const auto distinct =
+      bytes.unsqueeze(1).bitwise_right_shift(torch::arange(8)).bitwise_and(1).to(torch::kFloat);
   // Rows 0..5, then 3, 0, 5, 3 again.
   const auto masks = torch::cat({distinct, distinct.index_select(0, torch::tensor({3, 0, 5, 3}))});
   for (auto building : {SubgraphBuilding::kZeroFilling, SubgraphBuilding::kSplit}) {
