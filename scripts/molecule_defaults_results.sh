@@ -95,7 +95,7 @@ grid="$work/gnnexplainer-grid.json"
 if [ ! -s "$grid" ]; then
   echo '[]' >"$grid"
   for lr in 0.1 0.03 0.01 0.003; do
-    for size in 0.005 0.01 0.02 0.05 0.1; do
+    for size in 0.005 0.01 0.02 0.05 0.1 0.2 0.5; do
       "$gnnx" --threads "$threads" --quiet evaluate --dataset mutagenicity --model "$model" \
         --graphs "$(cat "$work/targets-val.txt")" --method gnnexplainer --lr "$lr" \
         --edge-size "$size" --json | python3 -c '

@@ -46,6 +46,12 @@ TrainSettings tu_molecule_train_settings() {
   return s;
 }
 
+TrainSettings mutagenicity_train_settings() {
+  TrainSettings s = molecule_train_settings();
+  s.readout = gnn::Readout::kSum;
+  return s;
+}
+
 int64_t edge_feature_width(const std::vector<gnn::Graph>& graphs) {
   int64_t width = -1;
   for (const gnn::Graph& g : graphs) {

@@ -138,6 +138,11 @@ TEST_F(CliListingTest, TrainHelpShowsEachDataSetsDefaults) {
                             "--dropout 0.5", "--batch-size 16", "--split stratified"}) {
     EXPECT_NE(tu.find(value), std::string::npos) << value << "\n" << r.out;
   }
+  // Mutagenicity: the molecule settings with a sum readout (issue 18).
+  const std::string mutagenicity = block(defaults, "--data Mutagenicity");
+  for (const char* value : {"--readout sum", "--epochs 100", "--lr 0.001", "--hidden 128"}) {
+    EXPECT_NE(mutagenicity.find(value), std::string::npos) << value << "\n" << r.out;
+  }
 #endif
 }
 

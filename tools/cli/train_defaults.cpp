@@ -31,7 +31,7 @@ struct DefaultsRow {
 /// `label` then the flags, wrapped at 100 columns under the first flag.
 std::string wrapped(const std::string& label, const Flags& flags) {
   constexpr size_t kWidth = 100;
-  constexpr size_t kIndent = 20;
+  constexpr size_t kIndent = 22;
   std::string out;
   std::string line = "  " + label;
   line.resize(std::max(kIndent, line.size() + 1), ' ');
@@ -96,6 +96,9 @@ std::string training_defaults_help() {
                       /*with_mlp_hidden=*/true);
     mutag.emplace_back("--split", "stratified");
     rows.push_back({"--data MUTAG", mutag});
+    rows.push_back({"--data Mutagenicity",
+                    setting_flags(benchmarks::mutagenicity_train_settings(),
+                                  gnn::Task::kGraphClassification, /*with_mlp_hidden=*/true)});
   }
 
   // The flags whose value is the same on every row are said once.

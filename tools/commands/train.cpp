@@ -97,6 +97,12 @@ bool is_mutag_data(const benchmarks::MoleculeData& data) {
          data.featurisation.options == molecules::FeaturizerOptions::mutag().to_metadata();
 }
 
+/// The Mutagenicity TUDataset, read with the elements of its featurisation.
+bool is_mutagenicity_data(const benchmarks::MoleculeData& data) {
+  return data.tu_dataset && data.featurisation.name == "molecule" &&
+         data.featurisation.options == molecules::FeaturizerOptions::mutagenicity().to_metadata();
+}
+
 /// --class-names: two distinct, non-empty names, for a binary task (checked before training).
 void check_class_names(const std::vector<std::string>& names, gnn::PropertyKind kind) {
   if (names.empty()) return;
@@ -142,6 +148,10 @@ void run_molecules(const TrainArgs& args, const GlobalOptions& globals) {
   // The MUTAG TUDataset trains with the settings chosen for it (issue 23: XGNN out of the box).
   const bool mutag = is_mutag_data(data);
   if (mutag) settings = args.settings.over(benchmarks::tu_molecule_train_settings());
+  // Mutagenicity trains as its benchmark does: a sum readout (issue 18's NO2/NH2 AUC target).
+  if (is_mutagenicity_data(data)) {
+    settings = args.settings.over(benchmarks::mutagenicity_train_settings());
+  }
   const bool single_binary = read.kind == gnn::PropertyKind::kBinary && data.tasks.size() == 1;
   const std::string split = !f.split.empty()         ? f.split
                             : mutag && single_binary ? "stratified"

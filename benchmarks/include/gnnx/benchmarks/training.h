@@ -48,6 +48,14 @@ TrainSettings molecule_train_settings();
 /// p = 0.49.
 TrainSettings tu_molecule_train_settings();
 
+/// The settings of the Mutagenicity model (`gnnx train --data Mutagenicity/tudataset`, the
+/// `mutagenicity` benchmark): molecule_train_settings() with a sum readout. Mutagenicity's label
+/// is the presence of a toxicophore and its molecules carry their hydrogens as nodes, so a mean
+/// divides one nitro group's evidence by the molecule's size. Over seeds 0-4 the sum raised the
+/// NO2/NH2 edge AUC from 0.949 ± 0.018 to 0.968 ± 0.009 (EB) and from 0.936 ± 0.018 to
+/// 0.975 ± 0.007 (guided backprop), test accuracy 0.813 -> 0.818 (README, five seeds).
+TrainSettings mutagenicity_train_settings();
+
 /// The architecture `settings` describe, validated (throws InputError). `edge_features` is the
 /// width of the data's edge features (Graph::edge_attr; 0 = none): gine reads them (and throws
 /// InputError without them), gat reads them when there are any, the others never.
