@@ -116,8 +116,11 @@ TEST_F(NitroareneCliTest, DefaultModelExplainsTestNitroarenesByTheirNitroGroup) 
   const auto trained =
       run_gnnx(dir_.path(), "-q --threads 2 train --data " +
                                 gnnx::testing::shell_quote((data / "tudataset").string()) +
-                                " --out m.gnnx --split-out split.csv");
+                                " --out m.gnnx --split-out split.csv --json");
   ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  // Mutagenicity pools by a sum by default (issue 18: a mean divides one nitro group's evidence
+  // by the molecule's size).
+  EXPECT_EQ(nlohmann::json::parse(trained.out)["readout"], "sum") << trained.out;
   std::set<std::string> test_ids;
   for (const auto& row : csv_rows(dir_.path() / "split.csv")) {
     if (row.size() == 4 && row[3] == "test") test_ids.insert(row[2]);
