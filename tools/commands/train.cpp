@@ -90,17 +90,12 @@ void run_graphs(const TrainArgs& args, const GlobalOptions& globals) {
 }
 
 #ifdef GNNX_WITH_RDKIT
-// Whether `data` is the MUTAG TUDataset (a TUDataset folder named MUTAG whose node labels are
-// the mutag featurizer's elements; read_molecule_data records that featurisation for it only).
-bool is_mutag_data(const benchmarks::MoleculeData& data) {
+// Whether `data` is a TUDataset folder whose node labels read_molecule_data recognised as the
+// elements of `featurizer` (it records that featurisation for MUTAG and Mutagenicity only).
+bool is_tu_data_featurised_as(const benchmarks::MoleculeData& data,
+                              const molecules::FeaturizerOptions& featurizer) {
   return data.tu_dataset && data.featurisation.name == "molecule" &&
-         data.featurisation.options == molecules::FeaturizerOptions::mutag().to_metadata();
-}
-
-/// The Mutagenicity TUDataset, read with the elements of its featurisation.
-bool is_mutagenicity_data(const benchmarks::MoleculeData& data) {
-  return data.tu_dataset && data.featurisation.name == "molecule" &&
-         data.featurisation.options == molecules::FeaturizerOptions::mutagenicity().to_metadata();
+         data.featurisation.options == featurizer.to_metadata();
 }
 
 /// --class-names: two distinct, non-empty names, for a binary task (checked before training).
@@ -146,10 +141,10 @@ void run_molecules(const TrainArgs& args, const GlobalOptions& globals) {
   if (!data.tu_dataset) print_read_summary(data);
   if (data.graphs.empty()) throw InputError("'" + f.data + "' has no usable molecule");
   // The MUTAG TUDataset trains with the settings chosen for it (issue 23: XGNN out of the box).
-  const bool mutag = is_mutag_data(data);
+  const bool mutag = is_tu_data_featurised_as(data, molecules::FeaturizerOptions::mutag());
   if (mutag) settings = args.settings.over(benchmarks::tu_molecule_train_settings());
   // Mutagenicity trains as its benchmark does: a sum readout (issue 18's NO2/NH2 AUC target).
-  if (is_mutagenicity_data(data)) {
+  if (is_tu_data_featurised_as(data, molecules::FeaturizerOptions::mutagenicity())) {
     settings = args.settings.over(benchmarks::mutagenicity_train_settings());
   }
   const bool single_binary = read.kind == gnn::PropertyKind::kBinary && data.tasks.size() == 1;
